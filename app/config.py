@@ -1,0 +1,32 @@
+"""Settings from the environment (prefix ``KONVENSI_``), as CONTRACT.md names them."""
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="KONVENSI_", extra="ignore")
+
+    database_url: str = "sqlite:///./konvensi.db"
+    secret_key: SecretStr | None = None
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    public_url: str = "http://127.0.0.1:8000"
+
+    # One convention day: a juror logs in in the morning and is not thrown out mid-session.
+    token_ttl_seconds: int = Field(default=12 * 3600, ge=60)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    login_max_failures: int = Field(default=10, ge=1)
+    login_window_seconds: int = Field(default=60, ge=1)
+
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=5.0, gt=0)
+    sqlite_busy_timeout_ms: int = Field(default=10_000, ge=0)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

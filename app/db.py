@@ -1,0 +1,163 @@
+"""Engine, sessions and the request's transaction.
+
+How requests hold the database (the choice behind the service's throughput):
+
+* Routes are ``async def`` and run their short database work inline on the event loop; a
+  ``def`` route's hop to the threadpool costs more than the work itself. Slow CPU work
+  (password hashing, PDF rendering, large rankings) goes to a thread instead.
+* One transaction per request. It begins lazily at the first statement and is committed by
+  the ``get_session`` dependency before the response is sent (function scope), so a failing
+  commit can never become a 200.
+* On SQLite a request that may write (POST, PUT, PATCH, DELETE) begins with ``BEGIN
+  IMMEDIATE``: it takes the write lock up front instead of upgrading a read snapshot, which
+  in WAL mode fails at once with "database is locked" when another worker wrote meanwhile.
+  Because the lock is held from the first statement to the commit, an endpoint must not
+  ``await`` anything between the two; endpoints that need a thread do it before their first
+  statement.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from typing import Annotated, Any
+
+import orjson
+from fastapi import Depends, Request
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_OPTION = "konvensi_write"
+
+
+def _json_dumps(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
+def create_db_engine(
+    url: str,
+    *,
+    pool_size: int = 5,
+    max_overflow: int = 10,
+    pool_timeout: float = 5.0,
+    busy_timeout_ms: int = 10_000,
+) -> Engine:
+    """An engine for ``url`` with the settings each engine needs."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(
+            parsed,
+            connect_args={"check_same_thread": False, "timeout": busy_timeout_ms / 1000},
+            json_serializer=_json_dumps,
+            json_deserializer=orjson.loads,
+        )
+        _configure_sqlite(engine, busy_timeout_ms)
+        return engine
+    connect_args: dict[str, Any] = {}
+    if parsed.get_backend_name() == "postgresql":
+        connect_args = {"connect_timeout": 5, "application_name": "konvensi"}
+    return create_engine(
+        parsed,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=pool_timeout,
+        pool_pre_ping=True,
+        connect_args=connect_args,
+        json_serializer=_json_dumps,
+        json_deserializer=orjson.loads,
+    )
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the sqlite3 module: SQLAlchemy emits BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        # NORMAL in WAL mode loses nothing when the process dies; only an OS crash or power
+        # cut can drop the last transactions.
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+class Database:
+    """The engine and the two kinds of session a request can hold."""
+
+    def __init__(self, engine: Engine, *, bind: Connection | None = None) -> None:
+        self.engine = engine
+        self.is_sqlite = engine.dialect.name == "sqlite"
+        if bind is not None:
+            # Tests: every session joins the test's outer transaction through savepoints.
+            read_bind: Engine | Connection = bind
+            write_bind: Engine | Connection = bind
+            mode: Any = "create_savepoint"
+        else:
+            read_bind = engine
+            write_bind = engine.execution_options(**{_WRITE_OPTION: True})
+            mode = "conditional_savepoint"
+        self._reader = sessionmaker(
+            read_bind, expire_on_commit=False, join_transaction_mode=mode, autoflush=True
+        )
+        self._writer = sessionmaker(
+            write_bind, expire_on_commit=False, join_transaction_mode=mode, autoflush=True
+        )
+        # Token checks read one row outside the request's transaction, so that an endpoint may
+        # still await (a password hash) before its own first statement. On PostgreSQL the
+        # read runs in autocommit: one round trip instead of three.
+        lookup_bind: Engine | Connection = read_bind
+        if bind is None and not self.is_sqlite:
+            lookup_bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+        self._lookup = sessionmaker(lookup_bind, expire_on_commit=False, join_transaction_mode=mode)
+
+    def session(self, *, write: bool) -> Session:
+        return (self._writer if write else self._reader)()
+
+    @contextmanager
+    def lookup(self) -> Iterator[Session]:
+        """A short read outside the request's transaction."""
+        with self._lookup() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def transaction(self, *, write: bool = True) -> Iterator[Session]:
+        """A session whose transaction commits on success and rolls back on error."""
+        with self.session(write=write) as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def get_database(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    db: Database = request.app.state.db
+    session = db.session(write=request.method not in SAFE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]

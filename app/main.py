@@ -1,0 +1,138 @@
+"""The application: routers, error handlers, limits, and what it holds for its lifetime."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.config import Settings, get_settings
+from app.db import Database, create_db_engine
+from app.errors import install_error_handlers, problem_response
+from app.routers import auth, conventions, entries, jurors, opds, rubric
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Konvensi runs a regional innovation convention (*Konvensi Inovasi Daerah*): OPDs enter
+innovations, jurors score them on tablets, the secretariat ranks them and issues awards,
+certificates (*piagam*) and rewards.
+
+**Log in** with `POST /api/v1/auth/token` (form fields `username`, `password`) and send
+`Authorization: Bearer <access_token>`. Roles: `admin` (the secretariat) and `juror`.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`) whose `type` is one of
+`/problems/validation`, `unauthenticated`, `forbidden`, `conflict-of-interest`, `not-found`,
+`duplicate`, `in-use`, `convention-state`, `sheet-final`, `precondition-failed`,
+`too-large`, `rate-limited`.
+
+**Lists** take `?limit=` (1 to 500, default 50) and `?offset=`, and answer
+`{"items", "total", "limit", "offset"}` ordered by id.
+"""
+
+
+class BodyLimit:
+    """Refuses request bodies over ``max_bytes`` with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    declared = 0
+                if declared > self.max_bytes:
+                    response = problem_response(
+                        413,
+                        "too-large",
+                        "Request too large",
+                        f"The body may be at most {self.max_bytes} bytes.",
+                    )
+                    await response(scope, receive, send)
+                    return
+                break
+        received = 0
+        max_bytes = self.max_bytes
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > max_bytes:
+                    raise StarletteHTTPException(413, f"The body may be at most {max_bytes} bytes.")
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+def _secret_key(settings: Settings, demo: bool) -> str:
+    if settings.secret_key is not None and settings.secret_key.get_secret_value():
+        return settings.secret_key.get_secret_value()
+    if demo:
+        return secrets.token_urlsafe(32)
+    raise RuntimeError("KONVENSI_SECRET_KEY is not set")
+
+
+def create_app(
+    settings: Settings | None = None, *, db: Database | None = None, demo: bool = False
+) -> FastAPI:
+    """Build the application. ``db`` lets tests hand in a database bound to their transaction."""
+    settings = settings or get_settings()
+    if db is None:
+        db = Database(
+            create_db_engine(
+                settings.database_url,
+                pool_size=settings.db_pool_size,
+                max_overflow=settings.db_max_overflow,
+                pool_timeout=settings.db_pool_timeout,
+                busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+            )
+        )
+    app = FastAPI(
+        title="Konvensi",
+        version="1.0.0",
+        description=DESCRIPTION,
+        openapi_tags=[
+            {"name": "auth", "description": "Logging in."},
+            {"name": "conventions", "description": "Conventions and their status."},
+            {"name": "rubric", "description": "Criteria and panels."},
+            {"name": "opds", "description": "Government units (OPD)."},
+            {"name": "entries", "description": "Innovations and their innovators."},
+            {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
+        ],
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.secret_key = _secret_key(settings, demo)
+    install_error_handlers(app)
+
+    @app.get("/health", tags=["health"], responses={503: {"description": "Database down"}})
+    async def read_health() -> Any:
+        """`{"status": "ok"}` when the database answers; 503 otherwise. No auth."""
+        try:
+            with db.lookup() as session:
+                session.execute(text("SELECT 1"))
+        except Exception:
+            return problem_response(
+                503, "unavailable", "Service unavailable", "The database is not answering."
+            )
+        return JSONResponse({"status": "ok"})
+
+    for module in (auth, conventions, rubric, opds, entries, jurors):
+        app.include_router(module.router, prefix=API_PREFIX)
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

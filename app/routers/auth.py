@@ -1,0 +1,77 @@
+"""Logging in (OAuth2 password flow) and who am I."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from starlette.concurrency import run_in_threadpool
+
+from app.db import DatabaseDep
+from app.errors import RateLimited, Unauthenticated
+from app.schemas import MeOut, TokenOut
+from app.security import CurrentUser, issue_token, verify_password
+from app.services import accounts
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post(
+    "/auth/token",
+    responses={
+        401: {"description": "Wrong username or password"},
+        429: {"description": "Too many failed attempts"},
+    },
+)
+async def create_token(
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    db: DatabaseDep,
+) -> TokenOut:
+    """Log in with form fields `username` and `password`; answers a bearer token.
+
+    A wrong username and a wrong password get the same 401. After 10 failures in a minute
+    for one username, or from one address, further attempts get 429 with `Retry-After`.
+    """
+    settings = request.app.state.settings
+    address = request.client.host if request.client else "unknown"
+    keys = accounts.throttle_keys(form.username, address)
+    window = settings.login_window_seconds
+    with db.lookup() as session:
+        failures = accounts.failures_within(session, keys, window)
+        if failures >= settings.login_max_failures:
+            age = accounts.oldest_failure_age(session, keys, window)
+            retry = max(1, int(window - age) + 1)
+            raise RateLimited(
+                f"Too many failed logins; try again in {retry} seconds.",
+                headers={"Retry-After": str(retry)},
+            )
+        candidate = accounts.find_for_login(session, form.username)
+    # Argon2 takes a tenth of a second: off the event loop, and before any transaction.
+    ok = await run_in_threadpool(verify_password, form.password, candidate.password_hash)
+    with db.transaction() as session:
+        if not ok or candidate.account_id is None:
+            accounts.record_failure(session, keys, window)
+        else:
+            accounts.clear_failures(session, keys[0])
+            account = accounts.get_account(session, candidate.account_id)
+    if not ok or candidate.account_id is None or account is None:
+        raise Unauthenticated("Wrong username or password.")
+    token = issue_token(
+        account, secret=request.app.state.secret_key, ttl_seconds=settings.token_ttl_seconds
+    )
+    return TokenOut(access_token=token, expires_in=settings.token_ttl_seconds, role=account.role)  # type: ignore[arg-type]
+
+
+@router.get("/me")
+async def read_me(principal: CurrentUser) -> MeOut:
+    """The caller's account. A juror also sees the convention it judges and its panel."""
+    return MeOut(
+        id=principal.id,
+        username=principal.username,
+        full_name=principal.full_name,
+        role=principal.role,  # type: ignore[arg-type]
+        convention_id=principal.convention_id,
+        panel_id=principal.panel_id,
+    )

@@ -1,0 +1,68 @@
+"""Conventions."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response
+
+from app.db import SessionDep
+from app.routers.deps import (
+    AdminConvention,
+    ConventionAdmin,
+    PageDep,
+    ReadableConvention,
+    created,
+)
+from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
+from app.security import CurrentAdmin
+from app.services import conventions
+
+router = APIRouter(prefix="/conventions", tags=["conventions"])
+
+
+@router.post("", status_code=201)
+async def create_convention(
+    data: ConventionCreate, admin: CurrentAdmin, session: SessionDep, response: Response
+) -> ConventionOut:
+    """Create a convention (secretariat). It starts in `draft`."""
+    convention = conventions.create(session, data, admin)
+    created(response, f"/api/v1/conventions/{convention.id}")
+    return ConventionOut.model_validate(convention)
+
+
+@router.get("")
+async def list_conventions(
+    admin: CurrentAdmin, session: SessionDep, page: PageDep
+) -> Page[ConventionOut]:
+    """Every convention, by id (secretariat)."""
+    items, total = conventions.list_conventions(session, page.limit, page.offset)
+    return Page(
+        items=[ConventionOut.model_validate(c) for c in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{cid}")
+async def read_convention(convention: ReadableConvention) -> ConventionOut:
+    """One convention. A juror reads only the convention it judges."""
+    return ConventionOut.model_validate(convention)
+
+
+@router.patch("/{cid}")
+async def update_convention(
+    convention: AdminConvention, data: ConventionUpdate, admin: ConventionAdmin, session: SessionDep
+) -> ConventionOut:
+    """Change fields or move the status: draft → judging → closed, closed → judging
+    (until results are published). Any other move is 409 `convention-state`; a move to the
+    current status is a 200 that changes nothing."""
+    return ConventionOut.model_validate(conventions.update(session, convention, data, admin))
+
+
+@router.delete("/{cid}", status_code=204)
+async def delete_convention(
+    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep
+) -> None:
+    """Delete an empty convention; one that still has criteria, panels, OPDs, entries or
+    jurors is 409 `in-use`."""
+    conventions.delete(session, convention, admin)

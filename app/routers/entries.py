@@ -1,0 +1,103 @@
+"""Entries (innovations) of a convention, with their innovators."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.db import SessionDep
+from app.models import Entry
+from app.routers.deps import (
+    AdminConvention,
+    ConventionAdmin,
+    PageDep,
+    ReadableConvention,
+    created,
+)
+from app.schemas import Category, EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
+from app.security import CurrentUser, Principal
+from app.services import entries
+from app.services.common import get_in_convention
+
+router = APIRouter(prefix="/conventions/{cid}/entries", tags=["entries"])
+
+
+def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
+    # A juror never sees an innovator's NIP.
+    if principal.is_admin:
+        return EntryOut.model_validate(entry)
+    return EntryJurorOut.model_validate(entry)
+
+
+@router.post("", status_code=201)
+async def create_entry(
+    convention: AdminConvention,
+    data: EntryCreate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+    response: Response,
+) -> EntryOut:
+    """Enter an innovation for an OPD of the convention, with its innovators."""
+    entry = entries.create(session, convention, data, admin)
+    created(response, f"/api/v1/conventions/{convention.id}/entries/{entry.id}")
+    return EntryOut.model_validate(entry)
+
+
+@router.get("")
+async def list_entries(
+    convention: ReadableConvention,
+    principal: CurrentUser,
+    session: SessionDep,
+    page: PageDep,
+    opd_id: Annotated[int | None, Query(description="Only this OPD's entries.")] = None,
+    category: Annotated[Category | None, Query(description="Only this category.")] = None,
+) -> Page[EntryOut] | Page[EntryJurorOut]:
+    """The convention's entries, by id. Jurors see innovators without NIP."""
+    items, total = entries.list_entries(
+        session, convention.id, page.limit, page.offset, opd_id=opd_id, category=category
+    )
+    if principal.is_admin:
+        return Page[EntryOut](
+            items=[EntryOut.model_validate(e) for e in items],
+            total=total,
+            limit=page.limit,
+            offset=page.offset,
+        )
+    return Page[EntryJurorOut](
+        items=[EntryJurorOut.model_validate(e) for e in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{entry_id}")
+async def read_entry(
+    convention: ReadableConvention, entry_id: int, principal: CurrentUser, session: SessionDep
+) -> EntryOut | EntryJurorOut:
+    """One entry."""
+    return _out(get_in_convention(session, Entry, convention.id, entry_id, "Entry"), principal)
+
+
+@router.patch("/{entry_id}")
+async def update_entry(
+    convention: AdminConvention,
+    entry_id: int,
+    data: EntryUpdate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> EntryOut:
+    """Change an entry; `innovators`, when sent, replaces the list. `opd_id` changes only in
+    `draft`."""
+    entry = get_in_convention(session, Entry, convention.id, entry_id, "Entry")
+    return EntryOut.model_validate(entries.update(session, convention, entry, data, admin))
+
+
+@router.delete("/{entry_id}", status_code=204)
+async def delete_entry(
+    convention: AdminConvention, entry_id: int, admin: ConventionAdmin, session: SessionDep
+) -> None:
+    """Delete an entry nothing refers to (no sheet, award, certificate, assignment)."""
+    entry = get_in_convention(session, Entry, convention.id, entry_id, "Entry")
+    entries.delete(session, entry, admin)

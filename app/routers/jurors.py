@@ -1,0 +1,89 @@
+"""Jurors of a convention (the secretariat's)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+from starlette.concurrency import run_in_threadpool
+
+from app.db import SessionDep
+from app.errors import NotFound
+from app.models import Account
+from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created
+from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
+from app.security import hash_password
+from app.services import conventions, jurors
+from app.services.common import valid_id
+
+router = APIRouter(prefix="/conventions/{cid}/jurors", tags=["jurors"])
+
+
+def _get(session: SessionDep, convention_id: int, juror_id: int) -> Account:
+    juror = session.get(Account, juror_id) if valid_id(juror_id) else None
+    if juror is None or juror.role != "juror" or juror.convention_id != convention_id:
+        raise NotFound(f"Juror {juror_id} not found in convention {convention_id}.")
+    return juror
+
+
+@router.post("", status_code=201)
+async def create_juror(
+    cid: int, data: JurorCreate, admin: ConventionAdmin, session: SessionDep, response: Response
+) -> JurorOut:
+    """Create a juror: a login (`username` unique across the service, `password` ≥ 8
+    characters), a panel, and the OPDs it has a conflict of interest with."""
+    # Hash before the first statement: the transaction must not wait on a thread.
+    password_hash = await run_in_threadpool(hash_password, data.password)
+    convention = conventions.get(session, cid)
+    juror = jurors.create(session, convention, data, password_hash, admin)
+    created(response, f"/api/v1/conventions/{convention.id}/jurors/{juror.id}")
+    return JurorOut.model_validate(juror)
+
+
+@router.get("")
+async def list_jurors(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    panel_id: Annotated[int | None, Query(description="Only this panel's jurors.")] = None,
+) -> Page[JurorOut]:
+    """The convention's jurors, by id. Never a password or its hash."""
+    items, total = jurors.list_jurors(
+        session, convention.id, page.limit, page.offset, panel_id=panel_id
+    )
+    return Page(
+        items=[JurorOut.model_validate(j) for j in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/{juror_id}")
+async def read_juror(convention: AdminConvention, juror_id: int, session: SessionDep) -> JurorOut:
+    """One juror."""
+    return JurorOut.model_validate(_get(session, convention.id, juror_id))
+
+
+@router.patch("/{juror_id}")
+async def update_juror(
+    cid: int, juror_id: int, data: JurorUpdate, admin: ConventionAdmin, session: SessionDep
+) -> JurorOut:
+    """Change a juror. A new password ends the juror's current tokens; `panel_id` changes
+    only in `draft`; `conflict_opd_ids`, when sent, replaces the list."""
+    password_hash = None
+    if data.password is not None:
+        password_hash = await run_in_threadpool(hash_password, data.password)
+    convention = conventions.get(session, cid)
+    juror = _get(session, convention.id, juror_id)
+    return JurorOut.model_validate(
+        jurors.update(session, convention, juror, data, password_hash, admin)
+    )
+
+
+@router.delete("/{juror_id}", status_code=204)
+async def delete_juror(
+    convention: AdminConvention, juror_id: int, admin: ConventionAdmin, session: SessionDep
+) -> None:
+    """Delete a juror without sheets; its tokens stop working."""
+    jurors.delete(session, _get(session, convention.id, juror_id), admin)

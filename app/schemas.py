@@ -1,0 +1,443 @@
+"""Request and response models, separate from the ORM.
+
+Numbers are strict (a string or a boolean where a number belongs is a 422, never coerced) and
+finite; strings are trimmed and length-bounded; unknown fields are refused by name.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, ClassVar, Generic, Literal, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    model_validator,
+)
+
+Category = Literal["teknologi", "produk", "proses", "sdm", "metode", "konseptual", "hubungan"]
+ConventionStatus = Literal["draft", "judging", "closed"]
+AssignmentMode = Literal["all", "assigned"]
+
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False, le=1e9)]
+Score = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+Id = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+    ),
+]
+LetterCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
+    ),
+]
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$"
+    ),
+]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
+AwardName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _unique_ids(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("ids must not repeat")
+    return values
+
+
+UniqueIds = Annotated[list[Id], Field(max_length=10_000), AfterValidator(_unique_ids)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Patch(Input):
+    """A partial update: only the fields sent change; ``null`` is allowed only where the
+    field itself may be empty."""
+
+    _nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> Patch:
+        for name in self.model_fields_set:
+            if getattr(self, name) is None and name not in self._nullable:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+# --- auth ---------------------------------------------------------------------------------
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int
+    role: Literal["admin", "juror"]
+
+
+class MeOut(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    role: Literal["admin", "juror"]
+    convention_id: int | None = Field(None, description="The convention a juror judges.")
+    panel_id: int | None = Field(None, description="A juror's panel.")
+
+
+# --- convention ---------------------------------------------------------------------------
+
+
+class ConventionCreate(Input):
+    name: Name
+    year: Annotated[int, Strict(), Field(ge=1900, le=2200)]
+    host: Name | None = None
+    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] = 10
+    letter_code: LetterCode = "KONVENSI"
+    award_names: Annotated[list[AwardName], Field(max_length=100)] = Field(
+        default_factory=lambda: ["Juara I", "Juara II", "Juara III"]
+    )
+    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] = 5
+    assignment_mode: AssignmentMode = Field(
+        "all",
+        description="`all`: every juror judges every entry it has no conflict with; "
+        "`assigned`: only the entries the secretariat assigned to it.",
+    )
+    judging_deadline: AwareDatetime | None = Field(
+        None, description="After this time sheets are refused (409 `convention-state`)."
+    )
+    signatory_name: Name | None = None
+    signatory_title: Name | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Konvensi Inovasi Daerah Kota Solok 2018",
+                    "year": 2018,
+                    "host": "Pemerintah Kota Solok",
+                    "top_n": 10,
+                    "letter_code": "KIP-SLK",
+                }
+            ]
+        },
+    )
+
+
+class ConventionUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset(
+        {"host", "judging_deadline", "signatory_name", "signatory_title", "city"}
+    )
+
+    name: Name | None = None
+    year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None = None
+    host: Name | None = None
+    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None = None
+    letter_code: LetterCode | None = None
+    award_names: Annotated[list[AwardName], Field(max_length=100)] | None = None
+    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] | None = None
+    assignment_mode: AssignmentMode | None = None
+    judging_deadline: AwareDatetime | None = None
+    signatory_name: Name | None = None
+    signatory_title: Name | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    status: ConventionStatus | None = Field(
+        None,
+        description="Moves: draft → judging, judging → closed, closed → judging (until results "
+        "are published). Anything else is 409 `convention-state`.",
+    )
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "judging"}]}
+    )
+
+
+class ConventionOut(Output):
+    id: int
+    name: str
+    year: int
+    host: str | None
+    top_n: int
+    letter_code: str
+    award_names: list[str]
+    zscore_min_sheets: int
+    status: ConventionStatus
+    assignment_mode: AssignmentMode
+    judging_deadline: datetime | None
+    signatory_name: str | None
+    signatory_title: str | None
+    city: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- rubric -------------------------------------------------------------------------------
+
+
+class CriterionCreate(Input):
+    code: Code
+    name: Name
+    description: LongText | None = None
+    weight: PositiveNumber
+    min_score: Score = 0.0
+    max_score: Score
+    step: PositiveNumber | None = Field(
+        None,
+        description="When set, a score must be `min_score` plus a whole multiple of `step` "
+        "(e.g. 0.5 allows 7.5). Unset: any number in range.",
+    )
+    tie_break_rank: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "code": "KEBARUAN",
+                    "name": "Kebaruan",
+                    "weight": 25,
+                    "min_score": 1,
+                    "max_score": 10,
+                    "tie_break_rank": 2,
+                }
+            ]
+        },
+    )
+
+    @model_validator(mode="after")
+    def _range(self) -> CriterionCreate:
+        if self.max_score <= self.min_score:
+            raise ValueError("max_score must be greater than min_score")
+        return self
+
+
+class CriterionUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset({"description", "step", "tie_break_rank"})
+
+    code: Code | None = None
+    name: Name | None = None
+    description: LongText | None = None
+    weight: PositiveNumber | None = None
+    min_score: Score | None = None
+    max_score: Score | None = None
+    step: PositiveNumber | None = None
+    tie_break_rank: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
+
+
+class CriterionOut(Output):
+    id: int
+    convention_id: int
+    code: str
+    name: str
+    description: str | None
+    weight: float
+    min_score: float
+    max_score: float
+    step: float | None
+    tie_break_rank: int | None
+
+
+class PanelCreate(Input):
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    weight: PositiveNumber = 1.0
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "LAN"}]})
+
+
+class PanelUpdate(Patch):
+    name: (
+        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+        | None
+    ) = None
+    weight: PositiveNumber | None = None
+
+
+class PanelOut(Output):
+    id: int
+    convention_id: int
+    name: str
+    weight: float
+
+
+# --- OPDs and entries ---------------------------------------------------------------------
+
+
+class OpdCreate(Input):
+    code: Code
+    name: Name
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}]
+        },
+    )
+
+
+class OpdUpdate(Patch):
+    code: Code | None = None
+    name: Name | None = None
+
+
+class OpdOut(Output):
+    id: int
+    convention_id: int
+    code: str
+    name: str
+
+
+class InnovatorIn(Input):
+    name: Name
+    nip: Nip | None = Field(None, description="18-digit NIP (civil-servant number).")
+
+
+class InnovatorOut(Output):
+    name: str
+    nip: str | None
+
+
+class InnovatorPublicOut(Output):
+    name: str
+
+
+class EntryCreate(Input):
+    title: Title
+    opd_id: Id
+    category: Category
+    acronym: ShortText | None = None
+    summary: LongText | None = None
+    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Fasilitator Perencanaan Teladan",
+                    "acronym": "FASTREN",
+                    "opd_id": 1,
+                    "category": "proses",
+                    "innovators": [{"name": "Rina Marlina", "nip": "198001012005012001"}],
+                }
+            ]
+        },
+    )
+
+
+class EntryUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset({"acronym", "summary"})
+
+    title: Title | None = None
+    opd_id: Id | None = None
+    category: Category | None = None
+    acronym: ShortText | None = None
+    summary: LongText | None = None
+    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] | None = None
+
+
+class EntryOut(Output):
+    id: int
+    convention_id: int
+    opd_id: int
+    title: str
+    acronym: str | None
+    category: Category
+    summary: str | None
+    innovators: list[InnovatorOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryJurorOut(Output):
+    """An entry as a juror sees it: innovators without their NIP."""
+
+    id: int
+    convention_id: int
+    opd_id: int
+    title: str
+    acronym: str | None
+    category: Category
+    summary: str | None
+    innovators: list[InnovatorPublicOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+# --- jurors -------------------------------------------------------------------------------
+
+
+class JurorCreate(Input):
+    username: Username
+    password: Password
+    full_name: Name
+    panel_id: Id
+    conflict_opd_ids: UniqueIds = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "juri.lan.1",
+                    "password": "rahasia-panjang",
+                    "full_name": "Dr. Juri LAN",
+                    "panel_id": 2,
+                    "conflict_opd_ids": [],
+                }
+            ]
+        },
+    )
+
+
+class JurorUpdate(Patch):
+    username: Username | None = None
+    password: Password | None = None
+    full_name: Name | None = None
+    panel_id: Id | None = None
+    conflict_opd_ids: UniqueIds | None = None
+
+
+class JurorOut(Output):
+    id: int
+    convention_id: int
+    username: str
+    full_name: str
+    panel_id: int
+    conflict_opd_ids: list[int]
+    created_at: datetime
+    updated_at: datetime

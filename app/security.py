@@ -1,0 +1,140 @@
+"""Password hashing, access tokens, and who is calling."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import select
+
+from app.db import DatabaseDep
+from app.errors import Forbidden, NotFound, Unauthenticated
+from app.models import Account
+
+ALGORITHM = "HS256"
+_password_hash = PasswordHash((Argon2Hasher(),))
+# Verified against when the username is unknown, so that a wrong username costs the same
+# time as a wrong password and reveals nothing.
+_DUMMY_HASH = _password_hash.hash("konvensi-dummy-password")
+
+
+def set_password_hasher(hasher: PasswordHash) -> None:
+    """Swap the hasher (tests use a cheap Argon2 setting)."""
+    global _password_hash, _DUMMY_HASH
+    _password_hash = hasher
+    _DUMMY_HASH = hasher.hash("konvensi-dummy-password")
+
+
+def hash_password(password: str) -> str:
+    return _password_hash.hash(password)
+
+
+def verify_password(password: str, password_hash: str | None) -> bool:
+    if password_hash is None:
+        _password_hash.verify(password, _DUMMY_HASH)
+        return False
+    try:
+        return _password_hash.verify(password, password_hash)
+    except Exception:
+        return False
+
+
+def new_credential_stamp() -> str:
+    return secrets.token_hex(8)
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """The authenticated caller, as a plain value (no ORM object outlives the lookup)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: str
+    convention_id: int | None
+    panel_id: int | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+
+def issue_token(account: Account, *, secret: str, ttl_seconds: int) -> str:
+    now = int(time.time())
+    claims = {
+        "sub": str(account.id),
+        "role": account.role,
+        "stamp": account.credential_stamp,
+        "iat": now,
+        "exp": now + ttl_seconds,
+    }
+    return jwt.encode(claims, secret, algorithm=ALGORITHM)
+
+
+def decode_token(token: str, *, secret: str) -> dict[str, Any]:
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            options={"require": ["sub", "exp", "iat", "stamp"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise Unauthenticated("The access token has expired; log in again.") from exc
+    except jwt.PyJWTError as exc:
+        raise Unauthenticated("The access token is not valid.") from exc
+    return claims
+
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+async def current_principal(
+    request: Request, db: DatabaseDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    if not token:
+        raise Unauthenticated()
+    claims = decode_token(token, secret=request.app.state.secret_key)
+    try:
+        account_id = int(claims["sub"])
+    except (TypeError, ValueError) as exc:
+        raise Unauthenticated("The access token is not valid.") from exc
+    with db.lookup() as session:
+        row = session.execute(
+            select(
+                Account.id,
+                Account.username,
+                Account.full_name,
+                Account.role,
+                Account.convention_id,
+                Account.panel_id,
+                Account.credential_stamp,
+            ).where(Account.id == account_id)
+        ).one_or_none()
+    # A deleted account or a changed password ends every token issued before.
+    if row is None or row.credential_stamp != claims["stamp"]:
+        raise Unauthenticated("The access token is no longer valid; log in again.")
+    return Principal(row.id, row.username, row.full_name, row.role, row.convention_id, row.panel_id)
+
+
+async def current_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden("Only the secretariat may do this.")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+CurrentAdmin = Annotated[Principal, Depends(current_admin)]
+
+
+def ensure_can_see_convention(principal: Principal, convention_id: int) -> None:
+    """A juror sees only the convention it judges; any other is 404 to it."""
+    if not principal.is_admin and principal.convention_id != convention_id:
+        raise NotFound(f"Convention {convention_id} not found.")

@@ -1,0 +1,108 @@
+"""Logins: the secretariat's accounts, and throttling of failed attempts.
+
+Failures live in the database, not in a worker's memory, so that several workers on several
+hosts behind one proxy refuse the same caller at the same moment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import Duplicate
+from app.models import Account, LoginFailure, utcnow
+from app.security import new_credential_stamp
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCandidate:
+    account_id: int | None
+    password_hash: str | None
+    role: str | None
+
+
+def throttle_keys(username: str, address: str) -> tuple[str, str]:
+    return (f"user:{username.casefold()}"[:200], f"addr:{address}"[:200])
+
+
+def failures_within(session: Session, keys: tuple[str, ...], window_seconds: int) -> int:
+    """The larger failure count of the keys within the window."""
+    since = utcnow() - timedelta(seconds=window_seconds)
+    rows = session.execute(
+        select(LoginFailure.key, func.count())
+        .where(LoginFailure.key.in_(keys), LoginFailure.at > since)
+        .group_by(LoginFailure.key)
+    ).all()
+    return max((count for _key, count in rows), default=0)
+
+
+def oldest_failure_age(session: Session, keys: tuple[str, ...], window_seconds: int) -> float:
+    since = utcnow() - timedelta(seconds=window_seconds)
+    oldest = session.scalar(
+        select(func.min(LoginFailure.at)).where(LoginFailure.key.in_(keys), LoginFailure.at > since)
+    )
+    if oldest is None:
+        return 0.0
+    return (utcnow() - oldest).total_seconds()
+
+
+def find_for_login(session: Session, username: str) -> LoginCandidate:
+    row = session.execute(
+        select(Account.id, Account.password_hash, Account.role).where(Account.username == username)
+    ).one_or_none()
+    if row is None:
+        return LoginCandidate(None, None, None)
+    return LoginCandidate(row.id, row.password_hash, row.role)
+
+
+def record_failure(session: Session, keys: tuple[str, ...], window_seconds: int) -> None:
+    now = utcnow()
+    session.add_all([LoginFailure(key=key, at=now) for key in keys])
+    # Old rows are of no use; trimming here keeps the table small without a cron job.
+    session.execute(
+        delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=window_seconds * 10))
+    )
+    session.flush()
+
+
+def clear_failures(session: Session, username_key: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.key == username_key))
+
+
+def ensure_admin(session: Session, username: str, password_hash: str, full_name: str) -> bool:
+    """Create the secretariat account unless the username exists; never touch a password."""
+    if session.scalar(select(Account.id).where(Account.username == username)) is not None:
+        return False
+    session.add(
+        Account(
+            username=username,
+            full_name=full_name,
+            role="admin",
+            password_hash=password_hash,
+            credential_stamp=new_credential_stamp(),
+        )
+    )
+    session.flush()
+    return True
+
+
+def create_admin(session: Session, username: str, password_hash: str, full_name: str) -> Account:
+    if session.scalar(select(Account.id).where(Account.username == username)) is not None:
+        raise Duplicate(f"The username {username!r} is taken.")
+    account = Account(
+        username=username,
+        full_name=full_name,
+        role="admin",
+        password_hash=password_hash,
+        credential_stamp=new_credential_stamp(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def get_account(session: Session, account_id: int) -> Account | None:
+    return session.get(Account, account_id)

@@ -1,0 +1,46 @@
+"""Helpers every service uses: loading by id, pagination, integrity errors."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.errors import NotFound, ValidationFailed
+from app.models import Base
+
+M = TypeVar("M", bound=Base)
+
+MAX_ID = 2**31 - 1
+
+
+def valid_id(value: int) -> bool:
+    """Ids are positive 32-bit integers; anything else can name nothing."""
+    return 0 < value <= MAX_ID
+
+
+def get_in_convention(
+    session: Session, model: type[M], convention_id: int, item_id: int, what: str
+) -> M:
+    """Load a convention's resource, or 404: an id of another convention is not found."""
+    obj = session.get(model, item_id) if valid_id(item_id) else None
+    if obj is None or getattr(obj, "convention_id", None) != convention_id:
+        raise NotFound(f"{what} {item_id} not found in convention {convention_id}.")
+    return obj
+
+
+def ref_in_convention(
+    session: Session, model: type[M], convention_id: int, item_id: int, field: str
+) -> M:
+    """Resolve an id given inside a body: unknown (or another convention's) is 422."""
+    obj = session.get(model, item_id) if valid_id(item_id) else None
+    if obj is None or getattr(obj, "convention_id", None) != convention_id:
+        raise ValidationFailed.field(["body", field], f"no such id in this convention: {item_id}")
+    return obj
+
+
+def paginate(session: Session, stmt: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    items = list(session.scalars(stmt.limit(limit).offset(offset)).all())
+    return items, total

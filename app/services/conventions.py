@@ -1,0 +1,146 @@
+"""Conventions and their status machine."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.errors import ConventionState, InUse, NotFound
+from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
+from app.schemas import ConventionCreate, ConventionUpdate
+from app.security import Principal
+from app.services import audit
+from app.services.common import paginate, valid_id
+
+# (from, to): the moves CONTRACT.md allows. closed → judging only until results are published.
+MOVES = {("draft", "judging"), ("judging", "closed"), ("closed", "judging")}
+
+AUDITED_FIELDS = (
+    "name",
+    "year",
+    "host",
+    "top_n",
+    "letter_code",
+    "award_names",
+    "zscore_min_sheets",
+    "status",
+    "assignment_mode",
+    "judging_deadline",
+    "signatory_name",
+    "signatory_title",
+    "city",
+)
+
+
+def get(session: Session, convention_id: int) -> Convention:
+    convention = session.get(Convention, convention_id) if valid_id(convention_id) else None
+    if convention is None:
+        raise NotFound(f"Convention {convention_id} not found.")
+    return convention
+
+
+def list_conventions(session: Session, limit: int, offset: int) -> tuple[list[Convention], int]:
+    return paginate(session, select(Convention).order_by(Convention.id), limit, offset)
+
+
+def create(session: Session, data: ConventionCreate, actor: Principal) -> Convention:
+    convention = Convention(**data.model_dump())
+    session.add(convention)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="convention.create",
+        target_type="convention",
+        target_id=convention.id,
+        convention_id=convention.id,
+        after=audit.snapshot(convention, AUDITED_FIELDS),
+    )
+    return convention
+
+
+def is_published(session: Session, convention_id: int) -> bool:
+    return bool(session.scalar(select(exists().where(Result.convention_id == convention_id))))
+
+
+def update(
+    session: Session, convention: Convention, data: ConventionUpdate, actor: Principal
+) -> Convention:
+    changes = data.changes()
+    new_status = changes.pop("status", None)
+    if new_status is not None and new_status != convention.status:
+        move = (convention.status, new_status)
+        if move not in MOVES:
+            raise ConventionState(
+                f"Cannot move a convention from {convention.status} to {new_status}; "
+                "the moves are draft → judging, judging → closed and closed → judging."
+            )
+        if move == ("closed", "judging") and is_published(session, convention.id):
+            raise ConventionState("Results are published; judging cannot reopen.")
+    else:
+        new_status = None
+    before = audit.snapshot(convention, AUDITED_FIELDS)
+    changed: dict[str, Any] = {}
+    for name, value in changes.items():
+        if getattr(convention, name) != value:
+            setattr(convention, name, value)
+            changed[name] = value
+    if new_status is not None:
+        convention.status = new_status
+        changed["status"] = new_status
+    if not changed:
+        return convention
+    convention.updated_at = utcnow()
+    session.flush()
+    after = audit.snapshot(convention, AUDITED_FIELDS)
+    action = "convention.status" if new_status is not None else "convention.update"
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="convention",
+        target_id=convention.id,
+        convention_id=convention.id,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+    )
+    return convention
+
+
+def delete(session: Session, convention: Convention, actor: Principal) -> None:
+    for model, what in (
+        (Criterion, "criteria"),
+        (Panel, "panels"),
+        (Opd, "OPDs"),
+        (Entry, "entries"),
+        (Account, "jurors"),
+    ):
+        if session.scalar(select(exists().where(model.convention_id == convention.id))):
+            raise InUse(f"Convention {convention.id} still has {what}; delete them first.")
+    audit.record(
+        session,
+        actor=actor,
+        action="convention.delete",
+        target_type="convention",
+        target_id=convention.id,
+        convention_id=convention.id,
+        before=audit.snapshot(convention, AUDITED_FIELDS),
+    )
+    session.delete(convention)
+    session.flush()
+
+
+def require_status(convention: Convention, *allowed: str, doing: str) -> None:
+    if convention.status not in allowed:
+        raise ConventionState(
+            f"Cannot {doing} while the convention is {convention.status} "
+            f"(only when {' or '.join(allowed)})."
+        )
+
+
+def deadline_passed(convention: Convention, now: datetime | None = None) -> bool:
+    deadline = convention.judging_deadline
+    return deadline is not None and (now or utcnow()) > deadline

@@ -1,0 +1,132 @@
+"""Entries (the innovations) and their innovators."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.errors import InUse
+from app.models import (
+    Assignment,
+    Award,
+    Certificate,
+    Convention,
+    Entry,
+    Innovator,
+    Opd,
+    Recusal,
+    Sheet,
+)
+from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
+from app.security import Principal
+from app.services import audit
+from app.services.common import paginate, ref_in_convention
+from app.services.conventions import require_status
+
+FIELDS = ("title", "opd_id", "category", "acronym", "summary")
+
+
+def _snapshot(entry: Entry) -> dict[str, object]:
+    data = audit.snapshot(entry, FIELDS)
+    data["innovators"] = [{"name": i.name, "nip": i.nip} for i in entry.innovators]
+    return data
+
+
+def list_entries(
+    session: Session,
+    convention_id: int,
+    limit: int,
+    offset: int,
+    opd_id: int | None = None,
+    category: str | None = None,
+) -> tuple[list[Entry], int]:
+    stmt = select(Entry).where(Entry.convention_id == convention_id)
+    if opd_id is not None:
+        stmt = stmt.where(Entry.opd_id == opd_id)
+    if category is not None:
+        stmt = stmt.where(Entry.category == category)
+    return paginate(session, stmt.order_by(Entry.id), limit, offset)
+
+
+def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
+    return [Innovator(position=i, name=item.name, nip=item.nip) for i, item in enumerate(items)]
+
+
+def create(session: Session, convention: Convention, data: EntryCreate, actor: Principal) -> Entry:
+    ref_in_convention(session, Opd, convention.id, data.opd_id, "opd_id")
+    entry = Entry(
+        convention_id=convention.id,
+        opd_id=data.opd_id,
+        title=data.title,
+        acronym=data.acronym,
+        category=data.category,
+        summary=data.summary,
+        innovators=_innovators(data.innovators),
+    )
+    session.add(entry)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="entry.create",
+        target_type="entry",
+        target_id=entry.id,
+        convention_id=convention.id,
+        entry_id=entry.id,
+        after=_snapshot(entry),
+    )
+    return entry
+
+
+def update(
+    session: Session, convention: Convention, entry: Entry, data: EntryUpdate, actor: Principal
+) -> Entry:
+    changes = data.changes()
+    if "opd_id" in changes and changes["opd_id"] != entry.opd_id:
+        require_status(convention, "draft", doing="move an entry to another OPD")
+        ref_in_convention(session, Opd, convention.id, changes["opd_id"], "opd_id")
+    before = _snapshot(entry)
+    innovators = changes.pop("innovators", None)
+    for name, value in changes.items():
+        setattr(entry, name, value)
+    if innovators is not None:
+        entry.innovators.clear()
+        session.flush()  # the old rows must go before new ones take their positions
+        entry.innovators.extend(_innovators(data.innovators or []))
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="entry.update",
+        target_type="entry",
+        target_id=entry.id,
+        convention_id=convention.id,
+        entry_id=entry.id,
+        before=before,
+        after=_snapshot(entry),
+    )
+    return entry
+
+
+def delete(session: Session, entry: Entry, actor: Principal) -> None:
+    for model, what in (
+        (Sheet, "score sheets"),
+        (Award, "an award"),
+        (Certificate, "certificates"),
+        (Assignment, "juror assignments"),
+        (Recusal, "juror recusals"),
+    ):
+        if session.scalar(select(exists().where(model.entry_id == entry.id))):
+            raise InUse(f"Entry {entry.id} is referred to by {what}.")
+    audit.record(
+        session,
+        actor=actor,
+        action="entry.delete",
+        target_type="entry",
+        target_id=entry.id,
+        convention_id=entry.convention_id,
+        entry_id=entry.id,
+        before=_snapshot(entry),
+    )
+    session.delete(entry)
+    session.flush()

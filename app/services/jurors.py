@@ -1,0 +1,157 @@
+"""Jurors: a login account each, a panel, and conflicts of interest with OPDs."""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from app.errors import Duplicate, InUse, ValidationFailed
+from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
+from app.schemas import JurorCreate, JurorUpdate
+from app.security import Principal, new_credential_stamp
+from app.services import audit
+from app.services.common import paginate, ref_in_convention
+from app.services.conventions import require_status
+
+FIELDS = ("username", "full_name", "panel_id")
+
+
+def _snapshot(juror: Account) -> dict[str, object]:
+    data = audit.snapshot(juror, FIELDS)
+    data["conflict_opd_ids"] = juror.conflict_opd_ids
+    return data
+
+
+def list_jurors(
+    session: Session, convention_id: int, limit: int, offset: int, panel_id: int | None = None
+) -> tuple[list[Account], int]:
+    stmt = select(Account).where(Account.convention_id == convention_id, Account.role == "juror")
+    if panel_id is not None:
+        stmt = stmt.where(Account.panel_id == panel_id)
+    return paginate(session, stmt.order_by(Account.id), limit, offset)
+
+
+def username_taken(session: Session, username: str, except_id: int | None = None) -> bool:
+    stmt = select(Account.id).where(Account.username == username)
+    if except_id is not None:
+        stmt = stmt.where(Account.id != except_id)
+    return session.scalar(stmt) is not None
+
+
+def _check_opds(session: Session, convention_id: int, opd_ids: list[int]) -> None:
+    if not opd_ids:
+        return
+    found = set(
+        session.scalars(
+            select(Opd.id).where(Opd.convention_id == convention_id, Opd.id.in_(opd_ids))
+        )
+    )
+    for index, opd_id in enumerate(opd_ids):
+        if opd_id not in found:
+            raise ValidationFailed.field(
+                ["body", "conflict_opd_ids", index], f"no such OPD in this convention: {opd_id}"
+            )
+
+
+def create(
+    session: Session,
+    convention: Convention,
+    data: JurorCreate,
+    password_hash: str,
+    actor: Principal,
+) -> Account:
+    ref_in_convention(session, Panel, convention.id, data.panel_id, "panel_id")
+    _check_opds(session, convention.id, data.conflict_opd_ids)
+    if username_taken(session, data.username):
+        raise Duplicate(f"The username {data.username!r} is taken.")
+    juror = Account(
+        username=data.username,
+        full_name=data.full_name,
+        role="juror",
+        password_hash=password_hash,
+        credential_stamp=new_credential_stamp(),
+        convention_id=convention.id,
+        panel_id=data.panel_id,
+        conflicts=[JurorConflict(opd_id=opd_id) for opd_id in data.conflict_opd_ids],
+    )
+    session.add(juror)
+    session.flush()
+    audit.record(
+        session,
+        actor=actor,
+        action="juror.create",
+        target_type="juror",
+        target_id=juror.id,
+        convention_id=convention.id,
+        juror_id=juror.id,
+        after=_snapshot(juror),
+    )
+    return juror
+
+
+def update(
+    session: Session,
+    convention: Convention,
+    juror: Account,
+    data: JurorUpdate,
+    password_hash: str | None,
+    actor: Principal,
+) -> Account:
+    changes = data.changes()
+    before = _snapshot(juror)
+    if "panel_id" in changes and changes["panel_id"] != juror.panel_id:
+        require_status(convention, "draft", doing="move a juror to another panel")
+        ref_in_convention(session, Panel, convention.id, changes["panel_id"], "panel_id")
+        juror.panel_id = changes["panel_id"]
+    if "username" in changes and changes["username"] != juror.username:
+        if username_taken(session, changes["username"], juror.id):
+            raise Duplicate(f"The username {changes['username']!r} is taken.")
+        juror.username = changes["username"]
+    if "full_name" in changes:
+        juror.full_name = changes["full_name"]
+    if "conflict_opd_ids" in changes:
+        wanted: list[int] = changes["conflict_opd_ids"]
+        _check_opds(session, convention.id, wanted)
+        current = {conflict.opd_id: conflict for conflict in juror.conflicts}
+        for opd_id, conflict in current.items():
+            if opd_id not in wanted:
+                juror.conflicts.remove(conflict)
+        for opd_id in wanted:
+            if opd_id not in current:
+                juror.conflicts.append(JurorConflict(opd_id=opd_id))
+    if password_hash is not None:
+        juror.password_hash = password_hash
+        juror.credential_stamp = new_credential_stamp()
+    session.flush()
+    after = _snapshot(juror)
+    if password_hash is not None:
+        after["password"] = "changed"
+    audit.record(
+        session,
+        actor=actor,
+        action="juror.update",
+        target_type="juror",
+        target_id=juror.id,
+        convention_id=convention.id,
+        juror_id=juror.id,
+        before=before,
+        after=after,
+    )
+    return juror
+
+
+def delete(session: Session, juror: Account, actor: Principal) -> None:
+    if session.scalar(select(exists().where(Sheet.juror_id == juror.id))):
+        raise InUse(f"Juror {juror.id} has score sheets.")
+    audit.record(
+        session,
+        actor=actor,
+        action="juror.delete",
+        target_type="juror",
+        target_id=juror.id,
+        convention_id=juror.convention_id,
+        juror_id=juror.id,
+        before=_snapshot(juror),
+    )
+    session.delete(juror)
+    session.flush()
