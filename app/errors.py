@@ -165,7 +165,7 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts) + more
 
 
-_HTTP_NAMES = {
+_HTTP_NAMES: dict[int, type[Problem]] = {
     400: ValidationFailed,
     401: Unauthenticated,
     403: Forbidden,

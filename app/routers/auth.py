@@ -61,7 +61,7 @@ async def create_token(
     token = issue_token(
         account, secret=request.app.state.secret_key, ttl_seconds=settings.token_ttl_seconds
     )
-    return TokenOut(access_token=token, expires_in=settings.token_ttl_seconds, role=account.role)  # type: ignore[arg-type]
+    return TokenOut(access_token=token, expires_in=settings.token_ttl_seconds, role=account.role)
 
 
 @router.get("/me")
@@ -71,7 +71,7 @@ async def read_me(principal: CurrentUser) -> MeOut:
         id=principal.id,
         username=principal.username,
         full_name=principal.full_name,
-        role=principal.role,  # type: ignore[arg-type]
+        role=principal.role,
         convention_id=principal.convention_id,
         panel_id=principal.panel_id,
     )

@@ -1,0 +1,211 @@
+"""Small typed factories. They flush and commit into the test's savepoint."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.models import (
+    Account,
+    Convention,
+    Criterion,
+    Entry,
+    Innovator,
+    JurorConflict,
+    Opd,
+    Panel,
+)
+from app.security import hash_password, issue_token, new_credential_stamp
+
+_seq = itertools.count(1)
+PASSWORD = "password-123"
+
+
+@dataclass
+class Login:
+    account: Account
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    @property
+    def id(self) -> int:
+        return self.account.id
+
+
+def login(account: Account, secret: str, ttl: int = 3600) -> Login:
+    return Login(account, issue_token(account, secret=secret, ttl_seconds=ttl))
+
+
+def _save(session: Session, obj: Any) -> Any:
+    session.add(obj)
+    session.flush()
+    session.commit()
+    return obj
+
+
+def make_admin(session: Session, **overrides: Any) -> Account:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "username": f"admin{n}",
+        "full_name": f"Admin {n}",
+        "role": "admin",
+        "password_hash": hash_password(PASSWORD),
+        "credential_stamp": new_credential_stamp(),
+    }
+    values.update(overrides)
+    return _save(session, Account(**values))
+
+
+def make_convention(session: Session, **overrides: Any) -> Convention:
+    values: dict[str, Any] = {"name": f"Konvensi {next(_seq)}", "year": 2018}
+    values.update(overrides)
+    return _save(session, Convention(**values))
+
+
+def make_criterion(session: Session, convention: Convention, **overrides: Any) -> Criterion:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "code": f"C{n}",
+        "name": f"Criterion {n}",
+        "weight": 1.0,
+        "min_score": 0.0,
+        "max_score": 10.0,
+    }
+    values.update(overrides)
+    return _save(session, Criterion(convention_id=convention.id, **values))
+
+
+def make_panel(session: Session, convention: Convention, **overrides: Any) -> Panel:
+    values: dict[str, Any] = {"name": f"Panel {next(_seq)}", "weight": 1.0}
+    values.update(overrides)
+    return _save(session, Panel(convention_id=convention.id, **values))
+
+
+def make_opd(session: Session, convention: Convention, **overrides: Any) -> Opd:
+    n = next(_seq)
+    values: dict[str, Any] = {"code": f"OPD{n}", "name": f"Dinas {n}"}
+    values.update(overrides)
+    return _save(session, Opd(convention_id=convention.id, **values))
+
+
+def make_entry(session: Session, convention: Convention, opd: Opd, **overrides: Any) -> Entry:
+    n = next(_seq)
+    innovators = overrides.pop("innovators", [("Inovator " + str(n), "198001012005012001")])
+    values: dict[str, Any] = {
+        "title": f"Inovasi {n}",
+        "acronym": f"INV{n}",
+        "category": "teknologi",
+    }
+    values.update(overrides)
+    entry = Entry(
+        convention_id=convention.id,
+        opd_id=opd.id,
+        **values,
+        innovators=[
+            Innovator(position=i, name=name, nip=nip) for i, (name, nip) in enumerate(innovators)
+        ],
+    )
+    return _save(session, entry)
+
+
+def make_juror(
+    session: Session,
+    convention: Convention,
+    panel: Panel,
+    *,
+    conflicts: tuple[Opd, ...] = (),
+    **overrides: Any,
+) -> Account:
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "username": f"juror{n}",
+        "full_name": f"Juror {n}",
+        "role": "juror",
+        "password_hash": hash_password(PASSWORD),
+        "credential_stamp": new_credential_stamp(),
+    }
+    values.update(overrides)
+    juror = Account(
+        convention_id=convention.id,
+        panel_id=panel.id,
+        **values,
+        conflicts=[JurorConflict(opd_id=opd.id) for opd in conflicts],
+    )
+    return _save(session, juror)
+
+
+@dataclass
+class World:
+    """A convention ready to judge: criteria A (weight 3, tie-break 1) and B (weight 1),
+    both 0..10; panels K and L; OPDs; three entries; jurors k1, k2 (K) and l1 (L)."""
+
+    convention: Convention
+    admin: Login
+    criteria: list[Criterion]
+    panels: list[Panel]
+    opds: list[Opd]
+    entries: list[Entry]
+    jurors: list[Login]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def cid(self) -> int:
+        return self.convention.id
+
+    def url(self, path: str = "") -> str:
+        return f"/api/v1/conventions/{self.convention.id}{path}"
+
+
+def make_world(session: Session, secret: str, *, status: str = "draft") -> World:
+    convention = make_convention(
+        session,
+        name="Konvensi Inovasi Daerah Kota Solok 2018",
+        letter_code="KIP-SLK",
+        status=status,
+    )
+    criteria = [
+        make_criterion(
+            session, convention, code="A", name="Kebaruan", weight=3.0, tie_break_rank=1
+        ),
+        make_criterion(session, convention, code="B", name="Kemanfaatan", weight=1.0),
+    ]
+    panels = [make_panel(session, convention, name="K"), make_panel(session, convention, name="L")]
+    opds = [
+        make_opd(session, convention, code="BAPPEDA"),
+        make_opd(session, convention, code="DINKES"),
+    ]
+    entries = [
+        make_entry(session, convention, opds[0], title="FASTREN"),
+        make_entry(session, convention, opds[1], title="SMASH CARE'S"),
+        make_entry(session, convention, opds[0], title="Tiga"),
+    ]
+    jurors = [
+        login(make_juror(session, convention, panels[0], username=f"k1-{convention.id}"), secret),
+        login(make_juror(session, convention, panels[0], username=f"k2-{convention.id}"), secret),
+        login(make_juror(session, convention, panels[1], username=f"l1-{convention.id}"), secret),
+    ]
+    admin = login(make_admin(session), secret)
+    return World(convention, admin, criteria, panels, opds, entries, jurors)
+
+
+def set_status(session: Session, convention: Convention, status: str) -> None:
+    convention.status = status
+    session.flush()
+    session.commit()
+
+
+def problem(response: Any, status: int, name: str) -> dict[str, Any]:
+    """Assert a problem+json answer of the given status and type; return its body."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json"), response.headers
+    body: dict[str, Any] = response.json()
+    assert body["type"] == f"/problems/{name}", body
+    assert body["status"] == status
+    assert body["title"] and body["detail"]
+    return body

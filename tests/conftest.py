@@ -1,0 +1,76 @@
+"""Fixtures shared by every test: the engines, a migrated database, and the cheap hasher."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from app import migrate
+from app.db import create_db_engine
+from app.security import set_password_hasher
+
+POSTGRES_URL = os.environ.get("KONVENSI_TEST_POSTGRES_URL")
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "postgres: runs on PostgreSQL")
+    if os.environ.get("CI") == "true" and not POSTGRES_URL:
+        raise pytest.UsageError(
+            "CI=true but KONVENSI_TEST_POSTGRES_URL is not set: CI must prove the PostgreSQL engine"
+        )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_hashing() -> None:
+    # Production Argon2 costs ~0.15 s a hash; tests create hundreds of accounts.
+    set_password_hasher(PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)))
+
+
+def _admin_url(url: str) -> str:
+    return make_url(url).set(database="postgres").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> Iterator[str]:
+    """A fresh database on the server of KONVENSI_TEST_POSTGRES_URL, dropped afterwards."""
+    if not POSTGRES_URL:
+        pytest.skip("KONVENSI_TEST_POSTGRES_URL is not set")
+    name = f"konvensi_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(_admin_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def new_database_url(
+    kind: str, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> str:
+    if kind == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'konvensi.db'}"
+    return str(request.getfixturevalue("postgres_server_url"))
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
+    """A database migrated to head with the real migrations, one per engine and run."""
+    url = new_database_url(request.param, tmp_path_factory, request)
+    migrate.upgrade(url)
+    engine = create_db_engine(url)
+    yield engine
+    engine.dispose()
