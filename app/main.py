@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.errors import install_error_handlers, problem_response
-from app.routers import auth, conventions, entries, jurors, opds, rubric
+from app.routers import auth, conventions, entries, judging, jurors, opds, rubric, sheets
 
 API_PREFIX = "/api/v1"
 
@@ -112,6 +112,8 @@ def create_app(
             {"name": "opds", "description": "Government units (OPD)."},
             {"name": "entries", "description": "Innovations and their innovators."},
             {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
+            {"name": "sheets", "description": "Score sheets, written from juror tablets."},
+            {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
         ],
     )
     app.state.settings = settings
@@ -131,7 +133,7 @@ def create_app(
             )
         return JSONResponse({"status": "ok"})
 
-    for module in (auth, conventions, rubric, opds, entries, jurors):
+    for module in (auth, conventions, rubric, opds, entries, jurors, sheets, judging):
         app.include_router(module.router, prefix=API_PREFIX)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -441,3 +441,197 @@ class JurorOut(Output):
     conflict_opd_ids: list[int]
     created_at: datetime
     updated_at: datetime
+
+
+# --- score sheets -------------------------------------------------------------------------
+
+SheetStatus = Literal["draft", "submitted"]
+
+
+class SheetIn(BaseModel):
+    """The body of a sheet `PUT`. (Parsed by hand on the hot path, in the contract's order of
+    checks; this model documents it.)"""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scores": {"KEBARUAN": 8, "KEMANFAATAN": 7.5},
+                    "comment": "Sudah direplikasi",
+                    "submit": False,
+                }
+            ]
+        },
+    )
+
+    scores: dict[str, Score] = Field(
+        description="Criterion code → score within its range. A draft may hold some criteria; "
+        "`submit: true` needs every one."
+    )
+    comment: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    submit: bool = False
+
+
+class SheetOut(BaseModel):
+    entry_id: int
+    juror_id: int
+    scores: dict[str, float]
+    comment: str | None
+    status: SheetStatus
+    version: int
+    updated_at: datetime
+    submitted_at: datetime | None = None
+
+
+class SyncItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: Annotated[int, Strict()]
+    scores: dict[str, Any]
+    comment: Any = None
+    submit: Any = False
+    base_version: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+        None,
+        description="The version the tablet last saw (like `If-Match`); omit to write "
+        "unconditionally.",
+    )
+
+
+class SyncIn(BaseModel):
+    """Sheets a tablet queued while offline; each is applied on its own, in order."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sheets": [
+                        {"entry_id": 1, "scores": {"KEBARUAN": 8}, "submit": False},
+                        {
+                            "entry_id": 2,
+                            "base_version": 3,
+                            "scores": {"KEBARUAN": 9, "KEMANFAATAN": 8},
+                            "submit": True,
+                        },
+                    ]
+                }
+            ]
+        },
+    )
+
+    sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=500)]
+
+
+SyncOutcome = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
+
+
+class SyncResult(BaseModel):
+    entry_id: int
+    outcome: SyncOutcome = Field(
+        description="`accepted`: written; `unchanged`: the server already had it; "
+        "`conflict`: the server's version differs (412) or the sheet is final (409) — see "
+        "`sheet`; `invalid`: 422, see `problem`; `refused`: 403/404/409 convention-state."
+    )
+    status: int = Field(description="The HTTP status a single PUT would have answered.")
+    sheet: SheetOut | None = None
+    problem: dict[str, Any] | None = None
+
+
+class SyncOut(BaseModel):
+    results: list[SyncResult]
+
+
+class RecusalIn(Input):
+    entry_id: Id
+    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class RecusalOut(Output):
+    juror_id: int
+    entry_id: int
+    reason: str | None
+    created_at: datetime
+
+
+class AssignmentItem(Input):
+    juror_id: Id
+    entry_id: Id
+
+
+class AssignmentsIn(Input):
+    items: Annotated[list[AssignmentItem], Field(min_length=1, max_length=100_000)]
+
+
+class JurorAssignmentsIn(Input):
+    entry_ids: UniqueIds
+
+
+class AssignmentOut(Output):
+    juror_id: int
+    entry_id: int
+
+
+class EntryProgress(BaseModel):
+    entry_id: int
+    title: str
+    acronym: str | None
+    state: Literal["not_started", "draft", "submitted", "conflict", "not_assigned"]
+    version: int | None = None
+
+
+class JurorProgressOut(BaseModel):
+    convention_id: int
+    juror_id: int
+    to_score: int = Field(description="Entries this juror is expected to score.")
+    not_started: int
+    draft: int
+    submitted: int
+    conflicts: int = Field(description="Entries left out by conflicts of interest or recusal.")
+    entries: list[EntryProgress]
+
+
+class JurorSummary(BaseModel):
+    juror_id: int
+    username: str
+    full_name: str
+    panel_id: int
+    expected: int
+    submitted: int
+    draft: int
+    not_started: int
+    conflicts: int
+    recusals: int
+
+
+class ConventionProgressOut(BaseModel):
+    convention_id: int
+    entries: int
+    expected_sheets: int
+    submitted_sheets: int
+    draft_sheets: int
+    complete_entries: int
+    jurors: list[JurorSummary]
+
+
+class EntryCompleteness(BaseModel):
+    entry_id: int
+    title: str
+    expected_sheet_count: int
+    sheet_count: int
+    complete: bool
+    missing_juror_ids: list[int]
+
+
+class AuditEventOut(Output):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_username: str | None
+    action: str
+    target_type: str
+    target_id: int | None
+    juror_id: int | None
+    entry_id: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Query, Response
 
@@ -30,6 +30,11 @@ def _pagination(
 PageDep = Annotated[Pagination, Depends(_pagination)]
 
 ConventionId = Annotated[int, Path(description="The convention's id.")]
+
+
+def id_filter(what: str) -> Any:
+    """A query parameter naming an id to filter by (bounded, so no engine overflows)."""
+    return Query(ge=1, le=2**31 - 1, description=f"Only {what}.")
 
 
 async def _readable_convention(

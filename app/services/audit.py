@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, utcnow
@@ -25,8 +25,9 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> None:
-    session.add(
-        AuditEvent(
+    # A Core insert: the log is written on every sheet save, and never read back here.
+    session.execute(
+        insert(AuditEvent).values(
             convention_id=convention_id,
             at=utcnow(),
             actor_id=actor.id if actor else None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -15,7 +16,7 @@ from app.db import Database
 from app.main import create_app
 from tests.app import factories as f
 
-SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+SECRET = f.SECRET
 
 
 @pytest.fixture
@@ -43,9 +44,39 @@ def settings() -> Settings:
     return Settings(secret_key=SECRET, database_url="sqlite://", public_url="http://testserver")
 
 
+class _TestDatabase:
+    """The database an app built once sees: each test points it at its own transaction."""
+
+    def __init__(self, target: Database) -> None:
+        self.target = target
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.target, name)
+
+
+@pytest.fixture(scope="session")
+def _apps() -> list[tuple[Settings, FastAPI, _TestDatabase]]:
+    return []
+
+
 @pytest.fixture
-def app(connection: Connection, engine: Engine, settings: Settings) -> FastAPI:
-    return create_app(settings, db=Database(engine, bind=connection))
+def app(
+    connection: Connection,
+    engine: Engine,
+    settings: Settings,
+    _apps: list[tuple[Settings, FastAPI, _TestDatabase]],
+) -> FastAPI:
+    # An app's first request builds its routes (a third of a second): one app per settings.
+    db = Database(engine, bind=connection)
+    for known, app, proxy in _apps:
+        if known == settings:
+            proxy.target = db
+            app.dependency_overrides.clear()
+            return app
+    proxy = _TestDatabase(db)
+    app = create_app(settings, db=proxy)  # type: ignore[arg-type]
+    _apps.append((settings, app, proxy))
+    return app
 
 
 @pytest.fixture

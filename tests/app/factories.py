@@ -22,6 +22,7 @@ from app.security import hash_password, issue_token, new_credential_stamp
 
 _seq = itertools.count(1)
 PASSWORD = "password-123"
+SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 @dataclass

@@ -1,0 +1,171 @@
+"""Progress, recusals, assignments and the audit log of a convention's judging."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+
+from app.db import SessionDep
+from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created, id_filter
+from app.routers.sheets import Me
+from app.schemas import (
+    AssignmentOut,
+    AssignmentsIn,
+    AuditEventOut,
+    ConventionProgressOut,
+    EntryCompleteness,
+    JurorAssignmentsIn,
+    JurorProgressOut,
+    Page,
+    RecusalIn,
+    RecusalOut,
+)
+from app.services import audit, conventions, judging
+
+router = APIRouter(prefix="/conventions/{cid}", tags=["judging"])
+
+
+@router.get("/jurors/me/progress")
+async def read_my_progress(cid: int, me: Me, session: SessionDep) -> JurorProgressOut:
+    """The calling juror's progress: entries to score, drafts, submitted, conflicts."""
+    convention = conventions.get(session, cid)
+    return JurorProgressOut.model_validate(judging.juror_progress(session, convention, me.id))
+
+
+@router.post("/jurors/me/recusals", status_code=201)
+async def create_my_recusal(
+    cid: int, data: RecusalIn, me: Me, session: SessionDep, response: Response
+) -> RecusalOut:
+    """Declare a conflict of interest with one entry (recusal). The juror can then no longer
+    score it, it leaves the juror's expected sheets, and the secretariat sees it."""
+    convention = conventions.get(session, cid)
+    recusal = judging.recuse(session, me, convention, data.entry_id, data.reason)
+    created(response, f"/api/v1/conventions/{cid}/recusals?juror_id={me.id}")
+    return RecusalOut.model_validate(recusal)
+
+
+@router.get("/recusals")
+async def list_recusals(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    juror_id: Annotated[int | None, id_filter("this juror's")] = None,
+) -> Page[RecusalOut]:
+    """Conflicts jurors declared themselves (secretariat)."""
+    items, total = judging.list_recusals(session, convention.id, juror_id, page.limit, page.offset)
+    return Page(
+        items=[RecusalOut.model_validate(r) for r in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204)
+async def delete_recusal(
+    convention: AdminConvention,
+    juror_id: int,
+    entry_id: int,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> None:
+    """Withdraw a juror's recusal (secretariat)."""
+    judging.withdraw_recusal(session, admin, convention, juror_id, entry_id)
+
+
+@router.get("/progress")
+async def read_progress(convention: AdminConvention, session: SessionDep) -> ConventionProgressOut:
+    """Every juror's progress and the convention's totals (secretariat)."""
+    return ConventionProgressOut.model_validate(judging.convention_progress(session, convention))
+
+
+@router.get("/progress/entries")
+async def list_entry_progress(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    incomplete: Annotated[bool, Query(description="Only entries still missing sheets.")] = False,
+) -> Page[EntryCompleteness]:
+    """Per entry: sheets expected and submitted, and which jurors are still missing."""
+    items, total = judging.entry_completeness(
+        session, convention, incomplete_only=incomplete, limit=page.limit, offset=page.offset
+    )
+    return Page(
+        items=[EntryCompleteness.model_validate(i) for i in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post("/assignments")
+async def create_assignments(
+    convention: AdminConvention, data: AssignmentsIn, admin: ConventionAdmin, session: SessionDep
+) -> dict[str, int]:
+    """Assign entries to jurors, in bulk (idempotent). They decide who scores what when the
+    convention's `assignment_mode` is `assigned`."""
+    pairs = [(item.juror_id, item.entry_id) for item in data.items]
+    return judging.add_assignments(session, admin, convention, pairs)
+
+
+@router.put("/jurors/{juror_id}/assignments")
+async def replace_assignments(
+    convention: AdminConvention,
+    juror_id: int,
+    data: JurorAssignmentsIn,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> dict[str, Any]:
+    """Replace the entries assigned to one juror."""
+    entry_ids = judging.replace_juror_assignments(
+        session, admin, convention, juror_id, data.entry_ids
+    )
+    return {"juror_id": juror_id, "entry_ids": entry_ids}
+
+
+@router.get("/assignments")
+async def list_assignments(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    juror_id: Annotated[int | None, id_filter("this juror's")] = None,
+    entry_id: Annotated[int | None, id_filter("this entry's")] = None,
+) -> Page[AssignmentOut]:
+    """Assignments, by juror then entry."""
+    items, total = judging.list_assignments(
+        session, convention.id, juror_id, entry_id, page.limit, page.offset
+    )
+    return Page(
+        items=[AssignmentOut.model_validate(a) for a in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/audit")
+async def list_audit_events(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    juror_id: Annotated[int | None, id_filter("events about this juror")] = None,
+    entry_id: Annotated[int | None, id_filter("events about this entry")] = None,
+    action: Annotated[str | None, Query(max_length=64, description="e.g. `sheet.submit`.")] = None,
+) -> Page[AuditEventOut]:
+    """The append-only audit log: who changed what, when, before and after (secretariat)."""
+    items, total = audit.list_events(
+        session,
+        convention.id,
+        juror_id=juror_id,
+        entry_id=entry_id,
+        action=action,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(
+        items=[AuditEventOut.model_validate(e) for e in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

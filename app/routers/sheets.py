@@ -1,0 +1,236 @@
+"""Score sheets: a juror's own (``/jurors/me/...``) and the secretariat's view of everyone's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+import orjson
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+
+from app.db import SessionDep
+from app.errors import Forbidden, NotFound, Problem
+from app.models import Account
+from app.routers.deps import AdminConvention, ConventionAdmin, ConventionId, PageDep
+from app.schemas import SheetIn, SheetOut, SyncIn, SyncOut
+from app.security import CurrentUser, Principal, ensure_can_see_convention
+from app.services import conventions, sheets
+from app.services.common import valid_id
+
+router = APIRouter(prefix="/conventions/{cid}/jurors", tags=["sheets"])
+
+_JSON = "application/json"
+
+
+def _sheet_response(sheet: sheets.StoredSheet) -> Response:
+    return Response(
+        orjson.dumps(sheet.as_dict(), option=orjson.OPT_UTC_Z),
+        media_type=_JSON,
+        headers={"ETag": sheet.etag},
+    )
+
+
+async def _me(cid: ConventionId, principal: CurrentUser, session: SessionDep) -> Principal:
+    """The calling juror; the secretariat has no sheets of its own (403)."""
+    ensure_can_see_convention(principal, cid)
+    if principal.is_admin:
+        conventions.get(session, cid)
+        raise Forbidden("The secretariat has no sheets of its own; use /jurors/{juror_id}/...")
+    return principal
+
+
+Me = Annotated[Principal, Depends(_me)]
+
+_SHEET_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {_JSON: {"schema": SheetIn.model_json_schema()}},
+    }
+}
+_SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": SheetOut,
+        "description": 'The sheet as stored; header `ETag: "<version>"`.',
+        "headers": {
+            "ETag": {
+                "description": "The sheet's version, quoted (strong).",
+                "schema": {"type": "string"},
+            }
+        },
+    },
+    403: {"description": "`forbidden` (not a juror, or not assigned) or `conflict-of-interest`"},
+    404: {"description": "Unknown convention or entry"},
+    409: {"description": "`convention-state` (not judging, or past the deadline) or `sheet-final`"},
+    412: {"description": "`If-Match` is not the sheet's current ETag"},
+    422: {"description": "Invalid body; `errors` names each field"},
+}
+
+
+@router.put(
+    "/me/sheets/{entry_id}",
+    openapi_extra=_SHEET_BODY,
+    responses=_SHEET_RESPONSES,
+    response_class=Response,
+)
+async def put_my_sheet(
+    cid: int,
+    entry_id: int,
+    request: Request,
+    principal: CurrentUser,
+    session: SessionDep,
+    if_match: Annotated[str | None, Header(description="Optional: the ETag last seen.")] = None,
+) -> Response:
+    """Write the calling juror's sheet for an entry (the whole sheet).
+
+    `{"scores": {"<code>": number, …}, "comment": "…", "submit": false}`. A draft may hold
+    some criteria; `submit: true` needs every one and makes the sheet final. Sending the
+    stored body again changes nothing (200, same version): retries are safe. With
+    `If-Match`, a stale version is 412 and nothing is written.
+    """
+    raw = await request.body()  # before the first statement: see app/db.py
+    written = sheets.put_sheet(session, principal, cid, entry_id, raw, if_match)
+    return _sheet_response(written.sheet)
+
+
+@router.get(
+    "/me/sheets/{entry_id}", responses={200: {"model": SheetOut}, 404: {}}, response_class=Response
+)
+async def read_my_sheet(cid: int, entry_id: int, me: Me, session: SessionDep) -> Response:
+    """The calling juror's sheet for an entry, with its `ETag`; 404 if none."""
+    sheet = sheets.get_sheet(session, me.id, entry_id)
+    if sheet is None:
+        raise NotFound(f"You have no sheet for entry {entry_id}.")
+    return _sheet_response(sheet)
+
+
+def _page(items: list[sheets.StoredSheet], total: int, limit: int, offset: int) -> Response:
+    body = {"items": [s.as_dict() for s in items], "total": total, "limit": limit, "offset": offset}
+    return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type=_JSON)
+
+
+SheetStatusFilter = Annotated[
+    Literal["draft", "submitted"] | None, Query(description="Only sheets in this status.")
+]
+
+
+@router.get("/me/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response)
+async def list_my_sheets(
+    cid: int, me: Me, session: SessionDep, page: PageDep, status: SheetStatusFilter = None
+) -> Response:
+    """The calling juror's sheets (for its progress screen), by id."""
+    items, total = sheets.list_sheets(session, cid, me.id, page.limit, page.offset, status)
+    return _page(items, total, page.limit, page.offset)
+
+
+@router.post("/me/sheets:sync", responses={200: {"model": SyncOut}})
+async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) -> SyncOut:
+    """Apply sheets a tablet queued offline, each on its own and in order, with the rules
+    of `PUT`. Answers one result per sheet: `accepted`, `unchanged`, `conflict` (with the
+    server's sheet), `invalid` or `refused` (with the problem). See the README for the
+    retry protocol."""
+    results = []
+    rules: dict[int, Any] = {}
+    for item in data.sheets:
+        payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
+        if_match = f'"{item.base_version}"' if item.base_version is not None else None
+        try:
+            with session.begin_nested():
+                target = sheets.load_target(session, me, cid, item.entry_id)
+                sheets.authorize_write(target, me)
+                if cid not in rules:
+                    rules[cid] = sheets.rules_for(session, cid)
+                written = sheets.write_sheet(session, me, target, payload, if_match, rules[cid])
+            results.append(
+                {
+                    "entry_id": item.entry_id,
+                    "outcome": "accepted" if written.changed else "unchanged",
+                    "status": 200,
+                    "sheet": written.sheet.as_dict(),
+                }
+            )
+        except Problem as problem:
+            results.append(_sync_failure(session, me, item.entry_id, problem))
+    return SyncOut.model_validate({"results": results})
+
+
+def _sync_failure(
+    session: SessionDep, me: Principal, entry_id: int, problem: Problem
+) -> dict[str, Any]:
+    body = {
+        "type": f"/problems/{problem.name}",
+        "title": problem.title,
+        "status": problem.status,
+        "detail": problem.detail,
+    }
+    if problem.errors is not None:
+        body["errors"] = problem.errors
+    if problem.status in (409, 412) and problem.name != "convention-state":
+        current = sheets.get_sheet(session, me.id, entry_id)
+        return {
+            "entry_id": entry_id,
+            "outcome": "conflict",
+            "status": problem.status,
+            "sheet": current.as_dict() if current else None,
+            "problem": body,
+        }
+    outcome = "invalid" if problem.status == 422 else "refused"
+    return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}
+
+
+# --- the secretariat's view ---------------------------------------------------------------
+
+
+def _juror_of(session: SessionDep, convention_id: int, juror_id: int) -> Account:
+    juror = session.get(Account, juror_id) if valid_id(juror_id) else None
+    if juror is None or juror.role != "juror" or juror.convention_id != convention_id:
+        raise NotFound(f"Juror {juror_id} not found in convention {convention_id}.")
+    return juror
+
+
+@router.get(
+    "/{juror_id}/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response
+)
+async def list_juror_sheets(
+    convention: AdminConvention,
+    juror_id: int,
+    session: SessionDep,
+    page: PageDep,
+    status: SheetStatusFilter = None,
+) -> Response:
+    """A juror's sheets (secretariat only; a juror gets 403 for any id, even its own)."""
+    _juror_of(session, convention.id, juror_id)
+    items, total = sheets.list_sheets(
+        session, convention.id, juror_id, page.limit, page.offset, status
+    )
+    return _page(items, total, page.limit, page.offset)
+
+
+@router.get(
+    "/{juror_id}/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response
+)
+async def read_juror_sheet(
+    convention: AdminConvention, juror_id: int, entry_id: int, session: SessionDep
+) -> Response:
+    """One juror's sheet for one entry (secretariat only)."""
+    _juror_of(session, convention.id, juror_id)
+    sheet = sheets.get_sheet(session, juror_id, entry_id)
+    if sheet is None:
+        raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
+    return _sheet_response(sheet)
+
+
+@router.post(
+    "/{juror_id}/sheets/{entry_id}/reopen",
+    responses={200: {"model": SheetOut}},
+    response_class=Response,
+)
+async def reopen_sheet(
+    convention: AdminConvention,
+    juror_id: int,
+    entry_id: int,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> Response:
+    """Send a submitted sheet back to `draft` so its juror can correct it (only while
+    judging). Recorded in the audit log."""
+    _juror_of(session, convention.id, juror_id)
+    return _sheet_response(sheets.reopen(session, admin, convention, juror_id, entry_id))
