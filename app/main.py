@@ -14,7 +14,17 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.errors import install_error_handlers, problem_response
-from app.routers import auth, conventions, entries, judging, jurors, opds, rubric, sheets
+from app.routers import (
+    auth,
+    conventions,
+    entries,
+    judging,
+    jurors,
+    opds,
+    ranking,
+    rubric,
+    sheets,
+)
 
 API_PREFIX = "/api/v1"
 
@@ -114,6 +124,7 @@ def create_app(
             {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
             {"name": "sheets", "description": "Score sheets, written from juror tablets."},
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
+            {"name": "ranking", "description": "Rankings (SCORING.md) and published results."},
         ],
     )
     app.state.settings = settings
@@ -133,7 +144,7 @@ def create_app(
             )
         return JSONResponse({"status": "ok"})
 
-    for module in (auth, conventions, rubric, opds, entries, jurors, sheets, judging):
+    for module in (auth, conventions, rubric, opds, entries, jurors, sheets, judging, ranking):
         app.include_router(module.router, prefix=API_PREFIX)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -17,6 +17,7 @@ from app.models import (
     JurorConflict,
     Opd,
     Panel,
+    Sheet,
 )
 from app.security import hash_password, issue_token, new_credential_stamp
 
@@ -210,3 +211,25 @@ def problem(response: Any, status: int, name: str) -> dict[str, Any]:
     assert body["status"] == status
     assert body["title"] and body["detail"]
     return body
+
+
+def make_sheet(
+    session: Session,
+    juror: Account,
+    entry: Entry,
+    scores: dict[str, float],
+    *,
+    status: str = "submitted",
+    version: int = 1,
+) -> Sheet:
+    return _save(
+        session,
+        Sheet(
+            convention_id=entry.convention_id,
+            juror_id=juror.id,
+            entry_id=entry.id,
+            scores=scores,
+            status=status,
+            version=version,
+        ),
+    )
