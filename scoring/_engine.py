@@ -6,10 +6,11 @@ comprehensions over index lists.
 """
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Sequence
-from itertools import repeat
+from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
+from typing import Protocol
 
 from scoring.model import METHODS, Criterion, Entry, Juror, Panel, SheetLike
 
@@ -20,30 +21,32 @@ _JUROR = itemgetter(0)
 _ENTRY = itemgetter(1)
 _SCORES = itemgetter(2)
 
-# Juror id -> (a, s, c, d) with T' = a + s * (T - c) / d, which is Step 2's zscore formula
-# written once for all three of its cases.
-ZParams = dict[int, tuple[float, float, float, float]]
-ValuesOf = Callable[[list[int]], list[float]]
+
+class Column(Protocol):
+    """Values by sheet position: a full list, or a dict of the few positions needed."""
+
+    def __getitem__(self, i: int, /) -> float: ...
 
 
-def _mean(xs: list[float]) -> float:
-    return math.fsum(xs) / len(xs)
+def _mean(value: Callable[[int], float], idx: list[int]) -> float:
+    return math.fsum(map(value, idx)) / len(idx)
 
 
-def _median(xs: list[float]) -> float:
-    s = sorted(xs)
+def _median(value: Callable[[int], float], idx: list[int]) -> float:
+    s = sorted(map(value, idx))
     h = len(s) // 2
     return s[h] if len(s) % 2 else (s[h - 1] + s[h]) / 2
 
 
-def _trimmed(xs: list[float]) -> float:
-    if len(xs) < 3:
-        return _mean(xs)
-    s = sorted(xs)
+def _trimmed(value: Callable[[int], float], idx: list[int]) -> float:
+    if len(idx) < 3:
+        return _mean(value, idx)
+    s = sorted(map(value, idx))
     return math.fsum(s[1:-1]) / (len(s) - 2)
 
 
-PANEL_SCORE: dict[str, Callable[[list[float]], float]] = {
+# Step 2's table. Each reads the values of one (entry, panel) group of sheet positions.
+PANEL_SCORE: dict[str, Callable[[Callable[[int], float], list[int]], float]] = {
     "mean": _mean,
     "median": _median,
     "trimmed": _trimmed,
@@ -73,7 +76,6 @@ class Engine:
 
     __slots__ = (
         "_by_juror",
-        "_zcache",
         "criteria",
         "entry_ids",
         "entry_pos",
@@ -118,7 +120,6 @@ class Engine:
         self.entry_ids = [e.id for e in ordered]
         self.entry_pos = {e.id: i for i, e in enumerate(ordered)}
         self._by_juror: dict[int, list[int]] | None = None
-        self._zcache: dict[str | None, tuple[list[float], ZParams]] = {}
 
         sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
         try:
@@ -204,18 +205,15 @@ class Engine:
         self, juror_ids: list[int], entry_ids: list[int], entry_key: dict[int, int]
     ) -> dict[int, list[int]]:
         """Sheet positions by entry_pos * n_panels + panel_pos, for every sheet given."""
-        groups: dict[int, list[int]] = {}
-        get = groups.get
+        groups: defaultdict[int, list[int]] = defaultdict(list)
         keys = map(
-            add, map(entry_key.__getitem__, entry_ids), map(self.juror_panel.__getitem__, juror_ids)
+            add,
+            map(entry_key.__getitem__, entry_ids),
+            map(self.juror_panel.__getitem__, juror_ids),
         )
         try:
             for i, k in enumerate(keys):
-                g = get(k)
-                if g is None:
-                    groups[k] = [i]
-                else:
-                    g.append(i)
+                groups[k].append(i)
         except (KeyError, TypeError) as exc:
             bad_e = [e for e in entry_ids if e not in entry_key]
             if bad_e:
@@ -233,12 +231,12 @@ class Engine:
     ) -> dict[int, list[int]]:
         """Reject duplicate sheets, then keep only those of eligible jurors."""
         n_panels = self.n_panels
+        juror_of = juror_ids.__getitem__
         counted: dict[int, list[int]] = {}
         nobody: set[int] = set()
         for k, idx in raw.items():
-            js = [juror_ids[i] for i in idx]
-            if len(set(js)) != len(js):
-                juror = next(j for j, n in Counter(js).items() if n > 1)
+            if len(set(map(juror_of, idx))) != len(idx):
+                juror = next(j for j, n in Counter(map(juror_of, idx)).items() if n > 1)
                 entry = self.entry_ids[k // n_panels]
                 raise ValueError(f"juror {juror} has more than one sheet for entry {entry}")
             ex = excluded.get(k // n_panels)
@@ -246,9 +244,9 @@ class Engine:
                 ok = allowed.get(k // n_panels, nobody)
                 if ex:
                     ok = ok - ex
-                idx = [i for i, j in zip(idx, js, strict=True) if j in ok]
+                idx = [i for i in idx if juror_ids[i] in ok]
             elif ex:
-                idx = [i for i, j in zip(idx, js, strict=True) if j not in ex]
+                idx = [i for i in idx if juror_ids[i] not in ex]
             if idx:
                 counted[k] = idx
         return counted
@@ -260,121 +258,157 @@ class Engine:
         if not self.criteria:
             raise ValueError("sheets cannot be scored without criteria")
         sum_w = math.fsum(c.weight for c in self.criteria)
-        acc: Iterable[float] | None = None
-        for c in self.criteria:
-            factor = 100.0 * c.weight / ((c.max_score - c.min_score) * sum_w)
-            col: Iterable[float] = map(itemgetter(c.code), self.scores)
-            if c.min_score:
-                col = map(sub, col, repeat(c.min_score))
-            term = map(mul, col, repeat(factor))
-            acc = term if acc is None else map(add, acc, term)
-        assert acc is not None
+        factors = [100.0 * c.weight / ((c.max_score - c.min_score) * sum_w) for c in self.criteria]
+        offset = math.fsum(f * c.min_score for f, c in zip(factors, self.criteria, strict=True))
+        codes = [c.code for c in self.criteria]
+        if len(codes) == 1:
+            row: Iterable[Iterable[float]] = zip(map(itemgetter(codes[0]), self.scores))
+        else:
+            row = map(itemgetter(*codes), self.scores)
+        # sum_c f_c s_c - sum_c f_c min_c, each sum rounded once (fsum); the score mappings
+        # are read in one pass since touching a million of them is what costs.
         try:
-            return list(acc)
+            totals = list(map(math.fsum, map(map, repeat(mul), repeat(factors), row)))
         except KeyError as exc:
             raise ValueError(f"a sheet has no score for criterion {exc.args[0]!r}") from exc
         except TypeError as exc:
-            raise ValueError("sheet scores must be numbers") from exc
+            raise ValueError("sheet scores must be a mapping of criterion code to number") from exc
+        return list(map(sub, totals, repeat(offset))) if offset else totals
 
-    def criterion_value(self, c: Criterion, i: int) -> float:
-        """100 * q(j, e, c) for sheet position i (Step 4's tie-break values)."""
+    def score(self, c: Criterion, i: int) -> float:
+        """s(j, e, c) of sheet position i."""
         s: float = self.scores[i][c.code]
-        return 100.0 * ((s - c.min_score) / (c.max_score - c.min_score))
+        return s
 
-    def criterion_values(self, c: Criterion) -> list[float]:
-        """100 * q(j, e, c) for every sheet position."""
-        col = map(sub, map(itemgetter(c.code), self.scores), repeat(c.min_score))
-        ratio = map(truediv, col, repeat(c.max_score - c.min_score))
-        return list(map(mul, repeat(100.0), ratio))
+    def _criterion_column(self, c: Criterion, need: list[list[int]] | None) -> Column:
+        """100 * q(j, e, c) for the sheets in `need` (every sheet when None)."""
+        low = c.min_score
+        span = c.max_score - c.min_score
+        scores = self.scores
+        code = c.code
+        wanted = None if need is None else sum(map(len, need))
+        # A full column runs at C speed; for a handful of tied entries a dict is cheaper.
+        if wanted is None or wanted * 4 > len(scores):
+            col: Iterable[float] = map(itemgetter(code), scores)
+            if low:
+                col = map(sub, col, repeat(low))
+            return list(map(mul, repeat(100.0), map(truediv, col, repeat(span))))
+        assert need is not None
+        return {i: 100.0 * ((scores[i][code] - low) / span) for idx in need for i in idx}
 
     def by_juror(self) -> dict[int, list[int]]:
         """Counted sheet positions of each juror, over the whole convention."""
         if self._by_juror is None:
-            by: dict[int, list[int]] = {}
+            by: defaultdict[int, list[int]] = defaultdict(list)
             juror_ids = self.jurors
-            for idx in self.groups.values():
-                for i in idx:
-                    j = juror_ids[i]
-                    g = by.get(j)
-                    if g is None:
-                        by[j] = [i]
-                    else:
-                        g.append(i)
-            self._by_juror = by
+            for i in chain.from_iterable(self.groups.values()):
+                by[juror_ids[i]].append(i)
+            self._by_juror = dict(by)
         return self._by_juror
 
-    def zparams(self, values: list[float], min_sheets: int) -> ZParams:
-        """Step 2, zscore: mu and sigma over all counted values, mu_j and sigma_j per juror."""
+    def _zscore(self, values: list[float], min_sheets: int, need: list[list[int]] | None) -> Column:
+        """Step 2, zscore: T' for the sheets in `need` (every sheet when None).
+
+        mu and sigma come from every counted value of the convention, mu_j and sigma_j
+        from every counted value of juror j, whatever `need` holds.
+        """
         by = self.by_juror()
-        every = [values[i] for idx in by.values() for i in idx]
-        if not every:
-            return {}
-        mu = math.fsum(every) / len(every)
-        sigma = pstdev(every, mu)
-        params: ZParams = {}
-        for j, idx in by.items():
-            if len(idx) < min_sheets:
-                params[j] = (0.0, 1.0, 0.0, 1.0)
-                continue
-            own = [values[i] for i in idx]
-            mu_j = math.fsum(own) / len(own)
-            sigma_j = pstdev(own, mu_j)
-            if sigma_j > TOLERANCE:
-                params[j] = (mu, sigma, mu_j, sigma_j)
-            else:
-                params[j] = (mu, 1.0, mu_j, 1.0)
-        return params
-
-    def values_of(
-        self, method: str, min_sheets: int, criterion: Criterion | None = None
-    ) -> ValuesOf:
-        """What Step 2 aggregates: T, or 100 q for a tie-break criterion; T' for zscore."""
-        if method == "zscore":
-            key = None if criterion is None else criterion.code
-            if key not in self._zcache:
-                base = self.totals if criterion is None else self.criterion_values(criterion)
-                self._zcache[key] = (base, self.zparams(base, min_sheets))
-            base, params = self._zcache[key]
+        get = values.__getitem__
+        own = {j: list(map(get, idx)) for j, idx in by.items()}
+        n = sum(map(len, own.values()))
+        if not n:
+            return values
+        mu = math.fsum(chain.from_iterable(own.values())) / n
+        deviations = map(sub, chain.from_iterable(own.values()), repeat(mu))
+        sigma = math.sqrt(math.fsum(map(pow, deviations, repeat(2))) / n)
+        # Jurors left out keep T' = T (n_j < m).
+        centre: dict[int, tuple[float, float]] = {}
+        for j, xs in own.items():
+            if len(xs) >= min_sheets:
+                mu_j = math.fsum(xs) / len(xs)
+                centre[j] = (mu_j, pstdev(xs, mu_j))
+        wanted = None if need is None else sum(map(len, need))
+        if wanted is not None and wanted * 4 <= len(values):
+            assert need is not None
             juror_ids = self.jurors
+            few: dict[int, float] = {}
+            for i in chain.from_iterable(need):
+                v = values[i]
+                found = centre.get(juror_ids[i])
+                if found is None:
+                    few[i] = v
+                elif found[1] > TOLERANCE:
+                    few[i] = mu + sigma * (v - found[0]) / found[1]
+                else:
+                    few[i] = mu + (v - found[0])
+            return few
+        adjusted = list(values)
+        for j, (mu_j, sigma_j) in centre.items():
+            centred = map(sub, own[j], repeat(mu_j))
+            if sigma_j > TOLERANCE:
+                spread = map(truediv, map(mul, repeat(sigma), centred), repeat(sigma_j))
+                new = map(add, repeat(mu), spread)
+            else:
+                new = map(add, repeat(mu), centred)
+            deque(map(adjusted.__setitem__, by[j], new), maxlen=0)
+        return adjusted
 
-            def adjusted(idx: list[int]) -> list[float]:
-                out = []
-                for i in idx:
-                    a, s, c, d = params[juror_ids[i]]
-                    out.append(a + s * (base[i] - c) / d)
-                return out
-
-            return adjusted
+    def column(
+        self,
+        method: str,
+        min_sheets: int,
+        criterion: Criterion | None = None,
+        need: list[list[int]] | None = None,
+    ) -> Column:
+        """What Step 2 aggregates, by sheet position: T, or 100 q for a tie-break criterion
+        (Step 4), replaced by T' for zscore. `need`: the only groups that will be read."""
         if criterion is None:
-            totals = self.totals
-            return lambda idx: [totals[i] for i in idx]
-        crit = criterion
-        return lambda idx: [self.criterion_value(crit, i) for i in idx]
+            base = self.totals
+        elif method == "zscore":
+            full = self._criterion_column(criterion, None)
+            assert isinstance(full, list)
+            base = full
+        else:
+            return self._criterion_column(criterion, need)
+        return self._zscore(base, min_sheets, need) if method == "zscore" else base
 
     def entry_scores(
-        self, method: str, values_of: ValuesOf, positions: Iterable[int]
+        self, method: str, column: Column, positions: Iterable[int]
     ) -> dict[int, tuple[float, dict[int, float]]]:
         """Steps 2 and 3 for the entries at `positions` that have sheets: (S, {panel_pos: P})."""
         aggregate = PANEL_SCORE[method]
+        value = column.__getitem__
         n_panels = self.n_panels
-        groups = self.groups
+        panel_range = range(n_panels)
+        group = self.groups.get
         weights = [p.weight for p in self.panels]
+        weight = weights.__getitem__
+        fsum = math.fsum
+        all_weights = fsum(weights)
         out: dict[int, tuple[float, dict[int, float]]] = {}
         for pos in positions:
             base = pos * n_panels
             ps: dict[int, float] = {}
-            for pp in range(n_panels):
-                idx = groups.get(base + pp)
+            for pp in panel_range:
+                idx = group(base + pp)
                 if idx is not None:
-                    ps[pp] = aggregate(values_of(idx))
-            if ps:
-                num = math.fsum([weights[pp] * v for pp, v in ps.items()])
-                out[pos] = (num / math.fsum([weights[pp] for pp in ps]), ps)
+                    ps[pp] = aggregate(value, idx)
+            if len(ps) == n_panels:
+                out[pos] = (fsum(map(mul, weights, ps.values())) / all_weights, ps)
+            elif ps:
+                num = fsum(map(mul, map(weight, ps), ps.values()))
+                out[pos] = (num / fsum(map(weight, ps)), ps)
         return out
 
     def scored_positions(self) -> list[int]:
         n_panels = self.n_panels
         return sorted({k // n_panels for k in self.groups})
+
+    def groups_of(self, positions: Iterable[int]) -> list[list[int]]:
+        n_panels = self.n_panels
+        group = self.groups.get
+        found = (group(pos * n_panels + pp) for pos in positions for pp in range(n_panels))
+        return [idx for idx in found if idx is not None]
 
 
 def panel_totals(engine: Engine, pos: int) -> list[tuple[int, int]]:

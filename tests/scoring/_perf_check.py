@@ -54,7 +54,9 @@ def main() -> None:
         elapsed = time.perf_counter() - t0
         tied = sum(r.tied for r in ranking.rows)
         broken = sum(r.decided_by not in ("score", None) for r in ranking.rows)
-        print(f"{method:8s} {elapsed:6.2f} s   tied rows {tied:6d}, decided by tie-break {broken:6d}")
+        print(
+            f"{method:8s} {elapsed:6.2f} s   tied rows {tied:6d}, decided by tie-break {broken:6d}"
+        )
     t0 = time.perf_counter()
     rank(*data, method="mean", conflicts=[(j, 1 + j % 40) for j in range(1, N_JURORS + 1)])
     print(f"mean with conflicts {time.perf_counter() - t0:6.2f} s")
