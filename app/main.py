@@ -16,11 +16,13 @@ from app.db import Database, create_db_engine
 from app.errors import install_error_handlers, problem_response
 from app.routers import (
     auth,
+    awards,
     conventions,
     entries,
     judging,
     jurors,
     opds,
+    public,
     ranking,
     rubric,
     sheets,
@@ -125,6 +127,8 @@ def create_app(
             {"name": "sheets", "description": "Score sheets, written from juror tablets."},
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
             {"name": "ranking", "description": "Rankings (SCORING.md) and published results."},
+            {"name": "awards", "description": "Awards, certificates (piagam) and rewards."},
+            {"name": "public", "description": "Published results and certificate checks."},
         ],
     )
     app.state.settings = settings
@@ -144,7 +148,19 @@ def create_app(
             )
         return JSONResponse({"status": "ok"})
 
-    for module in (auth, conventions, rubric, opds, entries, jurors, sheets, judging, ranking):
+    for module in (
+        auth,
+        conventions,
+        rubric,
+        opds,
+        entries,
+        jurors,
+        sheets,
+        judging,
+        ranking,
+        awards,
+        public,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

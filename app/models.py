@@ -373,6 +373,8 @@ class Certificate(Base):
     __table_args__ = (
         UniqueConstraint("code"),
         UniqueConstraint("convention_id", "sequence"),
+        # One certificate of a kind per recipient: issuing twice issues nothing twice.
+        UniqueConstraint("convention_id", "kind", "recipient_key"),
         CheckConstraint(_in("kind", CERTIFICATE_KINDS), name="kind"),
         CheckConstraint(_in("recipient_type", RECIPIENT_TYPES), name="recipient_type"),
         _TABLE_ARGS,
@@ -386,6 +388,8 @@ class Certificate(Base):
     kind: Mapped[str] = mapped_column(String(16))
     recipient_type: Mapped[str] = mapped_column(String(16))
     recipient_name: Mapped[str] = mapped_column(String(200))
+    # "opd:<entry id>", "innovator:<innovator id>" or "juror:<juror id>"
+    recipient_key: Mapped[str] = mapped_column(String(64))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), index=True)
     juror_id: Mapped[int | None]
     rank: Mapped[int | None]

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from app.db import DatabaseDep
 from app.errors import Forbidden, NotFound, Unauthenticated
 from app.models import Account
+from app.services.common import valid_id
 
 ALGORITHM = "HS256"
 _password_hash = PasswordHash((Argon2Hasher(),))
@@ -106,6 +107,8 @@ async def current_principal(
         account_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise Unauthenticated("The access token is not valid.") from exc
+    if not valid_id(account_id):
+        raise Unauthenticated("The access token is not valid.")
     with db.lookup() as session:
         row = session.execute(
             select(

@@ -38,9 +38,13 @@ def all_criteria(session: Session, convention_id: int) -> list[Criterion]:
     return list(session.scalars(stmt))
 
 
-def _check_criterion(session: Session, convention_id: int, criterion: Criterion) -> None:
+def _check_criterion(
+    session: Session, convention_id: int, criterion: Criterion, bound: str = "max_score"
+) -> None:
     if criterion.max_score <= criterion.min_score:
-        raise ValidationFailed.field(["body", "max_score"], "must be greater than min_score")
+        other = "min_score" if bound == "max_score" else "max_score"
+        relation = "greater" if bound == "max_score" else "less"
+        raise ValidationFailed.field(["body", bound], f"must be {relation} than {other}")
     same_code = select(Criterion.id).where(
         Criterion.convention_id == convention_id, Criterion.code == criterion.code
     )
@@ -91,10 +95,13 @@ def update_criterion(
 ) -> Criterion:
     require_status(convention, "draft", doing="change the rubric")
     before = audit.snapshot(criterion, CRITERION_FIELDS)
+    changes = data.changes()
+    # Name the bound the caller sent, when only one was.
+    bound = "min_score" if "min_score" in changes and "max_score" not in changes else "max_score"
     with session.no_autoflush:
-        for name, value in data.changes().items():
+        for name, value in changes.items():
             setattr(criterion, name, value)
-        _check_criterion(session, convention.id, criterion)
+        _check_criterion(session, convention.id, criterion, bound)
     session.flush()
     audit.record(
         session,

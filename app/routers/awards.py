@@ -1,0 +1,214 @@
+"""Awards, certificates (piagam) and rewards of a convention (the secretariat's)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response
+
+from app.db import SessionDep
+from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created, id_filter
+from app.schemas import (
+    AwardOut,
+    CertificateKind,
+    CertificateOut,
+    IssueOut,
+    Page,
+    RecipientType,
+    RevokeIn,
+    RewardCreate,
+    RewardKind,
+    RewardOut,
+    RewardStatus,
+    RewardTotals,
+    RewardUpdate,
+)
+from app.services import awards, rewards
+
+router = APIRouter(prefix="/conventions/{cid}", tags=["awards"])
+
+
+@router.post(
+    "/awards", status_code=201, responses={200: {"model": IssueOut, "description": "Nothing new"}}
+)
+async def issue_awards(
+    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
+) -> IssueOut:
+    """From the published results: one award per awarded entry, a `winner` certificate for
+    its OPD and each innovator, and a `participant` certificate for each innovator of every
+    other ranked entry. Calling again issues nothing twice and answers 200."""
+    summary, issued = awards.issue_awards(session, admin, convention)
+    if issued:
+        created(response, f"/api/v1/conventions/{convention.id}/awards")
+    else:
+        response.status_code = 200
+    return IssueOut.model_validate(summary)
+
+
+@router.get("/awards")
+async def list_awards(
+    convention: AdminConvention, session: SessionDep, page: PageDep
+) -> Page[AwardOut]:
+    """Awards, by id, with the entry, its OPD and innovators."""
+    items, total = awards.list_awards(session, convention.id, page.limit, page.offset)
+    return Page(
+        items=[AwardOut.model_validate(a) for a in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/awards/{award_id}")
+async def read_award(convention: AdminConvention, award_id: int, session: SessionDep) -> AwardOut:
+    """One award."""
+    award = awards.get_award(session, convention.id, award_id)
+    details = awards.list_awards_all(session, convention.id)
+    return AwardOut.model_validate(next(a for a in details if a["id"] == award.id))
+
+
+@router.get("/certificates")
+async def list_certificates(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    kind: Annotated[CertificateKind | None, Query(description="Only this kind.")] = None,
+    recipient_type: Annotated[
+        RecipientType | None, Query(description="Only this recipient type.")
+    ] = None,
+) -> Page[CertificateOut]:
+    """Certificates, by id."""
+    items, total = awards.list_certificates(
+        session,
+        convention.id,
+        kind=kind,
+        recipient_type=recipient_type,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(
+        items=[CertificateOut.model_validate(awards.certificate_dict(c)) for c in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.post(
+    "/certificates/jurors",
+    status_code=201,
+    responses={200: {"description": "Every juror already has one"}},
+)
+async def issue_juror_certificates(
+    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
+) -> dict[str, int]:
+    """Certificates of appreciation (`juror` kind) for every juror (idempotent)."""
+    issued = awards.issue_juror_certificates(session, admin, convention)
+    if issued:
+        created(response, f"/api/v1/conventions/{convention.id}/certificates?kind=juror")
+    else:
+        response.status_code = 200
+    return {"issued_certificates": issued}
+
+
+@router.get("/certificates/{certificate_id}")
+async def read_certificate(
+    convention: AdminConvention, certificate_id: int, session: SessionDep
+) -> CertificateOut:
+    """One certificate."""
+    cert = awards.get_certificate(session, convention.id, certificate_id)
+    return CertificateOut.model_validate(awards.certificate_dict(cert))
+
+
+@router.post("/certificates/{certificate_id}/revoke")
+async def revoke_certificate(
+    convention: AdminConvention,
+    certificate_id: int,
+    data: RevokeIn,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> CertificateOut:
+    """Revoke a certificate, with a reason. It stays on record; verification then says it
+    is revoked."""
+    cert = awards.get_certificate(session, convention.id, certificate_id)
+    return CertificateOut.model_validate(
+        awards.certificate_dict(awards.revoke(session, admin, cert, data.reason))
+    )
+
+
+@router.post("/rewards", status_code=201)
+async def create_reward(
+    convention: AdminConvention,
+    data: RewardCreate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+    response: Response,
+) -> RewardOut:
+    """Plan a reward for an award: `cash` (uang pembinaan, whole rupiah), `plaque`,
+    `trophy` or `other`."""
+    reward = rewards.create(session, admin, convention, data)
+    created(response, f"/api/v1/conventions/{convention.id}/rewards/{reward.id}")
+    return RewardOut.model_validate(reward)
+
+
+@router.get("/rewards")
+async def list_rewards(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    status: Annotated[RewardStatus | None, Query(description="Only this status.")] = None,
+    kind: Annotated[RewardKind | None, Query(description="Only this kind.")] = None,
+    award_id: Annotated[int | None, id_filter("this award's")] = None,
+) -> Page[RewardOut]:
+    """Rewards, by id."""
+    items, total = rewards.list_rewards(
+        session,
+        convention.id,
+        status=status,
+        kind=kind,
+        award_id=award_id,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(
+        items=[RewardOut.model_validate(r) for r in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/rewards/totals")
+async def read_reward_totals(convention: AdminConvention, session: SessionDep) -> RewardTotals:
+    """Count and rupiah per kind and per status."""
+    return RewardTotals.model_validate(rewards.totals(session, convention.id))
+
+
+@router.get("/rewards/{reward_id}")
+async def read_reward(
+    convention: AdminConvention, reward_id: int, session: SessionDep
+) -> RewardOut:
+    """One reward."""
+    return RewardOut.model_validate(rewards.get(session, convention.id, reward_id))
+
+
+@router.patch("/rewards/{reward_id}")
+async def update_reward(
+    convention: AdminConvention,
+    reward_id: int,
+    data: RewardUpdate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> RewardOut:
+    """Mark a reward `delivered` (who and when are recorded) or back to `planned`; correct
+    a planned one."""
+    reward = rewards.get(session, convention.id, reward_id)
+    return RewardOut.model_validate(rewards.update(session, admin, reward, data))
+
+
+@router.delete("/rewards/{reward_id}", status_code=204)
+async def delete_reward(
+    convention: AdminConvention, reward_id: int, admin: ConventionAdmin, session: SessionDep
+) -> None:
+    """Delete a planned reward; a delivered one stays on record (409)."""
+    rewards.delete(session, admin, rewards.get(session, convention.id, reward_id))

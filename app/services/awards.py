@@ -1,0 +1,401 @@
+"""Awards and certificates (piagam), issued from the published results.
+
+Certificate numbers follow the naskah-dinas style ``001/KIP-SLK/V/2018``: sequence, the
+convention's letter code, the month of issue in Asia/Jakarta in Roman numerals, the year of
+issue. The verification code is random (80 bits, base32) and unique across conventions.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.errors import ConventionState, NotFound
+from app.models import (
+    Account,
+    Award,
+    Certificate,
+    Convention,
+    Entry,
+    Innovator,
+    Opd,
+    Result,
+    utcnow,
+)
+from app.security import Principal
+from app.services import audit
+from app.services.common import paginate
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def award_name(convention: Convention, rank: int, top_n: int) -> str:
+    """``award_names[rank - 1]``, or "Top {top_n}" past the list's end."""
+    names = list(convention.award_names or [])
+    return names[rank - 1] if rank <= len(names) else f"Top {top_n}"
+
+
+def letter_number(sequence: int, letter_code: str, issued_at: datetime) -> str:
+    local = issued_at.astimezone(JAKARTA)
+    return f"{sequence:03d}/{letter_code}/{ROMAN[local.month - 1]}/{local.year}"
+
+
+def new_code() -> str:
+    """80 random bits as 16 base32 characters (no padding, no ambiguity of case)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+def normalise_code(code: str) -> str:
+    return code.strip().upper()
+
+
+def _result(session: Session, convention_id: int) -> Result:
+    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
+    if result is None:
+        raise ConventionState("Results are not published yet; publish them before issuing awards.")
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class Planned:
+    """A certificate to issue, in sequence order."""
+
+    kind: str
+    recipient_type: str
+    recipient_key: str
+    recipient_name: str
+    entry_id: int | None
+    juror_id: int | None
+    rank: int | None
+    award_name: str | None
+    entry_title: str | None
+    opd_name: str | None
+
+
+def _entry_details(session: Session, entry_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+    details: dict[int, dict[str, Any]] = {}
+    for entry_id, title, acronym, opd_id, opd_code, opd_name in session.execute(
+        select(Entry.id, Entry.title, Entry.acronym, Opd.id, Opd.code, Opd.name)
+        .join(Opd, Opd.id == Entry.opd_id)
+        .where(Entry.id.in_(entry_ids))
+    ):
+        details[entry_id] = {
+            "title": title,
+            "acronym": acronym,
+            "opd_id": opd_id,
+            "opd_code": opd_code,
+            "opd_name": opd_name,
+            "innovators": [],
+        }
+    for entry_id, innovator_id, name in session.execute(
+        select(Innovator.entry_id, Innovator.id, Innovator.name)
+        .where(Innovator.entry_id.in_(entry_ids))
+        .order_by(Innovator.entry_id, Innovator.position)
+    ):
+        details[entry_id]["innovators"].append((innovator_id, name))
+    return details
+
+
+def _plan(
+    convention: Convention, result: Result, details: dict[int, dict[str, Any]]
+) -> list[Planned]:
+    ranked = sorted(
+        (row for row in result.rows if row["rank"] is not None),
+        key=lambda row: (row["rank"], row["entry_id"]),
+    )
+    winners = [row for row in ranked if row["awarded"]]
+    others = [row for row in ranked if not row["awarded"]]
+    plan: list[Planned] = []
+    for kind, rows in (("winner", winners), ("participant", others)):
+        for row in rows:
+            entry = details.get(row["entry_id"])
+            if entry is None:
+                continue
+            name = award_name(convention, row["rank"], result.top_n) if kind == "winner" else None
+            common = {
+                "entry_id": row["entry_id"],
+                "juror_id": None,
+                "rank": row["rank"],
+                "award_name": name,
+                "entry_title": entry["title"],
+                "opd_name": entry["opd_name"],
+            }
+            if kind == "winner":
+                plan.append(
+                    Planned(kind, "opd", f"opd:{row['entry_id']}", entry["opd_name"], **common)
+                )
+            for innovator_id, innovator_name in entry["innovators"]:
+                plan.append(
+                    Planned(
+                        kind, "innovator", f"innovator:{innovator_id}", innovator_name, **common
+                    )
+                )
+    return plan
+
+
+def _next_sequence(session: Session, convention_id: int) -> int:
+    current = session.scalar(
+        select(func.max(Certificate.sequence)).where(Certificate.convention_id == convention_id)
+    )
+    return (current or 0) + 1
+
+
+def _issue(session: Session, convention: Convention, plan: list[Planned]) -> int:
+    """Issue the planned certificates that do not exist yet; returns how many."""
+    existing = {
+        (kind, key)
+        for kind, key in session.execute(
+            select(Certificate.kind, Certificate.recipient_key).where(
+                Certificate.convention_id == convention.id
+            )
+        )
+    }
+    todo = [p for p in plan if (p.kind, p.recipient_key) not in existing]
+    if not todo:
+        return 0
+    issued_at = utcnow()
+    sequence = _next_sequence(session, convention.id)
+    used_codes: set[str] = set()
+    for offset, planned in enumerate(todo):
+        code = new_code()
+        while (
+            code in used_codes
+            or session.scalar(select(Certificate.id).where(Certificate.code == code)) is not None
+        ):
+            code = new_code()
+        used_codes.add(code)
+        seq = sequence + offset
+        session.add(
+            Certificate(
+                convention_id=convention.id,
+                sequence=seq,
+                number=letter_number(seq, convention.letter_code, issued_at),
+                code=code,
+                kind=planned.kind,
+                recipient_type=planned.recipient_type,
+                recipient_key=planned.recipient_key,
+                recipient_name=planned.recipient_name,
+                entry_id=planned.entry_id,
+                juror_id=planned.juror_id,
+                rank=planned.rank,
+                award_name=planned.award_name,
+                entry_title=planned.entry_title,
+                opd_name=planned.opd_name,
+                issued_at=issued_at,
+            )
+        )
+    session.flush()
+    return len(todo)
+
+
+def issue_awards(
+    session: Session, principal: Principal, convention: Convention
+) -> tuple[dict[str, Any], bool]:
+    """One award per awarded entry and the certificates; repeating issues nothing twice.
+    Returns the issue summary and whether anything new was issued."""
+    result = _result(session, convention.id)
+    ranked_ids = [row["entry_id"] for row in result.rows if row["rank"] is not None]
+    details = _entry_details(session, ranked_ids)
+    existing = set(
+        session.scalars(select(Award.entry_id).where(Award.convention_id == convention.id))
+    )
+    new_awards = 0
+    for row in sorted(result.rows, key=lambda r: (r["rank"] or 0, r["entry_id"])):
+        if row["awarded"] and row["entry_id"] not in existing and row["entry_id"] in details:
+            session.add(
+                Award(
+                    convention_id=convention.id,
+                    entry_id=row["entry_id"],
+                    rank=row["rank"],
+                    name=award_name(convention, row["rank"], result.top_n),
+                )
+            )
+            new_awards += 1
+    session.flush()
+    new_certificates = _issue(session, convention, _plan(convention, result, details))
+    if new_awards or new_certificates:
+        audit.record(
+            session,
+            actor=principal,
+            action="awards.issue",
+            target_type="award",
+            target_id=None,
+            convention_id=convention.id,
+            after={"awards": new_awards, "certificates": new_certificates},
+        )
+    summary = {
+        "awards": list_awards_all(session, convention.id),
+        "certificates": [
+            certificate_dict(c)
+            for c in session.scalars(
+                select(Certificate)
+                .where(Certificate.convention_id == convention.id)
+                .order_by(Certificate.sequence)
+            )
+        ],
+        "issued_awards": new_awards,
+        "issued_certificates": new_certificates,
+    }
+    return summary, bool(new_awards or new_certificates)
+
+
+def issue_juror_certificates(session: Session, principal: Principal, convention: Convention) -> int:
+    """Certificates of appreciation for every juror of the convention (idempotent)."""
+    jurors = session.execute(
+        select(Account.id, Account.full_name)
+        .where(Account.convention_id == convention.id, Account.role == "juror")
+        .order_by(Account.id)
+    ).all()
+    plan = [
+        Planned("juror", "juror", f"juror:{juror_id}", name, None, juror_id, None, None, None, None)
+        for juror_id, name in jurors
+    ]
+    issued = _issue(session, convention, plan)
+    if issued:
+        audit.record(
+            session,
+            actor=principal,
+            action="certificates.jurors",
+            target_type="certificate",
+            target_id=None,
+            convention_id=convention.id,
+            after={"certificates": issued},
+        )
+    return issued
+
+
+def _award_dict(award: Award, details: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": award.id,
+        "entry_id": award.entry_id,
+        "rank": award.rank,
+        "name": award.name,
+    }
+    if details:
+        out.update({k: details[k] for k in ("title", "acronym", "opd_id", "opd_code", "opd_name")})
+        out["innovators"] = [name for _id, name in details["innovators"]]
+    return out
+
+
+def list_awards_all(session: Session, convention_id: int) -> list[dict[str, Any]]:
+    awards = list(
+        session.scalars(
+            select(Award).where(Award.convention_id == convention_id).order_by(Award.id)
+        )
+    )
+    details = _entry_details(session, [a.entry_id for a in awards])
+    return [_award_dict(a, details.get(a.entry_id)) for a in awards]
+
+
+def list_awards(
+    session: Session, convention_id: int, limit: int, offset: int
+) -> tuple[list[dict[str, Any]], int]:
+    stmt = select(Award).where(Award.convention_id == convention_id).order_by(Award.id)
+    awards, total = paginate(session, stmt, limit, offset)
+    details = _entry_details(session, [a.entry_id for a in awards])
+    return [_award_dict(a, details.get(a.entry_id)) for a in awards], total
+
+
+def get_award(session: Session, convention_id: int, award_id: int) -> Award:
+    award = session.get(Award, award_id) if 0 < award_id < 2**31 else None
+    if award is None or award.convention_id != convention_id:
+        raise NotFound(f"Award {award_id} not found in convention {convention_id}.")
+    return award
+
+
+def certificate_dict(cert: Certificate) -> dict[str, Any]:
+    return {
+        "id": cert.id,
+        "number": cert.number,
+        "code": cert.code,
+        "kind": cert.kind,
+        "recipient_type": cert.recipient_type,
+        "recipient_name": cert.recipient_name,
+        "entry_id": cert.entry_id,
+        "rank": cert.rank,
+        "issued_at": cert.issued_at,
+        "award_name": cert.award_name,
+        "entry_title": cert.entry_title,
+        "opd_name": cert.opd_name,
+        "status": "revoked" if cert.revoked_at is not None else "valid",
+        "revoked_at": cert.revoked_at,
+        "revoked_reason": cert.revoked_reason,
+    }
+
+
+def list_certificates(
+    session: Session,
+    convention_id: int,
+    *,
+    kind: str | None,
+    recipient_type: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Certificate], int]:
+    stmt = select(Certificate).where(Certificate.convention_id == convention_id)
+    if kind is not None:
+        stmt = stmt.where(Certificate.kind == kind)
+    if recipient_type is not None:
+        stmt = stmt.where(Certificate.recipient_type == recipient_type)
+    return paginate(session, stmt.order_by(Certificate.id), limit, offset)
+
+
+def get_certificate(session: Session, convention_id: int, certificate_id: int) -> Certificate:
+    cert = session.get(Certificate, certificate_id) if 0 < certificate_id < 2**31 else None
+    if cert is None or cert.convention_id != convention_id:
+        raise NotFound(f"Certificate {certificate_id} not found in convention {convention_id}.")
+    return cert
+
+
+def find_by_code(session: Session, code: str) -> tuple[Certificate, Convention]:
+    code = normalise_code(code)
+    row = (
+        session.execute(
+            select(Certificate, Convention)
+            .join(Convention, Convention.id == Certificate.convention_id)
+            .where(Certificate.code == code)
+        ).one_or_none()
+        if 13 <= len(code) <= 32
+        else None
+    )
+    if row is None:
+        raise NotFound("No certificate has this verification code.")
+    return row[0], row[1]
+
+
+def verification_dict(cert: Certificate, convention: Convention) -> dict[str, Any]:
+    body = certificate_dict(cert)
+    for private in ("id",):
+        body.pop(private)
+    body["convention"] = {"id": convention.id, "name": convention.name, "year": convention.year}
+    body["convention_name"] = convention.name
+    body["convention_year"] = convention.year
+    return body
+
+
+def revoke(session: Session, principal: Principal, cert: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate: it stays on record and verification says so."""
+    if cert.revoked_at is None:
+        cert.revoked_at = utcnow()
+        cert.revoked_reason = reason
+        session.flush()
+        audit.record(
+            session,
+            actor=principal,
+            action="certificate.revoke",
+            target_type="certificate",
+            target_id=cert.id,
+            convention_id=cert.convention_id,
+            entry_id=cert.entry_id,
+            after={"number": cert.number, "reason": reason},
+        )
+    return cert

@@ -1,0 +1,157 @@
+"""Rewards: uang pembinaan (cash, in whole rupiah), plaques, trophies, tied to an award."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.errors import ConventionState, NotFound, ValidationFailed
+from app.models import Award, Convention, Reward, utcnow
+from app.schemas import RewardCreate, RewardUpdate
+from app.security import Principal
+from app.services import audit
+from app.services.common import paginate, ref_in_convention
+
+FIELDS = (
+    "award_id",
+    "recipient_type",
+    "recipient_name",
+    "kind",
+    "amount_idr",
+    "description",
+    "status",
+    "delivered_at",
+    "delivered_by",
+)
+
+
+def create(
+    session: Session, principal: Principal, convention: Convention, data: RewardCreate
+) -> Reward:
+    ref_in_convention(session, Award, convention.id, data.award_id, "award_id")
+    reward = Reward(convention_id=convention.id, **data.model_dump())
+    session.add(reward)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="reward.create",
+        target_type="reward",
+        target_id=reward.id,
+        convention_id=convention.id,
+        after=audit.snapshot(reward, FIELDS),
+    )
+    return reward
+
+
+def get(session: Session, convention_id: int, reward_id: int) -> Reward:
+    reward = session.get(Reward, reward_id) if 0 < reward_id < 2**31 else None
+    if reward is None or reward.convention_id != convention_id:
+        raise NotFound(f"Reward {reward_id} not found in convention {convention_id}.")
+    return reward
+
+
+def list_rewards(
+    session: Session,
+    convention_id: int,
+    *,
+    status: str | None,
+    kind: str | None,
+    award_id: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[Reward], int]:
+    stmt = select(Reward).where(Reward.convention_id == convention_id)
+    if status is not None:
+        stmt = stmt.where(Reward.status == status)
+    if kind is not None:
+        stmt = stmt.where(Reward.kind == kind)
+    if award_id is not None:
+        stmt = stmt.where(Reward.award_id == award_id)
+    return paginate(session, stmt.order_by(Reward.id), limit, offset)
+
+
+def update(session: Session, principal: Principal, reward: Reward, data: RewardUpdate) -> Reward:
+    changes = data.changes()
+    before = audit.snapshot(reward, FIELDS)
+    new_status = changes.pop("status", None)
+    if changes and reward.status == "delivered" and new_status != "planned":
+        raise ConventionState(
+            "A delivered reward is on record; set it back to planned to correct it."
+        )
+    amount = changes.get("amount_idr", reward.amount_idr)
+    if reward.kind == "cash" and amount is None:
+        raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
+    for name, value in changes.items():
+        setattr(reward, name, value)
+    if new_status is not None and new_status != reward.status:
+        reward.status = new_status
+        if new_status == "delivered":
+            reward.delivered_at = utcnow()
+            reward.delivered_by = principal.id
+        else:
+            reward.delivered_at = None
+            reward.delivered_by = None
+    session.flush()
+    after = audit.snapshot(reward, FIELDS)
+    if after != before:
+        action = (
+            "reward.deliver"
+            if new_status == "delivered" and before["status"] == "planned"
+            else "reward.update"
+        )
+        audit.record(
+            session,
+            actor=principal,
+            action=action,
+            target_type="reward",
+            target_id=reward.id,
+            convention_id=reward.convention_id,
+            before=before,
+            after=after,
+        )
+    return reward
+
+
+def delete(session: Session, principal: Principal, reward: Reward) -> None:
+    if reward.status == "delivered":
+        raise ConventionState("A delivered reward stays on record; set it back to planned first.")
+    audit.record(
+        session,
+        actor=principal,
+        action="reward.delete",
+        target_type="reward",
+        target_id=reward.id,
+        convention_id=reward.convention_id,
+        before=audit.snapshot(reward, FIELDS),
+    )
+    session.delete(reward)
+    session.flush()
+
+
+def totals(session: Session, convention_id: int) -> dict[str, Any]:
+    """Count and rupiah per kind and per status, for the finance office."""
+    by_kind: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "amount_idr": 0})
+    by_status: dict[str, dict[str, int]] = defaultdict(lambda: {"count": 0, "amount_idr": 0})
+    count = amount = 0
+    for kind, status, value in session.execute(
+        select(Reward.kind, Reward.status, Reward.amount_idr).where(
+            Reward.convention_id == convention_id
+        )
+    ):
+        value = value or 0
+        count += 1
+        amount += value
+        for bucket in (by_kind[kind], by_status[status]):
+            bucket["count"] += 1
+            bucket["amount_idr"] += value
+    return {
+        "convention_id": convention_id,
+        "count": count,
+        "amount_idr": amount,
+        "by_kind": dict(by_kind),
+        "by_status": dict(by_status),
+    }
