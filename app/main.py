@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -103,6 +105,7 @@ def create_app(
 ) -> FastAPI:
     """Build the application. ``db`` lets tests hand in a database bound to their transaction."""
     settings = settings or get_settings()
+    owns_db = db is None
     if db is None:
         db = Database(
             create_db_engine(
@@ -113,7 +116,16 @@ def create_app(
                 busy_timeout_ms=settings.sqlite_busy_timeout_ms,
             )
         )
+    database = db
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if owns_db:  # a database handed in belongs to the caller
+            database.dispose()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="Konvensi",
         version="1.0.0",
         description=DESCRIPTION,
