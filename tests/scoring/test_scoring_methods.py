@@ -211,6 +211,27 @@ def test_rank_zscore_without_min_sheets_is_the_mean() -> None:
     assert by_entry(zscore)[1].score == pytest.approx(160 / 3, abs=1e-12)
 
 
+def test_rank_zscore_nearly_flat_juror_is_shifted_not_scaled() -> None:
+    # m = 2. j1 gives E1 5 and E2 5 + 1e-11 (T 50 and 50 + 1e-10): sigma_j = 5e-11 <= 1e-9,
+    # so T' = mu + (T - mu_j), about mu = 50 for both. j2 gives 2 and 8 (T 20, 80):
+    # mu_j = 50, sigma_j = 30. All values: mu = 50 (+2.5e-11), sigma = sqrt(4 * 30^2 / 4 / 2)
+    # = sqrt(450). j2: T' = 50 -+ sqrt(450) * 30 / 30. P(E1) = (50 + 50 - sqrt(450)) / 2.
+    jurors = [Juror(1, 1), Juror(2, 1)]
+    sheets = [
+        Sheet(1, 1, {"X": 5}),
+        Sheet(1, 2, {"X": 5 + 1e-11}),
+        Sheet(2, 1, {"X": 2}),
+        Sheet(2, 2, {"X": 8}),
+    ]
+    entries = [Entry(1, 1), Entry(2, 1)]
+    ranking = rank(
+        ONE, [Panel(1, "P", 1)], jurors, entries, sheets, method="zscore", zscore_min_sheets=2
+    )
+    rows = by_entry(ranking)
+    assert rows[1].score == pytest.approx(50 - math.sqrt(450) / 2, abs=1e-6)
+    assert rows[2].score == pytest.approx(50 + math.sqrt(450) / 2, abs=1e-6)
+
+
 def test_explain_zscore_is_not_clamped() -> None:
     # j1 gives 0, 0, 10 and j2 gives 10, 10, 10 to E1, E2, E3 (T = 10 s).
     jurors = [Juror(1, 1), Juror(2, 1)]
