@@ -4,7 +4,18 @@ from collections.abc import Iterable
 
 import pytest
 
-from scoring import Criterion, Entry, Juror, Panel, Ranking, RankingRow, RankingWarning, Sheet, rank
+from scoring import (
+    Criterion,
+    Entry,
+    Juror,
+    Panel,
+    Ranking,
+    RankingRow,
+    RankingWarning,
+    Sheet,
+    explain,
+    rank,
+)
 
 # One criterion X, 0..10, one panel, one juror: S(e) = T(j, e) = 10 * s.
 ONE = [Criterion(1, "X", 1, 0, 10)]
@@ -244,3 +255,19 @@ def test_rank_warnings_come_in_contract_order() -> None:
         RankingWarning("panel_missing", (1, 2)),
         RankingWarning("no_eligible_juror", (3,)),
     )
+
+
+def test_explain_shows_the_tie_break_that_decided() -> None:
+    entries = [Entry(1, 1), Entry(2, 1)]
+    sheets = [Sheet(1, 1, {"A": 6, "B": 4, "C": 5}), Sheet(1, 2, {"A": 4, "B": 6, "C": 5})]
+    ex = explain(ABC, P1, J1, entries, sheets, 2)
+    # Both total 50; A gives 60 to E1 and 40 to E2, so E2 is second, decided by A.
+    assert (ex.row.rank, ex.row.tied, ex.decided_by) == (2, False, "A")
+    assert ex.tie_break_keys == pytest.approx({"A": 40.0, "B": 60.0})
+    assert ex.row.keys == pytest.approx((50.0, 40.0))
+
+
+def test_explain_unscored_entry_has_no_keys() -> None:
+    ex = explain(ABC, P1, J1, [Entry(1, 1)], [], 1)
+    assert (ex.score, ex.decided_by, ex.tie_break_keys, ex.jurors) == (None, None, {}, ())
+    assert ex.panel_weights == {"P": 1}

@@ -283,13 +283,13 @@ def assert_same_ranking(got: Ranking, want: Ranking, tolerance: float = 1e-6) ->
     assert got.warnings == want.warnings
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=300)
 @given(conventions())
 def test_rank_agrees_with_naive_reference(c: Convention) -> None:
     assert_same_ranking(c.rank(), reference(c))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(SETTINGS, max_examples=100)
 @given(conventions(methods=["zscore"]))
 def test_rank_zscore_agrees_with_naive_reference(c: Convention) -> None:
     assert_same_ranking(c.rank(), reference(c))
