@@ -3,16 +3,42 @@ still stands."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 
 from app.db import SessionDep
 from app.schemas import CertificateVerifyOut
-from app.services import awards
+from app.services import awards, certificate_pdf
 
 router = APIRouter(tags=["public"])
 
 # The PDF route (``/certificates/{code}.pdf``) must be declared before the JSON one below:
 # ``{code}`` would otherwise swallow the ``.pdf``.
+
+
+@router.get(
+    "/certificates/{code}.pdf",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "The printable certificate"},
+        404: {"description": "Unknown code"},
+    },
+)
+def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Response:
+    """The certificate as a printable A4 landscape PDF, its QR code pointing at
+    `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
+    DICABUT / REVOKED."""
+    cert, convention = awards.find_by_code(session, code)
+    data = certificate_pdf.piagam(cert, convention, request.app.state.settings.public_url)
+    # A def route (threadpool): rendering takes a while, after the read has ended.
+    session.commit()
+    return Response(
+        certificate_pdf.render(data),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="{certificate_pdf.file_name(data.number)}"',
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @router.get("/certificates/{code}", responses={404: {"description": "Unknown code"}})
