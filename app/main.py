@@ -24,6 +24,7 @@ from app.routers import (
     judging,
     jurors,
     opds,
+    pages,
     public,
     ranking,
     rubric,
@@ -174,6 +175,8 @@ def create_app(
         public,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
+    # Outside /api/v1: the page a certificate's QR code opens (paper outlives API versions).
+    app.include_router(pages.router)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
