@@ -28,7 +28,7 @@ from scoring import (
     rank,
 )
 
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @dataclass
@@ -283,13 +283,13 @@ def assert_same_ranking(got: Ranking, want: Ranking, tolerance: float = 1e-6) ->
     assert got.warnings == want.warnings
 
 
-@settings(SETTINGS, max_examples=300)
+@settings(SETTINGS, max_examples=200)
 @given(conventions())
 def test_rank_agrees_with_naive_reference(c: Convention) -> None:
     assert_same_ranking(c.rank(), reference(c))
 
 
-@settings(SETTINGS, max_examples=100)
+@settings(SETTINGS, max_examples=80)
 @given(conventions(methods=["zscore"]))
 def test_rank_zscore_agrees_with_naive_reference(c: Convention) -> None:
     assert_same_ranking(c.rank(), reference(c))
