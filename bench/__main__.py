@@ -1,0 +1,89 @@
+"""``python -m bench [submit|ranking|all] [options]``: the benchmarks of issues 4 and 6.
+
+``make bench`` runs both with their defaults (15 s per load point; ranking sizes 158, 5,000
+and 50,000 entries). Examples::
+
+    python -m bench submit --quick
+    python -m bench submit --engines sqlite --workers 1 --connections 64
+    python -m bench ranking --sizes 158,5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench import common
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    return tuple(int(x) for x in text.split(",") if x.strip())
+
+
+def _engines(text: str) -> tuple[str, ...]:
+    names = tuple(x.strip() for x in text.split(",") if x.strip())
+    for name in names:
+        if name not in common.ENGINES:
+            raise argparse.ArgumentTypeError(f"unknown engine {name!r}")
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("which", nargs="?", default="all", choices=("all", "submit", "ranking"))
+    parser.add_argument(
+        "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
+    )
+    parser.add_argument("--quick", action="store_true", help="short points (4 s), fewer repeats")
+    sub = parser.add_argument_group("submit")
+    sub.add_argument("--workers", type=_ints, default=(1, 2), help="worker counts, e.g. 1,2")
+    sub.add_argument("--connections", type=_ints, default=(16, 64, 256), help="e.g. 16,64,256")
+    sub.add_argument("--duration", type=float, default=None, help="seconds per point (15)")
+    sub.add_argument("--threads", type=int, default=1, help="wrk threads / client processes")
+    sub.add_argument(
+        "--client",
+        choices=("auto", "wrk", "asyncio"),
+        default="auto",
+        help="load generator (auto: wrk when installed)",
+    )
+    sub.add_argument("--targets", default="floor,service", help="floor,service")
+    rank = parser.add_argument_group("ranking")
+    rank.add_argument("--sizes", type=_ints, default=None, help="entries, e.g. 158,5000,50000")
+    rank.add_argument("--repeat", type=int, default=None, help="timings per point (best kept)")
+    rank.add_argument("--no-http", action="store_true", help="skip the server and its memory")
+    args = parser.parse_args(argv)
+
+    common.install_signal_handlers()
+    try:
+        if args.which in ("all", "submit"):
+            from bench import submit
+
+            duration = args.duration or (4.0 if args.quick else 15.0)
+            submit.run(
+                engines=args.engines,
+                workers=args.workers,
+                connections=args.connections,
+                duration=duration,
+                use_wrk=None if args.client == "auto" else args.client == "wrk",
+                threads=args.threads,
+                targets=tuple(t for t in args.targets.split(",") if t),
+            )
+        if args.which in ("all", "ranking"):
+            from bench import ranking
+
+            ranking.run(
+                engines=args.engines,
+                sizes=args.sizes or ((158, 5000) if args.quick else ranking.SIZES),
+                repeat=args.repeat or (1 if args.quick else 3),
+                http=not args.no_http,
+            )
+    except KeyboardInterrupt:
+        common.stop_all()
+        return 130
+    finally:
+        common.stop_all()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,341 @@
+"""The ranking against its floor, by size, engine and method (issue 4's benchmark).
+
+Synthetic conventions (``bench/seed.py``): 158 entries x 10 jurors, 5,000 x 20 and
+50,000 x 20, six criteria, two panels, about 5% of sheets missing, a few declared conflicts,
+every other sheet submitted. For each, in the same run:
+
+* **service**: what ``GET /ranking`` does, from the database to the rows, in process:
+  ``app.services.ranking.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
+  for each method, timed separately (load / rank / shape); best of ``repeat``;
+* **floor**: one SQL ``GROUP BY`` computing each entry's mean weighted total over its
+  submitted sheets and ordering by it, fetched to Python. The scores are JSON text in
+  ``sheet.scores`` keyed by criterion code, so the floor reads them with ``json_extract``
+  (SQLite) or ``->>`` (PostgreSQL); it ignores panels, conflicts and ties, which is why it is a
+  floor;
+* **read**: the bare driver fetching every submitted sheet's (juror, entry, scores) and
+  decoding the scores with orjson: the least any Python ranking must pay;
+* once through HTTP for the largest size (``konvensi serve``, one worker, ``method=mean``),
+  and the worker's resident memory before and after (target: under 300 MB).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from sqlalchemy import Engine, text
+
+import scoring
+from app.db import Database, create_db_engine
+from app.models import Convention
+from app.services import ranking as service
+from bench import common, seed
+from bench.common import Server, log
+
+SIZES = (158, 5000, 50000)
+JURORS = {158: 10}
+DEFAULT_JURORS = 20
+MEMORY_TARGET_MB = 300.0
+RATIO_TARGET = 3.0
+
+
+@dataclass
+class Timing:
+    engine: str
+    entries: int
+    jurors: int
+    sheets: int
+    what: str  # a method, "floor" or "read"
+    seconds: float
+    parts: dict[str, float] = field(default_factory=dict)
+
+
+def _best(fn: Callable[[], dict[str, float]], repeat: int) -> dict[str, float]:
+    runs = [fn() for _ in range(repeat)]
+    return min(runs, key=lambda r: r["total"])
+
+
+def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
+    with db.session(write=False) as session:
+        t0 = time.perf_counter()
+        convention = session.get(Convention, convention_id)
+        assert convention is not None
+        data = service.load_input(session, convention)
+        t1 = time.perf_counter()
+        result = data.rank(method)
+        t2 = time.perf_counter()
+        body = service.ranking_dict(data, result)
+        t3 = time.perf_counter()
+        session.rollback()
+    assert len(body["rows"]) == len(data.entries)
+    return {"total": t3 - t0, "load": t1 - t0, "rank": t2 - t1, "shape": t3 - t2}
+
+
+def floor_sql(dialect: str) -> str:
+    """Mean over an entry's submitted sheets of the weighted total T (SCORING.md Step 1)."""
+    sum_w = math.fsum(w for _c, w, _lo, _hi, _t in seed.CRITERIA)
+    terms = []
+    for code, w, lo, hi, _t in seed.CRITERIA:
+        value = (
+            f"json_extract(scores, '$.{code}')"
+            if dialect == "sqlite"
+            else f"(scores->>'{code}')::float8"
+        )
+        terms.append(f"{w * 100.0 / ((hi - lo) * sum_w)!r} * ({value} - {lo!r})")
+    return (
+        f"SELECT entry_id, avg({' + '.join(terms)}) AS score, count(*) AS sheets FROM sheet"
+        " WHERE convention_id = :cid AND status = 'submitted' AND stage = 'main'"
+        " GROUP BY entry_id ORDER BY score DESC, entry_id"
+    )
+
+
+def _floor(engine: Engine, convention_id: int) -> dict[str, float]:
+    sql = text(floor_sql(engine.dialect.name))
+    with engine.connect() as conn:
+        t0 = time.perf_counter()
+        rows = conn.execute(sql, {"cid": convention_id}).all()
+        t1 = time.perf_counter()
+    assert rows
+    return {"total": t1 - t0}
+
+
+def _read(engine: Engine, convention_id: int) -> dict[str, float]:
+    cast = "scores" if engine.dialect.name == "sqlite" else "scores::text"
+    raw = engine.raw_connection()
+    try:
+        cur: Any = raw.driver_connection.cursor()  # type: ignore[union-attr]
+        mark = "?" if engine.dialect.name == "sqlite" else "%s"
+        t0 = time.perf_counter()
+        cur.execute(
+            f"SELECT juror_id, entry_id, {cast} FROM sheet WHERE convention_id = {mark}"
+            " AND status = 'submitted' AND stage = 'main'",
+            (convention_id,),
+        )
+        loads = orjson.loads
+        sheets = [(j, e, loads(s)) for j, e, s in cur.fetchall()]
+        t1 = time.perf_counter()
+        cur.close()
+    finally:
+        raw.rollback()
+        raw.close()
+    assert sheets
+    return {"total": t1 - t0}
+
+
+def _http(url: str, seeded: seed.Seeded) -> dict[str, Any]:
+    """GET /ranking?method=mean once through a real server; its worker's memory around it."""
+    port = common.free_port()
+    token = seeded.token(seeded.admin_id, common.SECRET)
+    with Server(common.service_argv(port, 1), common.server_env(url), port) as server:
+        before = server.rss()
+        request = urllib.request.Request(
+            f"{server.url}/api/v1/conventions/{seeded.convention_id}/ranking?method=mean",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        t0 = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=300) as response:
+            body = response.read()
+            status = response.status
+        seconds = time.perf_counter() - t0
+        time.sleep(1.0)
+        after = server.rss()
+        peak = server.peak_rss()
+    rows = len(orjson.loads(body)["rows"]) if status == 200 else 0
+    return {
+        "status": status,
+        "seconds": seconds,
+        "bytes": len(body),
+        "rows": rows,
+        "rss_before_mb": before.largest,
+        "rss_after_mb": after.largest,
+        "rss_peak_mb": peak.largest,
+    }
+
+
+def run(
+    engines: tuple[str, ...] = common.ENGINES,
+    sizes: tuple[int, ...] = SIZES,
+    repeat: int = 3,
+    http: bool = True,
+) -> dict[str, Any]:
+    timings: list[Timing] = []
+    served: list[dict[str, Any]] = []
+    for engine in engines:
+        if engine == "postgresql" and not common.postgres_available():
+            log(f"skipping PostgreSQL: no server at {common.postgres_base_url()}")
+            continue
+        with common.database(engine, "ranking") as url:
+            common.migrate(url)
+            for entries in sizes:
+                jurors = JURORS.get(entries, DEFAULT_JURORS)
+                log(f"[ranking] {engine}: seeding {entries} entries x {jurors} jurors")
+                t0 = time.perf_counter()
+                seeded = seed.seed(
+                    url,
+                    entries=entries,
+                    jurors=jurors,
+                    opds=max(10, min(500, entries // 25)),
+                    sheet_status="submitted",
+                    missing=0.05,
+                    conflicts=3,
+                    status="closed",
+                    seed=entries,
+                )
+                log(f"  {seeded.sheet_count} sheets in {time.perf_counter() - t0:.1f} s")
+                timings += _measure(engine, url, seeded, entries, jurors, repeat)
+                if http and entries == max(sizes):
+                    log(f"  HTTP ranking and memory ({engine}, {entries} entries)")
+                    served.append({"engine": engine, "entries": entries, **_http(url, seeded)})
+    return report(timings, served, repeat)
+
+
+def _measure(
+    engine: str, url: str, seeded: seed.Seeded, entries: int, jurors: int, reps: int
+) -> list[Timing]:
+    sql_engine = create_db_engine(url)
+    db = Database(sql_engine)
+    cid = seeded.convention_id
+    out = []
+    try:
+        # Warm the caches (compiled statements, the database's pages) before timing.
+        _floor(sql_engine, cid)
+        jobs: list[tuple[str, Callable[[], dict[str, float]]]] = [
+            ("floor", lambda: _floor(sql_engine, cid)),
+            ("read", lambda: _read(sql_engine, cid)),
+        ]
+        for method in scoring.METHODS:
+            jobs.append((method, lambda m=method: _service(db, cid, m)))  # type: ignore[misc]
+        for what, job in jobs:
+            best = _best(job, reps)
+            parts = {k: v for k, v in best.items() if k != "total"}
+            out.append(
+                Timing(engine, entries, jurors, seeded.sheet_count, what, best["total"], parts)
+            )
+            log(f"  {engine:<10} {entries:>6} {what:<8} {best['total'] * 1000:9.1f} ms")
+    finally:
+        sql_engine.dispose()
+    return out
+
+
+def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> dict[str, Any]:
+    floors = {(t.engine, t.entries): t.seconds for t in timings if t.what == "floor"}
+    reads = {(t.engine, t.entries): t.seconds for t in timings if t.what == "read"}
+    rows = []
+    for t in timings:
+        key = (t.engine, t.entries)
+        rows.append(
+            [
+                t.engine,
+                t.entries,
+                t.jurors,
+                t.sheets,
+                t.what,
+                t.seconds * 1000,
+                t.parts.get("load", 0) * 1000 if t.parts else None,
+                t.parts.get("rank", 0) * 1000 if t.parts else None,
+                t.parts.get("shape", 0) * 1000 if t.parts else None,
+                t.seconds * 1e6 / t.sheets if t.sheets else None,
+                round(t.seconds / floors[key], 2) if key in floors else None,
+                round(t.seconds / reads[key], 2) if key in reads else None,
+            ]
+        )
+    print(f"\nRanking, from the database to the rows (best of {repeat})")
+    print(
+        common.table(
+            [
+                "engine",
+                "entries",
+                "jurors",
+                "sheets",
+                "what",
+                "ms",
+                "load ms",
+                "rank ms",
+                "shape ms",
+                "us/sheet",
+                "x floor",
+                "x read",
+            ],
+            rows,
+        )
+    )
+    print(
+        "floor: one SQL GROUP BY of the mean weighted total per entry (json_extract / ->> over"
+        " sheet.scores), ordered; read: the bare driver fetching (juror, entry, scores) and"
+        " orjson-decoding them."
+    )
+    growth = _growth(timings)
+    if growth:
+        print("\nGrowth with the number of sheets (exponent b of time ~ sheets^b; 1 is linear)")
+        print(
+            common.table(
+                ["engine", "what", "from", "to", "sheets x", "time x", "b"],
+                [
+                    [g["engine"], g["what"], g["from"], g["to"], g["sheets_x"], g["time_x"], g["b"]]
+                    for g in growth
+                ],
+            )
+        )
+    verdicts = []
+    largest = max((t.entries for t in timings), default=0)
+    for t in timings:
+        if t.what == "mean" and t.entries == largest and (t.engine, t.entries) in floors:
+            ratio = t.seconds / floors[(t.engine, t.entries)]
+            verdicts.append(
+                f"{t.engine} mean @ {t.entries} entries: {ratio:.2f}x the floor (target <= "
+                f"{RATIO_TARGET:g}x, meaningful at 50,000) "
+                f"{'met' if ratio <= RATIO_TARGET else 'NOT met'}"
+            )
+    for s in served:
+        verdicts.append(
+            f"{s['engine']} HTTP GET /ranking?method=mean @ {s['entries']}: {s['seconds']:.2f} s,"
+            f" worker RSS {s['rss_before_mb']:.0f} MB before, {s['rss_after_mb']:.0f} MB after,"
+            f" peak {s['rss_peak_mb']:.0f} MB (target after < {MEMORY_TARGET_MB:.0f} MB) "
+            f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
+        )
+    if verdicts:
+        print("\nTargets (issues 4 and 6)")
+        for v in verdicts:
+            print("  " + v)
+    payload = {
+        "benchmark": "ranking",
+        "repeat": repeat,
+        "machine": common.machine(),
+        "timings": [t.__dict__ for t in timings],
+        "growth": growth,
+        "http": served,
+        "verdicts": verdicts,
+    }
+    path = common.save_results("ranking", payload)
+    print(f"results: {path.relative_to(common.ROOT)}")
+    return payload
+
+
+def _growth(timings: list[Timing]) -> list[dict[str, Any]]:
+    out = []
+    series: dict[tuple[str, str], list[Timing]] = {}
+    for t in timings:
+        series.setdefault((t.engine, t.what), []).append(t)
+    for (engine, what), ts in series.items():
+        ts.sort(key=lambda t: t.sheets)
+        for a, b in itertools.pairwise(ts):
+            if a.sheets and b.sheets > a.sheets and a.seconds > 0:
+                sx, tx = b.sheets / a.sheets, b.seconds / a.seconds
+                out.append(
+                    {
+                        "engine": engine,
+                        "what": what,
+                        "from": a.sheets,
+                        "to": b.sheets,
+                        "sheets_x": round(sx, 1),
+                        "time_x": round(tx, 1),
+                        "b": round(math.log(tx) / math.log(sx), 2),
+                    }
+                )
+    return out
