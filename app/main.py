@@ -21,6 +21,7 @@ from app.routers import (
     awards,
     conventions,
     entries,
+    exports,
     judging,
     jurors,
     opds,
@@ -141,6 +142,7 @@ def create_app(
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
             {"name": "ranking", "description": "Rankings (SCORING.md) and published results."},
             {"name": "awards", "description": "Awards, certificates (piagam) and rewards."},
+            {"name": "exports", "description": "CSV, XLSX and ZIP downloads for the secretariat."},
             {"name": "public", "description": "Published results and certificate checks."},
         ],
     )
@@ -172,6 +174,7 @@ def create_app(
         judging,
         ranking,
         awards,
+        exports,
         public,
     ):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -1,0 +1,88 @@
+"""The secretariat's downloads: tables as CSV or XLSX, and every certificate's PDF in a ZIP.
+
+These are reads that can take a while (a ranking, a hundred PDFs), so the routes are ``def``
+(the threadpool) and end their read transaction before the slow part.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.db import SessionDep
+from app.routers.deps import AdminConvention
+from app.services import exports
+
+router = APIRouter(prefix="/conventions/{cid}", tags=["exports"])
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+Format = Literal["csv", "xlsx"]
+Method = Literal["mean", "median", "trimmed", "zscore"]
+
+
+def _download(body: bytes, media_type: str, filename: str) -> Response:
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get(
+    "/exports/{kind}.{fmt}",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"text/csv": {}, XLSX: {}},
+            "description": "The table, with Indonesian column headers",
+        }
+    },
+)
+def export_table(
+    convention: AdminConvention,
+    session: SessionDep,
+    request: Request,
+    kind: Annotated[
+        exports.Kind, Path(description="`ranking`, `awards`, `certificates` or `rewards`.")
+    ],
+    fmt: Annotated[Format, Path(description="`csv` (UTF-8) or `xlsx`.")],
+    method: Annotated[
+        Method, Query(description="For `ranking`: how a panel's juror totals combine.")
+    ] = "mean",
+) -> Response:
+    """A table for the secretariat, with Indonesian column headers: the live `ranking`
+    (`?method=`), the `awards` (the ceremony's list, by rank), the `certificates` (with their
+    verification links) or the `rewards`.
+
+    CSV: numbers with 2 decimals, `Ya`/`Tidak`, times in WIB (Asia/Jakarta), empty for null,
+    and text that a spreadsheet would run as a formula prefixed with `'`. XLSX: one sheet,
+    numbers and times as numbers."""
+    table = exports.build(
+        session,
+        convention,
+        kind,
+        method=method,
+        public_url=request.app.state.settings.public_url,
+    )
+    stem = f"{kind}-{convention.id}" + (f"-{method}" if kind == "ranking" else "")
+    if fmt == "csv":
+        return _download(exports.to_csv(table).encode(), "text/csv; charset=utf-8", f"{stem}.csv")
+    return _download(exports.to_xlsx(table), XLSX, f"{stem}.xlsx")
+
+
+@router.get(
+    "/certificates.zip",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}, "description": "One PDF a certificate"}},
+)
+def export_certificates_zip(
+    convention: AdminConvention, session: SessionDep, request: Request
+) -> Response:
+    """Every certificate of the convention as a printable PDF, in one ZIP, named by letter
+    number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked."""
+    items = exports.piagams(session, convention, request.app.state.settings.public_url)
+    # Rendering takes a while: end the read first, so no snapshot or connection is held.
+    session.commit()
+    body = exports.zip_pdfs(exports.rendered(items))
+    return _download(body, "application/zip", f"piagam-{convention.id}.zip")

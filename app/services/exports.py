@@ -1,0 +1,382 @@
+"""The secretariat's tables: ranking, awards, certificates and rewards, with Indonesian
+column headers, as CSV or XLSX; and a ZIP of every certificate's PDF.
+
+The table builders take the API's shapes (plain dicts, datetimes or their RFC 3339 text), so
+the ``konvensi`` scripts build the same tables from the database or from a running server.
+``ranking.csv`` of CONTRACT.md is a different thing, with English headers, and stays as is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Certificate, Convention, Reward
+from app.services import awards, certificate_pdf, ranking
+from app.services.certificate_pdf import Piagam
+
+JAKARTA = ZoneInfo("Asia/Jakarta")
+
+Kind = Literal["ranking", "awards", "certificates", "rewards"]
+KINDS: tuple[Kind, ...] = ("ranking", "awards", "certificates", "rewards")
+CellKind = Literal["text", "int", "number", "bool", "datetime"]
+
+CERTIFICATE_KINDS = {"winner": "Pemenang", "participant": "Peserta", "juror": "Juri"}
+RECIPIENT_TYPES = {"opd": "OPD", "innovator": "Inovator", "juror": "Juri"}
+CERTIFICATE_STATUSES = {"valid": "Berlaku", "revoked": "Dicabut"}
+REWARD_KINDS = {"cash": "Uang Pembinaan", "plaque": "Plakat", "trophy": "Trofi", "other": "Lainnya"}
+REWARD_STATUSES = {"planned": "Direncanakan", "delivered": "Diserahkan"}
+
+# A spreadsheet runs text starting with these as a formula ("CSV injection"); names and
+# titles come from OPDs, so a quote keeps them text.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    header: str
+    kind: CellKind = "text"
+    width: int = 14
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A titled table: its columns and its rows of plain values (None for empty)."""
+
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]]
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.header for c in self.columns]
+
+
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A datetime from the API's value, in Asia/Jakarta (the secretariat's clock)."""
+    if value is None or value == "":
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    return moment.astimezone(JAKARTA)
+
+
+def _label(labels: Mapping[str, str], value: str | None) -> str | None:
+    return None if value is None else labels.get(value, value)
+
+
+# --- builders ------------------------------------------------------------------------------
+
+
+def ranking_table(body: Mapping[str, Any], panel_names: Sequence[str]) -> Table:
+    """The ranking as ``GET …/ranking`` answers it, one column per panel in id order."""
+    columns = [
+        Column("Peringkat", "int", 10),
+        Column("ID Entri", "int", 9),
+        Column("Judul Inovasi", "text", 40),
+        Column("Akronim", "text", 14),
+        Column("Kode OPD", "text", 14),
+        Column("Nilai", "number", 10),
+        *[Column(f"Nilai {name}", "number", 12) for name in panel_names],
+        Column("Lembar Dinilai", "int", 10),
+        Column("Lembar Diharapkan", "int", 10),
+        Column("Lengkap", "bool", 9),
+        Column("Seri", "bool", 7),
+        Column("Penerima Penghargaan", "bool", 12),
+    ]
+    rows = [
+        [
+            row["rank"],
+            row["entry_id"],
+            row["title"],
+            row["acronym"],
+            row["opd_code"],
+            row["score"],
+            *[row["panel_scores"].get(name) for name in panel_names],
+            row["sheet_count"],
+            row["expected_sheet_count"],
+            row["complete"],
+            row["tied"],
+            row["awarded"],
+        ]
+        for row in body["rows"]
+    ]
+    return Table(f"Peringkat ({body['method']})", columns, rows)
+
+
+def award_list(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The ceremony's award list: by rank, then entry."""
+    keys = ("rank", "name", "entry_id", "title", "acronym", "opd_code", "opd_name", "innovators")
+    ordered = sorted(items, key=lambda a: (a["rank"], a["entry_id"]))
+    return [{key: a.get(key) for key in keys} for a in ordered]
+
+
+def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
+    """Awards as ``GET …/awards`` lists them (with entry, OPD and innovators)."""
+    columns = [
+        Column("Peringkat", "int", 10),
+        Column("Penghargaan", "text", 16),
+        Column("ID Entri", "int", 9),
+        Column("Judul Inovasi", "text", 40),
+        Column("Akronim", "text", 14),
+        Column("Kode OPD", "text", 14),
+        Column("Nama OPD", "text", 36),
+        Column("Inovator", "text", 40),
+    ]
+    rows = [
+        [
+            a["rank"],
+            a["name"],
+            a["entry_id"],
+            a["title"],
+            a["acronym"],
+            a["opd_code"],
+            a["opd_name"],
+            "; ".join(a["innovators"] or []),
+        ]
+        for a in award_list(items)
+    ]
+    return Table("Penghargaan", columns, rows)
+
+
+def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> Table:
+    """Certificates as ``GET …/certificates`` lists them, with each one's verification link."""
+    columns = [
+        Column("Nomor", "text", 22),
+        Column("Jenis", "text", 11),
+        Column("Jenis Penerima", "text", 11),
+        Column("Nama Penerima", "text", 32),
+        Column("ID Entri", "int", 9),
+        Column("Judul Inovasi", "text", 36),
+        Column("Nama OPD", "text", 32),
+        Column("Peringkat", "int", 10),
+        Column("Penghargaan", "text", 14),
+        Column("Tanggal Terbit (WIB)", "datetime", 17),
+        Column("Status", "text", 10),
+        Column("Tanggal Dicabut (WIB)", "datetime", 17),
+        Column("Alasan Pencabutan", "text", 30),
+        Column("Kode Verifikasi", "text", 20),
+        Column("Tautan Verifikasi", "text", 50),
+    ]
+    rows = [
+        [
+            c["number"],
+            _label(CERTIFICATE_KINDS, c["kind"]),
+            _label(RECIPIENT_TYPES, c["recipient_type"]),
+            c["recipient_name"],
+            c["entry_id"],
+            c.get("entry_title"),
+            c.get("opd_name"),
+            c["rank"],
+            c.get("award_name"),
+            _moment(c["issued_at"]),
+            _label(CERTIFICATE_STATUSES, c.get("status", "valid")),
+            _moment(c.get("revoked_at")),
+            c.get("revoked_reason"),
+            c["code"],
+            certificate_pdf.verify_url(public_url, c["code"]),
+        ]
+        for c in sorted(items, key=lambda c: c["id"])
+    ]
+    return Table("Piagam", columns, rows)
+
+
+def rewards_table(
+    items: Iterable[Mapping[str, Any]], award_items: Iterable[Mapping[str, Any]]
+) -> Table:
+    """Rewards as ``GET …/rewards`` lists them, with their award's rank, name and entry."""
+    by_id = {a["id"]: a for a in award_items}
+    columns = [
+        Column("ID", "int", 7),
+        Column("Peringkat", "int", 10),
+        Column("Penghargaan", "text", 14),
+        Column("Judul Inovasi", "text", 36),
+        Column("Jenis Penerima", "text", 11),
+        Column("Nama Penerima", "text", 32),
+        Column("Jenis Hadiah", "text", 16),
+        Column("Jumlah (Rp)", "int", 16),
+        Column("Keterangan", "text", 30),
+        Column("Status", "text", 13),
+        Column("Tanggal Diserahkan (WIB)", "datetime", 17),
+    ]
+    rows = []
+    for r in sorted(items, key=lambda r: r["id"]):
+        award = by_id.get(r["award_id"], {})
+        rows.append(
+            [
+                r["id"],
+                award.get("rank"),
+                award.get("name"),
+                award.get("title"),
+                _label(RECIPIENT_TYPES, r["recipient_type"]),
+                r["recipient_name"],
+                _label(REWARD_KINDS, r["kind"]),
+                r["amount_idr"],
+                r["description"],
+                _label(REWARD_STATUSES, r["status"]),
+                _moment(r["delivered_at"]),
+            ]
+        )
+    return Table("Hadiah", columns, rows)
+
+
+# --- from the database ---------------------------------------------------------------------
+
+
+def certificate_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
+    return [
+        awards.certificate_dict(c)
+        for c in session.scalars(
+            select(Certificate)
+            .where(Certificate.convention_id == convention_id)
+            .order_by(Certificate.id)
+        )
+    ]
+
+
+def reward_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
+    keys = ("id", "award_id", "recipient_type", "recipient_name", "kind", "amount_idr")
+    more = ("description", "status", "delivered_at", "delivered_by")
+    return [
+        {key: getattr(r, key) for key in (*keys, *more)}
+        for r in session.scalars(
+            select(Reward).where(Reward.convention_id == convention_id).order_by(Reward.id)
+        )
+    ]
+
+
+def build(
+    session: Session, convention: Convention, kind: Kind, *, method: str, public_url: str
+) -> Table:
+    """One of the secretariat's tables, read from the database."""
+    cid = convention.id
+    if kind == "ranking":
+        body = ranking.compute(session, convention, method)
+        return ranking_table(body, ranking.panel_names(session, cid))
+    if kind == "awards":
+        return awards_table(awards.list_awards_all(session, cid))
+    if kind == "certificates":
+        return certificates_table(certificate_items(session, cid), public_url)
+    return rewards_table(reward_items(session, cid), awards.list_awards_all(session, cid))
+
+
+def piagams(session: Session, convention: Convention, public_url: str) -> list[Piagam]:
+    """Every certificate of the convention as printable data, in letter-number order."""
+    return [
+        certificate_pdf.piagam(cert, convention, public_url)
+        for cert in session.scalars(
+            select(Certificate)
+            .where(Certificate.convention_id == convention.id)
+            .order_by(Certificate.sequence)
+        )
+    ]
+
+
+# --- formats -------------------------------------------------------------------------------
+
+
+def text(value: Any, kind: CellKind) -> str:
+    """A cell as text: numbers with 2 decimals, Ya/Tidak, times in WIB, nulls empty."""
+    if value is None:
+        return ""
+    if kind == "bool":
+        return "Ya" if value else "Tidak"
+    if kind == "number":
+        return f"{value:.2f}"
+    if kind == "datetime":
+        return f"{value:%Y-%m-%d %H:%M}"
+    return str(value)
+
+
+def _safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def to_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(table.headers)
+    for row in table.rows:
+        writer.writerow(
+            [
+                _safe(text(value, column.kind))
+                if column.kind == "text"
+                else text(value, column.kind)
+                for value, column in zip(row, table.columns, strict=True)
+            ]
+        )
+    return out.getvalue()
+
+
+_NUMBER_FORMATS = {"int": "0", "number": "0.00", "datetime": "yyyy-mm-dd hh:mm"}
+
+
+def to_xlsx(table: Table) -> bytes:
+    """One sheet: a bold header row, frozen, filterable; numbers and times as numbers."""
+    book = Workbook()
+    sheet = book.active
+    # Sheet titles are at most 31 characters, without []:*?/\ .
+    sheet.title = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31] or "Data"
+    sheet.append(table.headers)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE5F0")
+    for r, row in enumerate(table.rows, start=2):
+        for c, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
+            cell = sheet.cell(row=r, column=c)
+            if value is None:
+                continue
+            if column.kind == "bool":
+                cell.value = "Ya" if value else "Tidak"
+            elif column.kind == "datetime":
+                cell.value = value.replace(tzinfo=None, microsecond=0)
+            elif column.kind in ("int", "number"):
+                cell.value = value
+            else:
+                cell.value = str(value)
+                # Set as text, never as a formula, whatever it starts with.
+                cell.data_type = "s"
+            if column.kind in _NUMBER_FORMATS:
+                cell.number_format = _NUMBER_FORMATS[column.kind]
+    for c, column in enumerate(table.columns, start=1):
+        sheet.column_dimensions[get_column_letter(c)].width = column.width
+    sheet.freeze_panes = "A2"
+    if table.rows:
+        sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def zip_pdfs(files: Iterable[tuple[str, bytes, datetime]]) -> bytes:
+    """A ZIP of ``(name, pdf, issued_at)``; names made unique if two collide."""
+    out = io.BytesIO()
+    seen: set[str] = set()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data, moment in files:
+            unique, n = name, 1
+            while unique in seen:
+                n += 1
+                unique = name.removesuffix(".pdf") + f"-{n}.pdf"
+            seen.add(unique)
+            local = moment.astimezone(JAKARTA)
+            info = zipfile.ZipInfo(unique, date_time=local.timetuple()[:6])
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, data)
+    return out.getvalue()
+
+
+def rendered(items: Iterable[Piagam]) -> Iterator[tuple[str, bytes, datetime]]:
+    for item in items:
+        yield certificate_pdf.file_name(item.number), certificate_pdf.render(item), item.issued_at
