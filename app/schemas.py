@@ -66,8 +66,28 @@ def _unique_ids(values: list[int]) -> list[int]:
 UniqueIds = Annotated[list[Id], Field(max_length=10_000), AfterValidator(_unique_ids)]
 
 
+def _reject_nul(value: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+    elif isinstance(value, list):
+        for item in value:
+            _reject_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not at the database.
+        _reject_nul(value)
+        return value
 
 
 class Patch(Input):

@@ -18,7 +18,7 @@ from app.routers.deps import (
 from app.schemas import Category, EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import CurrentUser, Principal
 from app.services import entries
-from app.services.common import get_in_convention
+from app.services.common import MAX_ID, get_in_convention
 
 router = APIRouter(prefix="/conventions/{cid}/entries", tags=["entries"])
 
@@ -50,7 +50,9 @@ async def list_entries(
     principal: CurrentUser,
     session: SessionDep,
     page: PageDep,
-    opd_id: Annotated[int | None, Query(description="Only this OPD's entries.")] = None,
+    opd_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this OPD's entries.")
+    ] = None,
     category: Annotated[Category | None, Query(description="Only this category.")] = None,
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The convention's entries, by id. Jurors see innovators without NIP."""

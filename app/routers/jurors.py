@@ -14,7 +14,7 @@ from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.security import hash_password
 from app.services import conventions, jurors
-from app.services.common import valid_id
+from app.services.common import MAX_ID, valid_id
 
 router = APIRouter(prefix="/conventions/{cid}/jurors", tags=["jurors"])
 
@@ -45,7 +45,9 @@ async def list_jurors(
     convention: AdminConvention,
     session: SessionDep,
     page: PageDep,
-    panel_id: Annotated[int | None, Query(description="Only this panel's jurors.")] = None,
+    panel_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this panel's jurors.")
+    ] = None,
 ) -> Page[JurorOut]:
     """The convention's jurors, by id. Never a password or its hash."""
     items, total = jurors.list_jurors(

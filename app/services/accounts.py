@@ -25,7 +25,9 @@ class LoginCandidate:
 
 
 def throttle_keys(username: str, address: str) -> tuple[str, str]:
-    return (f"user:{username.casefold()}"[:200], f"addr:{address}"[:200])
+    # PostgreSQL text cannot hold NUL; a form field may.
+    name = username.casefold().replace("\x00", "\ufffd")
+    return (f"user:{name}"[:200], f"addr:{address}"[:200])
 
 
 def failures_within(session: Session, keys: tuple[str, ...], window_seconds: int) -> int:
@@ -50,6 +52,8 @@ def oldest_failure_age(session: Session, keys: tuple[str, ...], window_seconds: 
 
 
 def find_for_login(session: Session, username: str) -> LoginCandidate:
+    if "\x00" in username:  # no username holds one, and PostgreSQL cannot compare it
+        return LoginCandidate(None, None, None)
     row = session.execute(
         select(Account.id, Account.password_hash, Account.role).where(Account.username == username)
     ).one_or_none()
