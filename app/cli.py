@@ -42,7 +42,8 @@ def migrate() -> None:
     try:
         migrations.upgrade(settings.database_url)
     except Exception as exc:
-        raise fail(f"migration failed: {exc}") from exc
+        reason = str(exc).partition("\n")[0] or exc.__class__.__name__
+        raise fail(f"migration failed: {reason}") from exc
     console.print(f"database is at revision {migrations.head_revision()}")
 
 

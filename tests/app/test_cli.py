@@ -1,0 +1,340 @@
+"""The ``konvensi`` command: help, migrate, serve's refusals, create-admin, bootstrap, demo."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from typer.testing import CliRunner, Result
+
+from app import migrate
+from app.cli import cli
+from app.config import Settings, get_settings
+from app.db import Database, create_db_engine
+from app.main import create_app
+from app.models import Account, Convention, Criterion, Entry, Innovator, Opd, Panel
+from app.security import verify_password
+from tests.app.databases import ENGINES, fresh_database
+
+SECRET = "a-secret-key-for-the-cli-tests-long-enough"
+VARIABLES = (
+    "KONVENSI_DATABASE_URL",
+    "KONVENSI_SECRET_KEY",
+    "KONVENSI_ADMIN_USERNAME",
+    "KONVENSI_ADMIN_PASSWORD",
+    "KONVENSI_NEW_PASSWORD",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture
+def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """uvicorn.run, recorded instead of serving."""
+    calls: list[dict[str, Any]] = []
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: calls.append(kwargs))
+    return calls
+
+
+@pytest.fixture(params=ENGINES)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    with fresh_database(request.param, tmp_path) as fresh:
+        yield fresh
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+def run(*args: str, **env: str | None) -> Result:
+    """``konvensi *args`` with exactly the KONVENSI_ variables given (the rest unset; the
+    runner restores the environment, including what the command itself sets)."""
+    environment: dict[str, str | None] = dict.fromkeys(VARIABLES)
+    environment.update({f"KONVENSI_{key.upper()}": value for key, value in env.items()})
+    get_settings.cache_clear()
+    return CliRunner().invoke(cli, list(args), env=environment)
+
+
+def one_line(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+def count(url: str, model: Any) -> int:
+    db = Database(create_db_engine(url))
+    try:
+        with db.transaction(write=False) as session:
+            return int(session.scalar(select(func.count()).select_from(model)) or 0)
+    finally:
+        db.dispose()
+
+
+# --- help and migrate -------------------------------------------------------------------------
+
+
+def test_help_lists_commands() -> None:
+    result = run("--help")
+    assert result.exit_code == 0, result.output
+    for command in ("migrate", "serve", "create-admin"):
+        assert command in result.stdout
+
+
+def test_no_arguments_shows_help() -> None:
+    result = run()
+    assert "migrate" in result.output and "serve" in result.output
+
+
+def test_migrate_creates_fresh_sqlite_file_at_head(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "konvensi.db"
+    path.parent.mkdir()
+    result = run("migrate", database_url=f"sqlite:///{path}")
+    assert result.exit_code == 0, result.output
+    assert path.exists()
+    assert migrate.head_revision() in result.stdout  # type: ignore[operator]
+    engine = create_db_engine(f"sqlite:///{path}")
+    try:
+        assert migrate.current_revision(engine) == migrate.head_revision()
+    finally:
+        engine.dispose()
+    again = run("migrate", database_url=f"sqlite:///{path}")
+    assert again.exit_code == 0, again.output
+
+
+def test_migrate_unreachable_database_fails_in_one_line(tmp_path: Path) -> None:
+    result = run("migrate", database_url=f"sqlite:///{tmp_path}/missing/dir/x.db")
+    assert result.exit_code != 0
+    assert "migration failed" in one_line(result.stderr)
+
+
+# --- serve's refusals -------------------------------------------------------------------------
+
+
+def test_serve_without_secret_key_refuses_in_one_line(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", database_url=sqlite_url)
+    assert result.exit_code != 0
+    assert "KONVENSI_SECRET_KEY" in one_line(result.stderr)
+    assert served == []
+
+
+def test_serve_with_empty_or_placeholder_secret_key_refuses(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    for key in ("", "changethis"):
+        result = run("serve", database_url=sqlite_url, secret_key=key)
+        assert result.exit_code != 0, key
+        assert "KONVENSI_SECRET_KEY" in one_line(result.stderr)
+    assert served == []
+
+
+def test_serve_on_unmigrated_database_refuses_in_one_line(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET)
+    assert result.exit_code != 0
+    line = one_line(result.stderr)
+    assert "konvensi migrate" in line and "none" in line
+    assert served == []
+
+
+def test_serve_on_unreachable_database_refuses_in_one_line(served: list[dict[str, Any]]) -> None:
+    result = run(
+        "serve",
+        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
+        secret_key=SECRET,
+    )
+    assert result.exit_code != 0
+    assert "database" in one_line(result.stderr)
+    assert served == []
+
+
+def test_serve_on_migrated_database_with_key_starts(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run(
+        "serve", "--port", "8123", "--workers", "2", database_url=sqlite_url, secret_key=SECRET
+    )
+    assert result.exit_code == 0, result.output
+    assert len(served) == 1
+    assert (served[0]["port"], served[0]["workers"], served[0]["factory"]) == (8123, 2, True)
+
+
+def test_serve_demo_without_key_says_it_uses_random_key(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", "--demo", database_url=sqlite_url)
+    assert result.exit_code == 0, result.output
+    assert "random key" in result.stdout
+    assert len(served) == 1
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def test_create_admin_creates_account_and_refuses_duplicate(url: str) -> None:
+    migrate.upgrade(url)
+    result = run("create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=url)
+    assert result.exit_code == 0, result.output
+    assert "sekretariat" in result.stdout
+    again = run("create-admin", "sekretariat", "--password", "another-password", database_url=url)
+    assert again.exit_code != 0
+    assert "taken" in one_line(again.stderr)
+    db = Database(create_db_engine(url))
+    try:
+        with db.transaction(write=False) as session:
+            account = session.scalars(
+                select(Account).where(Account.username == "sekretariat")
+            ).one()
+            assert account.role == "admin"
+            assert verify_password("rahasia-panjang", account.password_hash)
+    finally:
+        db.dispose()
+
+
+def test_create_admin_reads_password_from_environment(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("create-admin", "admin2", database_url=sqlite_url, new_password="from-the-env")
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize("args", [["--password", "short"], []])
+def test_create_admin_without_good_password_refuses(sqlite_url: str, args: list[str]) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("create-admin", "admin3", *args, database_url=sqlite_url)
+    assert result.exit_code != 0
+    assert "password" in one_line(result.stderr)
+    assert count(sqlite_url, Account) == 0
+
+
+def test_bootstrap_admin_is_idempotent_and_keeps_password(
+    url: str, served: list[dict[str, Any]]
+) -> None:
+    migrate.upgrade(url)
+    env = {"database_url": url, "secret_key": SECRET, "admin_username": "sekretariat"}
+    first = run("serve", **env, admin_password="first-password")
+    assert first.exit_code == 0, first.output
+    assert "created secretariat account" in first.stdout
+    second = run("serve", **env, admin_password="second-password")
+    assert second.exit_code == 0, second.output
+    assert "created" not in second.stdout
+    assert count(url, Account) == 1
+    app = create_app(Settings(database_url=url, secret_key=SECRET))
+    with TestClient(app) as client:
+        token = "/api/v1/auth/token"
+        ok = client.post(token, data={"username": "sekretariat", "password": "first-password"})
+        assert ok.status_code == 200 and ok.json()["role"] == "admin"
+        no = client.post(token, data={"username": "sekretariat", "password": "second-password"})
+        assert no.status_code == 401
+    app.state.db.dispose()
+
+
+def test_bootstrap_needs_both_variables(sqlite_url: str, served: list[dict[str, Any]]) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET, admin_username="solo")
+    assert result.exit_code == 0, result.output
+    assert count(sqlite_url, Account) == 0
+
+
+# --- the demo ---------------------------------------------------------------------------------
+
+
+def printed_logins(output: str) -> list[tuple[str, str, str]]:
+    rows = []
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("│┃|").split("│")]
+        if len(cells) == 3 and cells[0] in ("admin", "juror"):
+            rows.append((cells[0], cells[1], cells[2]))
+    return rows
+
+
+def test_serve_demo_loads_solok_once_with_working_logins(
+    url: str, served: list[dict[str, Any]]
+) -> None:
+    migrate.upgrade(url)
+    result = run("serve", "--demo", database_url=url, secret_key=SECRET)
+    assert result.exit_code == 0, result.output
+    logins = printed_logins(result.stdout)
+    assert [role for role, _, _ in logins] == ["admin", "juror", "juror", "juror", "juror"]
+    db = Database(create_db_engine(url))
+    try:
+        with db.transaction(write=False) as session:
+            convention = session.scalars(select(Convention)).one()
+            assert (convention.name, convention.status) == (
+                "Konvensi Inovasi Daerah Kota Solok 2018",
+                "judging",
+            )
+            criteria = session.scalars(select(Criterion).order_by(Criterion.id)).all()
+            assert [c.weight for c in criteria] == [25, 25, 15, 15, 10, 10]
+            assert sorted(c.tie_break_rank for c in criteria if c.tie_break_rank) == [1, 2]
+            ranked = {c.code: c.tie_break_rank for c in criteria if c.tie_break_rank}
+            assert ranked == {"KEMANFAATAN": 1, "KEBARUAN": 2}
+            assert session.scalar(select(func.count()).select_from(Entry)) == 9
+            assert session.scalar(select(func.count()).select_from(Opd)) == 9
+            assert session.scalar(select(func.count()).select_from(Innovator)) == 9
+            assert [p.name for p in session.scalars(select(Panel).order_by(Panel.id))] == [
+                "KemenPAN-RB",
+                "LAN",
+            ]
+            jurors = session.scalars(select(Account).where(Account.role == "juror")).all()
+            assert len(jurors) == 4
+            assert {j.panel_id for j in jurors} == {p.id for p in session.scalars(select(Panel))}
+    finally:
+        db.dispose()
+
+    app = create_app(Settings(database_url=url, secret_key=SECRET))
+    with TestClient(app) as client:
+        for role, username, password in logins:
+            response = client.post(
+                "/api/v1/auth/token", data={"username": username, "password": password}
+            )
+            assert response.status_code == 200, (username, response.text)
+            assert response.json()["role"] == role
+        juror = client.post(
+            "/api/v1/auth/token", data={"username": logins[1][1], "password": logins[1][2]}
+        ).json()["access_token"]
+        entries = client.get(
+            f"/api/v1/conventions/{convention.id}/entries",
+            headers={"Authorization": f"Bearer {juror}"},
+        )
+        assert entries.json()["total"] == 9
+    app.state.db.dispose()
+
+    again = run("serve", "--demo", database_url=url, secret_key=SECRET)
+    assert again.exit_code == 0, again.output
+    assert printed_logins(again.stdout) == []
+    assert "already holds data" in again.stdout
+    assert count(url, Convention) == 1
+    assert count(url, Account) == 5
+
+
+def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run(
+        "serve",
+        "--demo",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        admin_username="sekretariat",
+        admin_password="rahasia-panjang",
+    )
+    assert result.exit_code == 0, result.output
+    assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 4
+    assert count(sqlite_url, Account) == 5
