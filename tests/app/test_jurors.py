@@ -1,0 +1,364 @@
+"""Jurors: accounts with a panel and conflicts; never a password in a response."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.models import Account, JurorConflict
+from tests.app import factories as f
+
+
+def juror_body(world: f.World, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "username": "juri.lan.9",
+        "password": "rahasia-panjang",
+        "full_name": "Dr. Juri LAN",
+        "panel_id": world.panels[1].id,
+        "conflict_opd_ids": [world.opds[0].id],
+    }
+    body.update(overrides)
+    return body
+
+
+def names(body: dict[str, Any], *loc: Any) -> bool:
+    return any(error["loc"][: len(loc) + 1] == ["body", *loc] for error in body["errors"])
+
+
+def assert_no_secret(text: str, password: str = "rahasia-panjang") -> None:
+    assert "password" not in text
+    assert "argon2" not in text
+    assert "hash" not in text
+    assert password not in text
+
+
+def test_create_juror_answers_201_without_password(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    response = client.post(
+        world.url("/jurors"), json=juror_body(world), headers=world.admin.headers
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert response.headers["location"] == world.url(f"/jurors/{body['id']}")
+    assert body | {"id": 0, "created_at": "", "updated_at": ""} == {
+        "id": 0,
+        "convention_id": world.cid,
+        "username": "juri.lan.9",
+        "full_name": "Dr. Juri LAN",
+        "panel_id": world.panels[1].id,
+        "conflict_opd_ids": [world.opds[0].id],
+        "created_at": "",
+        "updated_at": "",
+    }
+    assert_no_secret(response.text)
+    row = session.get(Account, body["id"])
+    assert row is not None
+    assert (row.role, row.convention_id) == ("juror", world.cid)
+    assert row.password_hash.startswith("$argon2") and "rahasia" not in row.password_hash
+    token = client.post(
+        "/api/v1/auth/token", data={"username": "juri.lan.9", "password": "rahasia-panjang"}
+    )
+    assert token.status_code == 200 and token.json()["role"] == "juror"
+
+
+def test_read_and_list_jurors_never_show_password(client: TestClient, world: f.World) -> None:
+    headers = world.admin.headers
+    one = client.get(world.url(f"/jurors/{world.jurors[0].id}"), headers=headers)
+    assert one.status_code == 200, one.text
+    assert one.json()["username"] == world.jurors[0].account.username
+    assert_no_secret(one.text, f.PASSWORD)
+    listed = client.get(world.url("/jurors"), headers=headers)
+    assert [j["id"] for j in listed.json()["items"]] == [j.id for j in world.jurors]
+    assert_no_secret(listed.text, f.PASSWORD)
+
+
+def test_update_juror_never_shows_password(client: TestClient, world: f.World) -> None:
+    response = client.patch(
+        world.url(f"/jurors/{world.jurors[0].id}"),
+        json={"password": "rahasia-panjang"},
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert_no_secret(response.text)
+
+
+def test_list_jurors_filters_by_panel(client: TestClient, world: f.World) -> None:
+    response = client.get(
+        world.url(f"/jurors?panel_id={world.panels[1].id}"), headers=world.admin.headers
+    )
+    assert [j["id"] for j in response.json()["items"]] == [world.jurors[2].id]
+
+
+def test_update_juror_changes_fields_and_conflicts(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    juror = world.jurors[0]
+    url = world.url(f"/jurors/{juror.id}")
+    ids = [world.opds[1].id, world.opds[0].id]
+    response = client.patch(
+        url,
+        json={"username": "juri.baru", "full_name": "Juri Baru", "conflict_opd_ids": ids},
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert (body["username"], body["full_name"]) == ("juri.baru", "Juri Baru")
+    assert sorted(body["conflict_opd_ids"]) == sorted(ids)
+    rows = session.scalars(select(JurorConflict.opd_id).where(JurorConflict.juror_id == juror.id))
+    assert sorted(rows) == sorted(ids)
+    cleared = client.patch(url, json={"conflict_opd_ids": []}, headers=world.admin.headers)
+    assert cleared.json()["conflict_opd_ids"] == []
+    assert client.get(url, headers=world.admin.headers).json() == cleared.json()
+
+
+def test_update_juror_panel_in_draft_is_200(client: TestClient, world: f.World) -> None:
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(url, json={"panel_id": world.panels[1].id}, headers=world.admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["panel_id"] == world.panels[1].id
+
+
+@pytest.mark.parametrize("status", ["judging", "closed"])
+def test_update_juror_panel_outside_draft_is_409(
+    client: TestClient, session: Session, world: f.World, status: str
+) -> None:
+    f.set_status(session, world.convention, status)
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(
+        url, json={"panel_id": world.panels[1].id, "full_name": "Z"}, headers=world.admin.headers
+    )
+    f.problem(response, 409, "convention-state")
+    body = client.get(url, headers=world.admin.headers).json()
+    assert (body["panel_id"], body["full_name"]) == (
+        world.panels[0].id,
+        world.jurors[0].account.full_name,
+    )
+
+
+@pytest.mark.parametrize("status", ["judging", "closed"])
+def test_update_juror_other_fields_outside_draft_is_200(
+    client: TestClient, session: Session, world: f.World, status: str
+) -> None:
+    f.set_status(session, world.convention, status)
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(
+        url,
+        json={
+            "panel_id": world.panels[0].id,
+            "full_name": "Z",
+            "conflict_opd_ids": [world.opds[1].id],
+        },
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["conflict_opd_ids"] == [world.opds[1].id]
+
+
+def test_delete_juror_without_sheets_is_204_then_404(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    juror = world.jurors[2]
+    session.add(JurorConflict(juror_id=juror.id, opd_id=world.opds[1].id))
+    session.commit()
+    url = world.url(f"/jurors/{juror.id}")
+    assert client.delete(url, headers=world.admin.headers).status_code == 204
+    f.problem(client.get(url, headers=world.admin.headers), 404, "not-found")
+    session.expunge_all()
+    assert session.get(Account, juror.id) is None
+    assert (
+        session.scalars(select(JurorConflict).where(JurorConflict.juror_id == juror.id)).first()
+        is None
+    )
+
+
+def test_delete_juror_with_sheet_is_409_and_keeps_it(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    juror = world.jurors[0]
+    f.make_sheet(session, juror.account, world.entries[0], {"A": 5}, status="draft")
+    url = world.url(f"/jurors/{juror.id}")
+    f.problem(client.delete(url, headers=world.admin.headers), 409, "in-use")
+    assert client.get(url, headers=world.admin.headers).status_code == 200
+    assert client.get("/api/v1/me", headers=juror.headers).status_code == 200
+
+
+# --- uniqueness -----------------------------------------------------------------------------
+
+
+def test_create_juror_with_username_of_other_convention_juror_is_409(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    other = f.make_world(session, f.SECRET)
+    taken = other.jurors[0].account.username
+    response = client.post(
+        world.url("/jurors"), json=juror_body(world, username=taken), headers=world.admin.headers
+    )
+    f.problem(response, 409, "duplicate")
+
+
+def test_create_juror_with_admin_username_is_409(client: TestClient, world: f.World) -> None:
+    taken = world.admin.account.username
+    response = client.post(
+        world.url("/jurors"), json=juror_body(world, username=taken), headers=world.admin.headers
+    )
+    f.problem(response, 409, "duplicate")
+
+
+def test_update_juror_to_taken_username_is_409(client: TestClient, world: f.World) -> None:
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    for taken in (world.jurors[1].account.username, world.admin.account.username):
+        f.problem(
+            client.patch(url, json={"username": taken}, headers=world.admin.headers),
+            409,
+            "duplicate",
+        )
+    assert (
+        client.get(url, headers=world.admin.headers).json()["username"]
+        == world.jurors[0].account.username
+    )
+
+
+def test_update_juror_to_own_username_is_200(client: TestClient, world: f.World) -> None:
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(
+        url, json={"username": world.jurors[0].account.username}, headers=world.admin.headers
+    )
+    assert response.status_code == 200, response.text
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("missing", ["username", "password", "full_name", "panel_id"])
+def test_create_juror_without_required_field_is_422(
+    client: TestClient, world: f.World, missing: str
+) -> None:
+    data = juror_body(world)
+    del data[missing]
+    response = client.post(world.url("/jurors"), json=data, headers=world.admin.headers)
+    assert names(f.problem(response, 422, "validation"), missing)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("password", "1234567"),
+        ("password", ""),
+        ("password", 12345678),
+        ("password", "x" * 257),
+        ("username", "ab"),
+        ("username", "juri lan"),
+        ("username", "x" * 65),
+        ("username", ""),
+        ("full_name", ""),
+        ("full_name", "x" * 201),
+        ("panel_id", "1"),
+        ("panel_id", None),
+        ("conflict_opd_ids", "1"),
+        ("conflict_opd_ids", [1, 1]),
+        ("conflict_opd_ids", ["1"]),
+        ("role", "admin"),
+        ("convention_id", 1),
+    ],
+)
+def test_create_juror_with_bad_field_is_422_naming_it(
+    client: TestClient, session: Session, world: f.World, field: str, value: Any
+) -> None:
+    response = client.post(
+        world.url("/jurors"), json=juror_body(world, **{field: value}), headers=world.admin.headers
+    )
+    assert names(f.problem(response, 422, "validation"), field)
+    assert session.scalar(select(Account.id).where(Account.username == "juri.lan.9")) is None
+
+
+def test_update_juror_with_short_password_is_422(client: TestClient, world: f.World) -> None:
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(url, json={"password": "short"}, headers=world.admin.headers)
+    assert names(f.problem(response, 422, "validation"), "password")
+    assert client.get("/api/v1/me", headers=world.jurors[0].headers).status_code == 200
+
+
+@pytest.mark.parametrize("panel", ["unknown", "foreign", "zero", "huge"])
+def test_create_juror_with_unknown_panel_is_422_naming_it(
+    client: TestClient, session: Session, world: f.World, panel: str
+) -> None:
+    panel_id = {
+        "unknown": 999_999,
+        "foreign": f.make_panel(session, f.make_convention(session)).id,
+        "zero": 0,
+        "huge": 2**40,
+    }[panel]
+    response = client.post(
+        world.url("/jurors"), json=juror_body(world, panel_id=panel_id), headers=world.admin.headers
+    )
+    assert names(f.problem(response, 422, "validation"), "panel_id")
+
+
+@pytest.mark.parametrize("opd", ["unknown", "foreign"])
+def test_create_juror_with_unknown_conflict_opd_is_422_naming_element(
+    client: TestClient, session: Session, world: f.World, opd: str
+) -> None:
+    bad = 999_999 if opd == "unknown" else f.make_opd(session, f.make_convention(session)).id
+    response = client.post(
+        world.url("/jurors"),
+        json=juror_body(world, conflict_opd_ids=[world.opds[0].id, bad]),
+        headers=world.admin.headers,
+    )
+    body = f.problem(response, 422, "validation")
+    assert ["body", "conflict_opd_ids", 1] in [error["loc"] for error in body["errors"]]
+
+
+def test_update_juror_with_unknown_panel_or_opd_is_422(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    foreign = f.make_world(session, f.SECRET)
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    response = client.patch(
+        url, json={"panel_id": foreign.panels[0].id}, headers=world.admin.headers
+    )
+    assert names(f.problem(response, 422, "validation"), "panel_id")
+    response = client.patch(
+        url, json={"conflict_opd_ids": [foreign.opds[0].id]}, headers=world.admin.headers
+    )
+    assert names(f.problem(response, 422, "validation"), "conflict_opd_ids", 0)
+
+
+@pytest.mark.parametrize(
+    "field", ["username", "password", "full_name", "panel_id", "conflict_opd_ids"]
+)
+def test_update_juror_with_null_is_422(client: TestClient, world: f.World, field: str) -> None:
+    url = world.url(f"/jurors/{world.jurors[0].id}")
+    f.problem(client.patch(url, json={field: None}, headers=world.admin.headers), 422, "validation")
+
+
+# --- ids in the path ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["other-convention", "admin"])
+def test_use_non_juror_of_convention_in_path_is_404(
+    client: TestClient, session: Session, world: f.World, who: str
+) -> None:
+    if who == "admin":
+        account = world.admin.account
+    else:
+        account = f.make_world(session, f.SECRET).jurors[0].account
+    url = world.url(f"/jurors/{account.id}")
+    headers = world.admin.headers
+    f.problem(client.get(url, headers=headers), 404, "not-found")
+    f.problem(client.patch(url, json={"password": "x" * 12}, headers=headers), 404, "not-found")
+    f.problem(client.delete(url, headers=headers), 404, "not-found")
+    session.expunge_all()
+    assert session.get(Account, account.id) is not None
+    assert client.get("/api/v1/me", headers=f.login(account, f.SECRET).headers).status_code == 200
+
+
+def test_create_juror_in_unknown_convention_is_404(client: TestClient, world: f.World) -> None:
+    response = client.post(
+        "/api/v1/conventions/999999/jurors", json=juror_body(world), headers=world.admin.headers
+    )
+    f.problem(response, 404, "not-found")
