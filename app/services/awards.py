@@ -198,10 +198,11 @@ def _issue(session: Session, convention: Convention, plan: list[Planned]) -> int
 
 
 def issue_awards(
-    session: Session, principal: Principal, convention: Convention
+    session: Session, principal: Principal | None, convention: Convention
 ) -> tuple[dict[str, Any], bool]:
     """One award per awarded entry and the certificates; repeating issues nothing twice.
-    Returns the issue summary and whether anything new was issued."""
+    Returns the issue summary and whether anything new was issued. ``principal`` is None
+    when the ``konvensi`` command issues them on the database directly."""
     result = _result(session, convention.id)
     ranked_ids = [row["entry_id"] for row in result.rows if row["rank"] is not None]
     details = _entry_details(session, ranked_ids)

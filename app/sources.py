@@ -1,0 +1,171 @@
+"""Where the ``konvensi`` scripts read from: the database directly, or a running server.
+
+Both give the same plain data (the API's shapes), which ``app.services.exports`` turns into
+tables; so an award list made on another machine, through the API, is the same list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+import httpx
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from app.db import Database, create_db_engine
+from app.errors import Problem
+from app.models import Convention
+from app.services import awards, certificate_pdf, conventions, exports, ranking
+
+PAGE = 500
+
+
+class ScriptError(Exception):
+    """A reason to stop, said in one line."""
+
+
+Job = tuple[str, Callable[[], bytes]]
+
+
+class Source(Protocol):
+    where: str
+
+    def convention_label(self, cid: int) -> str: ...
+    def awards(self, cid: int) -> list[dict[str, Any]]: ...
+    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]: ...
+    def issue(self, cid: int) -> tuple[int, int]: ...
+    def certificate_jobs(self, cid: int) -> list[Job]: ...
+    def close(self) -> None: ...
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else exc.__class__.__name__
+
+
+class DatabaseSource:
+    """Reads (and, with ``--issue``, writes) the database at ``KONVENSI_DATABASE_URL``."""
+
+    def __init__(self, database_url: str, public_url: str) -> None:
+        self.where = make_url(database_url).render_as_string(hide_password=True)
+        self.public_url = public_url
+        self.db = Database(create_db_engine(database_url))
+
+    @contextmanager
+    def _session(self, *, write: bool = False) -> Iterator[Session]:
+        try:
+            with self.db.transaction(write=write) as session:
+                yield session
+        except Problem as exc:
+            raise ScriptError(exc.detail) from exc
+        except SQLAlchemyError as exc:
+            raise ScriptError(
+                f"cannot read the database at {self.where}: {_first_line(exc)} "
+                "(is it migrated? run `konvensi migrate`)"
+            ) from exc
+
+    def _convention(self, session: Session, cid: int) -> Convention:
+        return conventions.get(session, cid)
+
+    def convention_label(self, cid: int) -> str:
+        with self._session() as session:
+            c = self._convention(session, cid)
+            return certificate_pdf.convention_label(c.name, c.year)
+
+    def awards(self, cid: int) -> list[dict[str, Any]]:
+        with self._session() as session:
+            self._convention(session, cid)
+            return awards.list_awards_all(session, cid)
+
+    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]:
+        with self._session() as session:
+            convention = self._convention(session, cid)
+            return ranking.compute(session, convention, method), ranking.panel_names(session, cid)
+
+    def issue(self, cid: int) -> tuple[int, int]:
+        with self._session(write=True) as session:
+            summary, _ = awards.issue_awards(session, None, self._convention(session, cid))
+            return summary["issued_awards"], summary["issued_certificates"]
+
+    def certificate_jobs(self, cid: int) -> list[Job]:
+        with self._session() as session:
+            items = exports.piagams(session, self._convention(session, cid), self.public_url)
+
+        def job(item: certificate_pdf.Piagam) -> Callable[[], bytes]:
+            return lambda: certificate_pdf.render(item)
+
+        return [(certificate_pdf.file_name(item.number), job(item)) for item in items]
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+class ServerSource:
+    """Reads a running server's API with a secretariat token."""
+
+    def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
+        self.where = url.rstrip("/")
+        self.client = httpx.Client(
+            base_url=self.where,
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "konvensi-cli"},
+            timeout=timeout,
+        )
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self.client.request(method, path, **kwargs)
+        except httpx.HTTPError as exc:
+            raise ScriptError(f"cannot reach {self.where}: {_first_line(exc)}") from exc
+        if response.is_success:
+            return response
+        try:
+            detail = str(response.json().get("detail") or response.reason_phrase)
+        except ValueError:
+            detail = response.reason_phrase
+        raise ScriptError(f"{method} {self.where}{path} answered {response.status_code}: {detail}")
+
+    def _json(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._call(method, path, **kwargs)
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise ScriptError(f"{self.where}{path} did not answer JSON; is it Konvensi?") from exc
+
+    def _all(self, path: str) -> list[dict[str, Any]]:
+        items: list[dict[str, Any]] = []
+        while True:
+            page = self._json("GET", path, params={"limit": PAGE, "offset": len(items)})
+            items.extend(page["items"])
+            if not page["items"] or len(items) >= page["total"]:
+                return items
+
+    def convention_label(self, cid: int) -> str:
+        c = self._json("GET", f"/api/v1/conventions/{cid}")
+        return certificate_pdf.convention_label(c["name"], c["year"])
+
+    def awards(self, cid: int) -> list[dict[str, Any]]:
+        return self._all(f"/api/v1/conventions/{cid}/awards")
+
+    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]:
+        body = self._json("GET", f"/api/v1/conventions/{cid}/ranking", params={"method": method})
+        panels = self._all(f"/api/v1/conventions/{cid}/panels")
+        return body, [p["name"] for p in sorted(panels, key=lambda p: p["id"])]
+
+    def issue(self, cid: int) -> tuple[int, int]:
+        body = self._json("POST", f"/api/v1/conventions/{cid}/awards")
+        return body["issued_awards"], body["issued_certificates"]
+
+    def certificate_jobs(self, cid: int) -> list[Job]:
+        items = self._all(f"/api/v1/conventions/{cid}/certificates")
+
+        def job(code: str) -> Callable[[], bytes]:
+            return lambda: self._call("GET", f"/api/v1/certificates/{code}.pdf").content
+
+        ordered = sorted(items, key=lambda c: c["id"])
+        return [(certificate_pdf.file_name(c["number"]), job(c["code"])) for c in ordered]
+
+    def close(self) -> None:
+        self.client.close()
