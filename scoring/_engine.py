@@ -5,9 +5,12 @@ too many to wrap in objects, so the hot paths run as C-level ``map`` chains or s
 comprehensions over index lists.
 """
 
+import gc
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
 from typing import Protocol
@@ -54,6 +57,23 @@ PANEL_SCORE: dict[str, Callable[[Callable[[int], float], list[int]], float]] = {
 }
 
 
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Hold the cyclic garbage collector off while a ranking is computed.
+
+    The caller's million score mappings are all tracked objects, so every full collection
+    triggered by our allocations would walk them (about 0.4 s each here). Nothing we build
+    forms a reference cycle, so there is nothing for the collector to find meanwhile.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check_method(method: str) -> None:
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
@@ -71,11 +91,22 @@ def _unique(ids: Iterable[object], what: str) -> None:
         raise ValueError(f"duplicate {what}: {', '.join(dup)}")
 
 
+@dataclass(frozen=True, slots=True)
+class ZFit:
+    """What zscore's T' needs: the values, mu, sigma, and (mu_j, sigma_j) when n_j >= m."""
+
+    values: list[float]
+    mu: float
+    sigma: float
+    centre: dict[int, tuple[float, float]]
+
+
 class Engine:
     """The convention's counted sheets, grouped by (entry, panel), with their totals T."""
 
     __slots__ = (
         "_by_juror",
+        "_zfits",
         "criteria",
         "entry_ids",
         "entry_pos",
@@ -120,6 +151,7 @@ class Engine:
         self.entry_ids = [e.id for e in ordered]
         self.entry_pos = {e.id: i for i, e in enumerate(ordered)}
         self._by_juror: dict[int, list[int]] | None = None
+        self._zfits: dict[tuple[str | None, int], ZFit] = {}
 
         sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
         try:
@@ -306,27 +338,35 @@ class Engine:
             self._by_juror = dict(by)
         return self._by_juror
 
-    def _zscore(self, values: list[float], min_sheets: int, need: list[list[int]] | None) -> Column:
-        """Step 2, zscore: T' for the sheets in `need` (every sheet when None).
-
-        mu and sigma come from every counted value of the convention, mu_j and sigma_j
-        from every counted value of juror j, whatever `need` holds.
-        """
-        by = self.by_juror()
+    def _zfit(self, criterion: Criterion | None, min_sheets: int) -> ZFit:
+        """Step 2, zscore: mu and sigma over every counted value of the convention, mu_j and
+        sigma_j over every counted value of juror j; for T, or 100 q of a tie-break criterion."""
+        key = (None if criterion is None else criterion.code, min_sheets)
+        fit = self._zfits.get(key)
+        if fit is not None:
+            return fit
+        values = self.totals if criterion is None else self._criterion_column(criterion, None)
+        assert isinstance(values, list)
         get = values.__getitem__
-        own = {j: list(map(get, idx)) for j, idx in by.items()}
+        own = {j: list(map(get, idx)) for j, idx in self.by_juror().items()}
         n = sum(map(len, own.values()))
-        if not n:
-            return values
-        mu = math.fsum(chain.from_iterable(own.values())) / n
-        deviations = map(sub, chain.from_iterable(own.values()), repeat(mu))
-        sigma = math.sqrt(math.fsum(map(pow, deviations, repeat(2))) / n)
-        # Jurors left out keep T' = T (n_j < m).
+        mu = sigma = 0.0
+        if n:
+            mu = math.fsum(chain.from_iterable(own.values())) / n
+            deviations = map(sub, chain.from_iterable(own.values()), repeat(mu))
+            sigma = math.sqrt(math.fsum(map(pow, deviations, repeat(2))) / n)
+        # Jurors below m sheets are left out: their T' = T.
         centre: dict[int, tuple[float, float]] = {}
         for j, xs in own.items():
             if len(xs) >= min_sheets:
                 mu_j = math.fsum(xs) / len(xs)
                 centre[j] = (mu_j, pstdev(xs, mu_j))
+        fit = self._zfits[key] = ZFit(values, mu, sigma, centre)
+        return fit
+
+    def _zscore(self, fit: ZFit, need: list[list[int]] | None) -> Column:
+        """Step 2, zscore: T' for the sheets in `need` (every sheet when None)."""
+        values, mu, sigma, centre = fit.values, fit.mu, fit.sigma, fit.centre
         wanted = None if need is None else sum(map(len, need))
         if wanted is not None and wanted * 4 <= len(values):
             assert need is not None
@@ -343,8 +383,9 @@ class Engine:
                     few[i] = mu + (v - found[0])
             return few
         adjusted = list(values)
+        by = self.by_juror()
         for j, (mu_j, sigma_j) in centre.items():
-            centred = map(sub, own[j], repeat(mu_j))
+            centred = map(sub, map(values.__getitem__, by[j]), repeat(mu_j))
             if sigma_j > TOLERANCE:
                 spread = map(truediv, map(mul, repeat(sigma), centred), repeat(sigma_j))
                 new = map(add, repeat(mu), spread)
@@ -362,20 +403,23 @@ class Engine:
     ) -> Column:
         """What Step 2 aggregates, by sheet position: T, or 100 q for a tie-break criterion
         (Step 4), replaced by T' for zscore. `need`: the only groups that will be read."""
+        if method == "zscore":
+            return self._zscore(self._zfit(criterion, min_sheets), need)
         if criterion is None:
-            base = self.totals
-        elif method == "zscore":
-            full = self._criterion_column(criterion, None)
-            assert isinstance(full, list)
-            base = full
-        else:
-            return self._criterion_column(criterion, need)
-        return self._zscore(base, min_sheets, need) if method == "zscore" else base
+            return self.totals
+        return self._criterion_column(criterion, need)
 
     def entry_scores(
-        self, method: str, column: Column, positions: Iterable[int]
-    ) -> dict[int, tuple[float, dict[int, float]]]:
-        """Steps 2 and 3 for the entries at `positions` that have sheets: (S, {panel_pos: P})."""
+        self,
+        method: str,
+        column: Column,
+        positions: Iterable[int],
+        panel_scores: dict[int, dict[int, float]] | None = None,
+    ) -> dict[int, float]:
+        """Steps 2 and 3 for the entries at `positions` that have sheets: position -> S.
+
+        With `panel_scores`, also fills it with position -> {panel position: P}.
+        """
         aggregate = PANEL_SCORE[method]
         value = column.__getitem__
         n_panels = self.n_panels
@@ -385,7 +429,7 @@ class Engine:
         weight = weights.__getitem__
         fsum = math.fsum
         all_weights = fsum(weights)
-        out: dict[int, tuple[float, dict[int, float]]] = {}
+        out: dict[int, float] = {}
         for pos in positions:
             base = pos * n_panels
             ps: dict[int, float] = {}
@@ -394,10 +438,13 @@ class Engine:
                 if idx is not None:
                     ps[pp] = aggregate(value, idx)
             if len(ps) == n_panels:
-                out[pos] = (fsum(map(mul, weights, ps.values())) / all_weights, ps)
+                out[pos] = fsum(map(mul, weights, ps.values())) / all_weights
             elif ps:
-                num = fsum(map(mul, map(weight, ps), ps.values()))
-                out[pos] = (num / fsum(map(weight, ps)), ps)
+                out[pos] = fsum(map(mul, map(weight, ps), ps.values())) / fsum(map(weight, ps))
+            else:
+                continue
+            if panel_scores is not None:
+                panel_scores[pos] = ps
         return out
 
     def scored_positions(self) -> list[int]:

@@ -3,7 +3,7 @@
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from scoring._engine import TOLERANCE, Engine, check_method, panel_totals
+from scoring._engine import TOLERANCE, Engine, check_method, gc_paused, panel_totals
 from scoring.model import (
     Criterion,
     Entry,
@@ -36,13 +36,13 @@ def chain_groups(items: Iterable[int], key: Callable[[int], float]) -> list[list
 class _Order:
     """Step 4 over the scored entries: final groups best first, keys used, what decided."""
 
-    __slots__ = ("decided", "groups", "keys", "scores")
+    __slots__ = ("decided", "groups", "keys", "panel_scores", "scores")
 
     def __init__(self, engine: Engine, method: str, min_sheets: int) -> None:
-        self.scores = engine.entry_scores(
-            method, engine.column(method, min_sheets), engine.scored_positions()
+        self.panel_scores: dict[int, dict[int, float]] = {}
+        self.scores = score = engine.entry_scores(
+            method, engine.column(method, min_sheets), engine.scored_positions(), self.panel_scores
         )
-        score = {pos: s for pos, (s, _) in self.scores.items()}
         keys = {pos: [s] for pos, s in score.items()}
         groups = chain_groups(score, score.__getitem__)
         decided: dict[int, str] = {}
@@ -63,8 +63,7 @@ class _Order:
             criterion = engine.tie_breaks[level]
             level += 1
             column = engine.column(method, min_sheets, criterion, engine.groups_of(need))
-            found = engine.entry_scores(method, column, need)
-            level_key = {pos: k for pos, (k, _) in found.items()}
+            level_key = engine.entry_scores(method, column, need)
             for pos, k in level_key.items():
                 keys[pos].append(k)
             split: list[list[int]] = []
@@ -90,6 +89,7 @@ def _build(engine: Engine, method: str, top_n: int, min_sheets: int) -> Ranking:
     name = [p.name for p in engine.panels].__getitem__
     n_panels = engine.n_panels
     scores = order.scores
+    panel_scores = order.panel_scores
     keys = order.keys
     decided = order.decided
     rank = 1
@@ -100,7 +100,8 @@ def _build(engine: Engine, method: str, top_n: int, min_sheets: int) -> Ranking:
             if rank <= top_n < rank + len(group) - 1:
                 boundary.extend(ids[pos] for pos in group)
         for pos in group:
-            score, ps = scores[pos]
+            score = scores[pos]
+            ps = panel_scores[pos]
             if len(ps) < n_panels:
                 missing.append(ids[pos])
             # Positional: keyword arguments cost a tenth of the time on 50,000 rows.
@@ -177,8 +178,9 @@ def rank(
     for unknown jurors or entries, duplicate sheets and unknown methods raise ValueError.
     """
     check_method(method)
-    engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
-    return _build(engine, method, top_n, zscore_min_sheets)
+    with gc_paused():
+        engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
+        return _build(engine, method, top_n, zscore_min_sheets)
 
 
 def explain(
@@ -204,17 +206,29 @@ def explain(
     row (Step 5). Arguments are those of `rank`; an unknown `entry_id` raises ValueError.
     """
     check_method(method)
-    engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
+    with gc_paused():
+        return _explain(
+            Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments),
+            entry_id,
+            method,
+            top_n,
+            zscore_min_sheets,
+        )
+
+
+def _explain(
+    engine: Engine, entry_id: int, method: str, top_n: int, min_sheets: int
+) -> Explanation:
     if entry_id not in engine.entry_pos:
         raise ValueError(f"unknown entry {entry_id}")
     pos = engine.entry_pos[entry_id]
-    ranking = _build(engine, method, top_n, zscore_min_sheets)
+    ranking = _build(engine, method, top_n, min_sheets)
     row = next(r for r in ranking.rows if r.entry_id == entry_id)
 
     sum_w = math.fsum(c.weight for c in engine.criteria)
     own = engine.groups_of([pos])
-    adjusted = engine.column(method, zscore_min_sheets, None, own) if method == "zscore" else None
-    panel_of = {j.id: j.panel_id for j in jurors}
+    adjusted = engine.column(method, min_sheets, None, own) if method == "zscore" else None
+    panel_of = {j: engine.panels[pp].id for j, pp in engine.juror_panel.items()}
     totals: list[JurorTotal] = []
     for juror_id, i in panel_totals(engine, pos):
         contributions = {
@@ -236,8 +250,8 @@ def explain(
     tie_break_keys: dict[str, float] = {}
     if row.score is not None:
         for c in engine.tie_breaks:
-            column = engine.column(method, zscore_min_sheets, c, engine.groups_of([pos]))
-            tie_break_keys[c.code] = engine.entry_scores(method, column, [pos])[pos][0]
+            column = engine.column(method, min_sheets, c, engine.groups_of([pos]))
+            tie_break_keys[c.code] = engine.entry_scores(method, column, [pos])[pos]
     return Explanation(
         entry_id=entry_id,
         method=method,
@@ -268,7 +282,8 @@ def disagreements(
     T(j, e) is Step 1's total over the entry's counted sheets (eligibility as in `rank`),
     all panels together; the list is by entry_id.
     """
-    engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
+    with gc_paused():
+        engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
     totals = engine.totals
     low: dict[int, float] = {}
     high: dict[int, float] = {}
