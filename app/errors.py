@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
@@ -165,6 +165,17 @@ def _describe(errors: list[dict[str, Any]]) -> str:
     return "; ".join(parts) + more
 
 
+def _violated(exc: IntegrityError) -> str | None:
+    """``unique`` or ``foreign-key``, from PostgreSQL's SQLSTATE or SQLite's error name."""
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    name = getattr(exc.orig, "sqlite_errorname", None)
+    if sqlstate == "23505" or name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
+        return "unique"
+    if sqlstate == "23503" or name == "SQLITE_CONSTRAINT_FOREIGNKEY":
+        return "foreign-key"
+    return None
+
+
 _HTTP_NAMES: dict[int, type[Problem]] = {
     400: ValidationFailed,
     401: Unauthenticated,
@@ -229,6 +240,28 @@ def install_error_handlers(app: FastAPI) -> None:
             "Service unavailable",
             "The database is busy; retry shortly.",
             headers={"Retry-After": "1"},
+        )
+
+    @app.exception_handler(IntegrityError)
+    async def _integrity(request: Request, exc: IntegrityError) -> Response:
+        # The services check first; this is a concurrent request that won the race between
+        # that check and the write.
+        violated = _violated(exc)
+        log.info("integrity error (%s): %s", violated, exc.orig)
+        if violated == "unique":
+            return _from_problem(Duplicate("It already exists (created at the same moment)."))
+        if violated == "foreign-key" and request.method == "DELETE":
+            return _from_problem(InUse("Something refers to it; nothing was deleted."))
+        if violated == "foreign-key":
+            return _from_problem(
+                ValidationFailed(
+                    "body: refers to something that no longer exists",
+                    errors=[{"loc": ["body"], "msg": "refers to something that no longer exists"}],
+                )
+            )
+        log.exception("database integrity error")
+        return problem_response(
+            500, "internal", "Internal error", "The server failed; the request changed nothing."
         )
 
     @app.exception_handler(DBAPIError)

@@ -319,3 +319,94 @@ def test_post_impossible_id_in_body_is_422(client: TestClient, world: f.World, v
     )
     body = f.problem(response, 422, "validation")
     assert ["body", "opd_id"] in [error["loc"] for error in body["errors"]]
+
+
+# --- a concurrent request that wins the race between a check and a write --------------------
+
+
+def test_create_losing_race_on_unique_code_is_409_duplicate(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import opds
+
+    # As if another request created BAPPEDA between this one's check and its insert.
+    monkeypatch.setattr(opds, "_check_code", lambda *args: None)
+    response = client.post(
+        world.url("/opds"), json={"code": "BAPPEDA", "name": "X"}, headers=world.admin.headers
+    )
+    f.problem(response, 409, "duplicate")
+    assert client.get(world.url("/opds"), headers=world.admin.headers).json()["total"] == 2
+
+
+def test_create_losing_race_on_username_is_409_duplicate(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import jurors
+
+    monkeypatch.setattr(jurors, "username_taken", lambda *args: False)
+    response = client.post(
+        world.url("/jurors"),
+        json={
+            "username": world.admin.account.username,
+            "password": "rahasia-panjang",
+            "full_name": "X",
+            "panel_id": world.panels[0].id,
+        },
+        headers=world.admin.headers,
+    )
+    f.problem(response, 409, "duplicate")
+
+
+def test_create_losing_race_on_deleted_reference_is_422(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import entries
+
+    # As if the OPD was deleted between this request's check and its insert.
+    monkeypatch.setattr(entries, "ref_in_convention", lambda *args: None)
+    response = client.post(
+        world.url("/entries"),
+        json={"title": "T", "opd_id": 999_999, "category": "sdm"},
+        headers=world.admin.headers,
+    )
+    f.problem(response, 422, "validation")
+
+
+def test_delete_convention_with_published_results_is_409_in_use(
+    client: TestClient, session: Session, admin: f.Login
+) -> None:
+    from app.models import Result
+
+    convention = f.make_convention(session, status="closed")
+    session.add(
+        Result(
+            convention_id=convention.id,
+            method="mean",
+            top_n=10,
+            rows=[],
+            warnings=[],
+            rubric={},
+            sheets_digest="0" * 64,
+            sheet_count=0,
+            incomplete_entry_ids=[],
+        )
+    )
+    session.commit()
+    url = f"/api/v1/conventions/{convention.id}"
+    f.problem(client.delete(url, headers=admin.headers), 409, "in-use")
+    assert client.get(url, headers=admin.headers).status_code == 200
+
+
+# --- the database down ----------------------------------------------------------------------
+
+
+def test_health_and_api_with_database_down_are_503(tmp_path: Any, admin: f.Login) -> None:
+    down = create_app(
+        Settings(secret_key=SECRET, database_url=f"sqlite:///{tmp_path}/no/such/dir/x.db")
+    )
+    with TestClient(down, raise_server_exceptions=False) as client:
+        f.problem(client.get("/health"), 503, "unavailable")
+        response = client.get("/api/v1/conventions", headers=admin.headers)
+        f.problem(response, 503, "unavailable")
+        assert response.headers["retry-after"] == "1"
+    down.state.db.dispose()
