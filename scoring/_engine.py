@@ -79,11 +79,6 @@ def check_method(method: str) -> None:
         raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
 
 
-def pstdev(xs: Sequence[float], mu: float) -> float:
-    d = list(map(sub, xs, repeat(mu)))
-    return math.sqrt(math.fsum(map(mul, d, d)) / len(d))
-
-
 def _unique(ids: Iterable[object], what: str) -> None:
     seen = Counter(ids)
     dup = sorted((str(k) for k, n in seen.items() if n > 1))
@@ -305,6 +300,8 @@ class Engine:
             raise ValueError(f"a sheet has no score for criterion {exc.args[0]!r}") from exc
         except TypeError as exc:
             raise ValueError("sheet scores must be a mapping of criterion code to number") from exc
+        if not math.isfinite(sum(totals)):
+            raise ValueError("sheet scores must be finite numbers")
         return list(map(sub, totals, repeat(offset))) if offset else totals
 
     def score(self, c: Criterion, i: int) -> float:
@@ -350,17 +347,20 @@ class Engine:
         get = values.__getitem__
         own = {j: list(map(get, idx)) for j, idx in self.by_juror().items()}
         n = sum(map(len, own.values()))
-        mu = sigma = 0.0
-        if n:
-            mu = math.fsum(chain.from_iterable(own.values())) / n
-            deviations = map(sub, chain.from_iterable(own.values()), repeat(mu))
-            sigma = math.sqrt(math.fsum(map(pow, deviations, repeat(2))) / n)
-        # Jurors below m sheets are left out: their T' = T.
+        mu = math.fsum(chain.from_iterable(own.values())) / n if n else 0.0
+        # sigma^2 n = sum_j (sum of (x - mu_j)^2 + n_j (mu_j - mu)^2): one pass per juror serves
+        # both sigma and sigma_j.
+        squares: list[float] = []
         centre: dict[int, tuple[float, float]] = {}
         for j, xs in own.items():
+            mu_j = math.fsum(xs) / len(xs)
+            d = list(map(sub, xs, repeat(mu_j)))
+            ss_j = math.fsum(map(mul, d, d))
+            squares += (ss_j, len(xs) * (mu_j - mu) ** 2)
+            # Jurors below m sheets are left out: their T' = T.
             if len(xs) >= min_sheets:
-                mu_j = math.fsum(xs) / len(xs)
-                centre[j] = (mu_j, pstdev(xs, mu_j))
+                centre[j] = (mu_j, math.sqrt(ss_j / len(xs)))
+        sigma = math.sqrt(math.fsum(squares) / n) if n else 0.0
         fit = self._zfits[key] = ZFit(values, mu, sigma, centre)
         return fit
 

@@ -313,6 +313,13 @@ def test_rank_sheet_missing_a_criterion_raises() -> None:
         rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, sheets)
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, "7"])
+def test_rank_non_numeric_or_infinite_score_raises(bad: object) -> None:
+    sheets = [Sheet(11, 1, {"A": 8, "B": bad})]  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="sheet scores must be"):
+        rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, sheets)
+
+
 @pytest.mark.parametrize(
     ("criteria", "panels", "message"),
     [
