@@ -9,6 +9,9 @@ METHODS: Final = ("mean", "median", "trimmed", "zscore")
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """A rubric criterion: weight w_c > 0, range [min_score, max_score]; tie_break_rank orders
+    the Step 4 tie-breaks (ties in tie_break_rank fall back to id)."""
+
     id: int
     code: str
     weight: float
@@ -19,6 +22,8 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class Panel:
+    """A panel of jurors with weight W_p > 0 (Step 3)."""
+
     id: int
     name: str
     weight: float
@@ -26,12 +31,16 @@ class Panel:
 
 @dataclass(frozen=True, slots=True)
 class Juror:
+    """A juror and the one panel they belong to."""
+
     id: int
     panel_id: int
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
+    """An entry and the OPD that submitted it (conflicts are declared per OPD)."""
+
     id: int
     opd_id: int
 
@@ -49,6 +58,14 @@ SheetLike = Sheet | tuple[int, int, Mapping[str, float]]
 
 @dataclass(frozen=True, slots=True)
 class RankingRow:
+    """One entry's line in the ranking (Steps 3 to 5).
+
+    `keys` holds the keys Step 4 consulted for this entry: K0, then K1, K2, ... for as long
+    as the entry was still in a group of two or more; () when unscored. `decided_by` is
+    "score" when K0 alone set it apart, the code of the tie-break criterion that did,
+    "tie" when it stays tied after the last key, None when unscored.
+    """
+
     entry_id: int
     rank: int | None
     score: float | None
@@ -64,12 +81,16 @@ class RankingRow:
 
 @dataclass(frozen=True, slots=True)
 class RankingWarning:
+    """`boundary_tie`, `panel_missing` or `no_eligible_juror`, with entry ids ascending."""
+
     code: str
     entry_ids: tuple[int, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
+    """Rows best first, unscored entries last (Step 4); warnings in the order of CONTRACT.md."""
+
     method: str
     top_n: int
     rows: tuple[RankingRow, ...]
@@ -78,6 +99,9 @@ class Ranking:
 
 @dataclass(frozen=True, slots=True)
 class JurorTotal:
+    """T(j, e) of one counted sheet; `contributions` are 100 w_c q(j, e, c) / sum_w, which add
+    up to `total`; `adjusted` is T'(j, e) under zscore, else None."""
+
     juror_id: int
     panel_id: int
     total: float
@@ -87,6 +111,8 @@ class JurorTotal:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
+    """How one entry's row comes about; `score` = sum W_p P / sum W_p over `panel_scores`."""
+
     entry_id: int
     method: str
     row: RankingRow
@@ -100,6 +126,8 @@ class Explanation:
 
 @dataclass(frozen=True, slots=True)
 class PanelAgreement:
+    """Kendall's tau-b and Spearman's rho between two panels over the entries both scored."""
+
     panel_a: str
     panel_b: str
     entries: int
