@@ -266,3 +266,13 @@ def test_hostile_names_render_as_text_in_chromium(server: LiveServer, browser: A
         assert dialogs == []
     finally:
         context.close()
+
+
+def test_missing_tools_skip_here_and_fail_in_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception):
+        require("chromium", False)
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception):
+        require("chromium", False)
+    require("chromium", True)
