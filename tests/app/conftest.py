@@ -39,9 +39,13 @@ def session(connection: Connection) -> Iterator[Session]:
         yield s
 
 
+_SETTINGS = Settings(secret_key=SECRET, database_url="sqlite://", public_url="http://testserver")
+
+
 @pytest.fixture
 def settings() -> Settings:
-    return Settings(secret_key=SECRET, database_url="sqlite://", public_url="http://testserver")
+    # Built once: reading the environment for every test cost more than many tests.
+    return _SETTINGS.model_copy()
 
 
 class _TestDatabase:

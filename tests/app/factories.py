@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,11 +47,35 @@ def login(account: Account, secret: str, ttl: int = 3600) -> Login:
     return Login(account, issue_token(account, secret=secret, ttl_seconds=ttl))
 
 
+_batching = False
+
+
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD's hash, computed once: hashing per account was a third of a world's time."""
+    return hash_password(PASSWORD)
+
+
 def _save(session: Session, obj: Any) -> Any:
     session.add(obj)
+    if not _batching:
+        session.flush()
+        session.commit()
+    return obj
+
+
+@contextmanager
+def _batch(session: Session) -> Iterator[None]:
+    """Factories inside only add; the caller flushes between stages, and one commit ends it
+    (a flush and a savepoint per row were most of a world's round trips)."""
+    global _batching
+    _batching = True
+    try:
+        yield
+    finally:
+        _batching = False
     session.flush()
     session.commit()
-    return obj
 
 
 def make_admin(session: Session, **overrides: Any) -> Account:
@@ -57,7 +84,7 @@ def make_admin(session: Session, **overrides: Any) -> Account:
         "username": f"admin{n}",
         "full_name": f"Admin {n}",
         "role": "admin",
-        "password_hash": hash_password(PASSWORD),
+        "password_hash": password_hash(),
         "credential_stamp": new_credential_stamp(),
     }
     values.update(overrides)
@@ -129,7 +156,7 @@ def make_juror(
         "username": f"juror{n}",
         "full_name": f"Juror {n}",
         "role": "juror",
-        "password_hash": hash_password(PASSWORD),
+        "password_hash": password_hash(),
         "credential_stamp": new_credential_stamp(),
     }
     values.update(overrides)
@@ -171,6 +198,20 @@ def make_world(session: Session, secret: str, *, status: str = "draft") -> World
         letter_code="KIP-SLK",
         status=status,
     )
+    with _batch(session):
+        world = _fill_world(session, convention)
+    return World(
+        convention,
+        login(world["admin"], secret),
+        world["criteria"],
+        world["panels"],
+        world["opds"],
+        world["entries"],
+        [login(juror, secret) for juror in world["jurors"]],
+    )
+
+
+def _fill_world(session: Session, convention: Convention) -> dict[str, Any]:
     criteria = [
         make_criterion(
             session, convention, code="A", name="Kebaruan", weight=3.0, tie_break_rank=1
@@ -182,18 +223,26 @@ def make_world(session: Session, secret: str, *, status: str = "draft") -> World
         make_opd(session, convention, code="BAPPEDA"),
         make_opd(session, convention, code="DINKES"),
     ]
+    session.flush()  # entries and jurors need the OPDs' and panels' ids
     entries = [
         make_entry(session, convention, opds[0], title="FASTREN"),
         make_entry(session, convention, opds[1], title="SMASH CARE'S"),
         make_entry(session, convention, opds[0], title="Tiga"),
     ]
     jurors = [
-        login(make_juror(session, convention, panels[0], username=f"k1-{convention.id}"), secret),
-        login(make_juror(session, convention, panels[0], username=f"k2-{convention.id}"), secret),
-        login(make_juror(session, convention, panels[1], username=f"l1-{convention.id}"), secret),
+        make_juror(session, convention, panels[0], username=f"k1-{convention.id}"),
+        make_juror(session, convention, panels[0], username=f"k2-{convention.id}"),
+        make_juror(session, convention, panels[1], username=f"l1-{convention.id}"),
     ]
-    admin = login(make_admin(session), secret)
-    return World(convention, admin, criteria, panels, opds, entries, jurors)
+    admin = make_admin(session)
+    return {
+        "criteria": criteria,
+        "panels": panels,
+        "opds": opds,
+        "entries": entries,
+        "jurors": jurors,
+        "admin": admin,
+    }
 
 
 def set_status(session: Session, convention: Convention, status: str) -> None:
