@@ -31,6 +31,8 @@ from app.routers import (
     rubric,
     sheets,
 )
+from app.routers.deps import problems
+from app.schemas import ProblemOut
 
 API_PREFIX = "/api/v1"
 
@@ -151,7 +153,7 @@ def create_app(
     app.state.secret_key = _secret_key(settings, demo)
     install_error_handlers(app)
 
-    @app.get("/health", tags=["health"], responses={503: {"description": "Database down"}})
+    @app.get("/health", tags=["health"], responses=problems(503, s503="The database is down"))
     async def read_health() -> Any:
         """`{"status": "ok"}` when the database answers; 503 otherwise. No auth."""
         try:
@@ -182,4 +184,22 @@ def create_app(
     app.include_router(pages.router)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    _document_problems(app)
     return app
+
+
+def _document_problems(app: FastAPI) -> None:
+    """Add the ``Problem`` schema that the routes' problem+json responses refer to."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()  # cached by FastAPI as app.openapi_schema: completed in place
+        problem = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

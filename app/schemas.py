@@ -121,6 +121,24 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+class ProblemErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details: every error the API answers, as `application/problem+json`.
+    Some problems carry more members (a sheet's `current_version`, say)."""
+
+    type: str = Field(description="`/problems/<name>`, e.g. `/problems/not-found`.")
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemErrorOut] | None = Field(
+        None, description="Validation problems only: one per faulty field."
+    )
+
+
 # --- auth ---------------------------------------------------------------------------------
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -10,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from app.db import DatabaseDep
 from app.errors import RateLimited, Unauthenticated
+from app.routers.deps import problems
 from app.schemas import MeOut, TokenOut
 from app.security import CurrentUser, issue_token, verify_password
 from app.services import accounts
@@ -19,10 +21,15 @@ router = APIRouter(tags=["auth"])
 
 @router.post(
     "/auth/token",
-    responses={
-        401: {"description": "Wrong username or password"},
-        429: {"description": "Too many failed attempts"},
-    },
+    responses=problems(
+        401,
+        413,
+        422,
+        429,
+        503,
+        s401="`unauthenticated`: wrong username or password (the same answer for both)",
+        s429="`rate-limited`: too many failed attempts; see `Retry-After`",
+    ),
 )
 async def create_token(
     request: Request,
@@ -41,8 +48,10 @@ async def create_token(
     with db.lookup() as session:
         failures = accounts.failures_within(session, keys, window)
         if failures >= settings.login_max_failures:
-            age = accounts.oldest_failure_age(session, keys, window)
-            retry = max(1, int(window - age) + 1)
+            wait = accounts.seconds_until_allowed(
+                session, keys, window, settings.login_max_failures
+            )
+            retry = max(1, math.ceil(wait))
             raise RateLimited(
                 f"Too many failed logins; try again in {retry} seconds.",
                 headers={"Retry-After": str(retry)},
@@ -64,7 +73,7 @@ async def create_token(
     return TokenOut(access_token=token, expires_in=settings.token_ttl_seconds, role=account.role)
 
 
-@router.get("/me")
+@router.get("/me", responses=problems(401, 503))
 async def read_me(principal: CurrentUser) -> MeOut:
     """The caller's account. A juror also sees the convention it judges and its panel."""
     return MeOut(

@@ -7,7 +7,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from app.db import SessionDep
-from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created, id_filter
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    PageDep,
+    created,
+    id_filter,
+)
 from app.schemas import (
     AwardOut,
     CertificateKind,
@@ -25,11 +33,13 @@ from app.schemas import (
 )
 from app.services import awards, rewards
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["awards"])
+router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
 
 
 @router.post(
-    "/awards", status_code=201, responses={200: {"model": IssueOut, "description": "Nothing new"}}
+    "/awards",
+    status_code=201,
+    responses={**WRITE_PROBLEMS, 200: {"model": IssueOut, "description": "Nothing new"}},
 )
 async def issue_awards(
     convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
@@ -97,7 +107,7 @@ async def list_certificates(
 @router.post(
     "/certificates/jurors",
     status_code=201,
-    responses={200: {"description": "Every juror already has one"}},
+    responses={**WRITE_PROBLEMS, 200: {"description": "Every juror already has one"}},
 )
 async def issue_juror_certificates(
     convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
@@ -120,7 +130,7 @@ async def read_certificate(
     return CertificateOut.model_validate(awards.certificate_dict(cert))
 
 
-@router.post("/certificates/{certificate_id}/revoke")
+@router.post("/certificates/{certificate_id}/revoke", responses=WRITE_PROBLEMS)
 async def revoke_certificate(
     convention: AdminConvention,
     certificate_id: int,
@@ -136,7 +146,7 @@ async def revoke_certificate(
     )
 
 
-@router.post("/rewards", status_code=201)
+@router.post("/rewards", status_code=201, responses=WRITE_PROBLEMS)
 async def create_reward(
     convention: AdminConvention,
     data: RewardCreate,
@@ -192,7 +202,7 @@ async def read_reward(
     return RewardOut.model_validate(rewards.get(session, convention.id, reward_id))
 
 
-@router.patch("/rewards/{reward_id}")
+@router.patch("/rewards/{reward_id}", responses=WRITE_PROBLEMS)
 async def update_reward(
     convention: AdminConvention,
     reward_id: int,
@@ -206,7 +216,7 @@ async def update_reward(
     return RewardOut.model_validate(rewards.update(session, admin, reward, data))
 
 
-@router.delete("/rewards/{reward_id}", status_code=204)
+@router.delete("/rewards/{reward_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_reward(
     convention: AdminConvention, reward_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Response
 
 from app.db import SessionDep
 from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
     PageDep,
@@ -16,10 +18,10 @@ from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
 from app.security import CurrentAdmin
 from app.services import conventions
 
-router = APIRouter(prefix="/conventions", tags=["conventions"])
+router = APIRouter(prefix="/conventions", tags=["conventions"], responses=CONVENTION_PROBLEMS)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_convention(
     data: ConventionCreate, admin: CurrentAdmin, session: SessionDep, response: Response
 ) -> ConventionOut:
@@ -49,7 +51,7 @@ async def read_convention(convention: ReadableConvention) -> ConventionOut:
     return ConventionOut.model_validate(convention)
 
 
-@router.patch("/{cid}")
+@router.patch("/{cid}", responses=WRITE_PROBLEMS)
 async def update_convention(
     convention: AdminConvention, data: ConventionUpdate, admin: ConventionAdmin, session: SessionDep
 ) -> ConventionOut:
@@ -59,7 +61,7 @@ async def update_convention(
     return ConventionOut.model_validate(conventions.update(session, convention, data, admin))
 
 
-@router.delete("/{cid}", status_code=204)
+@router.delete("/{cid}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_convention(
     convention: AdminConvention, admin: ConventionAdmin, session: SessionDep
 ) -> None:

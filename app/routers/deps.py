@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Query, Response
 
 from app.db import SessionDep
-from app.errors import Forbidden
+from app.errors import PROBLEM_JSON, Forbidden
 from app.models import Convention
 from app.security import CurrentUser, Principal, ensure_can_see_convention
 from app.services import conventions
@@ -63,6 +63,40 @@ async def _admin_convention(
 
 ReadableConvention = Annotated[Convention, Depends(_readable_convention)]
 AdminConvention = Annotated[Convention, Depends(_admin_convention)]
+
+
+_PROBLEM_DESCRIPTIONS = {
+    401: "`unauthenticated`: no token, or one that is expired, tampered or revoked",
+    403: "`forbidden` (not allowed to the caller's role) or `conflict-of-interest`",
+    404: "`not-found`: an unknown id, or one of another convention",
+    405: "`method-not-allowed`",
+    409: "`duplicate`, `in-use`, `convention-state`, `sheet-final` or `already-done`",
+    412: "`precondition-failed`: `If-Match` is not the current ETag",
+    413: "`too-large`: the body is over the size limit",
+    422: "`validation`: `errors` names each faulty field",
+    429: "`rate-limited`: see `Retry-After`",
+    503: "`unavailable`: the database is not answering; retry after `Retry-After`",
+}
+
+
+def problems(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for problem+json answers (the schema is ``Problem``).
+
+    ``descriptions`` override the generic text, keyed ``s409="..."``.
+    """
+    return {
+        status: {
+            "description": descriptions.get(f"s{status}", _PROBLEM_DESCRIPTIONS[status]),
+            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+        }
+        for status in statuses
+    }
+
+
+# What any route of a convention may answer besides its own outcomes; writes may also meet a
+# conflict (409) or send too much (413).
+CONVENTION_PROBLEMS = problems(401, 403, 404, 422, 503)
+WRITE_PROBLEMS = problems(409, 413)
 
 
 def created(response: Response, location: str) -> None:

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query, Response
 from app.db import SessionDep
 from app.models import Entry
 from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
     PageDep,
@@ -20,7 +22,9 @@ from app.security import CurrentUser, Principal
 from app.services import entries
 from app.services.common import MAX_ID, get_in_convention
 
-router = APIRouter(prefix="/conventions/{cid}/entries", tags=["entries"])
+router = APIRouter(
+    prefix="/conventions/{cid}/entries", tags=["entries"], responses=CONVENTION_PROBLEMS
+)
 
 
 def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
@@ -30,7 +34,7 @@ def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
     return EntryJurorOut.model_validate(entry)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_entry(
     convention: AdminConvention,
     data: EntryCreate,
@@ -82,7 +86,7 @@ async def read_entry(
     return _out(get_in_convention(session, Entry, convention.id, entry_id, "Entry"), principal)
 
 
-@router.patch("/{entry_id}")
+@router.patch("/{entry_id}", responses=WRITE_PROBLEMS)
 async def update_entry(
     convention: AdminConvention,
     entry_id: int,
@@ -96,7 +100,7 @@ async def update_entry(
     return EntryOut.model_validate(entries.update(session, convention, entry, data, admin))
 
 
-@router.delete("/{entry_id}", status_code=204)
+@router.delete("/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_entry(
     convention: AdminConvention, entry_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:

@@ -11,10 +11,10 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.db import SessionDep
-from app.routers.deps import AdminConvention
+from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention
 from app.services import exports
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["exports"])
+router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 Format = Literal["csv", "xlsx"]

@@ -7,7 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 
 from app.db import SessionDep
-from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created, id_filter
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    PageDep,
+    created,
+    id_filter,
+)
 from app.routers.sheets import Me
 from app.schemas import (
     AssignmentOut,
@@ -23,7 +31,7 @@ from app.schemas import (
 )
 from app.services import audit, conventions, judging
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["judging"])
+router = APIRouter(prefix="/conventions/{cid}", tags=["judging"], responses=CONVENTION_PROBLEMS)
 
 
 @router.get("/jurors/me/progress")
@@ -33,7 +41,7 @@ async def read_my_progress(cid: int, me: Me, session: SessionDep) -> JurorProgre
     return JurorProgressOut.model_validate(judging.juror_progress(session, convention, me.id))
 
 
-@router.post("/jurors/me/recusals", status_code=201)
+@router.post("/jurors/me/recusals", status_code=201, responses=WRITE_PROBLEMS)
 async def create_my_recusal(
     cid: int, data: RecusalIn, me: Me, session: SessionDep, response: Response
 ) -> RecusalOut:
@@ -62,7 +70,7 @@ async def list_recusals(
     )
 
 
-@router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204)
+@router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_recusal(
     convention: AdminConvention,
     juror_id: int,
@@ -99,7 +107,7 @@ async def list_entry_progress(
     )
 
 
-@router.post("/assignments")
+@router.post("/assignments", responses=WRITE_PROBLEMS)
 async def create_assignments(
     convention: AdminConvention, data: AssignmentsIn, admin: ConventionAdmin, session: SessionDep
 ) -> dict[str, int]:
@@ -109,7 +117,7 @@ async def create_assignments(
     return judging.add_assignments(session, admin, convention, pairs)
 
 
-@router.put("/jurors/{juror_id}/assignments")
+@router.put("/jurors/{juror_id}/assignments", responses=WRITE_PROBLEMS)
 async def replace_assignments(
     convention: AdminConvention,
     juror_id: int,

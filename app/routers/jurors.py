@@ -10,13 +10,22 @@ from starlette.concurrency import run_in_threadpool
 from app.db import SessionDep
 from app.errors import NotFound
 from app.models import Account
-from app.routers.deps import AdminConvention, ConventionAdmin, PageDep, created
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    PageDep,
+    created,
+)
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.security import hash_password
 from app.services import conventions, jurors
 from app.services.common import MAX_ID, valid_id
 
-router = APIRouter(prefix="/conventions/{cid}/jurors", tags=["jurors"])
+router = APIRouter(
+    prefix="/conventions/{cid}/jurors", tags=["jurors"], responses=CONVENTION_PROBLEMS
+)
 
 
 def _get(session: SessionDep, convention_id: int, juror_id: int) -> Account:
@@ -26,7 +35,7 @@ def _get(session: SessionDep, convention_id: int, juror_id: int) -> Account:
     return juror
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_juror(
     cid: int, data: JurorCreate, admin: ConventionAdmin, session: SessionDep, response: Response
 ) -> JurorOut:
@@ -67,7 +76,7 @@ async def read_juror(convention: AdminConvention, juror_id: int, session: Sessio
     return JurorOut.model_validate(_get(session, convention.id, juror_id))
 
 
-@router.patch("/{juror_id}")
+@router.patch("/{juror_id}", responses=WRITE_PROBLEMS)
 async def update_juror(
     cid: int, juror_id: int, data: JurorUpdate, admin: ConventionAdmin, session: SessionDep
 ) -> JurorOut:
@@ -83,7 +92,7 @@ async def update_juror(
     )
 
 
-@router.delete("/{juror_id}", status_code=204)
+@router.delete("/{juror_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_juror(
     convention: AdminConvention, juror_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:

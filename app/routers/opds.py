@@ -7,6 +7,8 @@ from fastapi import APIRouter, Response
 from app.db import SessionDep
 from app.models import Opd
 from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
     PageDep,
@@ -17,10 +19,10 @@ from app.schemas import OpdCreate, OpdOut, OpdUpdate, Page
 from app.services import opds
 from app.services.common import get_in_convention
 
-router = APIRouter(prefix="/conventions/{cid}/opds", tags=["opds"])
+router = APIRouter(prefix="/conventions/{cid}/opds", tags=["opds"], responses=CONVENTION_PROBLEMS)
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_opd(
     convention: AdminConvention,
     data: OpdCreate,
@@ -54,7 +56,7 @@ async def read_opd(convention: ReadableConvention, opd_id: int, session: Session
     return OpdOut.model_validate(get_in_convention(session, Opd, convention.id, opd_id, "OPD"))
 
 
-@router.patch("/{opd_id}")
+@router.patch("/{opd_id}", responses=WRITE_PROBLEMS)
 async def update_opd(
     convention: AdminConvention,
     opd_id: int,
@@ -67,7 +69,7 @@ async def update_opd(
     return OpdOut.model_validate(opds.update(session, opd, data, admin))
 
 
-@router.delete("/{opd_id}", status_code=204)
+@router.delete("/{opd_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_opd(
     convention: AdminConvention, opd_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:

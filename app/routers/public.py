@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from app.db import SessionDep
+from app.routers.deps import problems
 from app.schemas import CertificateVerifyOut
 from app.services import awards, certificate_pdf
 
@@ -20,7 +21,7 @@ router = APIRouter(tags=["public"])
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The printable certificate"},
-        404: {"description": "Unknown code"},
+        **problems(404, 422, 503, s404="`not-found`: unknown code"),
     },
 )
 def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Response:
@@ -41,7 +42,9 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
     )
 
 
-@router.get("/certificates/{code}", responses={404: {"description": "Unknown code"}})
+@router.get(
+    "/certificates/{code}", responses=problems(404, 422, 503, s404="`not-found`: unknown code")
+)
 async def verify_certificate(code: str, session: SessionDep) -> CertificateVerifyOut:
     """Verify a certificate by the code printed on it: valid or revoked, with the recipient,
     innovation, rank, convention and date. Never a NIP."""

@@ -9,10 +9,17 @@ from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.db import SessionDep
-from app.routers.deps import AdminConvention, ConventionAdmin, created
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    created,
+    problems,
+)
 from app.services import conventions, ranking
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["ranking"])
+router = APIRouter(prefix="/conventions/{cid}", tags=["ranking"], responses=CONVENTION_PROBLEMS)
 
 Method = Literal["mean", "median", "trimmed", "zscore"]
 MethodQuery = Annotated[
@@ -140,8 +147,9 @@ def read_agreement(
     status_code=201,
     response_class=Response,
     responses={
+        **WRITE_PROBLEMS,
+        **problems(409, s409="`convention-state` (not closed) or `already-done` (published)"),
         201: {"model": ResultsOut},
-        409: {"description": "Not closed, or already published"},
     },
 )
 async def publish_results(

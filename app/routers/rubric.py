@@ -7,6 +7,8 @@ from fastapi import APIRouter, Response
 from app.db import SessionDep
 from app.models import Criterion, Panel
 from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
     PageDep,
@@ -25,10 +27,10 @@ from app.schemas import (
 from app.services import rubric
 from app.services.common import get_in_convention
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["rubric"])
+router = APIRouter(prefix="/conventions/{cid}", tags=["rubric"], responses=CONVENTION_PROBLEMS)
 
 
-@router.post("/criteria", status_code=201)
+@router.post("/criteria", status_code=201, responses=WRITE_PROBLEMS)
 async def create_criterion(
     convention: AdminConvention,
     data: CriterionCreate,
@@ -66,7 +68,7 @@ async def read_criterion(
     return CriterionOut.model_validate(criterion)
 
 
-@router.patch("/criteria/{criterion_id}")
+@router.patch("/criteria/{criterion_id}", responses=WRITE_PROBLEMS)
 async def update_criterion(
     convention: AdminConvention,
     criterion_id: int,
@@ -81,7 +83,7 @@ async def update_criterion(
     )
 
 
-@router.delete("/criteria/{criterion_id}", status_code=204)
+@router.delete("/criteria/{criterion_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_criterion(
     convention: AdminConvention, criterion_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:
@@ -90,7 +92,7 @@ async def delete_criterion(
     rubric.delete_criterion(session, convention, criterion, admin)
 
 
-@router.post("/panels", status_code=201)
+@router.post("/panels", status_code=201, responses=WRITE_PROBLEMS)
 async def create_panel(
     convention: AdminConvention,
     data: PanelCreate,
@@ -128,7 +130,7 @@ async def read_panel(
     )
 
 
-@router.patch("/panels/{panel_id}")
+@router.patch("/panels/{panel_id}", responses=WRITE_PROBLEMS)
 async def update_panel(
     convention: AdminConvention,
     panel_id: int,
@@ -141,7 +143,7 @@ async def update_panel(
     return PanelOut.model_validate(rubric.update_panel(session, convention, panel, data, admin))
 
 
-@router.delete("/panels/{panel_id}", status_code=204)
+@router.delete("/panels/{panel_id}", status_code=204, responses=WRITE_PROBLEMS)
 async def delete_panel(
     convention: AdminConvention, panel_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:
