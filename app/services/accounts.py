@@ -41,14 +41,25 @@ def failures_within(session: Session, keys: tuple[str, ...], window_seconds: int
     return max((count for _key, count in rows), default=0)
 
 
-def oldest_failure_age(session: Session, keys: tuple[str, ...], window_seconds: int) -> float:
-    since = utcnow() - timedelta(seconds=window_seconds)
-    oldest = session.scalar(
-        select(func.min(LoginFailure.at)).where(LoginFailure.key.in_(keys), LoginFailure.at > since)
-    )
-    if oldest is None:
-        return 0.0
-    return (utcnow() - oldest).total_seconds()
+def seconds_until_allowed(
+    session: Session, keys: tuple[str, ...], window_seconds: int, limit: int
+) -> float:
+    """How long until every key is below ``limit`` failures within the window."""
+    now = utcnow()
+    window = timedelta(seconds=window_seconds)
+    wait = 0.0
+    for key in keys:
+        # The key is throttled until its limit-th most recent failure leaves the window.
+        nth = session.scalar(
+            select(LoginFailure.at)
+            .where(LoginFailure.key == key, LoginFailure.at > now - window)
+            .order_by(LoginFailure.at.desc())
+            .offset(limit - 1)
+            .limit(1)
+        )
+        if nth is not None:
+            wait = max(wait, (nth + window - now).total_seconds())
+    return wait
 
 
 def find_for_login(session: Session, username: str) -> LoginCandidate:

@@ -166,6 +166,34 @@ def test_log_in_success_clears_username_failures(
     assert count == 0
 
 
+def test_log_in_throttled_retry_after_counts_from_the_throttled_key(
+    client: TestClient, session: Session, admin: f.Login
+) -> None:
+    now = utcnow()
+    # An old failure from this address for someone else, and ten fresh ones for the admin.
+    session.add(LoginFailure(key="addr:testclient", at=now - timedelta(seconds=50)))
+    key = f"user:{admin.account.username.casefold()}"
+    session.add_all([LoginFailure(key=key, at=now - timedelta(seconds=5)) for _ in range(10)])
+    session.commit()
+    response = log_in(client, admin.account.username, f.PASSWORD)
+    f.problem(response, 429, "rate-limited")
+    assert 50 <= int(response.headers["retry-after"]) <= 56
+
+
+def test_log_in_throttled_retry_after_waits_until_count_drops_below_limit(
+    client: TestClient, session: Session, admin: f.Login
+) -> None:
+    now = utcnow()
+    key = f"user:{admin.account.username.casefold()}"
+    # Two failures 40 s ago and ten 10 s ago: the count stays at 10 until the fresh ones age.
+    ages = [40, 40] + [10] * 10
+    session.add_all([LoginFailure(key=key, at=now - timedelta(seconds=age)) for age in ages])
+    session.commit()
+    response = log_in(client, admin.account.username, f.PASSWORD)
+    f.problem(response, 429, "rate-limited")
+    assert 48 <= int(response.headers["retry-after"]) <= 51
+
+
 def test_log_in_old_failures_do_not_count(
     client: TestClient, session: Session, admin: f.Login
 ) -> None:
