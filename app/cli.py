@@ -191,6 +191,32 @@ def create_admin(
     console.print(f"created secretariat account {account.username!r} (id {account.id})")
 
 
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).")],
+) -> None:
+    """Back up the SQLite database while the server runs (PostgreSQL: use pg_dump)."""
+    import sqlite3
+
+    from app import backup as backups
+
+    try:
+        source = backups.sqlite_file(get_settings().database_url)
+    except backups.BackupRefused as exc:
+        raise fail(str(exc)) from exc
+    if file.resolve() == source.resolve():
+        raise fail("the backup would replace the database itself; choose another file")
+    try:
+        pages = backups.backup_sqlite(source, file)
+    except (OSError, sqlite3.Error) as exc:
+        raise fail(f"backup failed: {exc}") from exc
+    console.print(
+        f"backed up {source} to {file} ({pages} pages, integrity ok)",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
 # --- the award-list scripts: on the database directly, or through a running server ---------
 
 
