@@ -35,7 +35,7 @@ ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 TEST_TIME_LIMIT = 240
 
 
-def _konvensi() -> list[str]:
+def konvensi_command() -> list[str]:
     script = Path(sys.executable).with_name("konvensi")
     return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
 
@@ -143,7 +143,7 @@ def databases(
 def migrate(url: str) -> None:
     """``konvensi migrate``, as an operator runs it."""
     subprocess.run(
-        [*_konvensi(), "migrate"],
+        [*konvensi_command(), "migrate"],
         env=server_env(url),
         check=True,
         capture_output=True,
@@ -187,7 +187,7 @@ class Server:
         self.port = free_port()
         self.starts += 1
         log = (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb")
-        cmd = [*_konvensi(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
+        cmd = [*konvensi_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         self.proc = subprocess.Popen(
             [*cmd, "--workers", str(self.workers)],
             env=server_env(self.database_url),
@@ -322,6 +322,7 @@ class Convention:
     cid: int
     admin_token: str
     codes: list[str]
+    criterion_ids: list[int]
     panel_ids: list[int]
     opd_ids: list[int]
     entry_ids: list[int]
@@ -355,9 +356,13 @@ def seed_convention(
         )["id"]
         base = f"/api/v1/conventions/{cid}"
         codes = ["KEBARUAN", "KEMANFAATAN", "REPLIKASI"]
+        criterion_ids = []
         for rank, code in enumerate(codes, start=1):
             body = {"code": code, "name": code.title(), "weight": 1.0 + rank, "max_score": 10}
-            ok(c.post(f"{base}/criteria", json={**body, "tie_break_rank": rank}), 201)
+            made_criterion = ok(
+                c.post(f"{base}/criteria", json={**body, "tie_break_rank": rank}), 201
+            )
+            criterion_ids.append(made_criterion["id"])
         panel_ids = [
             ok(c.post(f"{base}/panels", json={"name": name}), 201)["id"]
             for name in ("KemenPAN-RB", "LAN")
@@ -393,7 +398,9 @@ def seed_convention(
         if status == "closed":
             ok(c.patch(base, json={"status": "closed"}))
     logged_in = [Juror(id_, name, login(base_url, name, JUROR_PASSWORD)) for id_, name in made]
-    return Convention(cid, admin_token, codes, panel_ids, opd_ids, entry_ids, logged_in)
+    return Convention(
+        cid, admin_token, codes, criterion_ids, panel_ids, opd_ids, entry_ids, logged_in
+    )
 
 
 def audit_of(
