@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(default=12 * 3600, ge=60)
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     login_max_failures: int = Field(default=10, ge=1)
+    # Higher per address: a venue's tablets reach the service through one NAT address.
+    login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
 
     db_pool_size: int = Field(default=5, ge=1)

@@ -30,26 +30,22 @@ def throttle_keys(username: str, address: str) -> tuple[str, str]:
     return (f"user:{name}"[:200], f"addr:{address}"[:200])
 
 
-def failures_within(session: Session, keys: tuple[str, ...], window_seconds: int) -> int:
-    """The larger failure count of the keys within the window."""
-    since = utcnow() - timedelta(seconds=window_seconds)
-    rows = session.execute(
-        select(LoginFailure.key, func.count())
-        .where(LoginFailure.key.in_(keys), LoginFailure.at > since)
-        .group_by(LoginFailure.key)
-    ).all()
-    return max((count for _key, count in rows), default=0)
-
-
-def seconds_until_allowed(
-    session: Session, keys: tuple[str, ...], window_seconds: int, limit: int
-) -> float:
-    """How long until every key is below ``limit`` failures within the window."""
+def seconds_throttled(session: Session, limits: dict[str, int], window_seconds: int) -> float:
+    """0 when every key is below its limit of failures within the window; otherwise how long
+    until all are (a key is throttled until its limit-th most recent failure leaves it)."""
     now = utcnow()
     window = timedelta(seconds=window_seconds)
+    counts = dict(
+        session.execute(
+            select(LoginFailure.key, func.count())
+            .where(LoginFailure.key.in_(limits), LoginFailure.at > now - window)
+            .group_by(LoginFailure.key)
+        ).all()
+    )
     wait = 0.0
-    for key in keys:
-        # The key is throttled until its limit-th most recent failure leaves the window.
+    for key, limit in limits.items():
+        if counts.get(key, 0) < limit:
+            continue
         nth = session.scalar(
             select(LoginFailure.at)
             .where(LoginFailure.key == key, LoginFailure.at > now - window)
@@ -58,7 +54,7 @@ def seconds_until_allowed(
             .limit(1)
         )
         if nth is not None:
-            wait = max(wait, (nth + window - now).total_seconds())
+            wait = max(wait, (nth + window - now).total_seconds(), 1e-6)
     return wait
 
 
