@@ -5,14 +5,14 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import jwt
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import select
+from sqlalchemy import Table, bindparam, select
 
 from app.db import DatabaseDep
 from app.errors import Forbidden, NotFound, Unauthenticated
@@ -96,6 +96,18 @@ def decode_token(token: str, *, secret: str) -> dict[str, Any]:
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
+_account = cast(Table, Account.__table__)
+# Every authenticated request runs this: built once, Core, on a bare connection.
+_PRINCIPAL = select(
+    _account.c.id,
+    _account.c.username,
+    _account.c.full_name,
+    _account.c.role,
+    _account.c.convention_id,
+    _account.c.panel_id,
+    _account.c.credential_stamp,
+).where(_account.c.id == bindparam("account_id"))
+
 
 async def current_principal(
     request: Request, db: DatabaseDep, token: Annotated[str | None, Depends(oauth2_scheme)]
@@ -109,18 +121,8 @@ async def current_principal(
         raise Unauthenticated("The access token is not valid.") from exc
     if not valid_id(account_id):
         raise Unauthenticated("The access token is not valid.")
-    with db.lookup() as session:
-        row = session.execute(
-            select(
-                Account.id,
-                Account.username,
-                Account.full_name,
-                Account.role,
-                Account.convention_id,
-                Account.panel_id,
-                Account.credential_stamp,
-            ).where(Account.id == account_id)
-        ).one_or_none()
+    with db.read() as conn:
+        row = conn.execute(_PRINCIPAL, {"account_id": account_id}).one_or_none()
     # A deleted account or a changed password ends every token issued before.
     if row is None or row.credential_stamp != claims["stamp"]:
         raise Unauthenticated("The access token is no longer valid; log in again.")

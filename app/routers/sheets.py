@@ -137,7 +137,7 @@ async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) ->
                 target = sheets.load_target(session, me, cid, item.entry_id)
                 sheets.authorize_write(target, me)
                 if cid not in rules:
-                    rules[cid] = sheets.rules_for(session, cid)
+                    rules[cid] = sheets.rules_for(session, cid, target.status)
                 written = sheets.write_sheet(session, me, target, payload, if_match, rules[cid])
             results.append(
                 {
