@@ -1,8 +1,8 @@
 """Steps 1 to 3 of SCORING.md over every sheet of a convention, and who may judge what.
 
-Everything here works on parallel lists indexed by sheet position: a million sheets are
-too many to wrap in objects, so the hot paths run as C-level ``map`` chains or small
-comprehensions over index lists.
+A million sheets are too many to wrap in objects. The counted sheets are laid out once in
+(entry, panel) order as parallel lists (juror id, score mapping, total), so that every
+group Step 2 aggregates is a slice, and the hot paths run as C-level ``map`` chains.
 """
 
 import gc
@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
-from typing import Protocol
 
 from scoring.model import METHODS, Criterion, Entry, Juror, Panel, SheetLike
 
@@ -25,31 +24,29 @@ _ENTRY = itemgetter(1)
 _SCORES = itemgetter(2)
 
 
-class Column(Protocol):
-    """Values by sheet position: a full list, or a dict of the few positions needed."""
-
-    def __getitem__(self, i: int, /) -> float: ...
+# The values of the sheets in a slice of the grouped layout: T, T', or 100 q for a criterion.
+Values = Callable[[slice], list[float]]
 
 
-def _mean(value: Callable[[int], float], idx: list[int]) -> float:
-    return math.fsum(map(value, idx)) / len(idx)
+def _mean(xs: list[float]) -> float:
+    return math.fsum(xs) / len(xs)
 
 
-def _median(value: Callable[[int], float], idx: list[int]) -> float:
-    s = sorted(map(value, idx))
+def _median(xs: list[float]) -> float:
+    s = sorted(xs)
     h = len(s) // 2
     return s[h] if len(s) % 2 else (s[h - 1] + s[h]) / 2
 
 
-def _trimmed(value: Callable[[int], float], idx: list[int]) -> float:
-    if len(idx) < 3:
-        return _mean(value, idx)
-    s = sorted(map(value, idx))
+def _trimmed(xs: list[float]) -> float:
+    if len(xs) < 3:
+        return _mean(xs)
+    s = sorted(xs)
     return math.fsum(s[1:-1]) / (len(s) - 2)
 
 
-# Step 2's table. Each reads the values of one (entry, panel) group of sheet positions.
-PANEL_SCORE: dict[str, Callable[[Callable[[int], float], list[int]], float]] = {
+# Step 2's table, each applied to the values X of one (entry, panel) group.
+PANEL_SCORE: dict[str, Callable[[list[float]], float]] = {
     "mean": _mean,
     "median": _median,
     "trimmed": _trimmed,
@@ -110,6 +107,7 @@ class Engine:
         "juror_panel",
         "jurors",
         "n_panels",
+        "order",
         "panels",
         "scores",
         "sheet_count",
@@ -150,7 +148,7 @@ class Engine:
 
         sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
         try:
-            self.jurors = juror_ids = list(map(_JUROR, sheet_list))
+            juror_ids = list(map(_JUROR, sheet_list))
             entry_ids = list(map(_ENTRY, sheet_list))
             self.scores = list(map(_SCORES, sheet_list))
         except (IndexError, TypeError, KeyError) as exc:
@@ -167,10 +165,19 @@ class Engine:
 
         entry_key = {e: i * n_panels for i, e in enumerate(self.entry_ids)}
         raw = self._group(juror_ids, entry_ids, entry_key)
-        self.groups = self._count(raw, juror_ids, excluded, allowed)
+        counted = self._count(raw, juror_ids, excluded, allowed)
+        # Counted sheets in (entry, panel) order, as positions in the input: per-sheet values are
+        # computed in input order (where the score mappings lie in memory), then gathered once,
+        # so that each group Step 2 aggregates is a slice.
+        self.order = list(chain.from_iterable(counted.values()))
+        self.jurors = list(map(juror_ids.__getitem__, self.order))
+        self.groups: dict[int, slice] = {}
         self.sheet_count = [0] * len(ordered)
-        for k, idx in self.groups.items():
+        start = 0
+        for k, idx in counted.items():
+            self.groups[k] = slice(start, start + len(idx))
             self.sheet_count[k // n_panels] += len(idx)
+            start += len(idx)
         self.totals = self._totals()
 
     @staticmethod
@@ -231,7 +238,7 @@ class Engine:
     def _group(
         self, juror_ids: list[int], entry_ids: list[int], entry_key: dict[int, int]
     ) -> dict[int, list[int]]:
-        """Sheet positions by entry_pos * n_panels + panel_pos, for every sheet given."""
+        """Input positions of every sheet given, by entry_pos * n_panels + panel_pos."""
         groups: defaultdict[int, list[int]] = defaultdict(list)
         keys = map(
             add,
@@ -256,12 +263,13 @@ class Engine:
         excluded: dict[int, set[int]],
         allowed: dict[int, set[int]] | None,
     ) -> dict[int, list[int]]:
-        """Reject duplicate sheets, then keep only those of eligible jurors."""
+        """Reject duplicate sheets, then keep those of eligible jurors, in (entry, panel) order."""
         n_panels = self.n_panels
         juror_of = juror_ids.__getitem__
         counted: dict[int, list[int]] = {}
         nobody: set[int] = set()
-        for k, idx in raw.items():
+        for k in sorted(raw):
+            idx = raw[k]
             if len(set(map(juror_of, idx))) != len(idx):
                 juror = next(j for j, n in Counter(map(juror_of, idx)).items() if n > 1)
                 entry = self.entry_ids[k // n_panels]
@@ -279,8 +287,9 @@ class Engine:
         return counted
 
     def _totals(self) -> list[float]:
-        """Step 1 for every sheet: T = sum_c f_c (s_c - min_c), f_c = 100 w_c / (range_c sum_w)."""
-        if not self.scores:
+        """Step 1 for every counted sheet: T = sum_c f_c (s_c - min_c), f_c = 100 w_c / (range_c
+        sum_w). Every sheet given is read, so a malformed one is rejected even if not counted."""
+        if not self.order:
             return []
         if not self.criteria:
             raise ValueError("sheets cannot be scored without criteria")
@@ -302,36 +311,39 @@ class Engine:
             raise ValueError("sheet scores must be a mapping of criterion code to number") from exc
         if not math.isfinite(sum(totals)):
             raise ValueError("sheet scores must be finite numbers")
-        return list(map(sub, totals, repeat(offset))) if offset else totals
+        if offset:
+            totals = list(map(sub, totals, repeat(offset)))
+        return list(map(totals.__getitem__, self.order))
 
     def score(self, c: Criterion, i: int) -> float:
-        """s(j, e, c) of sheet position i."""
-        s: float = self.scores[i][c.code]
+        """s(j, e, c) of counted sheet i."""
+        s: float = self.scores[self.order[i]][c.code]
         return s
 
-    def _criterion_column(self, c: Criterion, need: list[list[int]] | None) -> Column:
-        """100 * q(j, e, c) for the sheets in `need` (every sheet when None)."""
+    def _criterion_values(self, c: Criterion, few: bool) -> Values:
+        """100 * q(j, e, c) (Step 4's tie-break values)."""
         low = c.min_score
         span = c.max_score - c.min_score
-        scores = self.scores
         code = c.code
-        wanted = None if need is None else sum(map(len, need))
-        # A full column runs at C speed; for a handful of tied entries a dict is cheaper.
-        if wanted is None or wanted * 4 > len(scores):
-            col: Iterable[float] = map(itemgetter(code), scores)
-            if low:
-                col = map(sub, col, repeat(low))
-            return list(map(mul, repeat(100.0), map(truediv, col, repeat(span))))
-        assert need is not None
-        return {i: 100.0 * ((scores[i][code] - low) / span) for idx in need for i in idx}
+        scores = self.scores
+        order = self.order
+        if few:
+            # A handful of tied entries: compute their slices on demand.
+            return lambda sl: [
+                100.0 * ((d[code] - low) / span) for d in map(scores.__getitem__, order[sl])
+            ]
+        col: Iterable[float] = map(itemgetter(code), scores)
+        if low:
+            col = map(sub, col, repeat(low))
+        full = list(map(mul, repeat(100.0), map(truediv, col, repeat(span))))
+        return list(map(full.__getitem__, order)).__getitem__
 
     def by_juror(self) -> dict[int, list[int]]:
         """Counted sheet positions of each juror, over the whole convention."""
         if self._by_juror is None:
             by: defaultdict[int, list[int]] = defaultdict(list)
-            juror_ids = self.jurors
-            for i in chain.from_iterable(self.groups.values()):
-                by[juror_ids[i]].append(i)
+            for i, j in enumerate(self.jurors):
+                by[j].append(i)
             self._by_juror = dict(by)
         return self._by_juror
 
@@ -342,12 +354,14 @@ class Engine:
         fit = self._zfits.get(key)
         if fit is not None:
             return fit
-        values = self.totals if criterion is None else self._criterion_column(criterion, None)
-        assert isinstance(values, list)
+        if criterion is None:
+            values = self.totals
+        else:
+            values = self._criterion_values(criterion, few=False)(slice(None))
         get = values.__getitem__
         own = {j: list(map(get, idx)) for j, idx in self.by_juror().items()}
-        n = sum(map(len, own.values()))
-        mu = math.fsum(chain.from_iterable(own.values())) / n if n else 0.0
+        n = len(values)
+        mu = math.fsum(values) / n if n else 0.0
         # sigma^2 n = sum_j (sum of (x - mu_j)^2 + n_j (mu_j - mu)^2): one pass per juror serves
         # both sigma and sigma_j.
         squares: list[float] = []
@@ -364,25 +378,27 @@ class Engine:
         fit = self._zfits[key] = ZFit(values, mu, sigma, centre)
         return fit
 
-    def _zscore(self, fit: ZFit, need: list[list[int]] | None) -> Column:
-        """Step 2, zscore: T' for the sheets in `need` (every sheet when None)."""
+    def _zscore(self, fit: ZFit, few: bool) -> Values:
+        """Step 2, zscore: T' = mu + sigma (T - mu_j) / sigma_j, or mu + (T - mu_j) for a flat
+        juror (sigma_j <= 1e-9), or T for a juror with fewer than m sheets."""
         values, mu, sigma, centre = fit.values, fit.mu, fit.sigma, fit.centre
-        wanted = None if need is None else sum(map(len, need))
-        if wanted is not None and wanted * 4 <= len(values):
-            assert need is not None
-            juror_ids = self.jurors
-            few: dict[int, float] = {}
-            for i in chain.from_iterable(need):
-                v = values[i]
-                found = centre.get(juror_ids[i])
-                if found is None:
-                    few[i] = v
-                elif found[1] > TOLERANCE:
-                    few[i] = mu + sigma * (v - found[0]) / found[1]
-                else:
-                    few[i] = mu + (v - found[0])
-            return few
-        adjusted = list(values)
+        if few:
+            jurors = self.jurors
+
+            def adjusted(sl: slice) -> list[float]:
+                out = []
+                for j, v in zip(jurors[sl], values[sl], strict=True):
+                    found = centre.get(j)
+                    if found is None:
+                        out.append(v)
+                    elif found[1] > TOLERANCE:
+                        out.append(mu + sigma * (v - found[0]) / found[1])
+                    else:
+                        out.append(mu + (v - found[0]))
+                return out
+
+            return adjusted
+        full = list(values)
         by = self.by_juror()
         for j, (mu_j, sigma_j) in centre.items():
             centred = map(sub, map(values.__getitem__, by[j]), repeat(mu_j))
@@ -391,28 +407,29 @@ class Engine:
                 new = map(add, repeat(mu), spread)
             else:
                 new = map(add, repeat(mu), centred)
-            deque(map(adjusted.__setitem__, by[j], new), maxlen=0)
-        return adjusted
+            deque(map(full.__setitem__, by[j], new), maxlen=0)
+        return full.__getitem__
 
-    def column(
+    def values(
         self,
         method: str,
         min_sheets: int,
         criterion: Criterion | None = None,
-        need: list[list[int]] | None = None,
-    ) -> Column:
-        """What Step 2 aggregates, by sheet position: T, or 100 q for a tie-break criterion
-        (Step 4), replaced by T' for zscore. `need`: the only groups that will be read."""
+        wanted: int | None = None,
+    ) -> Values:
+        """What Step 2 aggregates: T, or 100 q for a tie-break criterion (Step 4), replaced by
+        T' for zscore. `wanted`: how many sheets will be read, when far fewer than all."""
+        few = wanted is not None and wanted * 4 <= len(self.totals)
         if method == "zscore":
-            return self._zscore(self._zfit(criterion, min_sheets), need)
+            return self._zscore(self._zfit(criterion, min_sheets), few)
         if criterion is None:
-            return self.totals
-        return self._criterion_column(criterion, need)
+            return self.totals.__getitem__
+        return self._criterion_values(criterion, few)
 
     def entry_scores(
         self,
         method: str,
-        column: Column,
+        values: Values,
         positions: Iterable[int],
         panel_scores: dict[int, dict[int, float]] | None = None,
     ) -> dict[int, float]:
@@ -421,7 +438,6 @@ class Engine:
         With `panel_scores`, also fills it with position -> {panel position: P}.
         """
         aggregate = PANEL_SCORE[method]
-        value = column.__getitem__
         n_panels = self.n_panels
         panel_range = range(n_panels)
         group = self.groups.get
@@ -434,9 +450,9 @@ class Engine:
             base = pos * n_panels
             ps: dict[int, float] = {}
             for pp in panel_range:
-                idx = group(base + pp)
-                if idx is not None:
-                    ps[pp] = aggregate(value, idx)
+                sl = group(base + pp)
+                if sl is not None:
+                    ps[pp] = aggregate(values(sl))
             if len(ps) == n_panels:
                 out[pos] = fsum(map(mul, weights, ps.values())) / all_weights
             elif ps:
@@ -451,18 +467,12 @@ class Engine:
         n_panels = self.n_panels
         return sorted({k // n_panels for k in self.groups})
 
-    def groups_of(self, positions: Iterable[int]) -> list[list[int]]:
+    def counted(self, pos: int) -> list[int]:
+        """Counted sheet positions of the entry at `pos`, by juror id."""
         n_panels = self.n_panels
-        group = self.groups.get
-        found = (group(pos * n_panels + pp) for pos in positions for pp in range(n_panels))
-        return [idx for idx in found if idx is not None]
-
-
-def panel_totals(engine: Engine, pos: int) -> list[tuple[int, int]]:
-    """(juror_id, sheet position) of the counted sheets of the entry at `pos`, by juror id."""
-    out = []
-    for pp in range(engine.n_panels):
-        for i in engine.groups.get(pos * engine.n_panels + pp, ()):
-            out.append((engine.jurors[i], i))
-    out.sort()
-    return out
+        found: list[int] = []
+        for pp in range(n_panels):
+            sl = self.groups.get(pos * n_panels + pp)
+            if sl is not None:
+                found.extend(range(sl.start, sl.stop))
+        return sorted(found, key=self.jurors.__getitem__)

@@ -3,7 +3,7 @@
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from scoring._engine import TOLERANCE, Engine, check_method, gc_paused, panel_totals
+from scoring._engine import TOLERANCE, Engine, check_method, gc_paused
 from scoring.model import (
     Criterion,
     Entry,
@@ -41,7 +41,7 @@ class _Order:
     def __init__(self, engine: Engine, method: str, min_sheets: int) -> None:
         self.panel_scores: dict[int, dict[int, float]] = {}
         self.scores = score = engine.entry_scores(
-            method, engine.column(method, min_sheets), engine.scored_positions(), self.panel_scores
+            method, engine.values(method, min_sheets), engine.scored_positions(), self.panel_scores
         )
         keys = {pos: [s] for pos, s in score.items()}
         groups = chain_groups(score, score.__getitem__)
@@ -62,8 +62,9 @@ class _Order:
             # Tie-break keys are computed only for entries still tied: most entries are not.
             criterion = engine.tie_breaks[level]
             level += 1
-            column = engine.column(method, min_sheets, criterion, engine.groups_of(need))
-            level_key = engine.entry_scores(method, column, need)
+            wanted = sum(map(engine.sheet_count.__getitem__, need))
+            values = engine.values(method, min_sheets, criterion, wanted)
+            level_key = engine.entry_scores(method, values, need)
             for pos, k in level_key.items():
                 keys[pos].append(k)
             split: list[list[int]] = []
@@ -226,11 +227,12 @@ def _explain(
     row = next(r for r in ranking.rows if r.entry_id == entry_id)
 
     sum_w = math.fsum(c.weight for c in engine.criteria)
-    own = engine.groups_of([pos])
-    adjusted = engine.column(method, min_sheets, None, own) if method == "zscore" else None
+    few = engine.sheet_count[pos]
+    adjusted = engine.values(method, min_sheets, None, few) if method == "zscore" else None
     panel_of = {j: engine.panels[pp].id for j, pp in engine.juror_panel.items()}
     totals: list[JurorTotal] = []
-    for juror_id, i in panel_totals(engine, pos):
+    for i in engine.counted(pos):
+        juror_id = engine.jurors[i]
         contributions = {
             c.code: 100.0
             * c.weight
@@ -243,15 +245,15 @@ def _explain(
                 juror_id=juror_id,
                 panel_id=panel_of[juror_id],
                 total=engine.totals[i],
-                adjusted=adjusted[i] if adjusted is not None else None,
+                adjusted=adjusted(slice(i, i + 1))[0] if adjusted is not None else None,
                 contributions=contributions,
             )
         )
     tie_break_keys: dict[str, float] = {}
     if row.score is not None:
         for c in engine.tie_breaks:
-            column = engine.column(method, min_sheets, c, engine.groups_of([pos]))
-            tie_break_keys[c.code] = engine.entry_scores(method, column, [pos])[pos]
+            values = engine.values(method, min_sheets, c, few)
+            tie_break_keys[c.code] = engine.entry_scores(method, values, [pos])[pos]
     return Explanation(
         entry_id=entry_id,
         method=method,
@@ -287,9 +289,9 @@ def disagreements(
     totals = engine.totals
     low: dict[int, float] = {}
     high: dict[int, float] = {}
-    for k, idx in engine.groups.items():
+    for k, sl in engine.groups.items():
         pos = k // engine.n_panels
-        xs = [totals[i] for i in idx]
+        xs = totals[sl]
         low[pos] = min(low.get(pos, math.inf), *xs)
         high[pos] = max(high.get(pos, -math.inf), *xs)
     out = []

@@ -2,7 +2,8 @@
 
 Not collected by pytest (leading underscore). Run from the project root:
 
-    .venv/bin/python tests/scoring/_perf_check.py [--shuffle] [--float-scores] [--repeat]
+    .venv/bin/python tests/scoring/_perf_check.py [--interleaved | --shuffled] [--float-scores]
+        [--repeat]
 
 Integer scores make many K0 ties, so the tie-break path is timed too.
 """
@@ -34,8 +35,10 @@ N_JURORS = 20
 
 
 def build(
-    shuffle: bool, float_scores: bool
+    order: str, float_scores: bool
 ) -> tuple[list[Criterion], list[Panel], list[Juror], list[Entry], list[Sheet]]:
+    """Sheets listed by entry ("sorted"), as a submission log where each juror works through
+    the entries in id order at their own pace ("interleaved"), or in random order ("shuffled")."""
     rnd = random.Random(2018)
     criteria = [
         Criterion(i + 1, f"C{i + 1}", w, 0, 10, i + 1 if i < 2 else None)
@@ -45,17 +48,23 @@ def build(
     jurors = [Juror(j + 1, 1 + j % 2) for j in range(N_JURORS)]
     entries = [Entry(e + 1, 1 + e % 40) for e in range(N_ENTRIES)]
     codes = [c.code for c in criteria]
+    base = {e.id: rnd.uniform(3, 8) for e in entries}
+    pairs = [(j.id, e.id) for e in entries for j in jurors]
+    # The database hands sheets back in its own order; the score mappings are then created,
+    # and laid out in memory, in that order too.
+    if order == "interleaved":
+        pace = {j.id: rnd.uniform(0.5, 1.5) for j in jurors}
+        pairs.sort(key=lambda p: p[1] * pace[p[0]] + rnd.uniform(0, 50))
+    elif order == "shuffled":
+        rnd.shuffle(pairs)
     sheets = []
-    for e in entries:
-        base = rnd.uniform(3, 8)
-        for j in jurors:
-            if float_scores:
-                scores = {c: min(10.0, max(0.0, rnd.gauss(base, 1.5))) for c in codes}
-            else:
-                scores = {c: float(min(10, max(0, round(rnd.gauss(base, 1.5))))) for c in codes}
-            sheets.append(Sheet(j.id, e.id, scores))
-    if shuffle:
-        rnd.shuffle(sheets)
+    for juror_id, entry_id in pairs:
+        mu = base[entry_id]
+        if float_scores:
+            scores = {c: min(10.0, max(0.0, rnd.gauss(mu, 1.5))) for c in codes}
+        else:
+            scores = {c: float(min(10, max(0, round(rnd.gauss(mu, 1.5))))) for c in codes}
+        sheets.append(Sheet(juror_id, entry_id, scores))
     return criteria, panels, jurors, entries, sheets
 
 
@@ -71,11 +80,11 @@ def timed(fn: Callable[[], T], repeat: int) -> tuple[T, float, float]:
 
 
 def main() -> None:
-    shuffle = "--shuffle" in sys.argv
+    order = next((o for o in ("interleaved", "shuffled") if f"--{o}" in sys.argv), "sorted")
     float_scores = "--float-scores" in sys.argv
     repeat = 3 if "--repeat" in sys.argv else 1
-    data = build(shuffle, float_scores)
-    print(f"{len(data[4]):,} sheets, shuffle={shuffle}, float_scores={float_scores}")
+    data = build(order, float_scores)
+    print(f"{len(data[4]):,} sheets, order={order}, float_scores={float_scores}")
     print("                   wall      cpu")
     ranking = None
     for method in METHODS:

@@ -335,3 +335,34 @@ def test_rank_invalid_convention_raises(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         rank(criteria, panels, EX_JURORS, EX_ENTRIES, [])
+
+
+@pytest.mark.parametrize("method", ["mean", "zscore"])
+def test_values_for_a_few_entries_match_the_full_column(method: str) -> None:
+    # Tie-break values are computed on demand when few sheets are needed, as a full column
+    # otherwise; both ways must give the same numbers, bit for bit.
+    import random
+
+    from scoring._engine import Engine
+
+    rnd = random.Random(5)
+    criteria = [Criterion(1, "A", 2, 0, 10, 1), Criterion(2, "B", 1, -5, 5, 2)]
+    panels = [Panel(1, "K", 1), Panel(2, "L", 2)]
+    jurors = [Juror(j, 1 + j % 2) for j in range(1, 9)]
+    entries = [Entry(e, e % 3) for e in range(1, 41)]
+    sheets = [
+        Sheet(j.id, e.id, {"A": rnd.randint(0, 10), "B": rnd.uniform(-5, 5)})
+        for j in jurors
+        for e in entries
+        if rnd.random() < 0.8
+    ]
+    engine = Engine(criteria, panels, jurors, entries, sheets, [(3, 1)], [], None)
+    for criterion in (None, *criteria):
+        full = engine.values(method, 5, criterion)
+        few = engine.values(method, 5, criterion, wanted=1)
+        for sl in engine.groups.values():
+            assert few(sl) == full(sl)
+    if method == "zscore":
+        # and T' is not T here: the jurors are shifted and scaled
+        sl = next(iter(engine.groups.values()))
+        assert engine.values(method, 5)(sl) != engine.totals[sl]
