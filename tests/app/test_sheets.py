@@ -615,3 +615,12 @@ def test_sync_applies_each_sheet_independently(
     assert results[3]["sheet"]["scores"] == FULL
     assert results[5]["sheet"] is None
     assert sheet_rows(session) == 2
+
+
+def test_reopen_unknown_sheet_is_404_before_state(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    w = world
+    f.set_status(session, w.convention, "closed")
+    url = w.url(f"/jurors/{w.jurors[0].id}/sheets/{w.entries[0].id}/reopen")
+    f.problem(client.post(url, headers=w.admin.headers), 404, "not-found")
