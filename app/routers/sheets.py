@@ -10,13 +10,23 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from app.db import SessionDep
 from app.errors import Forbidden, NotFound, Problem
 from app.models import Account
-from app.routers.deps import AdminConvention, ConventionAdmin, ConventionId, PageDep
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    ConventionId,
+    PageDep,
+    problems,
+)
 from app.schemas import SheetIn, SheetOut, SyncIn, SyncOut
 from app.security import CurrentUser, Principal, ensure_can_see_convention
 from app.services import conventions, sheets
 from app.services.common import valid_id
 
-router = APIRouter(prefix="/conventions/{cid}/jurors", tags=["sheets"])
+router = APIRouter(
+    prefix="/conventions/{cid}/jurors", tags=["sheets"], responses=CONVENTION_PROBLEMS
+)
 
 _JSON = "application/json"
 
@@ -57,11 +67,16 @@ _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
             }
         },
     },
-    403: {"description": "`forbidden` (not a juror, or not assigned) or `conflict-of-interest`"},
-    404: {"description": "Unknown convention or entry"},
-    409: {"description": "`convention-state` (not judging, or past the deadline) or `sheet-final`"},
-    412: {"description": "`If-Match` is not the sheet's current ETag"},
-    422: {"description": "Invalid body; `errors` names each field"},
+    **problems(
+        403,
+        404,
+        409,
+        412,
+        413,
+        s403="`forbidden` (not a juror, or not assigned) or `conflict-of-interest`",
+        s404="`not-found`: unknown convention or entry",
+        s409="`convention-state` (not judging, or past the deadline) or `sheet-final`",
+    ),
 }
 
 
@@ -91,9 +106,7 @@ async def put_my_sheet(
     return _sheet_response(written.sheet)
 
 
-@router.get(
-    "/me/sheets/{entry_id}", responses={200: {"model": SheetOut}, 404: {}}, response_class=Response
-)
+@router.get("/me/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response)
 async def read_my_sheet(cid: int, entry_id: int, me: Me, session: SessionDep) -> Response:
     """The calling juror's sheet for an entry, with its `ETag`; 404 if none."""
     sheet = sheets.get_sheet(session, me.id, entry_id)
@@ -121,7 +134,7 @@ async def list_my_sheets(
     return _page(items, total, page.limit, page.offset)
 
 
-@router.post("/me/sheets:sync", responses={200: {"model": SyncOut}})
+@router.post("/me/sheets:sync", responses={200: {"model": SyncOut}, **problems(413)})
 async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) -> SyncOut:
     """Apply sheets a tablet queued offline, each on its own and in order, with the rules
     of `PUT`. Answers one result per sheet: `accepted`, `unchanged`, `conflict` (with the
@@ -220,7 +233,7 @@ async def read_juror_sheet(
 
 @router.post(
     "/{juror_id}/sheets/{entry_id}/reopen",
-    responses={200: {"model": SheetOut}},
+    responses={200: {"model": SheetOut}, **WRITE_PROBLEMS},
     response_class=Response,
 )
 async def reopen_sheet(
