@@ -18,6 +18,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from sqlalchemy import select
@@ -322,13 +323,19 @@ def to_csv(table: Table) -> str:
 _NUMBER_FORMATS = {"int": "0", "number": "0.00", "datetime": "yyyy-mm-dd hh:mm"}
 
 
+def _xlsx_text(value: str) -> str:
+    # XLSX cannot hold control characters (openpyxl refuses them); the API stores them verbatim.
+    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return cleaned
+
+
 def to_xlsx(table: Table) -> bytes:
     """One sheet: a bold header row, frozen, filterable; numbers and times as numbers."""
     book = Workbook()
     sheet = book.active
     # Sheet titles are at most 31 characters, without []:*?/\ .
     sheet.title = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31] or "Data"
-    sheet.append(table.headers)
+    sheet.append([_xlsx_text(header) for header in table.headers])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE5F0")
@@ -344,7 +351,7 @@ def to_xlsx(table: Table) -> bytes:
             elif column.kind in ("int", "number"):
                 cell.value = value
             else:
-                cell.value = str(value)
+                cell.value = _xlsx_text(str(value))
                 # Set as text, never as a formula, whatever it starts with.
                 cell.data_type = "s"
             if column.kind in _NUMBER_FORMATS:
