@@ -170,9 +170,17 @@ def server_env(database_url: str, **extra: str) -> dict[str, str]:
 class Server:
     """``konvensi serve`` in its own process group, on a free loopback port."""
 
-    def __init__(self, database_url: str, log_dir: Path, *, workers: int = 2) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_dir: Path,
+        *,
+        workers: int = 2,
+        env: dict[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.workers = workers
+        self.env = env or {}
         self.log_dir = log_dir
         self.port = 0
         self.proc: subprocess.Popen[bytes] | None = None
@@ -190,7 +198,7 @@ class Server:
         cmd = [*konvensi_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
         self.proc = subprocess.Popen(
             [*cmd, "--workers", str(self.workers)],
-            env=server_env(self.database_url),
+            env=server_env(self.database_url, **self.env),
             stdin=subprocess.DEVNULL,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -257,10 +265,10 @@ class Server:
 def _server_pool(tmp: Path) -> Iterator[Callable[..., Server]]:
     started: list[Server] = []
 
-    def start(database_url: str, *, workers: int = 2) -> Server:
+    def start(database_url: str, *, workers: int = 2, env: dict[str, str] | None = None) -> Server:
         log_dir = tmp / f"server-{len(started)}"
         log_dir.mkdir()
-        server = Server(database_url, log_dir, workers=workers)
+        server = Server(database_url, log_dir, workers=workers, env=env)
         started.append(server)
         return server.start()
 
