@@ -1,8 +1,11 @@
 """The sheet PUT under load: the service against its floor, measured in the same run.
 
 For each engine (SQLite, PostgreSQL) and worker count (1, 2), the floor (``bench/floor_app.py``,
-raw ASGI + bare driver, same uvicorn, same workers) and then the service (``konvensi serve``)
-are started on the same database and each driven at 16, 64 and 256 keep-alive connections.
+raw ASGI + bare driver, same uvicorn, same workers) and the service (``konvensi serve``) are
+started side by side on the same database (an idle server costs nothing) and driven in turn,
+floor then service, at 16, 64 and 256 keep-alive connections: the two points of a ratio are
+measured back to back, so that a machine shared with other work weighs on both alike. The
+load average before each point is recorded and a busy machine is pointed out.
 
 The data: one convention in ``judging`` with the six criteria of ``bench/seed.py``, 160
 entries and 100 jurors in 2 panels, a few declared conflicts (whose pairs are never sent), and
@@ -14,6 +17,7 @@ rows counted before and after each point prove it (``writes/req``).
 
 from __future__ import annotations
 
+import contextlib
 import random
 import time
 from dataclasses import dataclass
@@ -44,6 +48,7 @@ class Point:
     rss_total_mb: float
     rss_worker_mb: float
     server_cpu_s: float
+    load_average: float
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -56,6 +61,7 @@ class Point:
             "rss_total_mb": self.rss_total_mb,
             "rss_worker_mb": self.rss_worker_mb,
             "server_cpu_s": self.server_cpu_s,
+            "load_average_before": self.load_average,
         }
 
 
@@ -125,48 +131,50 @@ def _floor_argv(port: int, workers: int) -> list[str]:
     ]
 
 
-def _drive(
+def _load_average() -> float:
+    with open("/proc/loadavg") as f:
+        return float(f.read().split()[0])
+
+
+def _warm(server: Server, workload: Workload, duration: float, use_wrk: bool, threads: int) -> None:
+    """A short unrecorded run: imports, prepared statements, compiled SQL caches."""
+    loadgen.run(
+        server.port, workload.requests(), 16, min(2.0, duration), use_wrk=use_wrk, threads=threads
+    )
+
+
+def _point(
     server: Server,
     url: str,
     workload: Workload,
     engine: str,
     workers: int,
     target: str,
-    connections: tuple[int, ...],
+    conns: int,
     duration: float,
     use_wrk: bool,
     threads: int,
-) -> list[Point]:
-    # A short unrecorded warm-up: imports, prepared statements, compiled SQL caches.
-    loadgen.run(
-        server.port, workload.requests(), 16, min(2.0, duration), use_wrk=use_wrk, threads=threads
+) -> Point:
+    time.sleep(1.0)  # the previous point's requests and checkpoints settle
+    load_average = _load_average()
+    before = _audit_rows(url) if target != "noop" else 0
+    cpu_before = server.cpu_seconds()
+    load = loadgen.run(
+        server.port, workload.requests(), conns, duration, use_wrk=use_wrk, threads=threads
     )
-    points = []
-    for conns in connections:
-        before = _audit_rows(url) if target != "noop" else 0
-        cpu_before = server.cpu_seconds()
-        load = loadgen.run(
-            server.port, workload.requests(), conns, duration, use_wrk=use_wrk, threads=threads
-        )
-        time.sleep(0.5)  # let requests still in flight when the generator stopped finish
-        cpu = server.cpu_seconds() - cpu_before
-        writes = _audit_rows(url) - before if target != "noop" else 0
-        memory = server.peak_rss()
-        point = Point(
-            engine, workers, target, load, writes, memory.total, _worker_rss(memory, workers), cpu
-        )
-        log(
-            f"  {engine:<10} w={workers} c={conns:<3} {target:<7} {load.rps:8.0f} req/s  "
-            f"p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:7.1f} ms  errors {load.errors}  "
-            f"writes/req {point.as_dict()['writes_per_request']:.3f}"
-        )
-        points.append(point)
-    return points
-
-
-def _worker_rss(memory: common.Memory, workers: int) -> float:
-    """The largest worker's peak: with several workers the supervisor is the smallest."""
-    return memory.largest
+    time.sleep(0.5)  # let requests still in flight when the generator stopped finish
+    cpu = server.cpu_seconds() - cpu_before
+    writes = _audit_rows(url) - before if target != "noop" else 0
+    memory = server.peak_rss()
+    point = Point(
+        engine, workers, target, load, writes, memory.total, memory.largest, cpu, load_average
+    )
+    log(
+        f"  {engine:<10} w={workers} c={conns:<3} {target:<7} {load.rps:8.0f} req/s  "
+        f"p50 {load.p50_ms:6.1f} ms  p99 {load.p99_ms:7.1f} ms  errors {load.errors}  "
+        f"writes/req {point.as_dict()['writes_per_request']:.3f}  load avg {load_average:.1f}"
+    )
+    return point
 
 
 def run(
@@ -208,24 +216,33 @@ def run(
             if engine == engines[0]:
                 points += _ceiling(url, env, seeded, workers, duration, use_wrk, threads)
             for n in workers:
-                for target in targets:
-                    port = common.free_port()
-                    argv = (
-                        _floor_argv(port, n) if target == "floor" else common.service_argv(port, n)
-                    )
-                    with Server(argv, env, port) as server:
-                        points += _drive(
-                            server,
-                            url,
-                            workload,
-                            engine,
-                            n,
-                            target,
-                            connections,
-                            duration,
-                            use_wrk,
-                            threads,
+                with contextlib.ExitStack() as stack:
+                    servers = {}
+                    for target in targets:
+                        port = common.free_port()
+                        argv = (
+                            _floor_argv(port, n)
+                            if target == "floor"
+                            else common.service_argv(port, n)
                         )
+                        servers[target] = stack.enter_context(Server(argv, env, port))
+                        _warm(servers[target], workload, duration, use_wrk, threads)
+                    for conns in connections:
+                        for target, server in servers.items():
+                            points.append(
+                                _point(
+                                    server,
+                                    url,
+                                    workload,
+                                    engine,
+                                    n,
+                                    target,
+                                    conns,
+                                    duration,
+                                    use_wrk,
+                                    threads,
+                                )
+                            )
     return report(points, tool, duration)
 
 
@@ -245,7 +262,10 @@ def _ceiling(
     for n in workers:
         port = common.free_port()
         with Server(_floor_argv(port, n), env, port) as server:
-            out += _drive(server, url, workload, "-", n, "noop", (64,), duration, use_wrk, threads)
+            _warm(server, workload, duration, use_wrk, threads)
+            out.append(
+                _point(server, url, workload, "-", n, "noop", 64, duration, use_wrk, threads)
+            )
     return out
 
 
@@ -320,8 +340,16 @@ def report(points: list[Point], tool: str, duration: float) -> dict[str, Any]:
         print("  " + v)
     print(
         "RSS MB: peak resident memory (VmHWM) summed over the server's processes; worker MB:"
-        " the largest one. CPU%: of one core, over the point (2 cores in all)."
+        " the largest one. CPU%: of one core, over the point. gen: the load generator."
     )
+    busy = max((p.load_average for p in points), default=0.0)
+    cores = common.machine()["cpus"] or 1
+    if busy > 0.5 * cores:
+        print(
+            f"note: the machine was busy with other work (load average up to {busy:.1f} on "
+            f"{cores} cores before a point): absolute figures are low and noisy; the ratios, "
+            "measured back to back, less so."
+        )
     payload = {
         "benchmark": "submit",
         "tool": tool,
