@@ -270,11 +270,11 @@ def test_exports_never_turn_names_into_formulas(
 def test_xlsx_export_drops_control_characters_a_spreadsheet_cannot_hold(
     client: TestClient, session: Session, world: f.World, issued: dict[str, Any]
 ) -> None:
-    world.entries[0].title = "FAST\x1bREN\x00"
+    world.entries[0].title = "FAST\x1bREN\x08"
     world.panels[0].name = "K\x07"
     session.commit()
     csv_rows = _csv(client, world, "ranking")
-    assert csv_rows[1][2] == "FAST\x1bREN\x00"  # CSV keeps what was stored
+    assert csv_rows[1][2] == "FAST\x1bREN\x08"  # CSV keeps what was stored
     _title, rows = _xlsx(client, world, "ranking")
     assert rows[0][6] == "Nilai K"
     assert rows[1][2] == "FASTREN"
