@@ -18,6 +18,7 @@ How requests hold the database (the choice behind the service's throughput):
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Annotated, Any
@@ -26,6 +27,7 @@ import orjson
 from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -63,16 +65,50 @@ def create_db_engine(
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args = {"connect_timeout": 5, "application_name": "konvensi"}
-    return create_engine(
+    engine = create_engine(
         parsed,
         pool_size=pool_size,
         max_overflow=max_overflow,
         pool_timeout=pool_timeout,
-        pool_pre_ping=True,
         connect_args=connect_args,
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
+    _ping_after_idle(engine, IDLE_PING_SECONDS)
+    return engine
+
+
+IDLE_PING_SECONDS = 5.0
+_RETURNED_AT = "konvensi_returned_at"
+
+
+def _ping_after_idle(engine: Engine, idle_seconds: float) -> None:
+    """Ping a pooled connection at checkout when it sat idle ``idle_seconds`` or more.
+
+    ``pool_pre_ping`` pings at every checkout: two round trips of the nine of a sheet PUT on
+    PostgreSQL (the token check and the request each check one out). A connection returned a
+    moment ago is alive; should the server have died since, the failing statement is a
+    disconnect, which answers 503 and invalidates every older connection of the pool, so the
+    worker recovers by itself. A connection idle longer (a quiet hall, a firewall's idle
+    timeout) is pinged, and replaced if dead, before anyone uses it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_RETURNED_AT] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get(_RETURNED_AT)
+        if returned is None or time.monotonic() - returned < idle_seconds:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool drops this connection and checks out (or makes) another.
+            raise DisconnectionError("a pooled connection did not answer its ping") from exc
+        if not alive:
+            raise DisconnectionError("a pooled connection did not answer its ping")
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
