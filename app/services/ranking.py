@@ -171,12 +171,19 @@ def submitted_sheets(session: Session, convention_id: int) -> list[tuple[int, in
 
     The bare driver's cursor, not SQLAlchemy rows: a Row per sheet cost a third of the load
     time at a million sheets. Each block of scores (JSON text) is decoded by one orjson call
-    over a JSON array of them, and zipped with the ids at C speed; memory stays bounded by
-    the block besides the result itself.
+    over a JSON array of them, and zipped with the ids at C speed. On PostgreSQL the cursor
+    is a server-side one, so that the client never holds the whole result at once (libpq
+    would otherwise buffer every row, and the C heap does not shrink back afterwards); the
+    sqlite3 cursor already steps through rows as they are fetched.
     """
     conn = session.connection()
     mark = _PLACEHOLDER[conn.dialect.paramstyle]
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    dbapi: Any = conn.connection.driver_connection
+    cursor = (
+        dbapi.cursor(name="konvensi_submitted_sheets")
+        if conn.dialect.name == "postgresql"
+        else dbapi.cursor()
+    )
     try:
         cursor.execute(
             "SELECT juror_id, entry_id, CAST(scores AS TEXT) FROM sheet"
