@@ -159,7 +159,10 @@ async def list_audit_events(
     page: PageDep,
     juror_id: Annotated[int | None, id_filter("events about this juror")] = None,
     entry_id: Annotated[int | None, id_filter("events about this entry")] = None,
-    action: Annotated[str | None, Query(max_length=64, description="e.g. `sheet.submit`.")] = None,
+    action: Annotated[
+        str | None,
+        Query(max_length=64, pattern=r"^[a-z_.]+$", description="e.g. `sheet.submit`."),
+    ] = None,
 ) -> Page[AuditEventOut]:
     """The append-only audit log: who changed what, when, before and after (secretariat)."""
     items, total = audit.list_events(

@@ -8,6 +8,7 @@ issue. The verification code is random (80 bits, base32) and unique across conve
 from __future__ import annotations
 
 import base64
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,6 +53,9 @@ def letter_number(sequence: int, letter_code: str, issued_at: datetime) -> str:
 def new_code() -> str:
     """80 random bits as 16 base32 characters (no padding, no ambiguity of case)."""
     return base64.b32encode(secrets.token_bytes(10)).decode()
+
+
+_BASE32 = re.compile(r"[A-Z2-7]+")
 
 
 def normalise_code(code: str) -> str:
@@ -359,13 +363,15 @@ def get_certificate(session: Session, convention_id: int, certificate_id: int) -
 
 def find_by_code(session: Session, code: str) -> tuple[Certificate, Convention]:
     code = normalise_code(code)
+    # Only a base32 string can be a code; anything else (a NUL, which PostgreSQL cannot even
+    # compare) is unknown without asking the database.
     row = (
         session.execute(
             select(Certificate, Convention)
             .join(Convention, Convention.id == Certificate.convention_id)
             .where(Certificate.code == code)
         ).one_or_none()
-        if 13 <= len(code) <= 32
+        if 13 <= len(code) <= 32 and _BASE32.fullmatch(code)
         else None
     )
     if row is None:
