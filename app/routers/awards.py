@@ -15,6 +15,7 @@ from app.routers.deps import (
     PageDep,
     created,
     id_filter,
+    page_of,
 )
 from app.schemas import (
     AwardOut,
@@ -61,12 +62,7 @@ async def list_awards(
 ) -> Page[AwardOut]:
     """Awards, by id, with the entry, its OPD and innovators."""
     items, total = awards.list_awards(session, convention.id, page.limit, page.offset)
-    return Page(
-        items=[AwardOut.model_validate(a) for a in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(AwardOut, items, total, page)
 
 
 @router.get("/awards/{award_id}")
@@ -96,12 +92,7 @@ async def list_certificates(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(
-        items=[CertificateOut.model_validate(awards.certificate_dict(c)) for c in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(CertificateOut, map(awards.certificate_dict, items), total, page)
 
 
 @router.post(
@@ -180,12 +171,7 @@ async def list_rewards(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(
-        items=[RewardOut.model_validate(r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(RewardOut, items, total, page)
 
 
 @router.get("/rewards/totals")

@@ -13,6 +13,7 @@ from app.routers.deps import (
     PageDep,
     ReadableConvention,
     created,
+    page_of,
 )
 from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
 from app.security import CurrentAdmin
@@ -37,12 +38,7 @@ async def list_conventions(
 ) -> Page[ConventionOut]:
     """Every convention, by id (secretariat)."""
     items, total = conventions.list_conventions(session, page.limit, page.offset)
-    return Page(
-        items=[ConventionOut.model_validate(c) for c in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(ConventionOut, items, total, page)
 
 
 @router.get("/{cid}")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Response
+from pydantic import BaseModel
 
 from app.db import SessionDep
 from app.errors import PROBLEM_JSON, Forbidden
 from app.models import Convention
+from app.schemas import Page
 from app.security import CurrentUser, Principal, ensure_can_see_convention
 from app.services import conventions
 
@@ -28,6 +31,19 @@ def _pagination(
 
 
 PageDep = Annotated[Pagination, Depends(_pagination)]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def page_of(model: type[M], items: Iterable[Any], total: int, page: Pagination) -> Page[M]:
+    """A page of ``items`` (ORM rows or dicts) shown as ``model``."""
+    return Page[model](  # type: ignore[valid-type]
+        items=[model.model_validate(item) for item in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
 
 ConventionId = Annotated[int, Path(description="The convention's id.")]
 

@@ -16,6 +16,7 @@ from app.routers.deps import (
     PageDep,
     ReadableConvention,
     created,
+    page_of,
 )
 from app.schemas import Category, EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import CurrentUser, Principal
@@ -64,18 +65,8 @@ async def list_entries(
         session, convention.id, page.limit, page.offset, opd_id=opd_id, category=category
     )
     if principal.is_admin:
-        return Page[EntryOut](
-            items=[EntryOut.model_validate(e) for e in items],
-            total=total,
-            limit=page.limit,
-            offset=page.offset,
-        )
-    return Page[EntryJurorOut](
-        items=[EntryJurorOut.model_validate(e) for e in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+        return page_of(EntryOut, items, total, page)
+    return page_of(EntryJurorOut, items, total, page)
 
 
 @router.get("/{entry_id}")

@@ -15,6 +15,7 @@ from app.routers.deps import (
     PageDep,
     created,
     id_filter,
+    page_of,
 )
 from app.routers.sheets import Me
 from app.schemas import (
@@ -62,12 +63,7 @@ async def list_recusals(
 ) -> Page[RecusalOut]:
     """Conflicts jurors declared themselves (secretariat)."""
     items, total = judging.list_recusals(session, convention.id, juror_id, page.limit, page.offset)
-    return Page(
-        items=[RecusalOut.model_validate(r) for r in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(RecusalOut, items, total, page)
 
 
 @router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
@@ -99,12 +95,7 @@ async def list_entry_progress(
     items, total = judging.entry_completeness(
         session, convention, incomplete_only=incomplete, limit=page.limit, offset=page.offset
     )
-    return Page(
-        items=[EntryCompleteness.model_validate(i) for i in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(EntryCompleteness, items, total, page)
 
 
 @router.post("/assignments", responses=WRITE_PROBLEMS)
@@ -144,12 +135,7 @@ async def list_assignments(
     items, total = judging.list_assignments(
         session, convention.id, juror_id, entry_id, page.limit, page.offset
     )
-    return Page(
-        items=[AssignmentOut.model_validate(a) for a in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(AssignmentOut, items, total, page)
 
 
 @router.get("/audit")
@@ -174,9 +160,4 @@ async def list_audit_events(
         limit=page.limit,
         offset=page.offset,
     )
-    return Page(
-        items=[AuditEventOut.model_validate(e) for e in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(AuditEventOut, items, total, page)

@@ -17,6 +17,7 @@ from app.routers.deps import (
     ConventionAdmin,
     PageDep,
     created,
+    page_of,
 )
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.security import hash_password
@@ -62,12 +63,7 @@ async def list_jurors(
     items, total = jurors.list_jurors(
         session, convention.id, page.limit, page.offset, panel_id=panel_id
     )
-    return Page(
-        items=[JurorOut.model_validate(j) for j in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(JurorOut, items, total, page)
 
 
 @router.get("/{juror_id}")

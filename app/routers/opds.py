@@ -14,6 +14,7 @@ from app.routers.deps import (
     PageDep,
     ReadableConvention,
     created,
+    page_of,
 )
 from app.schemas import OpdCreate, OpdOut, OpdUpdate, Page
 from app.services import opds
@@ -42,12 +43,7 @@ async def list_opds(
 ) -> Page[OpdOut]:
     """The convention's OPDs, by id. Jurors may read them."""
     items, total = opds.list_opds(session, convention.id, page.limit, page.offset)
-    return Page(
-        items=[OpdOut.model_validate(o) for o in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(OpdOut, items, total, page)
 
 
 @router.get("/{opd_id}")

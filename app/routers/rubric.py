@@ -14,6 +14,7 @@ from app.routers.deps import (
     PageDep,
     ReadableConvention,
     created,
+    page_of,
 )
 from app.schemas import (
     CriterionCreate,
@@ -51,12 +52,7 @@ async def list_criteria(
 ) -> Page[CriterionOut]:
     """The convention's criteria, by id. Jurors may read them."""
     items, total = rubric.list_criteria(session, convention.id, page.limit, page.offset)
-    return Page(
-        items=[CriterionOut.model_validate(c) for c in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(CriterionOut, items, total, page)
 
 
 @router.get("/criteria/{criterion_id}")
@@ -112,12 +108,7 @@ async def list_panels(
 ) -> Page[PanelOut]:
     """The convention's panels, by id. Jurors may read them."""
     items, total = rubric.list_panels(session, convention.id, page.limit, page.offset)
-    return Page(
-        items=[PanelOut.model_validate(p) for p in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return page_of(PanelOut, items, total, page)
 
 
 @router.get("/panels/{panel_id}")
