@@ -32,11 +32,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_OPTION = "konvensi_write"
-FROZEN_RUBRICS = "konvensi.frozen_rubrics"
-"""A key of every session's ``info``: a dict shared by the sessions of one ``Database``, of the
-criteria of conventions that have left ``draft`` and so can never change again
-(``app.services.sheets.rules_for``). Only data that cannot change goes there: every worker
-answers the same."""
+_SINGLE_READ_OPTION = "konvensi_single_read"
 
 
 def _json_dumps(value: Any) -> str:
@@ -127,8 +123,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:
-        immediate = conn.get_execution_options().get(_WRITE_OPTION, False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        options = conn.get_execution_options()
+        if options.get(_SINGLE_READ_OPTION):
+            return  # one SELECT is atomic by itself; its BEGIN and COMMIT would be waste
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if options.get(_WRITE_OPTION) else "BEGIN")
 
 
 class Database:
@@ -137,6 +135,9 @@ class Database:
     def __init__(self, engine: Engine, *, bind: Connection | None = None) -> None:
         self.engine = engine
         self.is_sqlite = engine.dialect.name == "sqlite"
+        # The criteria of conventions that have left draft, by convention id. They can never
+        # change again (app.services.sheets.rules_for), so every worker answers the same.
+        self.frozen_rubrics: dict[int, Any] = {}
         if bind is not None:
             # Tests: every session joins the test's outer transaction through savepoints.
             read_bind: Engine | Connection = bind
@@ -146,25 +147,27 @@ class Database:
             read_bind = engine
             write_bind = engine.execution_options(**{_WRITE_OPTION: True})
             mode = "conditional_savepoint"
-        # Session.info is copied shallowly from here: the inner dict is shared.
-        info: dict[str, Any] = {FROZEN_RUBRICS: {}}
         self._reader = sessionmaker(
-            read_bind, expire_on_commit=False, join_transaction_mode=mode, autoflush=True, info=info
+            read_bind, expire_on_commit=False, join_transaction_mode=mode, autoflush=True
         )
         self._writer = sessionmaker(
             write_bind,
             expire_on_commit=False,
             join_transaction_mode=mode,
             autoflush=True,
-            info=info,
         )
         # Token checks read one row outside the request's transaction, so that an endpoint may
         # still await (a password hash) before its own first statement. On PostgreSQL the
         # read runs in autocommit: one round trip instead of three.
         lookup_bind: Engine | Connection = read_bind
-        if bind is None and not self.is_sqlite:
-            lookup_bind = engine.execution_options(isolation_level="AUTOCOMMIT")
+        if bind is None:
+            lookup_bind = (
+                engine.execution_options(**{_SINGLE_READ_OPTION: True})
+                if self.is_sqlite
+                else engine.execution_options(isolation_level="AUTOCOMMIT")
+            )
         self._lookup_bind = lookup_bind
+        self._write_bind = write_bind
         self._lookup = sessionmaker(lookup_bind, expire_on_commit=False, join_transaction_mode=mode)
 
     def session(self, *, write: bool) -> Session:
@@ -188,6 +191,17 @@ class Database:
             yield self._lookup_bind
             return
         with self._lookup_bind.connect() as conn:
+            yield conn
+
+    @contextmanager
+    def write(self) -> Iterator[Connection]:
+        """A connection in a write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on
+        success: the sheet ``PUT``, without the cost of a Session."""
+        if isinstance(self._write_bind, Connection):
+            with self._write_bind.begin_nested():  # tests: a savepoint of theirs
+                yield self._write_bind
+            return
+        with self._write_bind.begin() as conn:
             yield conn
 
     @contextmanager

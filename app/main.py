@@ -165,14 +165,15 @@ def create_app(
             )
         return JSONResponse({"status": "ok"})
 
+    # Sheets first: its PUT is the hot path, and routes are matched in order.
     for module in (
+        sheets,
         auth,
         conventions,
         rubric,
         opds,
         entries,
         jurors,
-        sheets,
         judging,
         ranking,
         awards,

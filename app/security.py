@@ -12,9 +12,9 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
-from sqlalchemy import Table, bindparam, select
+from sqlalchemy import Connection, Table, bindparam, select
 
-from app.db import DatabaseDep
+from app.db import Database, DatabaseDep
 from app.errors import Forbidden, NotFound, Unauthenticated
 from app.models import Account
 from app.services.common import valid_id
@@ -79,7 +79,26 @@ def issue_token(account: Account, *, secret: str, ttl_seconds: int) -> str:
     return jwt.encode(claims, secret, algorithm=ALGORITHM)
 
 
+# Tokens already verified, by (token, secret): a pure function of both, so every worker
+# answers alike; expiry is still checked on every use, and the account on every request.
+_verified: dict[tuple[str, str], dict[str, Any]] = {}
+_VERIFIED_MAX = 4096
+
+
 def decode_token(token: str, *, secret: str) -> dict[str, Any]:
+    claims = _verified.get((token, secret))
+    if claims is not None:
+        if claims["exp"] <= time.time():
+            raise Unauthenticated("The access token has expired; log in again.")
+        return claims
+    claims = _decode(token, secret)
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[(token, secret)] = claims
+    return claims
+
+
+def _decode(token: str, secret: str) -> dict[str, Any]:
     try:
         claims: dict[str, Any] = jwt.decode(
             token,
@@ -112,17 +131,39 @@ _PRINCIPAL = select(
 async def current_principal(
     request: Request, db: DatabaseDep, token: Annotated[str | None, Depends(oauth2_scheme)]
 ) -> Principal:
+    return authenticate(db, token, request.app.state.secret_key)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, as OAuth2PasswordBearer reads it."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+def authenticate(db: Database, token: str | None, secret: str) -> Principal:
+    """The caller of a bearer token: 401 unless it is valid and its account unchanged."""
+    claims = verify_token(token, secret)
+    with db.read() as conn:
+        return principal_for(conn, claims)
+
+
+def verify_token(token: str | None, secret: str) -> dict[str, Any]:
+    """The claims of a well-signed, unexpired token naming a possible account id; else 401."""
     if not token:
         raise Unauthenticated()
-    claims = decode_token(token, secret=request.app.state.secret_key)
+    claims = decode_token(token, secret=secret)
     try:
         account_id = int(claims["sub"])
     except (TypeError, ValueError) as exc:
         raise Unauthenticated("The access token is not valid.") from exc
     if not valid_id(account_id):
         raise Unauthenticated("The access token is not valid.")
-    with db.read() as conn:
-        row = conn.execute(_PRINCIPAL, {"account_id": account_id}).one_or_none()
+    return claims
+
+
+def principal_for(conn: Connection, claims: dict[str, Any]) -> Principal:
+    """The account a verified token names, read on ``conn``; 401 when it is gone."""
+    row = conn.execute(_PRINCIPAL, {"account_id": int(claims["sub"])}).one_or_none()
     # A deleted account or a changed password ends every token issued before.
     if row is None or row.credential_stamp != claims["stamp"]:
         raise Unauthenticated("The access token is no longer valid; log in again.")

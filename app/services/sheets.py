@@ -27,11 +27,10 @@ from datetime import datetime
 from typing import Any, cast
 
 import orjson
-from sqlalchemy import Table, and_, bindparam, exists, insert, literal, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, exists, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from app.db import FROZEN_RUBRICS
 from app.errors import (
     ConflictOfInterest,
     ConventionState,
@@ -171,6 +170,8 @@ _TARGET = (
     )
 )
 
+_CONVENTION_EXISTS = select(_convention.c.id).where(_convention.c.id == bindparam("convention_id"))
+
 _RULES = (
     select(_criterion.c.code, _criterion.c.min_score, _criterion.c.max_score, _criterion.c.step)
     .where(_criterion.c.convention_id == bindparam("convention_id"))
@@ -213,7 +214,7 @@ class Target:
 
 
 def load_target(
-    session: Session, principal: Principal, convention_id: int, entry_id: int
+    conn: Connection, principal: Principal, convention_id: int, entry_id: int
 ) -> Target:
     """The convention and entry of a juror's sheet, in one query; 404 when either is unknown
     (or, for a juror, not its convention)."""
@@ -221,16 +222,11 @@ def load_target(
         raise NotFound(f"Convention {convention_id} not found.")
     if not (valid_id(convention_id) and valid_id(entry_id)):
         raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
-    row = (
-        session.connection()
-        .execute(
-            _TARGET,
-            {"juror_id": principal.id, "entry_id": entry_id, "convention_id": convention_id},
-        )
-        .one_or_none()
-    )
+    row = conn.execute(
+        _TARGET, {"juror_id": principal.id, "entry_id": entry_id, "convention_id": convention_id}
+    ).one_or_none()
     if row is None:
-        if session.get(Convention, convention_id) is None:
+        if conn.execute(_CONVENTION_EXISTS, {"convention_id": convention_id}).first() is None:
             raise NotFound(f"Convention {convention_id} not found.")
         raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
     status, deadline, mode, is_conflicted, is_recused, is_assigned = row
@@ -272,17 +268,20 @@ def authorize_write(target: Target, principal: Principal) -> None:
 # --- the body ------------------------------------------------------------------------------
 
 
-def rules_for(session: Session, convention_id: int, status: str | None = None) -> dict[str, Rule]:
+def rules_for(
+    conn: Connection,
+    convention_id: int,
+    status: str | None = None,
+    cache: dict[int, dict[str, Rule]] | None = None,
+) -> dict[str, Rule]:
     """The convention's criteria by code. ``status``: the convention's status, read in this
     transaction; once it is not ``draft`` the criteria can never change again (CONTRACT.md:
-    they change only in draft, and no move leads back to draft), so they are kept for the
-    process's lifetime: every worker would read the same rows."""
-    frozen = status is not None and status != "draft"
-    # Sessions not made by a ``Database`` (scripts, tests) have no cache and always read.
-    cache: dict[int, dict[str, Rule]] | None = session.info.get(FROZEN_RUBRICS)
+    they change only in draft, and no move leads back to draft), so ``cache`` (the
+    ``Database``'s, one per process) keeps them: every worker would read the same rows."""
+    frozen = status is not None and status != "draft" and cache is not None
     if frozen and cache is not None and convention_id in cache:
         return cache[convention_id]
-    rows = session.connection().execute(_RULES, {"convention_id": convention_id}).all()
+    rows = conn.execute(_RULES, {"convention_id": convention_id}).all()
     rules = {code: Rule(code, lo, hi, step) for code, lo, hi, step in rows}
     if frozen and cache is not None:
         cache[convention_id] = rules
@@ -406,24 +405,19 @@ def matches(if_match: str, stored: StoredSheet | None) -> bool:
 # --- reading and writing -------------------------------------------------------------------
 
 
-def _lock_sheet(session: Session, juror_id: int, entry_id: int) -> StoredSheet | None:
-    row = (
-        session.connection()
-        .execute(_LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id})
-        .one_or_none()
-    )
+def _lock_sheet(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
+    row = conn.execute(_LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id}).one_or_none()
     return _stored(row) if row is not None else None
 
 
-def _insert(session: Session, values: dict[str, Any]) -> int | None:
-    conn = session.connection()
+def _insert(conn: Connection, values: dict[str, Any]) -> int | None:
     stmt = _INSERT_SHEET["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     inserted: int | None = conn.execute(stmt, values).scalar_one_or_none()
     return inserted
 
 
 def _record(
-    session: Session,
+    conn: Connection,
     principal: Principal,
     action: str,
     target: Target,
@@ -432,7 +426,7 @@ def _record(
     after: dict[str, Any],
 ) -> None:
     """The audit row of a sheet write: what ``audit.record`` writes, with a prebuilt insert."""
-    session.connection().execute(
+    conn.execute(
         _INSERT_AUDIT,
         {
             "convention_id": target.convention_id,
@@ -457,15 +451,15 @@ class Written:
 
 
 def write_sheet(
-    session: Session,
+    conn: Connection,
     principal: Principal,
     target: Target,
     payload: Any,
     if_match: str | None,
-    rules: dict[str, Rule] | None = None,
+    rules: dict[str, Rule],
 ) -> Written:
     """Steps 412, 422, equal body, 409 sheet-final, then the write (after 404/403/409 state)."""
-    stored = _lock_sheet(session, principal.id, target.entry_id)
+    stored = _lock_sheet(conn, principal.id, target.entry_id)
     if if_match is not None and not matches(if_match, stored):
         current = f"the current version is {stored.version}" if stored else "it does not exist"
         raise PreconditionFailed(
@@ -474,10 +468,7 @@ def write_sheet(
         )
     if isinstance(payload, bytes | bytearray):
         payload = decode(payload)
-    body = parse_body(
-        payload,
-        rules if rules is not None else rules_for(session, target.convention_id, target.status),
-    )
+    body = parse_body(payload, rules)
     if stored is not None and same_content(stored, body):
         return Written(stored, changed=False)
     if stored is not None and stored.status == "submitted":
@@ -489,7 +480,7 @@ def write_sheet(
     submitted_at = now if body.submit else None
     if stored is None:
         sheet_id = _insert(
-            session,
+            conn,
             {
                 "convention_id": target.convention_id,
                 "juror_id": principal.id,
@@ -506,7 +497,7 @@ def write_sheet(
         )
         if sheet_id is None:
             # Another tablet of this juror created it a moment ago: judge against its row.
-            return write_sheet(session, principal, target, payload, if_match, rules)
+            return write_sheet(conn, principal, target, payload, if_match, rules)
         written = StoredSheet(
             sheet_id,
             principal.id,
@@ -519,7 +510,7 @@ def write_sheet(
             submitted_at,
         )
     else:
-        session.connection().execute(
+        conn.execute(
             _UPDATE_SHEET,
             {
                 "sheet_id": stored.id,
@@ -544,7 +535,7 @@ def write_sheet(
             submitted_at,
         )
     _record(
-        session,
+        conn,
         principal,
         "sheet.submit" if body.submit else "sheet.save",
         target,
@@ -556,26 +547,25 @@ def write_sheet(
 
 
 def put_sheet(
-    session: Session,
+    conn: Connection,
     principal: Principal,
     convention_id: int,
     entry_id: int,
     payload: Any,
     if_match: str | None,
+    rubrics: dict[int, dict[str, Rule]] | None = None,
 ) -> Written:
-    target = load_target(session, principal, convention_id, entry_id)
+    """A juror's ``PUT`` of a sheet, every check in the contract's order."""
+    target = load_target(conn, principal, convention_id, entry_id)
     authorize_write(target, principal)
-    return write_sheet(session, principal, target, payload, if_match)
+    rules = rules_for(conn, convention_id, target.status, rubrics)
+    return write_sheet(conn, principal, target, payload, if_match, rules)
 
 
-def get_sheet(session: Session, juror_id: int, entry_id: int) -> StoredSheet | None:
+def get_sheet(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
     if not (valid_id(juror_id) and valid_id(entry_id)):
         return None
-    row = (
-        session.connection()
-        .execute(_READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id})
-        .one_or_none()
-    )
+    row = conn.execute(_READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id}).one_or_none()
     return _stored(row) if row is not None else None
 
 
@@ -615,7 +605,7 @@ def reopen(
 ) -> StoredSheet:
     """Send a submitted sheet back to draft (secretariat, only while judging)."""
     stored = (
-        _lock_sheet(session, juror_id, entry_id)
+        _lock_sheet(session.connection(), juror_id, entry_id)
         if valid_id(juror_id) and valid_id(entry_id)
         else None
     )
