@@ -57,11 +57,22 @@ async def _me(cid: ConventionId, principal: CurrentUser, session: SessionDep) ->
 
 Me = Annotated[Principal, Depends(_me)]
 
+# The PUT reads its token, header and body by hand (the hot path); this documents them.
 _SHEET_BODY = {
     "requestBody": {
         "required": True,
         "content": {_JSON: {"schema": SheetIn.model_json_schema()}},
-    }
+    },
+    "parameters": [
+        {
+            "name": "If-Match",
+            "in": "header",
+            "required": False,
+            "description": 'Optional: the ETag last seen (`"<version>"`); a stale one is 412.',
+            "schema": {"type": "string"},
+        }
+    ],
+    "security": [{"OAuth2PasswordBearer": []}],
 }
 _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
