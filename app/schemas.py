@@ -728,6 +728,7 @@ class ConventionRef(BaseModel):
 class CertificateVerifyOut(BaseModel):
     """What the printed certificate shows, and whether it still stands. Never a NIP."""
 
+    id: int
     number: str
     code: str
     kind: CertificateKind
@@ -783,12 +784,6 @@ class RewardCreate(Input):
             ]
         },
     )
-
-    @model_validator(mode="after")
-    def _cash_has_amount(self) -> RewardCreate:
-        if self.kind == "cash" and self.amount_idr is None:
-            raise ValueError("amount_idr is required for a cash reward")
-        return self
 
 
 class RewardUpdate(Patch):

@@ -12,6 +12,7 @@ from app.routers.deps import (
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    EmptyIsAbsent,
     PageDep,
     created,
     id_filter,
@@ -48,8 +49,8 @@ async def issue_awards(
     """From the published results: one award per awarded entry, a `winner` certificate for
     its OPD and each innovator, and a `participant` certificate for each innovator of every
     other ranked entry. Calling again issues nothing twice and answers 200."""
-    summary, issued = awards.issue_awards(session, admin, convention)
-    if issued:
+    summary, first = awards.issue_awards(session, admin, convention)
+    if first:
         created(response, f"/api/v1/conventions/{convention.id}/awards")
     else:
         response.status_code = 200
@@ -78,9 +79,11 @@ async def list_certificates(
     convention: AdminConvention,
     session: SessionDep,
     page: PageDep,
-    kind: Annotated[CertificateKind | None, Query(description="Only this kind.")] = None,
+    kind: Annotated[
+        CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
+    ] = None,
     recipient_type: Annotated[
-        RecipientType | None, Query(description="Only this recipient type.")
+        RecipientType | None, EmptyIsAbsent, Query(description="Only this recipient type.")
     ] = None,
 ) -> Page[CertificateOut]:
     """Certificates, by id."""
@@ -157,8 +160,10 @@ async def list_rewards(
     convention: AdminConvention,
     session: SessionDep,
     page: PageDep,
-    status: Annotated[RewardStatus | None, Query(description="Only this status.")] = None,
-    kind: Annotated[RewardKind | None, Query(description="Only this kind.")] = None,
+    status: Annotated[
+        RewardStatus | None, EmptyIsAbsent, Query(description="Only this status.")
+    ] = None,
+    kind: Annotated[RewardKind | None, EmptyIsAbsent, Query(description="Only this kind.")] = None,
     award_id: Annotated[int | None, id_filter("this award's")] = None,
 ) -> Page[RewardOut]:
     """Rewards, by id."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from app.db import SessionDep
 from app.errors import PROBLEM_JSON, Forbidden
@@ -46,6 +46,14 @@ def page_of(model: type[M], items: Iterable[Any], total: int, page: Pagination) 
 
 
 ConventionId = Annotated[int, Path(description="The convention's id.")]
+
+
+def _empty_as_absent(value: Any) -> Any:
+    return None if value == "" else value
+
+
+# ``?kind=`` (empty) means "any", as a form or a hand-built URL sends it.
+EmptyIsAbsent = BeforeValidator(_empty_as_absent)
 
 
 def id_filter(what: str) -> Any:

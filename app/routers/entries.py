@@ -13,6 +13,7 @@ from app.routers.deps import (
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    EmptyIsAbsent,
     PageDep,
     ReadableConvention,
     created,
@@ -58,7 +59,9 @@ async def list_entries(
     opd_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only this OPD's entries.")
     ] = None,
-    category: Annotated[Category | None, Query(description="Only this category.")] = None,
+    category: Annotated[
+        Category | None, EmptyIsAbsent, Query(description="Only this category.")
+    ] = None,
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The convention's entries, by id. Jurors see innovators without NIP."""
     items, total = entries.list_entries(

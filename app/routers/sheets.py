@@ -16,6 +16,7 @@ from app.routers.deps import (
     AdminConvention,
     ConventionAdmin,
     ConventionId,
+    EmptyIsAbsent,
     PageDep,
     problems,
 )
@@ -140,7 +141,9 @@ def _page(items: list[sheets.StoredSheet], total: int, limit: int, offset: int) 
 
 
 SheetStatusFilter = Annotated[
-    Literal["draft", "submitted"] | None, Query(description="Only sheets in this status.")
+    Literal["draft", "submitted"] | None,
+    EmptyIsAbsent,
+    Query(description="Only sheets in this status."),
 ]
 
 

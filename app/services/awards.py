@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app.errors import ConventionState, NotFound
 from app.models import (
     Account,
+    AuditEvent,
     Award,
     Certificate,
     Convention,
@@ -205,9 +206,18 @@ def issue_awards(
     session: Session, principal: Principal | None, convention: Convention
 ) -> tuple[dict[str, Any], bool]:
     """One award per awarded entry and the certificates; repeating issues nothing twice.
-    Returns the issue summary and whether anything new was issued. ``principal`` is None
-    when the ``konvensi`` command issues them on the database directly."""
+    Returns the issue summary and whether this was the first issue (the results are frozen,
+    so only the first can issue anything). ``principal`` is None when the ``konvensi``
+    command issues them on the database directly."""
     result = _result(session, convention.id)
+    first = (
+        session.scalar(
+            select(AuditEvent.id).where(
+                AuditEvent.convention_id == convention.id, AuditEvent.action == "awards.issue"
+            )
+        )
+        is None
+    )
     ranked_ids = [row["entry_id"] for row in result.rows if row["rank"] is not None]
     details = _entry_details(session, ranked_ids)
     existing = set(
@@ -227,7 +237,7 @@ def issue_awards(
             new_awards += 1
     session.flush()
     new_certificates = _issue(session, convention, _plan(convention, result, details))
-    if new_awards or new_certificates:
+    if first or new_awards or new_certificates:
         audit.record(
             session,
             actor=principal,
@@ -250,7 +260,7 @@ def issue_awards(
         "issued_awards": new_awards,
         "issued_certificates": new_certificates,
     }
-    return summary, bool(new_awards or new_certificates)
+    return summary, first
 
 
 def issue_juror_certificates(session: Session, principal: Principal, convention: Convention) -> int:
@@ -381,8 +391,6 @@ def find_by_code(session: Session, code: str) -> tuple[Certificate, Convention]:
 
 def verification_dict(cert: Certificate, convention: Convention) -> dict[str, Any]:
     body = certificate_dict(cert)
-    for private in ("id",):
-        body.pop(private)
     body["convention"] = {"id": convention.id, "name": convention.name, "year": convention.year}
     body["convention_name"] = convention.name
     body["convention_year"] = convention.year

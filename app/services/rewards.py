@@ -32,6 +32,8 @@ def create(
     session: Session, principal: Principal, convention: Convention, data: RewardCreate
 ) -> Reward:
     ref_in_convention(session, Award, convention.id, data.award_id, "award_id")
+    if data.kind == "cash" and data.amount_idr is None:
+        raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
     reward = Reward(convention_id=convention.id, **data.model_dump())
     session.add(reward)
     session.flush()

@@ -344,6 +344,8 @@ def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
         bad(["comment"], "must be a string or null")
     elif isinstance(comment, str) and len(comment) > MAX_COMMENT:
         bad(["comment"], f"may be at most {MAX_COMMENT} characters")
+    elif isinstance(comment, str) and "\x00" in comment:
+        bad(["comment"], "must not contain NUL characters")
     submit = payload.get("submit", False)
     if not isinstance(submit, bool):
         bad(["submit"], "must be true or false")

@@ -313,3 +313,53 @@ def test_awards_routes_refuse_jurors(client: TestClient, world: f.World, award_i
     ):
         response = getattr(client, method)(world.url(path), headers=world.jurors[0].headers)
         f.problem(response, 403, "forbidden")
+
+
+def test_first_issue_is_201_even_when_nothing_is_awarded(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    f.set_status(session, world.convention, "closed")
+    assert client.post(world.url("/results"), headers=world.admin.headers).status_code == 201
+    first = client.post(world.url("/awards"), headers=world.admin.headers)
+    assert first.status_code == 201, first.text
+    assert first.json()["awards"] == []
+    again = client.post(world.url("/awards"), headers=world.admin.headers)
+    assert again.status_code == 200
+
+
+def test_public_certificate_carries_its_id(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    published(client, session, world)
+    cert = client.post(world.url("/awards"), headers=world.admin.headers).json()["certificates"][0]
+    body = client.get(f"/api/v1/certificates/{cert['code']}").json()
+    assert body["id"] == cert["id"]
+    assert body["number"] == cert["number"]
+
+
+def test_empty_filters_mean_any(client: TestClient, world: f.World, session: Session) -> None:
+    published(client, session, world)
+    client.post(world.url("/awards"), headers=world.admin.headers)
+    response = client.get(
+        world.url("/certificates?kind=&recipient_type=opd"), headers=world.admin.headers
+    )
+    assert response.status_code == 200, response.text
+    assert [c["recipient_type"] for c in response.json()["items"]] == ["opd"]
+    both = client.get(
+        world.url("/certificates?kind=winner&recipient_type="), headers=world.admin.headers
+    )
+    assert both.json()["total"] == 3
+
+
+def test_cash_reward_without_amount_names_the_field(
+    client: TestClient, world: f.World, award_id: int
+) -> None:
+    body = {"award_id": award_id, "recipient_type": "opd", "recipient_name": "X", "kind": "cash"}
+    problem = f.problem(
+        client.post(world.url("/rewards"), json=body, headers=world.admin.headers),
+        422,
+        "validation",
+    )
+    assert problem["errors"] == [
+        {"loc": ["body", "amount_idr"], "msg": "required for a cash reward"}
+    ]

@@ -624,3 +624,15 @@ def test_reopen_unknown_sheet_is_404_before_state(
     f.set_status(session, w.convention, "closed")
     url = w.url(f"/jurors/{w.jurors[0].id}/sheets/{w.entries[0].id}/reopen")
     f.problem(client.post(url, headers=w.admin.headers), 404, "not-found")
+
+
+def test_comment_with_nul_is_422(client: TestClient, judging: f.World, session: Session) -> None:
+    w = judging
+    response = put(
+        client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 1}, "comment": "x\u0000y"}
+    )
+    body = f.problem(response, 422, "validation")
+    assert body["errors"] == [
+        {"loc": ["body", "comment"], "msg": "must not contain NUL characters"}
+    ]
+    assert sheet_rows(session) == 0
