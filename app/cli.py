@@ -58,6 +58,7 @@ def migrate() -> None:
 
 def _check_ready(demo: bool) -> None:
     """Refuse to serve, with one line, when the key is unset or the schema is not current."""
+    from sqlalchemy.engine import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
     from app import migrate as migrations
@@ -74,10 +75,16 @@ def _check_ready(demo: bool) -> None:
         get_settings.cache_clear()
         console.print(
             "[yellow]demo:[/] KONVENSI_SECRET_KEY is not set; using a random key "
-            "(tokens end when the server stops)"
+            "(tokens end when the server stops)",
+            soft_wrap=True,
         )
     elif key == "changethis":
         raise fail("KONVENSI_SECRET_KEY is the placeholder 'changethis'; set a real secret")
+    url = make_url(settings.database_url)
+    sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    # Connecting to a missing SQLite file would leave an empty one behind.
+    if sqlite_file and not Path(str(url.database)).exists():
+        raise fail(f"no database at {url.database}: run `konvensi migrate` first")
     engine = create_db_engine(settings.database_url)
     try:
         current = migrations.current_revision(engine)
@@ -114,6 +121,12 @@ def _bootstrap(demo: bool) -> None:
                 )
             if made:
                 console.print(f"created secretariat account {settings.admin_username!r}")
+            elif not accounts.is_admin(db, settings.admin_username):
+                err.print(
+                    f"[yellow]warning:[/] KONVENSI_ADMIN_USERNAME {settings.admin_username!r} "
+                    "is a juror's login; no secretariat account was made",
+                    soft_wrap=True,
+                )
         if demo:
             with db.transaction() as session:
                 if not demo_data.database_is_empty(session):

@@ -12,6 +12,7 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.db import Database
 from app.errors import Duplicate
 from app.models import Account, LoginFailure, utcnow
 from app.security import new_credential_stamp
@@ -98,6 +99,12 @@ def ensure_admin(session: Session, username: str, password_hash: str, full_name:
     )
     session.flush()
     return True
+
+
+def is_admin(db: Database, username: str) -> bool:
+    with db.lookup() as session:
+        role = session.scalar(select(Account.role).where(Account.username == username))
+    return role == "admin"
 
 
 def create_admin(session: Session, username: str, password_hash: str, full_name: str) -> Account:

@@ -147,6 +147,18 @@ def test_serve_on_unmigrated_database_refuses_in_one_line(
     result = run("serve", database_url=sqlite_url, secret_key=SECRET)
     assert result.exit_code != 0
     line = one_line(result.stderr)
+    assert "konvensi migrate" in line and "no database" in line
+    assert served == []
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # no empty file left
+
+
+def test_serve_on_empty_database_file_refuses_in_one_line(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    Path(sqlite_url.removeprefix("sqlite:///")).touch()
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET)
+    assert result.exit_code != 0
+    line = one_line(result.stderr)
     assert "konvensi migrate" in line and "none" in line
     assert served == []
 
@@ -242,6 +254,23 @@ def test_bootstrap_admin_is_idempotent_and_keeps_password(
         no = client.post(token, data={"username": "sekretariat", "password": "second-password"})
         assert no.status_code == 401
     app.state.db.dispose()
+
+
+def test_bootstrap_warns_when_the_username_is_a_jurors(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    migrate.upgrade(sqlite_url)
+    demo = run("serve", "--demo", database_url=sqlite_url, secret_key=SECRET)
+    assert demo.exit_code == 0, demo.output
+    result = run(
+        "serve",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        admin_username="juri.lan.1",
+        admin_password="rahasia-panjang",
+    )
+    assert result.exit_code == 0, result.output
+    assert "is a juror's login; no secretariat account was made" in one_line(result.stderr)
 
 
 def test_bootstrap_needs_both_variables(sqlite_url: str, served: list[dict[str, Any]]) -> None:
