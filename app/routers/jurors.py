@@ -8,8 +8,6 @@ from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
 from app.db import SessionDep
-from app.errors import NotFound
-from app.models import Account
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -22,18 +20,11 @@ from app.routers.deps import (
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.security import hash_password
 from app.services import conventions, jurors
-from app.services.common import MAX_ID, valid_id
+from app.services.common import MAX_ID
 
 router = APIRouter(
     prefix="/conventions/{cid}/jurors", tags=["jurors"], responses=CONVENTION_PROBLEMS
 )
-
-
-def _get(session: SessionDep, convention_id: int, juror_id: int) -> Account:
-    juror = session.get(Account, juror_id) if valid_id(juror_id) else None
-    if juror is None or juror.role != "juror" or juror.convention_id != convention_id:
-        raise NotFound(f"Juror {juror_id} not found in convention {convention_id}.")
-    return juror
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
@@ -69,7 +60,7 @@ async def list_jurors(
 @router.get("/{juror_id}")
 async def read_juror(convention: AdminConvention, juror_id: int, session: SessionDep) -> JurorOut:
     """One juror."""
-    return JurorOut.model_validate(_get(session, convention.id, juror_id))
+    return JurorOut.model_validate(jurors.get_juror(session, convention.id, juror_id))
 
 
 @router.patch("/{juror_id}", responses=WRITE_PROBLEMS)
@@ -82,7 +73,7 @@ async def update_juror(
     if data.password is not None:
         password_hash = await run_in_threadpool(hash_password, data.password)
     convention = conventions.get(session, cid)
-    juror = _get(session, convention.id, juror_id)
+    juror = jurors.get_juror(session, convention.id, juror_id)
     return JurorOut.model_validate(
         jurors.update(session, convention, juror, data, password_hash, admin)
     )
@@ -93,4 +84,4 @@ async def delete_juror(
     convention: AdminConvention, juror_id: int, admin: ConventionAdmin, session: SessionDep
 ) -> None:
     """Delete a juror without sheets; its tokens stop working."""
-    jurors.delete(session, _get(session, convention.id, juror_id), admin)
+    jurors.delete(session, jurors.get_juror(session, convention.id, juror_id), admin)

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.db import Database, SessionDep
 from app.errors import Forbidden, NotFound, Problem
-from app.models import Account
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -29,8 +28,7 @@ from app.security import (
     principal_for,
     verify_token,
 )
-from app.services import conventions, sheets
-from app.services.common import valid_id
+from app.services import conventions, jurors, sheets
 
 router = APIRouter(
     prefix="/conventions/{cid}/jurors", tags=["sheets"], responses=CONVENTION_PROBLEMS
@@ -215,13 +213,6 @@ def _sync_failure(
 # --- the secretariat's view ---------------------------------------------------------------
 
 
-def _juror_of(session: SessionDep, convention_id: int, juror_id: int) -> Account:
-    juror = session.get(Account, juror_id) if valid_id(juror_id) else None
-    if juror is None or juror.role != "juror" or juror.convention_id != convention_id:
-        raise NotFound(f"Juror {juror_id} not found in convention {convention_id}.")
-    return juror
-
-
 @router.get(
     "/{juror_id}/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response
 )
@@ -233,7 +224,7 @@ async def list_juror_sheets(
     status: SheetStatusFilter = None,
 ) -> Response:
     """A juror's sheets (secretariat only; a juror gets 403 for any id, even its own)."""
-    _juror_of(session, convention.id, juror_id)
+    jurors.get_juror(session, convention.id, juror_id)
     items, total = sheets.list_sheets(
         session, convention.id, juror_id, page.limit, page.offset, status
     )
@@ -247,7 +238,7 @@ async def read_juror_sheet(
     convention: AdminConvention, juror_id: int, entry_id: int, session: SessionDep
 ) -> Response:
     """One juror's sheet for one entry (secretariat only)."""
-    _juror_of(session, convention.id, juror_id)
+    jurors.get_juror(session, convention.id, juror_id)
     sheet = sheets.get_sheet(session.connection(), juror_id, entry_id)
     if sheet is None:
         raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
@@ -268,5 +259,5 @@ async def reopen_sheet(
 ) -> Response:
     """Send a submitted sheet back to `draft` so its juror can correct it (only while
     judging). Recorded in the audit log."""
-    _juror_of(session, convention.id, juror_id)
+    jurors.get_juror(session, convention.id, juror_id)
     return _sheet_response(sheets.reopen(session, admin, convention, juror_id, entry_id))

@@ -34,7 +34,7 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
-from app.services.common import paginate
+from app.services.common import get_in_convention, paginate
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -321,10 +321,7 @@ def list_awards(
 
 
 def get_award(session: Session, convention_id: int, award_id: int) -> Award:
-    award = session.get(Award, award_id) if 0 < award_id < 2**31 else None
-    if award is None or award.convention_id != convention_id:
-        raise NotFound(f"Award {award_id} not found in convention {convention_id}.")
-    return award
+    return get_in_convention(session, Award, convention_id, award_id, "Award")
 
 
 def certificate_dict(cert: Certificate) -> dict[str, Any]:
@@ -365,10 +362,7 @@ def list_certificates(
 
 
 def get_certificate(session: Session, convention_id: int, certificate_id: int) -> Certificate:
-    cert = session.get(Certificate, certificate_id) if 0 < certificate_id < 2**31 else None
-    if cert is None or cert.convention_id != convention_id:
-        raise NotFound(f"Certificate {certificate_id} not found in convention {convention_id}.")
-    return cert
+    return get_in_convention(session, Certificate, convention_id, certificate_id, "Certificate")
 
 
 def find_by_code(session: Session, code: str) -> tuple[Certificate, Convention]:

@@ -27,7 +27,7 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
-from app.services.common import paginate, valid_id
+from app.services.common import get_in_convention, paginate, valid_id
 from app.services.conventions import require_status
 
 
@@ -395,9 +395,7 @@ def replace_juror_assignments(
     entry_ids: list[int],
 ) -> list[int]:
     require_status(convention, "draft", "judging", doing="assign entries")
-    juror = session.get(Account, juror_id) if valid_id(juror_id) else None
-    if juror is None or juror.role != "juror" or juror.convention_id != convention.id:
-        raise NotFound(f"Juror {juror_id} not found in convention {convention.id}.")
+    get_in_convention(session, Account, convention.id, juror_id, "Juror")
     pairs = [(juror_id, e) for e in entry_ids]
     if pairs:
         _check_pairs(session, convention.id, pairs, "entry_ids")

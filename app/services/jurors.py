@@ -10,7 +10,7 @@ from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import audit
-from app.services.common import paginate, ref_in_convention
+from app.services.common import get_in_convention, paginate, ref_in_convention
 from app.services.conventions import require_status
 
 FIELDS = ("username", "full_name", "panel_id")
@@ -20,6 +20,11 @@ def _snapshot(juror: Account) -> dict[str, object]:
     data = audit.snapshot(juror, FIELDS)
     data["conflict_opd_ids"] = juror.conflict_opd_ids
     return data
+
+
+def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
+    """A juror of the convention, or 404 (an admin's account has no convention)."""
+    return get_in_convention(session, Account, convention_id, juror_id, "Juror")
 
 
 def list_jurors(

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import ConventionState, NotFound, ValidationFailed
+from app.errors import ConventionState, ValidationFailed
 from app.models import Award, Convention, Reward, utcnow
 from app.schemas import RewardCreate, RewardUpdate
 from app.security import Principal
 from app.services import audit
-from app.services.common import paginate, ref_in_convention
+from app.services.common import get_in_convention, paginate, ref_in_convention
 
 FIELDS = (
     "award_id",
@@ -50,10 +50,7 @@ def create(
 
 
 def get(session: Session, convention_id: int, reward_id: int) -> Reward:
-    reward = session.get(Reward, reward_id) if 0 < reward_id < 2**31 else None
-    if reward is None or reward.convention_id != convention_id:
-        raise NotFound(f"Reward {reward_id} not found in convention {convention_id}.")
-    return reward
+    return get_in_convention(session, Reward, convention_id, reward_id, "Reward")
 
 
 def list_rewards(
