@@ -6,8 +6,8 @@ How requests hold the database (the choice behind the service's throughput):
   ``def`` route's hop to the threadpool costs more than the work itself. Slow CPU work
   (password hashing, PDF rendering, large rankings) goes to a thread instead.
 * One transaction per request. It begins lazily at the first statement and is committed by
-  the ``get_session`` dependency before the response is sent (function scope), so a failing
-  commit can never become a 200.
+  the ``SessionDep`` dependency (``app.routers.deps``) before the response is sent (function
+  scope), so a failing commit can never become a 200.
 * On SQLite a request that may write (POST, PUT, PATCH, DELETE) begins with ``BEGIN
   IMMEDIATE``: it takes the write lock up front instead of upgrading a read snapshot, which
   in WAL mode fails at once with "database is locked" when another worker wrote meanwhile.
@@ -19,12 +19,11 @@ How requests hold the database (the choice behind the service's throughput):
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any
+from typing import Any
 
 import orjson
-from fastapi import Depends, Request
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
@@ -212,26 +211,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-async def get_database(request: Request) -> Database:
-    # async: a ``def`` dependency would cost every authenticated request a threadpool hop.
-    db: Database = request.app.state.db
-    return db
-
-
-async def _request_session(request: Request) -> AsyncIterator[Session]:
-    db: Database = request.app.state.db
-    session = db.session(write=request.method not in SAFE_METHODS)
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
-
-
-SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
-DatabaseDep = Annotated[Database, Depends(get_database)]

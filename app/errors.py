@@ -1,20 +1,10 @@
-"""One error hierarchy, and the one handler that turns it into RFC 9457 problem details."""
+"""One error hierarchy. Services raise these; ``app.routers.problems`` turns them into RFC 9457
+problem details (this module knows nothing of the web framework)."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any, ClassVar
-
-import orjson
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeoutError
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.responses import Response
-
-log = logging.getLogger("konvensi")
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -39,6 +29,19 @@ class Problem(Exception):
         self.errors = list(errors) if errors is not None else None
         self.headers = headers or {}
         self.extra = extra or {}
+
+    def body(self) -> dict[str, Any]:
+        """The problem details object (RFC 9457) this error answers with."""
+        body: dict[str, Any] = {
+            "type": f"/problems/{self.name}",
+            "title": self.title,
+            "status": self.status,
+            "detail": self.detail,
+        }
+        if self.errors is not None:
+            body["errors"] = self.errors
+        body.update(self.extra)
+        return body
 
 
 class ValidationFailed(Problem):
@@ -90,8 +93,17 @@ class SheetFinal(Problem):
     status, name, title = 409, "sheet-final", "Sheet already submitted"
 
 
-class AlreadyDone(Problem):
-    status, name, title = 409, "already-done", "Already done"
+class NotInStage(Problem):
+    status, name, title = 409, "not-in-stage", "Entry not admitted to the current stage"
+
+
+class Incomplete(Problem):
+    """409 naming the entries that still miss something, in ``entry_ids``."""
+
+    status, name, title = 409, "incomplete", "Incomplete"
+
+    def __init__(self, detail: str, entry_ids: Sequence[int]) -> None:
+        super().__init__(detail, extra={"entry_ids": list(entry_ids)})
 
 
 class PreconditionFailed(Problem):
@@ -102,187 +114,13 @@ class TooLarge(Problem):
     status, name, title = 413, "too-large", "Request too large"
 
 
+class UnsupportedMediaType(Problem):
+    status, name, title = 415, "unsupported-media-type", "Unsupported media type"
+
+
 class RateLimited(Problem):
     status, name, title = 429, "rate-limited", "Too many requests"
 
 
 class Unavailable(Problem):
     status, name, title = 503, "unavailable", "Service unavailable"
-
-
-def problem_response(
-    status: int,
-    name: str,
-    title: str,
-    detail: str,
-    *,
-    errors: list[dict[str, Any]] | None = None,
-    headers: dict[str, str] | None = None,
-    extra: dict[str, Any] | None = None,
-) -> Response:
-    body: dict[str, Any] = {
-        "type": f"/problems/{name}",
-        "title": title,
-        "status": status,
-        "detail": detail,
-    }
-    if errors is not None:
-        body["errors"] = errors
-    if extra:
-        body.update(extra)
-    return Response(
-        orjson.dumps(body), status_code=status, media_type=PROBLEM_JSON, headers=headers
-    )
-
-
-def _from_problem(exc: Problem) -> Response:
-    return problem_response(
-        exc.status,
-        exc.name,
-        exc.title,
-        exc.detail,
-        errors=exc.errors,
-        headers=exc.headers,
-        extra=exc.extra,
-    )
-
-
-def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
-    errors = []
-    for err in exc.errors():
-        loc = [part for part in err.get("loc", ()) if isinstance(part, str | int)]
-        msg = str(err.get("msg", "invalid"))
-        errors.append({"loc": loc, "msg": msg})
-    return errors
-
-
-def _describe(errors: list[dict[str, Any]]) -> str:
-    parts = []
-    for err in errors[:5]:
-        where = ".".join(str(p) for p in err["loc"] if p not in ("body", "query", "path"))
-        parts.append(f"{where or 'body'}: {err['msg']}")
-    more = f" (and {len(errors) - 5} more)" if len(errors) > 5 else ""
-    return "; ".join(parts) + more
-
-
-def _violated(exc: IntegrityError) -> str | None:
-    """``unique`` or ``foreign-key``, from PostgreSQL's SQLSTATE or SQLite's error name."""
-    sqlstate = getattr(exc.orig, "sqlstate", None)
-    name = getattr(exc.orig, "sqlite_errorname", None)
-    if sqlstate == "23505" or name in ("SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY"):
-        return "unique"
-    if sqlstate == "23503" or name == "SQLITE_CONSTRAINT_FOREIGNKEY":
-        return "foreign-key"
-    return None
-
-
-_HTTP_NAMES: dict[int, type[Problem]] = {
-    400: ValidationFailed,
-    401: Unauthenticated,
-    403: Forbidden,
-    404: NotFound,
-    405: MethodNotAllowed,
-    413: TooLarge,
-    429: RateLimited,
-    503: Unavailable,
-}
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    """Every error leaves the service as ``application/problem+json``."""
-
-    @app.exception_handler(Problem)
-    async def _problem(_request: Request, exc: Problem) -> Response:
-        return _from_problem(exc)
-
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        errors = _validation_errors(exc)
-        return problem_response(
-            422, "validation", "Invalid input", _describe(errors), errors=errors
-        )
-
-    @app.exception_handler(StarletteHTTPException)
-    async def _http(_request: Request, exc: StarletteHTTPException) -> Response:
-        kind = _HTTP_NAMES.get(exc.status_code)
-        if exc.status_code == 400:
-            # FastAPI answers 400 for a body it cannot parse at all (nesting too deep, bad
-            # encoding); for a client that is invalid input like any other.
-            return problem_response(
-                422,
-                "validation",
-                "Invalid input",
-                "body: not a valid JSON document",
-                errors=[{"loc": ["body"], "msg": "not a valid JSON document"}],
-            )
-        if kind is None:
-            return problem_response(
-                exc.status_code,
-                "http",
-                "HTTP error",
-                str(exc.detail),
-                headers=dict(exc.headers or {}),
-            )
-        detail = str(exc.detail)
-        if exc.status_code == 404 and detail == "Not Found":
-            detail = "No such resource."
-        headers = dict(exc.headers or {})
-        if exc.status_code == 401:
-            headers.setdefault("WWW-Authenticate", "Bearer")
-        return problem_response(kind.status, kind.name, kind.title, detail, headers=headers)
-
-    @app.exception_handler(PoolTimeoutError)
-    async def _pool(_request: Request, exc: PoolTimeoutError) -> Response:
-        log.warning("database pool exhausted: %s", exc)
-        return problem_response(
-            503,
-            "unavailable",
-            "Service unavailable",
-            "The database is busy; retry shortly.",
-            headers={"Retry-After": "1"},
-        )
-
-    @app.exception_handler(IntegrityError)
-    async def _integrity(request: Request, exc: IntegrityError) -> Response:
-        # The services check first; this is a concurrent request that won the race between
-        # that check and the write.
-        violated = _violated(exc)
-        log.info("integrity error (%s): %s", violated, exc.orig)
-        if violated == "unique":
-            return _from_problem(Duplicate("It already exists (created at the same moment)."))
-        if violated == "foreign-key" and request.method == "DELETE":
-            return _from_problem(InUse("Something refers to it; nothing was deleted."))
-        if violated == "foreign-key":
-            return _from_problem(
-                ValidationFailed(
-                    "body: refers to something that no longer exists",
-                    errors=[{"loc": ["body"], "msg": "refers to something that no longer exists"}],
-                )
-            )
-        log.exception("database integrity error")
-        return problem_response(
-            500, "internal", "Internal error", "The server failed; the request changed nothing."
-        )
-
-    @app.exception_handler(DBAPIError)
-    async def _db(_request: Request, exc: DBAPIError) -> Response:
-        if isinstance(exc, OperationalError) or exc.connection_invalidated:
-            log.warning("database unavailable: %s", exc.orig)
-            return problem_response(
-                503,
-                "unavailable",
-                "Service unavailable",
-                "The database is not answering; retry shortly.",
-                headers={"Retry-After": "1"},
-            )
-        log.exception("database error")
-        return problem_response(
-            500, "internal", "Internal error", "The server failed; the request changed nothing."
-        )
-
-    @app.exception_handler(Exception)
-    async def _crash(_request: Request, exc: Exception) -> Response:
-        log.exception("unhandled error", exc_info=exc)
-        return problem_response(
-            500, "internal", "Internal error", "The server failed; the request changed nothing."
-        )

@@ -15,7 +15,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
-from app.errors import install_error_handlers, problem_response
 from app.routers import (
     auth,
     awards,
@@ -31,7 +30,7 @@ from app.routers import (
     rubric,
     sheets,
 )
-from app.routers.deps import problems
+from app.routers.problems import install_error_handlers, problem_response, problems
 from app.schemas import ProblemOut
 
 API_PREFIX = "/api/v1"

@@ -5,17 +5,15 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import dataclass
-from typing import Annotated, Any, cast
+from typing import Any, cast
 
 import jwt
-from fastapi import Depends, Request
-from fastapi.security import OAuth2PasswordBearer
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Table, bindparam, select
 
-from app.db import Database, DatabaseDep
-from app.errors import Forbidden, NotFound, Unauthenticated
+from app.db import Database
+from app.errors import NotFound, Unauthenticated
 from app.models import Account
 from app.services.common import valid_id
 
@@ -113,8 +111,6 @@ def _decode(token: str, secret: str) -> dict[str, Any]:
     return claims
 
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
-
 _account = cast(Table, Account.__table__)
 # Every authenticated request runs this: built once, Core, on a bare connection.
 _PRINCIPAL = select(
@@ -126,18 +122,6 @@ _PRINCIPAL = select(
     _account.c.panel_id,
     _account.c.credential_stamp,
 ).where(_account.c.id == bindparam("account_id"))
-
-
-async def current_principal(
-    request: Request, db: DatabaseDep, token: Annotated[str | None, Depends(oauth2_scheme)]
-) -> Principal:
-    return authenticate(db, token, request.app.state.secret_key)
-
-
-def bearer_token(request: Request) -> str | None:
-    """The token of an ``Authorization: Bearer`` header, as OAuth2PasswordBearer reads it."""
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return token if scheme.lower() == "bearer" and token else None
 
 
 def authenticate(db: Database, token: str | None, secret: str) -> Principal:
@@ -168,16 +152,6 @@ def principal_for(conn: Connection, claims: dict[str, Any]) -> Principal:
     if row is None or row.credential_stamp != claims["stamp"]:
         raise Unauthenticated("The access token is no longer valid; log in again.")
     return Principal(row.id, row.username, row.full_name, row.role, row.convention_id, row.panel_id)
-
-
-async def current_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
-    if not principal.is_admin:
-        raise Forbidden("Only the secretariat may do this.")
-    return principal
-
-
-CurrentUser = Annotated[Principal, Depends(current_principal)]
-CurrentAdmin = Annotated[Principal, Depends(current_admin)]
 
 
 def ensure_can_see_convention(principal: Principal, convention_id: int) -> None:

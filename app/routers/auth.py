@@ -9,11 +9,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
-from app.db import DatabaseDep
 from app.errors import RateLimited, Unauthenticated
-from app.routers.deps import problems
+from app.routers.deps import CurrentUser, DatabaseDep, problems
 from app.schemas import MeOut, TokenOut
-from app.security import CurrentUser, issue_token, verify_password
+from app.security import issue_token, verify_password
 from app.services import accounts
 
 router = APIRouter(tags=["auth"])

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.db import SessionDep
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -14,6 +13,7 @@ from app.routers.deps import (
     ConventionAdmin,
     EmptyIsAbsent,
     PageDep,
+    SessionDep,
     created,
     id_filter,
     page_of,

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.db import SessionDep
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    CurrentAdmin,
     PageDep,
     ReadableConvention,
+    SessionDep,
     created,
     page_of,
 )
 from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
-from app.security import CurrentAdmin
 from app.services import conventions
 
 router = APIRouter(prefix="/conventions", tags=["conventions"], responses=CONVENTION_PROBLEMS)

@@ -1,20 +1,79 @@
-"""Dependencies shared by the routers: pagination and load-or-404 of the convention."""
+"""The web layer's dependencies: the request's session, the caller, pagination, and
+load-or-404 of the convention. The core (``app.db``, ``app.security``, ``app.services``)
+knows nothing of FastAPI; these aliases bind it to a request."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
-from fastapi import Depends, Path, Query, Response
+from fastapi import Depends, Path, Query, Request, Response
+from fastapi.security import OAuth2PasswordBearer
 from pydantic import BaseModel, BeforeValidator
+from sqlalchemy.orm import Session
 
-from app.db import SessionDep
-from app.errors import PROBLEM_JSON, Forbidden
+from app.db import SAFE_METHODS, Database
+from app.errors import Forbidden
 from app.models import Convention
+from app.routers.problems import problems as problems
 from app.schemas import Page
-from app.security import CurrentUser, Principal, ensure_can_see_convention
+from app.security import Principal, authenticate, ensure_can_see_convention
 from app.services import conventions
+
+# --- the database and the caller -----------------------------------------------------------
+
+
+async def get_database(request: Request) -> Database:
+    # async: a ``def`` dependency would cost every authenticated request a threadpool hop.
+    db: Database = request.app.state.db
+    return db
+
+
+async def _request_session(request: Request) -> AsyncIterator[Session]:
+    """One transaction per request, committed before the response is sent (function scope:
+    a failing commit can never become a 200)."""
+    db: Database = request.app.state.db
+    session = db.session(write=request.method not in SAFE_METHODS)
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
+
+
+def bearer_token(request: Request) -> str | None:
+    """The token of an ``Authorization: Bearer`` header, as OAuth2PasswordBearer reads it."""
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token if scheme.lower() == "bearer" and token else None
+
+
+async def current_principal(
+    request: Request, db: DatabaseDep, token: Annotated[str | None, Depends(oauth2_scheme)]
+) -> Principal:
+    return authenticate(db, token, request.app.state.secret_key)
+
+
+async def current_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    if not principal.is_admin:
+        raise Forbidden("Only the secretariat may do this.")
+    return principal
+
+
+CurrentUser = Annotated[Principal, Depends(current_principal)]
+CurrentAdmin = Annotated[Principal, Depends(current_admin)]
+
+
+# --- pagination and the convention --------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,34 +148,6 @@ ReadableConvention = Annotated[Convention, Depends(_readable_convention)]
 AdminConvention = Annotated[Convention, Depends(_admin_convention)]
 
 
-_PROBLEM_DESCRIPTIONS = {
-    401: "`unauthenticated`: no token, or one that is expired, tampered or revoked",
-    403: "`forbidden` (not allowed to the caller's role) or `conflict-of-interest`",
-    404: "`not-found`: an unknown id, or one of another convention",
-    405: "`method-not-allowed`",
-    409: "`duplicate`, `in-use`, `convention-state`, `sheet-final` or `already-done`",
-    412: "`precondition-failed`: `If-Match` is not the current ETag",
-    413: "`too-large`: the body is over the size limit",
-    422: "`validation`: `errors` names each faulty field",
-    429: "`rate-limited`: see `Retry-After`",
-    503: "`unavailable`: the database is not answering; retry after `Retry-After`",
-}
-
-
-def problems(*statuses: int, **descriptions: str) -> dict[int | str, dict[str, Any]]:
-    """OpenAPI ``responses`` for problem+json answers (the schema is ``Problem``).
-
-    ``descriptions`` override the generic text, keyed ``s409="..."``.
-    """
-    return {
-        status: {
-            "description": descriptions.get(f"s{status}", _PROBLEM_DESCRIPTIONS[status]),
-            "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}},
-        }
-        for status in statuses
-    }
-
-
 # What any route of a convention may answer besides its own outcomes; writes may also meet a
 # conflict (409) or send too much (413).
 CONVENTION_PROBLEMS = problems(401, 403, 404, 422, 503)
@@ -126,7 +157,3 @@ WRITE_PROBLEMS = problems(409, 413)
 def created(response: Response, location: str) -> None:
     response.status_code = 201
     response.headers["Location"] = location
-
-
-def is_admin(principal: Principal) -> bool:
-    return principal.is_admin

@@ -6,21 +6,22 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.db import SessionDep
 from app.models import Entry
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    CurrentUser,
     EmptyIsAbsent,
     PageDep,
     ReadableConvention,
+    SessionDep,
     created,
     page_of,
 )
 from app.schemas import Category, EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
-from app.security import CurrentUser, Principal
+from app.security import Principal
 from app.services import entries
 from app.services.common import MAX_ID, get_in_convention
 

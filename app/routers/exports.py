@@ -10,8 +10,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
-from app.db import SessionDep
-from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention
+from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention, SessionDep
 from app.services import exports
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)

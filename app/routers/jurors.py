@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 from starlette.concurrency import run_in_threadpool
 
-from app.db import SessionDep
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
     PageDep,
+    SessionDep,
     created,
     page_of,
 )

@@ -13,8 +13,8 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
-from app.db import SessionDep
 from app.errors import NotFound
+from app.routers.deps import SessionDep
 from app.services import awards, certificate_pdf
 
 router = APIRouter(tags=["public"])

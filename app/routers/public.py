@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from app.db import SessionDep
-from app.routers.deps import problems
+from app.routers.deps import SessionDep, problems
 from app.schemas import CertificateVerifyOut
 from app.services import awards, certificate_pdf
 

@@ -8,12 +8,12 @@ import orjson
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.db import SessionDep
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    SessionDep,
     created,
     problems,
 )
@@ -148,7 +148,7 @@ def read_agreement(
     response_class=Response,
     responses={
         **WRITE_PROBLEMS,
-        **problems(409, s409="`convention-state` (not closed) or `already-done` (published)"),
+        **problems(409, s409="`convention-state` (not closed) or `duplicate` (already published)"),
         201: {"model": ResultsOut},
     },
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from app.db import SessionDep
 from app.models import Criterion, Panel
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -13,6 +12,7 @@ from app.routers.deps import (
     ConventionAdmin,
     PageDep,
     ReadableConvention,
+    SessionDep,
     created,
     page_of,
 )

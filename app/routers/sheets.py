@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from app.db import Database, SessionDep
+from app.db import Database
 from app.errors import Forbidden, NotFound, Problem
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -15,19 +15,15 @@ from app.routers.deps import (
     AdminConvention,
     ConventionAdmin,
     ConventionId,
+    CurrentUser,
     EmptyIsAbsent,
     PageDep,
+    SessionDep,
+    bearer_token,
     problems,
 )
 from app.schemas import SheetIn, SheetOut, SyncIn, SyncOut
-from app.security import (
-    CurrentUser,
-    Principal,
-    bearer_token,
-    ensure_can_see_convention,
-    principal_for,
-    verify_token,
-)
+from app.security import Principal, ensure_can_see_convention, principal_for, verify_token
 from app.services import conventions, jurors, sheets
 
 router = APIRouter(
