@@ -15,8 +15,7 @@ CORE = ("app.config", "app.db", "app.errors", "app.models", "app.schemas", "app.
 
 def _service_modules() -> list[str]:
     return sorted(
-        info.name
-        for info in pkgutil.walk_packages(app.services.__path__, prefix="app.services.")
+        info.name for info in pkgutil.walk_packages(app.services.__path__, prefix="app.services.")
     )
 
 
