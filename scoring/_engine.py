@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
 
-from scoring.model import METHODS, Criterion, Entry, Juror, Panel, SheetLike
+from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetLike
 
 TOLERANCE = 1e-9
 """Two keys this close are equal (Step 4) and a juror this even is "flat" (Step 2)."""
@@ -46,12 +46,14 @@ def _trimmed(xs: list[float]) -> float:
 
 
 # Step 2's table, each applied to the values X of one (entry, panel) group.
-PANEL_SCORE: dict[str, Callable[[list[float]], float]] = {
-    "mean": _mean,
-    "median": _median,
-    "trimmed": _trimmed,
-    "zscore": _mean,
+PANEL_SCORE: dict[Method, Callable[[list[float]], float]] = {
+    Method.MEAN: _mean,
+    Method.MEDIAN: _median,
+    Method.TRIMMED: _trimmed,
+    Method.ZSCORE: _mean,  # of T', not T: see Engine.values
 }
+# Methods that aggregate adjusted values T' instead of T (Step 2's zscore).
+ADJUSTED = frozenset({Method.ZSCORE})
 
 
 @contextmanager
@@ -71,9 +73,8 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def check_method(method: str) -> None:
-    if method not in METHODS:
-        raise ValueError(f"unknown method {method!r}; expected one of {', '.join(METHODS)}")
+def check_method(method: str) -> Method:
+    return Method.parse(method)
 
 
 def _unique(ids: Iterable[object], what: str) -> None:
@@ -412,7 +413,7 @@ class Engine:
 
     def values(
         self,
-        method: str,
+        method: Method,
         min_sheets: int,
         criterion: Criterion | None = None,
         wanted: int | None = None,
@@ -420,7 +421,7 @@ class Engine:
         """What Step 2 aggregates: T, or 100 q for a tie-break criterion (Step 4), replaced by
         T' for zscore. `wanted`: how many sheets will be read, when far fewer than all."""
         few = wanted is not None and wanted * 4 <= len(self.totals)
-        if method == "zscore":
+        if method in ADJUSTED:
             return self._zscore(self._zfit(criterion, min_sheets), few)
         if criterion is None:
             return self.totals.__getitem__
@@ -428,7 +429,7 @@ class Engine:
 
     def entry_scores(
         self,
-        method: str,
+        method: Method,
         values: Values,
         positions: Iterable[int],
         panel_scores: dict[int, dict[int, float]] | None = None,

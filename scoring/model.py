@@ -2,9 +2,30 @@
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Final, NamedTuple
 
-METHODS: Final = ("mean", "median", "trimmed", "zscore")
+
+class Method(StrEnum):
+    """How Step 2 combines a panel's juror totals. The one list of methods: the API, the
+    exports and the ``konvensi`` command offer exactly these."""
+
+    MEAN = "mean"
+    MEDIAN = "median"
+    TRIMMED = "trimmed"
+    ZSCORE = "zscore"
+
+    @classmethod
+    def parse(cls, value: str) -> "Method":
+        """``value`` as a Method; ValueError naming the choices otherwise."""
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(m.value for m in cls)
+            raise ValueError(f"unknown method {value!r}; expected one of {choices}") from None
+
+
+METHODS: Final = tuple(Method)
 
 
 @dataclass(frozen=True, slots=True)

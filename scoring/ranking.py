@@ -3,13 +3,14 @@
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from scoring._engine import TOLERANCE, Engine, check_method, gc_paused
+from scoring._engine import ADJUSTED, TOLERANCE, Engine, check_method, gc_paused
 from scoring.model import (
     Criterion,
     Entry,
     Explanation,
     Juror,
     JurorTotal,
+    Method,
     Panel,
     Ranking,
     RankingRow,
@@ -38,7 +39,7 @@ class _Order:
 
     __slots__ = ("decided", "groups", "keys", "panel_scores", "scores")
 
-    def __init__(self, engine: Engine, method: str, min_sheets: int) -> None:
+    def __init__(self, engine: Engine, method: Method, min_sheets: int) -> None:
         self.panel_scores: dict[int, dict[int, float]] = {}
         self.scores = score = engine.entry_scores(
             method, engine.values(method, min_sheets), engine.scored_positions(), self.panel_scores
@@ -79,7 +80,7 @@ class _Order:
         self.decided = decided
 
 
-def _build(engine: Engine, method: str, top_n: int, min_sheets: int) -> Ranking:
+def _build(engine: Engine, method: Method, top_n: int, min_sheets: int) -> Ranking:
     order = _Order(engine, method, min_sheets)
     ids = engine.entry_ids
     expected = engine.expected
@@ -178,7 +179,7 @@ def rank(
     assignments this is Step 5's rule. Sheets of ineligible jurors are ignored; sheets
     for unknown jurors or entries, duplicate sheets and unknown methods raise ValueError.
     """
-    check_method(method)
+    method = check_method(method)
     with gc_paused():
         engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
         return _build(engine, method, top_n, zscore_min_sheets)
@@ -206,7 +207,7 @@ def explain(
     the tie-break keys C(c, e) and what decided the entry's place (Step 4); its ranking
     row (Step 5). Arguments are those of `rank`; an unknown `entry_id` raises ValueError.
     """
-    check_method(method)
+    method = check_method(method)
     with gc_paused():
         return _explain(
             Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments),
@@ -218,7 +219,7 @@ def explain(
 
 
 def _explain(
-    engine: Engine, entry_id: int, method: str, top_n: int, min_sheets: int
+    engine: Engine, entry_id: int, method: Method, top_n: int, min_sheets: int
 ) -> Explanation:
     if entry_id not in engine.entry_pos:
         raise ValueError(f"unknown entry {entry_id}")
@@ -228,7 +229,7 @@ def _explain(
 
     sum_w = math.fsum(c.weight for c in engine.criteria)
     few = engine.sheet_count[pos]
-    adjusted = engine.values(method, min_sheets, None, few) if method == "zscore" else None
+    adjusted = engine.values(method, min_sheets, None, few) if method in ADJUSTED else None
     panel_of = {j: engine.panels[pp].id for j, pp in engine.juror_panel.items()}
     totals: list[JurorTotal] = []
     for i in engine.counted(pos):

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.enums import CertificateKind, RecipientType, RewardKind, RewardStatus
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -20,16 +21,12 @@ from app.routers.deps import (
 )
 from app.schemas import (
     AwardOut,
-    CertificateKind,
     CertificateOut,
     IssueOut,
     Page,
-    RecipientType,
     RevokeIn,
     RewardCreate,
-    RewardKind,
     RewardOut,
-    RewardStatus,
     RewardTotals,
     RewardUpdate,
 )

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.enums import Category
 from app.models import Entry
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -20,7 +21,7 @@ from app.routers.deps import (
     created,
     page_of,
 )
-from app.schemas import Category, EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
+from app.schemas import EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import Principal
 from app.services import entries
 from app.services.common import MAX_ID, get_in_convention

@@ -1,0 +1,66 @@
+"""The closed lists of the domain, one StrEnum each.
+
+Each is the single source of its values: the models' CHECK constraints, the Pydantic types
+of the API (and so the OpenAPI ``enum``s) and the code all read them from here. A member is
+its value (``ConventionStatus.JUDGING == "judging"``), so rows and JSON hold plain strings.
+"""
+
+from enum import StrEnum
+
+
+class Category(StrEnum):
+    """The seven categories of an innovation (CONTRACT.md), in the order certificates and
+    per-category lists follow."""
+
+    TEKNOLOGI = "teknologi"
+    PRODUK = "produk"
+    PROSES = "proses"
+    SDM = "sdm"
+    METODE = "metode"
+    KONSEPTUAL = "konseptual"
+    HUBUNGAN = "hubungan"
+
+
+class ConventionStatus(StrEnum):
+    DRAFT = "draft"
+    JUDGING = "judging"
+    CLOSED = "closed"
+
+
+class AssignmentMode(StrEnum):
+    ALL = "all"
+    ASSIGNED = "assigned"
+
+
+class SheetStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    JUROR = "juror"
+
+
+class CertificateKind(StrEnum):
+    WINNER = "winner"
+    PARTICIPANT = "participant"
+    JUROR = "juror"
+
+
+class RecipientType(StrEnum):
+    OPD = "opd"
+    INNOVATOR = "innovator"
+    JUROR = "juror"
+
+
+class RewardKind(StrEnum):
+    CASH = "cash"
+    PLAQUE = "plaque"
+    TROPHY = "trophy"
+    OTHER = "other"
+
+
+class RewardStatus(StrEnum):
+    PLANNED = "planned"
+    DELIVERED = "delivered"

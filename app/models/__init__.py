@@ -1,0 +1,33 @@
+"""The schema, as typed SQLAlchemy 2 models, one module per part of the domain. Alembic
+migrations are written from these; import the models from here."""
+
+from app.models.accounts import Account, JurorConflict, LoginFailure
+from app.models.base import NAMING_CONVENTION, Base, Timestamps, utcnow
+from app.models.convention import Convention, Criterion, Entry, Innovator, Opd, Panel
+from app.models.judging import Assignment, AuditEvent, Recusal, Sheet
+from app.models.results import Award, Certificate, Result, ResultSheet, Reward
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Account",
+    "Assignment",
+    "AuditEvent",
+    "Award",
+    "Base",
+    "Certificate",
+    "Convention",
+    "Criterion",
+    "Entry",
+    "Innovator",
+    "JurorConflict",
+    "LoginFailure",
+    "Opd",
+    "Panel",
+    "Recusal",
+    "Result",
+    "ResultSheet",
+    "Reward",
+    "Sheet",
+    "Timestamps",
+    "utcnow",
+]

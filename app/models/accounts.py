@@ -1,0 +1,76 @@
+"""Logins: the secretariat and jurors, jurors' conflicts, and failed logins."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import (
+    Role,
+)
+from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
+
+
+class Account(Timestamps, Base):
+    """A login: the secretariat (``admin``) or a juror of one convention."""
+
+    __tablename__ = "account"
+    __table_args__ = (
+        UniqueConstraint("username"),
+        CheckConstraint(in_list("role", Role), name="role"),
+        CheckConstraint(
+            "(role = 'admin' AND convention_id IS NULL AND panel_id IS NULL) OR "
+            "(role = 'juror' AND convention_id IS NOT NULL AND panel_id IS NOT NULL)",
+            name="juror_fields",
+        ),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # Changes with the password; tokens carry it, so old tokens stop working.
+    credential_stamp: Mapped[str] = mapped_column(String(32))
+    convention_id: Mapped[int | None] = mapped_column(ForeignKey("convention.id"), index=True)
+    panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id"), index=True)
+
+    conflicts: Mapped[list[JurorConflict]] = relationship(
+        order_by="JurorConflict.opd_id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def conflict_opd_ids(self) -> list[int]:
+        return [conflict.opd_id for conflict in self.conflicts]
+
+
+class JurorConflict(Base):
+    """A juror's declared conflict of interest with an OPD (set by the secretariat)."""
+
+    __tablename__ = "juror_conflict"
+
+    juror_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), primary_key=True, index=True)
+
+
+class LoginFailure(Base):
+    """Failed logins, shared by every worker so that throttling holds behind a proxy."""
+
+    __tablename__ = "login_failure"
+    __table_args__ = (Index("ix_login_failure_key_at", "key", "at"), TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime]

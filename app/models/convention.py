@@ -1,0 +1,128 @@
+"""A convention and what it is made of: its rubric, panels, OPDs and entries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    CheckConstraint,
+    Double,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.enums import (
+    AssignmentMode,
+    Category,
+    ConventionStatus,
+)
+from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
+
+
+class Convention(Timestamps, Base):
+    __tablename__ = "convention"
+    __table_args__ = (
+        CheckConstraint(in_list("status", ConventionStatus), name="status"),
+        CheckConstraint("top_n >= 1", name="top_n"),
+        CheckConstraint("zscore_min_sheets >= 1", name="zscore_min_sheets"),
+        CheckConstraint(in_list("assignment_mode", AssignmentMode), name="assignment_mode"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    year: Mapped[int]
+    host: Mapped[str | None] = mapped_column(String(200))
+    top_n: Mapped[int] = mapped_column(default=10)
+    letter_code: Mapped[str] = mapped_column(String(40), default="KONVENSI")
+    award_names: Mapped[list[Any]] = mapped_column(
+        default=lambda: ["Juara I", "Juara II", "Juara III"]
+    )
+    zscore_min_sheets: Mapped[int] = mapped_column(default=5)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    assignment_mode: Mapped[str] = mapped_column(String(16), default="all")
+    judging_deadline: Mapped[datetime | None]
+    signatory_name: Mapped[str | None] = mapped_column(String(200))
+    signatory_title: Mapped[str | None] = mapped_column(String(200))
+    city: Mapped[str | None] = mapped_column(String(100))
+
+
+class Criterion(Timestamps, Base):
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("convention_id", "code"),
+        UniqueConstraint("convention_id", "tie_break_rank"),
+        CheckConstraint("weight > 0", name="weight"),
+        CheckConstraint("max_score > min_score", name="range"),
+        CheckConstraint("step IS NULL OR step > 0", name="step"),
+        CheckConstraint("tie_break_rank IS NULL OR tie_break_rank >= 1", name="tie_break_rank"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    weight: Mapped[float] = mapped_column(Double)
+    min_score: Mapped[float] = mapped_column(Double, default=0.0)
+    max_score: Mapped[float] = mapped_column(Double)
+    step: Mapped[float | None] = mapped_column(Double)
+    tie_break_rank: Mapped[int | None]
+
+
+class Panel(Timestamps, Base):
+    __tablename__ = "panel"
+    __table_args__ = (
+        UniqueConstraint("convention_id", "name"),
+        CheckConstraint("weight > 0", name="weight"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    weight: Mapped[float] = mapped_column(Double, default=1.0)
+
+
+class Opd(Timestamps, Base):
+    __tablename__ = "opd"
+    __table_args__ = (UniqueConstraint("convention_id", "code"), TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+
+class Entry(Timestamps, Base):
+    __tablename__ = "entry"
+    __table_args__ = (CheckConstraint(in_list("category", Category), name="category"), TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    acronym: Mapped[str | None] = mapped_column(String(100))
+    category: Mapped[str] = mapped_column(String(16))
+    summary: Mapped[str | None] = mapped_column(Text)
+
+    innovators: Mapped[list[Innovator]] = relationship(
+        order_by="Innovator.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class Innovator(Base):
+    __tablename__ = "innovator"
+    __table_args__ = (UniqueConstraint("entry_id", "position"), TABLE_ARGS)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    nip: Mapped[str | None] = mapped_column(String(18))

@@ -1,0 +1,159 @@
+"""Awards, certificates (piagam) and rewards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
+
+from app.enums import (
+    CertificateKind,
+    RecipientType,
+    RewardKind,
+    RewardStatus,
+)
+from app.schemas.common import (
+    Id,
+    Input,
+    Name,
+    Output,
+    Patch,
+)
+
+
+class AwardOut(Output):
+    id: int
+    entry_id: int
+    rank: int
+    name: str
+    title: str | None = None
+    acronym: str | None = None
+    opd_id: int | None = None
+    opd_code: str | None = None
+    opd_name: str | None = None
+    innovators: list[str] = Field(default_factory=list)
+
+
+class CertificateOut(Output):
+    id: int
+    number: str
+    code: str
+    kind: CertificateKind
+    recipient_type: RecipientType
+    recipient_name: str
+    entry_id: int | None
+    rank: int | None
+    issued_at: datetime
+    award_name: str | None = None
+    entry_title: str | None = None
+    opd_name: str | None = None
+    status: Literal["valid", "revoked"] = "valid"
+    revoked_at: datetime | None = None
+    revoked_reason: str | None = None
+
+
+class ConventionRef(BaseModel):
+    id: int
+    name: str
+    year: int
+
+
+class CertificateVerifyOut(BaseModel):
+    """What the printed certificate shows, and whether it still stands. Never a NIP."""
+
+    id: int
+    number: str
+    code: str
+    kind: CertificateKind
+    recipient_type: RecipientType
+    recipient_name: str
+    entry_id: int | None
+    entry_title: str | None
+    opd_name: str | None
+    rank: int | None
+    award_name: str | None
+    issued_at: datetime
+    status: Literal["valid", "revoked"]
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    convention: ConventionRef
+    convention_name: str
+    convention_year: int
+
+
+class IssueOut(BaseModel):
+    awards: list[AwardOut]
+    certificates: list[CertificateOut]
+    issued_awards: int = Field(description="Awards issued by this call (0 when repeated).")
+    issued_certificates: int
+
+
+class RevokeIn(Input):
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class RewardCreate(Input):
+    award_id: Id
+    recipient_type: Literal["opd", "innovator"]
+    recipient_name: Name
+    kind: RewardKind
+    amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = Field(
+        None, description="Rupiah, a whole non-negative number; required for `cash`."
+    )
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "award_id": 1,
+                    "recipient_type": "opd",
+                    "recipient_name": "BAPPEDA",
+                    "kind": "cash",
+                    "amount_idr": 10_000_000,
+                    "description": "Uang pembinaan",
+                }
+            ]
+        },
+    )
+
+
+class RewardUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset({"description", "amount_idr"})
+
+    status: RewardStatus | None = None
+    recipient_name: Name | None = None
+    amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = None
+    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+
+
+class RewardOut(Output):
+    id: int
+    convention_id: int
+    award_id: int
+    recipient_type: str
+    recipient_name: str
+    kind: RewardKind
+    amount_idr: int | None
+    description: str | None
+    status: RewardStatus
+    delivered_at: datetime | None
+    delivered_by: int | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class RewardTotals(BaseModel):
+    convention_id: int
+    count: int
+    amount_idr: int
+    by_kind: dict[str, dict[str, int]]
+    by_status: dict[str, dict[str, int]]

@@ -1,0 +1,145 @@
+"""Building blocks of every request and response model.
+
+Numbers are strict (a string or a boolean where a number belongs is a 422, never coerced) and
+finite; strings are trimmed and length-bounded; unknown fields are refused by name.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Generic, TypeVar
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+
+PositiveNumber = Annotated[float, Strict(), Field(gt=0, allow_inf_nan=False, le=1e9)]
+
+Score = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
+
+Id = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$"
+    ),
+]
+
+LetterCode = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9.\-]*$"
+    ),
+]
+
+Username = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$"
+    ),
+]
+
+Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
+
+AwardName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+def _unique_ids(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("ids must not repeat")
+    return values
+
+
+UniqueIds = Annotated[list[Id], Field(max_length=10_000), AfterValidator(_unique_ids)]
+
+
+def _reject_nul(value: Any) -> None:
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+    elif isinstance(value, list):
+        for item in value:
+            _reject_nul(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _reject_nul(key)
+            _reject_nul(item)
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not at the database.
+        _reject_nul(value)
+        return value
+
+
+class Patch(Input):
+    """A partial update: only the fields sent change; ``null`` is allowed only where the
+    field itself may be empty."""
+
+    _nullable: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_for_required(self) -> Patch:
+        for name in self.model_fields_set:
+            if getattr(self, name) is None and name not in self._nullable:
+                raise ValueError(f"{name} may not be null")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.model_fields_set}
+
+
+class Output(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class ProblemErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+
+
+class ProblemOut(BaseModel):
+    """RFC 9457 problem details: every error the API answers, as `application/problem+json`.
+    Some problems carry more members (a sheet's `current_version`, say)."""
+
+    type: str = Field(description="`/problems/<name>`, e.g. `/problems/not-found`.")
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemErrorOut] | None = Field(
+        None, description="Validation problems only: one per faulty field."
+    )

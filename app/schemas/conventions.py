@@ -1,0 +1,112 @@
+"""Conventions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, ClassVar
+
+from pydantic import (
+    AwareDatetime,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
+
+from app.enums import (
+    AssignmentMode,
+    ConventionStatus,
+)
+from app.schemas.common import (
+    AwardName,
+    Input,
+    LetterCode,
+    Name,
+    Output,
+    Patch,
+)
+
+
+class ConventionCreate(Input):
+    name: Name
+    year: Annotated[int, Strict(), Field(ge=1900, le=2200)]
+    host: Name | None = None
+    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] = 10
+    letter_code: LetterCode = "KONVENSI"
+    award_names: Annotated[list[AwardName], Field(max_length=100)] = Field(
+        default_factory=lambda: ["Juara I", "Juara II", "Juara III"]
+    )
+    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] = 5
+    assignment_mode: AssignmentMode = Field(
+        AssignmentMode.ALL,
+        description="`all`: every juror judges every entry it has no conflict with; "
+        "`assigned`: only the entries the secretariat assigned to it.",
+    )
+    judging_deadline: AwareDatetime | None = Field(
+        None, description="After this time sheets are refused (409 `convention-state`)."
+    )
+    signatory_name: Name | None = None
+    signatory_title: Name | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "name": "Konvensi Inovasi Daerah Kota Solok 2018",
+                    "year": 2018,
+                    "host": "Pemerintah Kota Solok",
+                    "top_n": 10,
+                    "letter_code": "KIP-SLK",
+                }
+            ]
+        },
+    )
+
+
+class ConventionUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset(
+        {"host", "judging_deadline", "signatory_name", "signatory_title", "city"}
+    )
+
+    name: Name | None = None
+    year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None = None
+    host: Name | None = None
+    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None = None
+    letter_code: LetterCode | None = None
+    award_names: Annotated[list[AwardName], Field(max_length=100)] | None = None
+    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] | None = None
+    assignment_mode: AssignmentMode | None = None
+    judging_deadline: AwareDatetime | None = None
+    signatory_name: Name | None = None
+    signatory_title: Name | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    status: ConventionStatus | None = Field(
+        None,
+        description="Moves: draft → judging, judging → closed, closed → judging (until results "
+        "are published). Anything else is 409 `convention-state`.",
+    )
+
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"status": "judging"}]}
+    )
+
+
+class ConventionOut(Output):
+    id: int
+    name: str
+    year: int
+    host: str | None
+    top_n: int
+    letter_code: str
+    award_names: list[str]
+    zscore_min_sheets: int
+    status: ConventionStatus
+    assignment_mode: AssignmentMode
+    judging_deadline: datetime | None
+    signatory_name: str | None
+    signatory_title: str | None
+    city: str | None
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,128 @@
+"""OPDs, entries and their innovators."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, ClassVar
+
+from pydantic import (
+    ConfigDict,
+    Field,
+)
+
+from app.enums import (
+    Category,
+)
+from app.schemas.common import (
+    Code,
+    Id,
+    Input,
+    LongText,
+    Name,
+    Nip,
+    Output,
+    Patch,
+    ShortText,
+    Title,
+)
+
+
+class OpdCreate(Input):
+    code: Code
+    name: Name
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}]
+        },
+    )
+
+
+class OpdUpdate(Patch):
+    code: Code | None = None
+    name: Name | None = None
+
+
+class OpdOut(Output):
+    id: int
+    convention_id: int
+    code: str
+    name: str
+
+
+class InnovatorIn(Input):
+    name: Name
+    nip: Nip | None = Field(None, description="18-digit NIP (civil-servant number).")
+
+
+class InnovatorOut(Output):
+    name: str
+    nip: str | None
+
+
+class InnovatorPublicOut(Output):
+    name: str
+
+
+class EntryCreate(Input):
+    title: Title
+    opd_id: Id
+    category: Category
+    acronym: ShortText | None = None
+    summary: LongText | None = None
+    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Fasilitator Perencanaan Teladan",
+                    "acronym": "FASTREN",
+                    "opd_id": 1,
+                    "category": "proses",
+                    "innovators": [{"name": "Rina Marlina", "nip": "198001012005012001"}],
+                }
+            ]
+        },
+    )
+
+
+class EntryUpdate(Patch):
+    _nullable: ClassVar[frozenset[str]] = frozenset({"acronym", "summary"})
+
+    title: Title | None = None
+    opd_id: Id | None = None
+    category: Category | None = None
+    acronym: ShortText | None = None
+    summary: LongText | None = None
+    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] | None = None
+
+
+class EntryOut(Output):
+    id: int
+    convention_id: int
+    opd_id: int
+    title: str
+    acronym: str | None
+    category: Category
+    summary: str | None
+    innovators: list[InnovatorOut]
+    created_at: datetime
+    updated_at: datetime
+
+
+class EntryJurorOut(Output):
+    """An entry as a juror sees it: innovators without their NIP."""
+
+    id: int
+    convention_id: int
+    opd_id: int
+    title: str
+    acronym: str | None
+    category: Category
+    summary: str | None
+    innovators: list[InnovatorPublicOut]
+    created_at: datetime
+    updated_at: datetime

@@ -1,0 +1,63 @@
+"""Jurors' accounts."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import (
+    ConfigDict,
+    Field,
+)
+
+from app.schemas.common import (
+    Id,
+    Input,
+    Name,
+    Output,
+    Password,
+    Patch,
+    UniqueIds,
+    Username,
+)
+
+
+class JurorCreate(Input):
+    username: Username
+    password: Password
+    full_name: Name
+    panel_id: Id
+    conflict_opd_ids: UniqueIds = Field(default_factory=list)
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "username": "juri.lan.1",
+                    "password": "rahasia-panjang",
+                    "full_name": "Dr. Juri LAN",
+                    "panel_id": 2,
+                    "conflict_opd_ids": [],
+                }
+            ]
+        },
+    )
+
+
+class JurorUpdate(Patch):
+    username: Username | None = None
+    password: Password | None = None
+    full_name: Name | None = None
+    panel_id: Id | None = None
+    conflict_opd_ids: UniqueIds | None = None
+
+
+class JurorOut(Output):
+    id: int
+    convention_id: int
+    username: str
+    full_name: str
+    panel_id: int
+    conflict_opd_ids: list[int]
+    created_at: datetime
+    updated_at: datetime

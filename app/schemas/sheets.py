@@ -1,0 +1,115 @@
+"""Score sheets and the offline sync of a tablet's queue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    StringConstraints,
+)
+
+from app.enums import (
+    SheetStatus,
+)
+from app.schemas.common import (
+    Score,
+)
+
+
+class SheetIn(BaseModel):
+    """The body of a sheet `PUT`. (Parsed by hand on the hot path, in the contract's order of
+    checks; this model documents it.)"""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "scores": {"KEBARUAN": 8, "KEMANFAATAN": 7.5},
+                    "comment": "Sudah direplikasi",
+                    "submit": False,
+                }
+            ]
+        },
+    )
+
+    scores: dict[str, Score] = Field(
+        description="Criterion code → score within its range. A draft may hold some criteria; "
+        "`submit: true` needs every one."
+    )
+    comment: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    submit: bool = False
+
+
+class SheetOut(BaseModel):
+    entry_id: int
+    juror_id: int
+    scores: dict[str, float]
+    comment: str | None
+    status: SheetStatus
+    version: int
+    updated_at: datetime
+    submitted_at: datetime | None = None
+
+
+class SyncItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    entry_id: Annotated[int, Strict()]
+    scores: dict[str, Any]
+    comment: Any = None
+    submit: Any = False
+    base_version: Annotated[int, Strict(), Field(ge=1)] | None = Field(
+        None,
+        description="The version the tablet last saw (like `If-Match`); omit to write "
+        "unconditionally.",
+    )
+
+
+class SyncIn(BaseModel):
+    """Sheets a tablet queued while offline; each is applied on its own, in order."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "sheets": [
+                        {"entry_id": 1, "scores": {"KEBARUAN": 8}, "submit": False},
+                        {
+                            "entry_id": 2,
+                            "base_version": 3,
+                            "scores": {"KEBARUAN": 9, "KEMANFAATAN": 8},
+                            "submit": True,
+                        },
+                    ]
+                }
+            ]
+        },
+    )
+
+    sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=500)]
+
+
+SyncOutcome = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
+
+
+class SyncResult(BaseModel):
+    entry_id: int
+    outcome: SyncOutcome = Field(
+        description="`accepted`: written; `unchanged`: the server already had it; "
+        "`conflict`: the server's version differs (412) or the sheet is final (409) — see "
+        "`sheet`; `invalid`: 422, see `problem`; `refused`: 403/404/409 convention-state."
+    )
+    status: int = Field(description="The HTTP status a single PUT would have answered.")
+    sheet: SheetOut | None = None
+    problem: dict[str, Any] | None = None
+
+
+class SyncOut(BaseModel):
+    results: list[SyncResult]
