@@ -6,18 +6,17 @@ These are reads that can take a while (a ranking, a hundred PDFs), so the routes
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention, SessionDep
-from app.services import exports
+from app.services import exports, tables
+from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-Format = Literal["csv", "xlsx"]
-Method = Literal["mean", "median", "trimmed", "zscore"]
+_FORMAT_PATTERN = "^(" + "|".join(tables.FORMATS) + ")$"
 
 
 def _download(body: bytes, media_type: str, filename: str) -> Response:
@@ -33,7 +32,7 @@ def _download(body: bytes, media_type: str, filename: str) -> Response:
     response_class=Response,
     responses={
         200: {
-            "content": {"text/csv": {}, XLSX: {}},
+            "content": {spec.media_type.split(";")[0]: {} for spec in tables.FORMATS.values()},
             "description": "The table, with Indonesian column headers",
         }
     },
@@ -45,10 +44,17 @@ def export_table(
     kind: Annotated[
         exports.Kind, Path(description="`ranking`, `awards`, `certificates` or `rewards`.")
     ],
-    fmt: Annotated[Format, Path(description="`csv` (UTF-8) or `xlsx`.")],
+    fmt: Annotated[
+        str,
+        Path(
+            pattern=_FORMAT_PATTERN,
+            description="`csv` (UTF-8) or `xlsx`.",
+            json_schema_extra={"enum": list(tables.FORMATS)},
+        ),
+    ],
     method: Annotated[
         Method, Query(description="For `ranking`: how a panel's juror totals combine.")
-    ] = "mean",
+    ] = Method.MEAN,
 ) -> Response:
     """A table for the secretariat, with Indonesian column headers: the live `ranking`
     (`?method=`), the `awards` (the ceremony's list, by rank), the `certificates` (with their
@@ -65,9 +71,8 @@ def export_table(
         public_url=request.app.state.settings.public_url,
     )
     stem = f"{kind}-{convention.id}" + (f"-{method}" if kind == "ranking" else "")
-    if fmt == "csv":
-        return _download(exports.to_csv(table).encode(), "text/csv; charset=utf-8", f"{stem}.csv")
-    return _download(exports.to_xlsx(table), XLSX, f"{stem}.xlsx")
+    spec = tables.FORMATS[fmt]
+    return _download(spec.write(table), spec.media_type, f"{stem}.{fmt}")
 
 
 @router.get(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Body, Query, Response
-from pydantic import BaseModel, ConfigDict, Field
 
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -17,62 +16,15 @@ from app.routers.deps import (
     created,
     problems,
 )
+from app.schemas import PublishIn, RankingOut, ResultsOut
 from app.services import conventions, ranking
+from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["ranking"], responses=CONVENTION_PROBLEMS)
 
-Method = Literal["mean", "median", "trimmed", "zscore"]
 MethodQuery = Annotated[
-    Method, Query(description="How a panel's juror totals combine (SCORING.md, Step 2).")
+    Method, Query(description="How a panel's juror totals combine (docs/scoring.md, Step 2).")
 ]
-
-
-class RankingRowOut(BaseModel):
-    rank: int | None
-    entry_id: int
-    title: str
-    acronym: str | None
-    opd_code: str
-    score: float | None
-    panel_scores: dict[str, float]
-    sheet_count: int
-    expected_sheet_count: int
-    complete: bool
-    tied: bool
-    awarded: bool
-
-
-class RankingWarningOut(BaseModel):
-    code: Literal["boundary_tie", "panel_missing", "no_eligible_juror"]
-    entry_ids: list[int]
-
-
-class RankingOut(BaseModel):
-    convention_id: int
-    method: Method
-    top_n: int
-    rows: list[RankingRowOut]
-    warnings: list[RankingWarningOut]
-
-
-class ResultsOut(RankingOut):
-    published_at: str
-    rubric: dict[str, Any]
-    sheets_digest: str = Field(description="SHA-256 over the hashes of every counted sheet.")
-    sheet_count: int
-    allow_incomplete: bool = Field(description="Published while some entries missed sheets.")
-    incomplete_entry_ids: list[int]
-
-
-class PublishIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "mean"}]})
-
-    method: Method = "mean"
-    allow_incomplete: bool | None = Field(
-        None,
-        description="`false` refuses to publish while entries miss sheets (409); omitted or "
-        "`true` publishes and records the incomplete entries.",
-    )
 
 
 def _json(body: Any, status_code: int = 200) -> Response:
@@ -85,7 +37,7 @@ def _json(body: Any, status_code: int = 200) -> Response:
 
 @router.get("/ranking", response_class=Response, responses={200: {"model": RankingOut}})
 def read_ranking(
-    convention: AdminConvention, session: SessionDep, method: MethodQuery = "mean"
+    convention: AdminConvention, session: SessionDep, method: MethodQuery = Method.MEAN
 ) -> Response:
     """The live ranking, best first, exactly as SCORING.md computes it (secretariat)."""
     return _json(ranking.compute(session, convention, method))
@@ -97,7 +49,7 @@ def read_ranking(
     responses={200: {"content": {"text/csv": {}}, "description": "The ranking as CSV"}},
 )
 def read_ranking_csv(
-    convention: AdminConvention, session: SessionDep, method: MethodQuery = "mean"
+    convention: AdminConvention, session: SessionDep, method: MethodQuery = Method.MEAN
 ) -> Response:
     """The ranking as CSV: panel columns in panel id order, numbers with 2 decimals."""
     body = ranking.compute(session, convention, method)
@@ -117,7 +69,10 @@ def read_ranking_csv(
     responses={200: {"model": dict[str, Any]}},
 )
 def explain_entry(
-    convention: AdminConvention, entry_id: int, session: SessionDep, method: MethodQuery = "mean"
+    convention: AdminConvention,
+    entry_id: int,
+    session: SessionDep,
+    method: MethodQuery = Method.MEAN,
 ) -> Response:
     """How one entry's score and place come about: each juror's total and each criterion's
     contribution, each panel's score, and the tie-break that decided its place."""
@@ -130,7 +85,7 @@ def explain_entry(
 def read_agreement(
     convention: AdminConvention,
     session: SessionDep,
-    method: MethodQuery = "mean",
+    method: MethodQuery = Method.MEAN,
     threshold: Annotated[
         float,
         Query(ge=0, le=100, description="Flag entries whose juror totals spread more than this."),

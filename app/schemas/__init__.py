@@ -65,6 +65,13 @@ from app.schemas.judging import (
     RecusalOut,
 )
 from app.schemas.jurors import JurorCreate, JurorOut, JurorUpdate
+from app.schemas.ranking import (
+    PublishIn,
+    RankingOut,
+    RankingRowOut,
+    RankingWarningOut,
+    ResultsOut,
+)
 from app.schemas.rubric import (
     CriterionCreate,
     CriterionOut,
@@ -130,8 +137,13 @@ __all__ = [
     "PositiveNumber",
     "ProblemErrorOut",
     "ProblemOut",
+    "PublishIn",
+    "RankingOut",
+    "RankingRowOut",
+    "RankingWarningOut",
     "RecusalIn",
     "RecusalOut",
+    "ResultsOut",
     "RevokeIn",
     "RewardCreate",
     "RewardOut",

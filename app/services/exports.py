@@ -8,61 +8,30 @@ the ``konvensi`` scripts build the same tables from the database or from a runni
 
 from __future__ import annotations
 
-import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, Convention, Reward
 from app.services import awards, certificate_pdf, ranking
 from app.services.certificate_pdf import Piagam
+from app.services.tables import Column, Table
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
 Kind = Literal["ranking", "awards", "certificates", "rewards"]
-KINDS: tuple[Kind, ...] = ("ranking", "awards", "certificates", "rewards")
-CellKind = Literal["text", "int", "number", "bool", "datetime"]
 
 CERTIFICATE_KINDS = {"winner": "Pemenang", "participant": "Peserta", "juror": "Juri"}
 RECIPIENT_TYPES = {"opd": "OPD", "innovator": "Inovator", "juror": "Juri"}
 CERTIFICATE_STATUSES = {"valid": "Berlaku", "revoked": "Dicabut"}
 REWARD_KINDS = {"cash": "Uang Pembinaan", "plaque": "Plakat", "trophy": "Trofi", "other": "Lainnya"}
 REWARD_STATUSES = {"planned": "Direncanakan", "delivered": "Diserahkan"}
-
-# A spreadsheet runs text starting with these as a formula ("CSV injection"); names and
-# titles come from OPDs, so a quote keeps them text.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    header: str
-    kind: CellKind = "text"
-    width: int = 14
-
-
-@dataclass(frozen=True, slots=True)
-class Table:
-    """A titled table: its columns and its rows of plain values (None for empty)."""
-
-    title: str
-    columns: list[Column]
-    rows: list[list[Any]]
-
-    @property
-    def headers(self) -> list[str]:
-        return [c.header for c in self.columns]
 
 
 def _moment(value: datetime | str | None) -> datetime | None:
@@ -257,19 +226,41 @@ def reward_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
     ]
 
 
+Builder = Callable[[Session, Convention, str, str], Table]
+
+
+def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
+    body = ranking.compute(session, convention, method)
+    return ranking_table(body, ranking.panel_names(session, convention.id))
+
+
+def _awards(session: Session, convention: Convention, _method: str, _public_url: str) -> Table:
+    return awards_table(awards.list_awards_all(session, convention.id))
+
+
+def _certificates(session: Session, convention: Convention, _method: str, public_url: str) -> Table:
+    return certificates_table(certificate_items(session, convention.id), public_url)
+
+
+def _rewards(session: Session, convention: Convention, _method: str, _public_url: str) -> Table:
+    cid = convention.id
+    return rewards_table(reward_items(session, cid), awards.list_awards_all(session, cid))
+
+
+# The secretariat's tables by name: ``GET …/exports/{kind}.{fmt}``.
+BUILDERS: dict[Kind, Builder] = {
+    "ranking": _ranking,
+    "awards": _awards,
+    "certificates": _certificates,
+    "rewards": _rewards,
+}
+
+
 def build(
     session: Session, convention: Convention, kind: Kind, *, method: str, public_url: str
 ) -> Table:
     """One of the secretariat's tables, read from the database."""
-    cid = convention.id
-    if kind == "ranking":
-        body = ranking.compute(session, convention, method)
-        return ranking_table(body, ranking.panel_names(session, cid))
-    if kind == "awards":
-        return awards_table(awards.list_awards_all(session, cid))
-    if kind == "certificates":
-        return certificates_table(certificate_items(session, cid), public_url)
-    return rewards_table(reward_items(session, cid), awards.list_awards_all(session, cid))
+    return BUILDERS[kind](session, convention, method, public_url)
 
 
 def piagams(session: Session, convention: Convention, public_url: str) -> list[Piagam]:
@@ -282,88 +273,6 @@ def piagams(session: Session, convention: Convention, public_url: str) -> list[P
             .order_by(Certificate.sequence)
         )
     ]
-
-
-# --- formats -------------------------------------------------------------------------------
-
-
-def text(value: Any, kind: CellKind) -> str:
-    """A cell as text: numbers with 2 decimals, Ya/Tidak, times in WIB, nulls empty."""
-    if value is None:
-        return ""
-    if kind == "bool":
-        return "Ya" if value else "Tidak"
-    if kind == "number":
-        return f"{value:.2f}"
-    if kind == "datetime":
-        return f"{value:%Y-%m-%d %H:%M}"
-    return str(value)
-
-
-def _safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
-def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(
-            [
-                _safe(text(value, column.kind))
-                if column.kind == "text"
-                else text(value, column.kind)
-                for value, column in zip(row, table.columns, strict=True)
-            ]
-        )
-    return out.getvalue()
-
-
-_NUMBER_FORMATS = {"int": "0", "number": "0.00", "datetime": "yyyy-mm-dd hh:mm"}
-
-
-def _xlsx_text(value: str) -> str:
-    # XLSX cannot hold control characters (openpyxl refuses them); the API stores them verbatim.
-    cleaned: str = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return cleaned
-
-
-def to_xlsx(table: Table) -> bytes:
-    """One sheet: a bold header row, frozen, filterable; numbers and times as numbers."""
-    book = Workbook()
-    sheet = book.active
-    # Sheet titles are at most 31 characters, without []:*?/\ .
-    sheet.title = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31] or "Data"
-    sheet.append([_xlsx_text(header) for header in table.headers])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDE5F0")
-    for r, row in enumerate(table.rows, start=2):
-        for c, (value, column) in enumerate(zip(row, table.columns, strict=True), start=1):
-            cell = sheet.cell(row=r, column=c)
-            if value is None:
-                continue
-            if column.kind == "bool":
-                cell.value = "Ya" if value else "Tidak"
-            elif column.kind == "datetime":
-                cell.value = value.replace(tzinfo=None, microsecond=0)
-            elif column.kind in ("int", "number"):
-                cell.value = value
-            else:
-                cell.value = _xlsx_text(str(value))
-                # Set as text, never as a formula, whatever it starts with.
-                cell.data_type = "s"
-            if column.kind in _NUMBER_FORMATS:
-                cell.number_format = _NUMBER_FORMATS[column.kind]
-    for c, column in enumerate(table.columns, start=1):
-        sheet.column_dimensions[get_column_letter(c)].width = column.width
-    sheet.freeze_panes = "A2"
-    if table.rows:
-        sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def zip_pdfs(files: Iterable[tuple[str, bytes, datetime]]) -> bytes:

@@ -1,0 +1,10 @@
+"""The ``konvensi`` command (Typer): running the service and the ceremony's scripts."""
+
+from app.cli import ceremony, server
+from app.cli.base import cli
+
+__all__ = ["ceremony", "cli", "main", "server"]
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,236 @@
+"""The ceremony's scripts: award lists, certificates and the ranking, read from the database
+or through a running server."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from app.cli.base import cli, console, err, fail
+from app.config import get_settings
+from app.services import tables
+from scoring import Method
+
+if TYPE_CHECKING:
+    from app.sources import Source
+
+
+# The award list: JSON, or a table in any format of the registry.
+LIST_FORMATS = ("json", *tables.FORMATS)
+
+ConventionOption = Annotated[
+    int, typer.Option("--convention", "-c", min=1, help="The convention's id.", show_default=False)
+]
+UrlOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="KONVENSI_URL",
+        help="A running server (e.g. https://konvensi.example.go.id) to read through its API; "
+        "without it, the database at KONVENSI_DATABASE_URL is read directly.",
+        show_default=False,
+    ),
+]
+TokenOption = Annotated[
+    str | None,
+    typer.Option(
+        envvar="KONVENSI_TOKEN",
+        help="A secretariat access token for --url (from POST /api/v1/auth/token).",
+        show_default=False,
+    ),
+]
+IssueOption = Annotated[
+    bool,
+    typer.Option(
+        "--issue",
+        help="First issue the awards and certificates from the published results "
+        "(idempotent; the same as POST .../awards).",
+    ),
+]
+
+
+@contextmanager
+def _source(url: str | None, token: str | None) -> Iterator[Source]:
+    """The database, or the server at ``url``; a ScriptError ends the command in one line."""
+    from app.sources import DatabaseSource, ScriptError, ServerSource
+
+    source: Source
+    if url:
+        if not token:
+            raise fail("--url needs --token (or KONVENSI_TOKEN): a secretariat access token", 1)
+        if not url.startswith(("http://", "https://")):
+            raise fail(f"--url must start with http:// or https://, not {url!r}", 1)
+        source = ServerSource(url, token)
+    else:
+        settings = get_settings()
+        try:
+            source = DatabaseSource(settings.database_url, settings.public_url)
+        except Exception as exc:
+            raise fail(f"cannot open the database: {exc}", 1) from exc
+    try:
+        yield source
+    except ScriptError as exc:
+        raise fail(str(exc), 1) from exc
+    finally:
+        source.close()
+
+
+def _issue(source: Source, cid: int) -> None:
+    new_awards, new_certificates = source.issue(cid)
+    err.print(f"issued {new_awards} award(s) and {new_certificates} certificate(s)")
+
+
+def _write(output: Path, data: bytes) -> None:
+    try:
+        output.write_bytes(data)
+    except OSError as exc:
+        raise fail(f"cannot write {output}: {exc.strerror or exc}", 1) from exc
+
+
+@cli.command("awards")
+def award_list(
+    convention: ConventionOption,
+    format: Annotated[
+        str,
+        typer.Option("--format", "-f", help=f"{', '.join(LIST_FORMATS)}."),
+    ] = "csv",
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write to this file (needed for xlsx); csv and json go to stdout otherwise.",
+            dir_okay=False,
+        ),
+    ] = None,
+    issue: IssueOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """The ceremony's award list: rank, award, entry, OPD and innovators, best first."""
+    from app.services import exports
+    from app.sources import ScriptError
+
+    if format not in LIST_FORMATS:
+        raise fail(f"--format must be one of {', '.join(LIST_FORMATS)}, not {format!r}", 2)
+    # Text formats may go to the terminal; a binary one (xlsx) needs a file.
+    text_format = format == "json" or tables.FORMATS[format].media_type.startswith("text/")
+    if not text_format and output is None:
+        raise fail(f"--format {format} needs --output FILE", 2)
+    with _source(url, token) as source:
+        if issue:
+            _issue(source, convention)
+        items = source.awards(convention)
+        if not items:
+            raise ScriptError(
+                f"convention {convention} has no awards yet: publish its results, then issue "
+                f"them (--issue, or POST /api/v1/conventions/{convention}/awards)"
+            )
+    if format == "json":
+        data = json.dumps(exports.award_list(items), ensure_ascii=False, indent=2) + "\n"
+        body = data.encode()
+    else:
+        body = tables.FORMATS[format].write(exports.awards_table(items))
+    if output is None:
+        sys.stdout.write(body.decode())
+        sys.stdout.flush()
+        return
+    _write(output, body)
+    err.print(f"wrote {len(items)} award(s) to {output}")
+
+
+@cli.command("certificates")
+def certificate_files(
+    convention: ConventionOption,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output",
+            "-o",
+            help="The folder to write the PDFs to (created if needed).",
+            file_okay=False,
+            show_default=False,
+        ),
+    ],
+    issue: IssueOption = False,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """Every certificate of a convention as a printable PDF, named by letter number."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from app.sources import DatabaseSource, ScriptError
+
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise fail(f"cannot create {output}: {exc.strerror or exc}", 1) from exc
+    with _source(url, token) as source:
+        if issue:
+            _issue(source, convention)
+        jobs = source.certificate_jobs(convention)
+        if not jobs:
+            raise ScriptError(
+                f"convention {convention} has no certificates yet: publish its results, then "
+                f"issue them (--issue, or POST /api/v1/conventions/{convention}/awards)"
+            )
+        if isinstance(source, DatabaseSource):
+            public_url = source.public_url
+            if "127.0.0.1" in public_url or "localhost" in public_url:
+                err.print(
+                    f"[yellow]note:[/] the QR codes point at {public_url}; set "
+                    "KONVENSI_PUBLIC_URL to the public address before printing",
+                    highlight=False,
+                )
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=False,
+        ) as progress:
+            task = progress.add_task("piagam", total=len(jobs))
+            for name, render in jobs:
+                _write(output / name, render())
+                progress.advance(task)
+    console.print(f"wrote {len(jobs)} certificate(s) to {output}", highlight=False)
+
+
+@cli.command("ranking")
+def ranking_table(
+    convention: ConventionOption,
+    method: Annotated[
+        Method, typer.Option("--method", "-m", help="How a panel's juror totals combine.")
+    ] = Method.MEAN,
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """The live ranking as a table (the secretariat's view of GET .../ranking)."""
+    from app.services import exports
+
+    with _source(url, token) as source:
+        label = source.convention_label(convention)
+        body, panels = source.ranking(convention, method.value)
+    table = exports.ranking_table(body, panels)
+    shown = Table(title=f"{label}: peringkat ({method.value})", title_justify="left")
+    for column in table.columns:
+        right = column.kind in ("int", "number")
+        shown.add_column(column.header, justify="right" if right else "left", overflow="fold")
+    for row in table.rows:
+        shown.add_row(
+            *[
+                escape(tables.text(value, column.kind))
+                for value, column in zip(row, table.columns, strict=True)
+            ]
+        )
+    console.print(shown)
+    for warning in body.get("warnings", []):
+        ids = ", ".join(str(i) for i in warning["entry_ids"])
+        console.print(f"[yellow]warning:[/] {warning['code']} (entries {ids})", highlight=False)

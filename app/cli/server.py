@@ -1,0 +1,203 @@
+"""Running the service: migrate, serve, create an admin, back up."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.table import Table
+
+from app.cli.base import cli, console, err, fail
+from app.config import get_settings
+
+
+@cli.command()
+def migrate() -> None:
+    """Bring the database at KONVENSI_DATABASE_URL to the newest migration."""
+    from app import migrate as migrations
+
+    settings = get_settings()
+    try:
+        migrations.upgrade(settings.database_url)
+    except Exception as exc:
+        reason = str(exc).partition("\n")[0] or exc.__class__.__name__
+        raise fail(f"migration failed: {reason}") from exc
+    console.print(f"database is at revision {migrations.head_revision()}")
+
+
+def _check_ready(demo: bool) -> None:
+    """Refuse to serve, with one line, when the key is unset or the schema is not current."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app import migrate as migrations
+    from app.db import create_db_engine
+
+    settings = get_settings()
+    key = settings.secret_key.get_secret_value() if settings.secret_key else ""
+    if not key:
+        if not demo:
+            raise fail(
+                "KONVENSI_SECRET_KEY is not set; set it (the same on every worker) or use --demo"
+            )
+        os.environ["KONVENSI_SECRET_KEY"] = secrets.token_urlsafe(32)
+        get_settings.cache_clear()
+        console.print(
+            "[yellow]demo:[/] KONVENSI_SECRET_KEY is not set; using a random key "
+            "(tokens end when the server stops)",
+            soft_wrap=True,
+        )
+    elif key == "changethis":
+        raise fail("KONVENSI_SECRET_KEY is the placeholder 'changethis'; set a real secret")
+    url = make_url(settings.database_url)
+    sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    # Connecting to a missing SQLite file would leave an empty one behind.
+    if sqlite_file and not Path(str(url.database)).exists():
+        raise fail(f"no database at {url.database}: run `konvensi migrate` first")
+    engine = create_db_engine(settings.database_url)
+    try:
+        current = migrations.current_revision(engine)
+    except SQLAlchemyError as exc:
+        raise fail(
+            f"cannot reach the database: {exc.__class__.__name__}: {str(exc).splitlines()[0]}"
+        ) from exc
+    finally:
+        engine.dispose()
+    head = migrations.head_revision()
+    if current != head:
+        raise fail(
+            f"the database is at revision {current or 'none (empty)'}, the newest is "
+            f"{head}: run `konvensi migrate` first"
+        )
+
+
+def _bootstrap(demo: bool) -> None:
+    from app.db import Database, create_db_engine
+    from app.security import hash_password
+    from app.services import accounts
+    from app.services import demo as demo_data
+
+    settings = get_settings()
+    db = Database(create_db_engine(settings.database_url))
+    try:
+        admin_password = (
+            settings.admin_password.get_secret_value() if settings.admin_password else ""
+        )
+        if settings.admin_username and admin_password:
+            with db.transaction() as session:
+                made = accounts.ensure_admin(
+                    session, settings.admin_username, hash_password(admin_password), "Sekretariat"
+                )
+            if made:
+                console.print(f"created secretariat account {settings.admin_username!r}")
+            elif not accounts.is_admin(db, settings.admin_username):
+                err.print(
+                    f"[yellow]warning:[/] KONVENSI_ADMIN_USERNAME {settings.admin_username!r} "
+                    "is a juror's login; no secretariat account was made",
+                    soft_wrap=True,
+                )
+        if demo:
+            with db.transaction() as session:
+                if not demo_data.database_is_empty(session):
+                    console.print("demo: the database already holds data; loading nothing")
+                    return
+                loaded = demo_data.load(
+                    session, hash_password, with_admin=not settings.admin_username
+                )
+            table = Table(
+                title=f"Demo logins (convention {loaded.convention_id}); shown once, keep them"
+            )
+            for column in ("role", "username", "password"):
+                table.add_column(column)
+            for row in loaded.logins:
+                table.add_row(*row)
+            console.print(table)
+    finally:
+        db.dispose()
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes.")] = 1,
+    demo: Annotated[bool, typer.Option(help="Load the Solok demo into an empty database.")] = False,
+) -> None:
+    """Serve the API (refuses to start on an out-of-date database or without a secret key)."""
+    import uvicorn
+
+    _check_ready(demo)
+    _bootstrap(demo)
+    console.print(f"serving on http://{host}:{port} (docs at /docs), {workers} worker(s)")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+        access_log=False,
+    )
+
+
+@cli.command("create-admin")
+def create_admin(
+    username: Annotated[str, typer.Argument(help="The new secretariat login.")],
+    full_name: Annotated[str, typer.Option(help="Shown in the audit log.")] = "Sekretariat",
+    password: Annotated[
+        str | None, typer.Option(help="Read from KONVENSI_NEW_PASSWORD or prompted when not given.")
+    ] = None,
+) -> None:
+    """Create a secretariat (admin) account."""
+    from app.db import Database, create_db_engine
+    from app.errors import Duplicate
+    from app.security import hash_password
+    from app.services import accounts
+
+    password = password or os.environ.get("KONVENSI_NEW_PASSWORD")
+    if not password:
+        if not sys.stdin.isatty():
+            raise fail("no password: pass --password or set KONVENSI_NEW_PASSWORD")
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 8:
+        raise fail("the password must have at least 8 characters")
+    db = Database(create_db_engine(get_settings().database_url))
+    try:
+        with db.transaction() as session:
+            account = accounts.create_admin(session, username, hash_password(password), full_name)
+    except Duplicate as exc:
+        raise fail(exc.detail) from exc
+    finally:
+        db.dispose()
+    console.print(f"created secretariat account {account.username!r} (id {account.id})")
+
+
+@cli.command()
+def backup(
+    file: Annotated[Path, typer.Argument(help="Where to write the copy (replaced if it exists).")],
+) -> None:
+    """Back up the SQLite database while the server runs (PostgreSQL: use pg_dump)."""
+    import sqlite3
+
+    from app import backup as backups
+
+    try:
+        source = backups.sqlite_file(get_settings().database_url)
+    except backups.BackupRefused as exc:
+        raise fail(str(exc)) from exc
+    if file.resolve() == source.resolve():
+        raise fail("the backup would replace the database itself; choose another file")
+    try:
+        pages = backups.backup_sqlite(source, file)
+    except (OSError, sqlite3.Error) as exc:
+        raise fail(f"backup failed: {exc}") from exc
+    console.print(
+        f"backed up {source} to {file} ({pages} pages, integrity ok)",
+        highlight=False,
+        soft_wrap=True,
+    )
