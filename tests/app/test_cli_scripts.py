@@ -18,8 +18,8 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 from typer.testing import CliRunner, Result
 
-from app.cli import base as cli_module
 from app import migrate
+from app.cli import base as cli_module
 from app.cli import cli
 from app.config import Settings, get_settings
 from app.db import create_db_engine
