@@ -64,3 +64,8 @@ class RewardKind(StrEnum):
 class RewardStatus(StrEnum):
     PLANNED = "planned"
     DELIVERED = "delivered"
+
+
+class CertificateStatus(StrEnum):
+    VALID = "valid"
+    REVOKED = "revoked"

@@ -13,6 +13,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import Connection, Table, bindparam, select
 
 from app.db import Database
+from app.enums import Role
 from app.errors import NotFound, Unauthenticated
 from app.models import Account
 from app.services.common import valid_id
@@ -62,7 +63,7 @@ class Principal:
 
     @property
     def is_admin(self) -> bool:
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
 
 def issue_token(account: Account, *, secret: str, ttl_seconds: int) -> str:

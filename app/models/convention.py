@@ -44,8 +44,8 @@ class Convention(Timestamps, Base):
         default=lambda: ["Juara I", "Juara II", "Juara III"]
     )
     zscore_min_sheets: Mapped[int] = mapped_column(default=5)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
-    assignment_mode: Mapped[str] = mapped_column(String(16), default="all")
+    status: Mapped[str] = mapped_column(String(16), default=ConventionStatus.DRAFT)
+    assignment_mode: Mapped[str] = mapped_column(String(16), default=AssignmentMode.ALL)
     judging_deadline: Mapped[datetime | None]
     signatory_name: Mapped[str | None] = mapped_column(String(200))
     signatory_title: Mapped[str | None] = mapped_column(String(200))

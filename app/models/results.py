@@ -125,6 +125,6 @@ class Reward(Timestamps, Base):
     kind: Mapped[str] = mapped_column(String(16))
     amount_idr: Mapped[int | None] = mapped_column(BigInteger)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="planned")
+    status: Mapped[str] = mapped_column(String(16), default=RewardStatus.PLANNED)
     delivered_at: Mapped[datetime | None]
     delivered_by: Mapped[int | None]

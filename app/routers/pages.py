@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader
 
+from app.enums import CertificateKind
 from app.errors import NotFound
 from app.routers.deps import SessionDep
 from app.services import awards, certificate_pdf
@@ -46,7 +47,7 @@ def _page(template: str, status_code: int, **context: Any) -> HTMLResponse:
 
 def _standing(kind: str, rank: int | None, award_name: str | None) -> str:
     """What the certificate recognises: "Juara I (peringkat 1)", "Peserta (peringkat 7)"."""
-    label = award_name if kind == "winner" and award_name else KINDS.get(kind, kind)
+    label = award_name if kind == CertificateKind.WINNER and award_name else KINDS.get(kind, kind)
     return f"{label} (peringkat {rank})" if rank is not None else label
 
 

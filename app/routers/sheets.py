@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import orjson
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.db import Database
+from app.enums import SheetStatus
 from app.errors import Forbidden, NotFound, Problem
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -135,7 +136,7 @@ def _page(items: list[sheets.StoredSheet], total: int, limit: int, offset: int) 
 
 
 SheetStatusFilter = Annotated[
-    Literal["draft", "submitted"] | None,
+    SheetStatus | None,
     EmptyIsAbsent,
     Query(description="Only sheets in this status."),
 ]

@@ -15,6 +15,7 @@ from pydantic import (
 
 from app.enums import (
     CertificateKind,
+    CertificateStatus,
     RecipientType,
     RewardKind,
     RewardStatus,
@@ -54,7 +55,7 @@ class CertificateOut(Output):
     award_name: str | None = None
     entry_title: str | None = None
     opd_name: str | None = None
-    status: Literal["valid", "revoked"] = "valid"
+    status: CertificateStatus = CertificateStatus.VALID
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
 
@@ -80,7 +81,7 @@ class CertificateVerifyOut(BaseModel):
     rank: int | None
     award_name: str | None
     issued_at: datetime
-    status: Literal["valid", "revoked"]
+    status: CertificateStatus
     revoked_at: datetime | None
     revoked_reason: str | None
     convention: ConventionRef

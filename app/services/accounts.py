@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.enums import Role
 from app.errors import Duplicate
 from app.models import Account, LoginFailure, utcnow
 from app.security import new_credential_stamp
@@ -92,7 +93,7 @@ def ensure_admin(session: Session, username: str, password_hash: str, full_name:
         Account(
             username=username,
             full_name=full_name,
-            role="admin",
+            role=Role.ADMIN,
             password_hash=password_hash,
             credential_stamp=new_credential_stamp(),
         )
@@ -104,7 +105,7 @@ def ensure_admin(session: Session, username: str, password_hash: str, full_name:
 def is_admin(db: Database, username: str) -> bool:
     with db.lookup() as session:
         role = session.scalar(select(Account.role).where(Account.username == username))
-    return role == "admin"
+    return role == Role.ADMIN
 
 
 def create_admin(session: Session, username: str, password_hash: str, full_name: str) -> Account:
@@ -113,7 +114,7 @@ def create_admin(session: Session, username: str, password_hash: str, full_name:
     account = Account(
         username=username,
         full_name=full_name,
-        role="admin",
+        role=Role.ADMIN,
         password_hash=password_hash,
         credential_stamp=new_credential_stamp(),
     )

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.enums import CertificateKind, CertificateStatus, RecipientType, Role
 from app.errors import ConventionState, NotFound
 from app.models import (
     Account,
@@ -120,12 +121,16 @@ def _plan(
     winners = [row for row in ranked if row["awarded"]]
     others = [row for row in ranked if not row["awarded"]]
     plan: list[Planned] = []
-    for kind, rows in (("winner", winners), ("participant", others)):
+    for kind, rows in ((CertificateKind.WINNER, winners), (CertificateKind.PARTICIPANT, others)):
         for row in rows:
             entry = details.get(row["entry_id"])
             if entry is None:
                 continue
-            name = award_name(convention, row["rank"], result.top_n) if kind == "winner" else None
+            name = (
+                award_name(convention, row["rank"], result.top_n)
+                if kind == CertificateKind.WINNER
+                else None
+            )
             common = {
                 "entry_id": row["entry_id"],
                 "juror_id": None,
@@ -134,7 +139,7 @@ def _plan(
                 "entry_title": entry["title"],
                 "opd_name": entry["opd_name"],
             }
-            if kind == "winner":
+            if kind == CertificateKind.WINNER:
                 plan.append(
                     Planned(kind, "opd", f"opd:{row['entry_id']}", entry["opd_name"], **common)
                 )
@@ -267,11 +272,22 @@ def issue_juror_certificates(session: Session, principal: Principal, convention:
     """Certificates of appreciation for every juror of the convention (idempotent)."""
     jurors = session.execute(
         select(Account.id, Account.full_name)
-        .where(Account.convention_id == convention.id, Account.role == "juror")
+        .where(Account.convention_id == convention.id, Account.role == Role.JUROR)
         .order_by(Account.id)
     ).all()
     plan = [
-        Planned("juror", "juror", f"juror:{juror_id}", name, None, juror_id, None, None, None, None)
+        Planned(
+            CertificateKind.JUROR,
+            RecipientType.JUROR,
+            f"juror:{juror_id}",
+            name,
+            None,
+            juror_id,
+            None,
+            None,
+            None,
+            None,
+        )
         for juror_id, name in jurors
     ]
     issued = _issue(session, convention, plan)
@@ -338,7 +354,9 @@ def certificate_dict(cert: Certificate) -> dict[str, Any]:
         "award_name": cert.award_name,
         "entry_title": cert.entry_title,
         "opd_name": cert.opd_name,
-        "status": "revoked" if cert.revoked_at is not None else "valid",
+        "status": CertificateStatus.REVOKED
+        if cert.revoked_at is not None
+        else CertificateStatus.VALID,
         "revoked_at": cert.revoked_at,
         "revoked_reason": cert.revoked_reason,
     }

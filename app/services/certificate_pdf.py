@@ -25,6 +25,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from fpdf.fonts import TTFFont
 
+from app.enums import CertificateKind
 from app.models import Certificate, Convention
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -156,9 +157,9 @@ def _body(p: Piagam) -> list[_Line]:
         _Line(p.recipient_name, "Serif", "B", 26, NAVY, gap=3, max_lines=2),
         _Line("sebagai", "Serif", "I", 12, GREY),
     ]
-    if p.kind == "winner":
+    if p.kind == CertificateKind.WINNER:
         lines.append(_Line((p.award_name or "Pemenang").upper(), "Serif", "B", 20, MAROON, gap=3))
-    elif p.kind == "participant":
+    elif p.kind == CertificateKind.PARTICIPANT:
         role = "PESERTA" if p.rank is None else f"PESERTA \u00b7 PERINGKAT {p.rank}"
         lines.append(_Line(role, "Serif", "B", 18, MAROON, gap=3))
     else:
@@ -166,7 +167,7 @@ def _body(p: Piagam) -> list[_Line]:
         lines.append(
             _Line("atas pengabdian dan kontribusinya dalam penilaian", "Serif", "I", 12, GREY)
         )
-    if p.kind != "juror" and p.entry_title:
+    if p.kind != CertificateKind.JUROR and p.entry_title:
         lines.append(_Line("atas inovasi", "Serif", "I", 12, GREY))
         lines.append(
             _Line(f"\u201c{p.entry_title}\u201d", "Serif", "B", 15, NAVY, gap=1, max_lines=3)

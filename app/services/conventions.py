@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.enums import ConventionStatus
 from app.errors import ConventionState, InUse, NotFound
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
 from app.schemas import ConventionCreate, ConventionUpdate
@@ -16,7 +17,8 @@ from app.services import audit
 from app.services.common import paginate, valid_id
 
 # (from, to): the moves CONTRACT.md allows. closed → judging only until results are published.
-MOVES = {("draft", "judging"), ("judging", "closed"), ("closed", "judging")}
+_DRAFT, _JUDGING, _CLOSED = ConventionStatus
+MOVES = {(_DRAFT, _JUDGING), (_JUDGING, _CLOSED), (_CLOSED, _JUDGING)}
 
 AUDITED_FIELDS = (
     "name",
@@ -78,7 +80,7 @@ def update(
                 f"Cannot move a convention from {convention.status} to {new_status}; "
                 "the moves are draft → judging, judging → closed and closed → judging."
             )
-        if move == ("closed", "judging") and is_published(session, convention.id):
+        if move == (_CLOSED, _JUDGING) and is_published(session, convention.id):
             raise ConventionState("Results are published; judging cannot reopen.")
     else:
         new_status = None

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.enums import ConventionStatus, Role
 from app.models import (
     Account,
     Convention,
@@ -153,7 +154,7 @@ def database_is_empty(session: Session) -> bool:
 
 def load(session: Session, hash_password: Callable[[str], str], *, with_admin: bool) -> DemoLogins:
     """Load the demo convention (in `judging`, ready to score) and its juror accounts."""
-    convention = Convention(**CONVENTION, status="judging")
+    convention = Convention(**CONVENTION, status=ConventionStatus.JUDGING)
     session.add(convention)
     session.flush()
     for code, name, weight, tie_break in CRITERIA:
@@ -193,7 +194,7 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
             Account(
                 username=username,
                 full_name=full_name,
-                role="juror",
+                role=Role.JUROR,
                 password_hash=hash_password(password),
                 credential_stamp=new_credential_stamp(),
                 convention_id=convention.id,
@@ -207,7 +208,7 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
             Account(
                 username=DEMO_ADMIN,
                 full_name="Sekretariat Konvensi",
-                role="admin",
+                role=Role.ADMIN,
                 password_hash=hash_password(password),
                 credential_stamp=new_credential_stamp(),
             )

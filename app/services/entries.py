@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.enums import ConventionStatus
 from app.errors import InUse
 from app.models import (
     Assignment,
@@ -83,7 +84,7 @@ def update(
 ) -> Entry:
     changes = data.changes()
     if "opd_id" in changes and changes["opd_id"] != entry.opd_id:
-        require_status(convention, "draft", doing="move an entry to another OPD")
+        require_status(convention, ConventionStatus.DRAFT, doing="move an entry to another OPD")
         ref_in_convention(session, Opd, convention.id, changes["opd_id"], "opd_id")
     before = _snapshot(entry)
     innovators = changes.pop("innovators", None)

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.enums import AssignmentMode, ConventionStatus, Role
 from app.errors import Duplicate, NotFound, ValidationFailed
 from app.models import (
     Account,
@@ -73,7 +74,7 @@ def load_eligibility(session: Session, convention: Convention) -> Eligibility:
         JurorRow(row[0], row[1], row[2], row[3] or 0)
         for row in session.execute(
             select(Account.id, Account.username, Account.full_name, Account.panel_id)
-            .where(Account.convention_id == cid, Account.role == "juror")
+            .where(Account.convention_id == cid, Account.role == Role.JUROR)
             .order_by(Account.id)
         )
     ]
@@ -102,7 +103,7 @@ def load_eligibility(session: Session, convention: Convention) -> Eligibility:
         )
     }
     assignments = None
-    if convention.assignment_mode == "assigned":
+    if convention.assignment_mode == AssignmentMode.ASSIGNED:
         assignments = {
             (j, e)
             for j, e in session.execute(
@@ -251,7 +252,9 @@ def recuse(
     entry_id: int,
     reason: str | None,
 ) -> Recusal:
-    require_status(convention, "draft", "judging", doing="declare a conflict")
+    require_status(
+        convention, ConventionStatus.DRAFT, ConventionStatus.JUDGING, doing="declare a conflict"
+    )
     entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
     if entry is None or entry.convention_id != convention.id:
         raise ValidationFailed.field(
@@ -327,7 +330,7 @@ def _check_pairs(
         session.scalars(
             select(Account.id).where(
                 Account.convention_id == convention_id,
-                Account.role == "juror",
+                Account.role == Role.JUROR,
                 Account.id.in_(juror_ids),
             )
         )
@@ -351,7 +354,9 @@ def _check_pairs(
 def add_assignments(
     session: Session, principal: Principal, convention: Convention, pairs: list[tuple[int, int]]
 ) -> dict[str, int]:
-    require_status(convention, "draft", "judging", doing="assign entries")
+    require_status(
+        convention, ConventionStatus.DRAFT, ConventionStatus.JUDGING, doing="assign entries"
+    )
     _check_pairs(session, convention.id, pairs, "items")
     existing = {
         (j, e)
@@ -394,7 +399,9 @@ def replace_juror_assignments(
     juror_id: int,
     entry_ids: list[int],
 ) -> list[int]:
-    require_status(convention, "draft", "judging", doing="assign entries")
+    require_status(
+        convention, ConventionStatus.DRAFT, ConventionStatus.JUDGING, doing="assign entries"
+    )
     get_in_convention(session, Account, convention.id, juror_id, "Juror")
     pairs = [(juror_id, e) for e in entry_ids]
     if pairs:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.enums import ConventionStatus, Role
 from app.errors import Duplicate, InUse, ValidationFailed
 from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
@@ -30,7 +31,7 @@ def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
 def list_jurors(
     session: Session, convention_id: int, limit: int, offset: int, panel_id: int | None = None
 ) -> tuple[list[Account], int]:
-    stmt = select(Account).where(Account.convention_id == convention_id, Account.role == "juror")
+    stmt = select(Account).where(Account.convention_id == convention_id, Account.role == Role.JUROR)
     if panel_id is not None:
         stmt = stmt.where(Account.panel_id == panel_id)
     return paginate(session, stmt.order_by(Account.id), limit, offset)
@@ -72,7 +73,7 @@ def create(
     juror = Account(
         username=data.username,
         full_name=data.full_name,
-        role="juror",
+        role=Role.JUROR,
         password_hash=password_hash,
         credential_stamp=new_credential_stamp(),
         convention_id=convention.id,
@@ -105,7 +106,7 @@ def update(
     changes = data.changes()
     before = _snapshot(juror)
     if "panel_id" in changes and changes["panel_id"] != juror.panel_id:
-        require_status(convention, "draft", doing="move a juror to another panel")
+        require_status(convention, ConventionStatus.DRAFT, doing="move a juror to another panel")
         ref_in_convention(session, Panel, convention.id, changes["panel_id"], "panel_id")
         juror.panel_id = changes["panel_id"]
     if "username" in changes and changes["username"] != juror.username:

@@ -20,6 +20,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 import scoring
+from app.enums import AssignmentMode, ConventionStatus, Role, SheetStatus
 from app.errors import ConventionState, Duplicate, NotFound, ValidationFailed
 from app.models import (
     Account,
@@ -109,7 +110,7 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
         scoring.Juror(j, p or 0)
         for j, p in session.execute(
             select(Account.id, Account.panel_id)
-            .where(Account.convention_id == cid, Account.role == "juror")
+            .where(Account.convention_id == cid, Account.role == Role.JUROR)
             .order_by(Account.id)
         )
     ]
@@ -140,7 +141,7 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
         )
     ]
     assignments = None
-    if convention.assignment_mode == "assigned":
+    if convention.assignment_mode == AssignmentMode.ASSIGNED:
         assignments = [
             (j, e)
             for j, e in session.execute(
@@ -424,7 +425,7 @@ def publish(
 ) -> dict[str, Any]:
     """Freeze the ranking as the convention's results (only from ``closed``, only once)."""
     check_method(method)
-    if convention.status != "closed":
+    if convention.status != ConventionStatus.CLOSED:
         raise ConventionState(
             f"Results are published only from closed; the convention is {convention.status}."
         )
@@ -446,7 +447,7 @@ def publish(
         for sheet_id, j, e, version in session.execute(
             select(Sheet.id, Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
                 Sheet.convention_id == convention.id,
-                Sheet.status == "submitted",
+                Sheet.status == SheetStatus.SUBMITTED,
                 Sheet.stage == STAGE,
             )
         )
@@ -556,7 +557,7 @@ def verify(session: Session, convention: Convention) -> dict[str, Any]:
         for j, e, v in session.execute(
             select(Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
                 Sheet.convention_id == convention.id,
-                Sheet.status == "submitted",
+                Sheet.status == SheetStatus.SUBMITTED,
                 Sheet.stage == STAGE,
             )
         )

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.enums import RewardKind, RewardStatus
 from app.errors import ConventionState, ValidationFailed
 from app.models import Award, Convention, Reward, utcnow
 from app.schemas import RewardCreate, RewardUpdate
@@ -32,7 +33,7 @@ def create(
     session: Session, principal: Principal, convention: Convention, data: RewardCreate
 ) -> Reward:
     ref_in_convention(session, Award, convention.id, data.award_id, "award_id")
-    if data.kind == "cash" and data.amount_idr is None:
+    if data.kind == RewardKind.CASH and data.amount_idr is None:
         raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
     reward = Reward(convention_id=convention.id, **data.model_dump())
     session.add(reward)
@@ -77,18 +78,18 @@ def update(session: Session, principal: Principal, reward: Reward, data: RewardU
     changes = data.changes()
     before = audit.snapshot(reward, FIELDS)
     new_status = changes.pop("status", None)
-    if changes and reward.status == "delivered" and new_status != "planned":
+    if changes and reward.status == RewardStatus.DELIVERED and new_status != RewardStatus.PLANNED:
         raise ConventionState(
             "A delivered reward is on record; set it back to planned to correct it."
         )
     amount = changes.get("amount_idr", reward.amount_idr)
-    if reward.kind == "cash" and amount is None:
+    if reward.kind == RewardKind.CASH and amount is None:
         raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
     for name, value in changes.items():
         setattr(reward, name, value)
     if new_status is not None and new_status != reward.status:
         reward.status = new_status
-        if new_status == "delivered":
+        if new_status == RewardStatus.DELIVERED:
             reward.delivered_at = utcnow()
             reward.delivered_by = principal.id
         else:
@@ -99,7 +100,7 @@ def update(session: Session, principal: Principal, reward: Reward, data: RewardU
     if after != before:
         action = (
             "reward.deliver"
-            if new_status == "delivered" and before["status"] == "planned"
+            if new_status == RewardStatus.DELIVERED and before["status"] == RewardStatus.PLANNED
             else "reward.update"
         )
         audit.record(
@@ -116,7 +117,7 @@ def update(session: Session, principal: Principal, reward: Reward, data: RewardU
 
 
 def delete(session: Session, principal: Principal, reward: Reward) -> None:
-    if reward.status == "delivered":
+    if reward.status == RewardStatus.DELIVERED:
         raise ConventionState("A delivered reward stays on record; set it back to planned first.")
     audit.record(
         session,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from app.enums import ConventionStatus
 from app.errors import Duplicate, InUse, ValidationFailed
 from app.models import Account, Convention, Criterion, Panel, Sheet
 from app.schemas import CriterionCreate, CriterionUpdate, PanelCreate, PanelUpdate
@@ -68,7 +69,7 @@ def _check_criterion(
 def create_criterion(
     session: Session, convention: Convention, data: CriterionCreate, actor: Principal
 ) -> Criterion:
-    require_status(convention, "draft", doing="change the rubric")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
     with session.no_autoflush:
         criterion = Criterion(convention_id=convention.id, **data.model_dump())
         _check_criterion(session, convention.id, criterion)
@@ -93,7 +94,7 @@ def update_criterion(
     data: CriterionUpdate,
     actor: Principal,
 ) -> Criterion:
-    require_status(convention, "draft", doing="change the rubric")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
     before = audit.snapshot(criterion, CRITERION_FIELDS)
     changes = data.changes()
     # Name the bound the caller sent, when only one was.
@@ -119,7 +120,7 @@ def update_criterion(
 def delete_criterion(
     session: Session, convention: Convention, criterion: Criterion, actor: Principal
 ) -> None:
-    require_status(convention, "draft", doing="change the rubric")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
     if session.scalar(select(exists().where(Sheet.convention_id == convention.id))):
         raise InUse("Sheets have been written against this rubric.")
     audit.record(
@@ -155,7 +156,7 @@ def _check_panel_name(
 def create_panel(
     session: Session, convention: Convention, data: PanelCreate, actor: Principal
 ) -> Panel:
-    require_status(convention, "draft", doing="change the panels")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     _check_panel_name(session, convention.id, data.name, None)
     panel = Panel(convention_id=convention.id, **data.model_dump())
     session.add(panel)
@@ -175,7 +176,7 @@ def create_panel(
 def update_panel(
     session: Session, convention: Convention, panel: Panel, data: PanelUpdate, actor: Principal
 ) -> Panel:
-    require_status(convention, "draft", doing="change the panels")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     changes = data.changes()
     if "name" in changes:
         _check_panel_name(session, convention.id, changes["name"], panel.id)
@@ -197,7 +198,7 @@ def update_panel(
 
 
 def delete_panel(session: Session, convention: Convention, panel: Panel, actor: Principal) -> None:
-    require_status(convention, "draft", doing="change the panels")
+    require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     if session.scalar(select(exists().where(Account.panel_id == panel.id))):
         raise InUse(f"Panel {panel.id} still has jurors; move or delete them first.")
     audit.record(

@@ -31,6 +31,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, exists, insert, liter
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from app.enums import AssignmentMode, ConventionStatus, SheetStatus
 from app.errors import (
     ConflictOfInterest,
     ConventionState,
@@ -77,7 +78,7 @@ class SheetInput:
 
     @property
     def status(self) -> str:
-        return "submitted" if self.submit else "draft"
+        return SheetStatus.SUBMITTED if self.submit else SheetStatus.DRAFT
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,7 +238,7 @@ def load_target(
         deadline,
         bool(is_conflicted),
         bool(is_recused),
-        mode == "all" or bool(is_assigned),
+        mode == AssignmentMode.ALL or bool(is_assigned),
     )
 
 
@@ -254,7 +255,7 @@ def authorize_write(target: Target, principal: Principal) -> None:
         raise ConflictOfInterest("You recused yourself from this entry.")
     if not target.assigned:
         raise Forbidden("This entry is not assigned to you.")
-    if target.status != "judging":
+    if target.status != ConventionStatus.JUDGING:
         raise ConventionState(
             f"Sheets are written only while judging; the convention is {target.status}."
         )
@@ -278,7 +279,7 @@ def rules_for(
     transaction; once it is not ``draft`` the criteria can never change again (CONTRACT.md:
     they change only in draft, and no move leads back to draft), so ``cache`` (the
     ``Database``'s, one per process) keeps them: every worker would read the same rows."""
-    frozen = status is not None and status != "draft" and cache is not None
+    frozen = status is not None and status != ConventionStatus.DRAFT and cache is not None
     if frozen and cache is not None and convention_id in cache:
         return cache[convention_id]
     rows = conn.execute(_RULES, {"convention_id": convention_id}).all()
@@ -473,7 +474,7 @@ def write_sheet(
     body = parse_body(payload, rules)
     if stored is not None and same_content(stored, body):
         return Written(stored, changed=False)
-    if stored is not None and stored.status == "submitted":
+    if stored is not None and stored.status == SheetStatus.SUBMITTED:
         raise SheetFinal(
             "This sheet was submitted and is final; ask the secretariat to reopen it.",
             extra={"current_version": stored.version},
@@ -613,17 +614,19 @@ def reopen(
     )
     if stored is None or not _in_convention(session, stored.id, convention.id):
         raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
-    if convention.status != "judging":
+    if convention.status != ConventionStatus.JUDGING:
         raise ConventionState(
             f"Sheets are reopened only while judging; the convention is {convention.status}."
         )
-    if stored.status == "draft":
+    if stored.status == SheetStatus.DRAFT:
         return stored
     now = utcnow()
     session.execute(
         update(Sheet)
         .where(Sheet.id == stored.id, Sheet.version == stored.version)
-        .values(status="draft", version=stored.version + 1, updated_at=now, submitted_at=None)
+        .values(
+            status=SheetStatus.DRAFT, version=stored.version + 1, updated_at=now, submitted_at=None
+        )
     )
     reopened = StoredSheet(
         stored.id,
