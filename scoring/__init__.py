@@ -4,6 +4,7 @@ Standard library only; nothing here knows about the web layer or the database.
 """
 
 from scoring.agreement import panel_agreement, panel_rankings
+from scoring.eligibility import Eligibility
 from scoring.model import (
     METHODS,
     Criterion,
@@ -24,6 +25,7 @@ from scoring.ranking import disagreements, explain, rank
 __all__ = [
     "METHODS",
     "Criterion",
+    "Eligibility",
     "Entry",
     "Explanation",
     "Juror",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
 
+from scoring.eligibility import Eligibility
 from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetLike
 
 TOLERANCE = 1e-9
@@ -123,9 +124,7 @@ class Engine:
         jurors: Sequence[Juror],
         entries: Sequence[Entry],
         sheets: Iterable[SheetLike],
-        conflicts: Iterable[tuple[int, int]],
-        recusals: Iterable[tuple[int, int]],
-        assignments: Iterable[tuple[int, int]] | None,
+        eligibility: Eligibility,
     ) -> None:
         self._check_inputs(criteria, panels, jurors, entries)
         # Sorting by id makes the result independent of the order callers list things in,
@@ -155,7 +154,10 @@ class Engine:
         except (IndexError, TypeError, KeyError) as exc:
             raise ValueError("a sheet is (juror_id, entry_id, scores)") from exc
 
-        excluded, allowed = self._eligibility(ordered, conflicts, recusals, assignments)
+        by_id, allowed_by_id = eligibility.by_entry(ordered, self.juror_panel)
+        pos = self.entry_pos
+        excluded = {pos[e]: js for e, js in by_id.items()}
+        allowed = None if allowed_by_id is None else {pos[e]: js for e, js in allowed_by_id.items()}
         n_jurors = len(self.juror_panel)
         if allowed is None:
             self.expected = [n_jurors - len(excluded.get(i, ())) for i in range(len(ordered))]
@@ -206,35 +208,6 @@ class Engine:
         for j in jurors:
             if j.panel_id not in known:
                 raise ValueError(f"juror {j.id}: unknown panel {j.panel_id}")
-
-    def _eligibility(
-        self,
-        ordered: list[Entry],
-        conflicts: Iterable[tuple[int, int]],
-        recusals: Iterable[tuple[int, int]],
-        assignments: Iterable[tuple[int, int]] | None,
-    ) -> tuple[dict[int, set[int]], dict[int, set[int]] | None]:
-        """Per entry position: jurors excluded (conflict or recusal), jurors assigned."""
-        known = self.juror_panel
-        pos = self.entry_pos
-        by_opd: dict[int, list[int]] = {}
-        for i, e in enumerate(ordered):
-            by_opd.setdefault(e.opd_id, []).append(i)
-        excluded: dict[int, set[int]] = {}
-        for juror_id, opd_id in conflicts:
-            if juror_id in known:
-                for i in by_opd.get(opd_id, ()):
-                    excluded.setdefault(i, set()).add(juror_id)
-        for juror_id, entry_id in recusals:
-            if juror_id in known and entry_id in pos:
-                excluded.setdefault(pos[entry_id], set()).add(juror_id)
-        if assignments is None:
-            return excluded, None
-        allowed: dict[int, set[int]] = {}
-        for juror_id, entry_id in assignments:
-            if juror_id in known and entry_id in pos:
-                allowed.setdefault(pos[entry_id], set()).add(juror_id)
-        return excluded, allowed
 
     def _group(
         self, juror_ids: list[int], entry_ids: list[int], entry_key: dict[int, int]

@@ -4,6 +4,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 
 from scoring._engine import ADJUSTED, TOLERANCE, Engine, check_method, gc_paused
+from scoring.eligibility import Eligibility
 from scoring.model import (
     Criterion,
     Entry,
@@ -181,7 +182,14 @@ def rank(
     """
     method = check_method(method)
     with gc_paused():
-        engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
+        engine = Engine(
+            criteria,
+            panels,
+            jurors,
+            entries,
+            sheets,
+            Eligibility.of(conflicts, recusals, assignments),
+        )
         return _build(engine, method, top_n, zscore_min_sheets)
 
 
@@ -210,7 +218,14 @@ def explain(
     method = check_method(method)
     with gc_paused():
         return _explain(
-            Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments),
+            Engine(
+                criteria,
+                panels,
+                jurors,
+                entries,
+                sheets,
+                Eligibility.of(conflicts, recusals, assignments),
+            ),
             entry_id,
             method,
             top_n,
@@ -286,7 +301,14 @@ def disagreements(
     all panels together; the list is by entry_id.
     """
     with gc_paused():
-        engine = Engine(criteria, panels, jurors, entries, sheets, conflicts, recusals, assignments)
+        engine = Engine(
+            criteria,
+            panels,
+            jurors,
+            entries,
+            sheets,
+            Eligibility.of(conflicts, recusals, assignments),
+        )
     totals = engine.totals
     low: dict[int, float] = {}
     high: dict[int, float] = {}

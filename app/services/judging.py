@@ -15,19 +15,19 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from app.enums import AssignmentMode, ConventionStatus, Role
+import scoring
+from app.enums import ConventionStatus, Role
 from app.errors import Duplicate, NotFound, ValidationFailed
 from app.models import (
     Account,
     Assignment,
     Convention,
     Entry,
-    JurorConflict,
     Recusal,
     Sheet,
 )
 from app.security import Principal
-from app.services import audit
+from app.services import audit, eligibility
 from app.services.common import get_in_convention, paginate, valid_id
 from app.services.conventions import require_status
 
@@ -50,22 +50,24 @@ class EntryRow:
 
 @dataclass
 class Eligibility:
-    """Everything that decides which juror is expected to score which entry."""
+    """The convention's jurors and entries, and the rule of who is expected to score what."""
 
     jurors: list[JurorRow]
     entries: list[EntryRow]
-    conflicts: set[tuple[int, int]]  # (juror_id, opd_id)
-    recusals: set[tuple[int, int]]  # (juror_id, entry_id)
-    assignments: set[tuple[int, int]] | None  # (juror_id, entry_id); None = every entry
+    rule: scoring.Eligibility
+
+    @property
+    def recusals(self) -> frozenset[tuple[int, int]]:
+        return self.rule.recusals
 
     def is_conflicted(self, juror_id: int, entry: EntryRow) -> bool:
-        return (juror_id, entry.opd_id) in self.conflicts or (juror_id, entry.id) in self.recusals
+        return self.rule.conflicted(juror_id, entry.id, entry.opd_id)
 
     def is_assigned(self, juror_id: int, entry_id: int) -> bool:
-        return self.assignments is None or (juror_id, entry_id) in self.assignments
+        return self.rule.assigned(juror_id, entry_id)
 
     def eligible(self, juror_id: int, entry: EntryRow) -> bool:
-        return self.is_assigned(juror_id, entry.id) and not self.is_conflicted(juror_id, entry)
+        return self.rule.eligible(juror_id, entry.id, entry.opd_id)
 
 
 def load_eligibility(session: Session, convention: Convention) -> Eligibility:
@@ -86,33 +88,7 @@ def load_eligibility(session: Session, convention: Convention) -> Eligibility:
             .order_by(Entry.id)
         )
     ]
-    conflicts = {
-        (j, o)
-        for j, o in session.execute(
-            select(JurorConflict.juror_id, JurorConflict.opd_id)
-            .join(Account, Account.id == JurorConflict.juror_id)
-            .where(Account.convention_id == cid)
-        )
-    }
-    recusals = {
-        (j, e)
-        for j, e in session.execute(
-            select(Recusal.juror_id, Recusal.entry_id)
-            .join(Entry, Entry.id == Recusal.entry_id)
-            .where(Entry.convention_id == cid)
-        )
-    }
-    assignments = None
-    if convention.assignment_mode == AssignmentMode.ASSIGNED:
-        assignments = {
-            (j, e)
-            for j, e in session.execute(
-                select(Assignment.juror_id, Assignment.entry_id).where(
-                    Assignment.convention_id == cid
-                )
-            )
-        }
-    return Eligibility(jurors, entries, conflicts, recusals, assignments)
+    return Eligibility(jurors, entries, eligibility.load(session, convention))
 
 
 # --- progress ------------------------------------------------------------------------------

@@ -20,25 +20,22 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import AssignmentMode, ConventionStatus, Role, SheetStatus
+from app.enums import ConventionStatus, Role, SheetStatus
 from app.errors import ConventionState, Duplicate, NotFound, ValidationFailed
 from app.models import (
     Account,
-    Assignment,
     Convention,
     Criterion,
     Entry,
-    JurorConflict,
     Opd,
     Panel,
-    Recusal,
     Result,
     ResultSheet,
     Sheet,
     utcnow,
 )
 from app.security import Principal
-from app.services import audit
+from app.services import audit, eligibility
 from app.services.sheets import STAGE
 
 
@@ -59,16 +56,15 @@ class RankingInput:
     jurors: list[scoring.Juror]
     entries: list[scoring.Entry]
     info: dict[int, EntryInfo]
-    conflicts: list[tuple[int, int]]
-    recusals: list[tuple[int, int]]
-    assignments: list[tuple[int, int]] | None
+    rule: scoring.Eligibility
     sheets: list[tuple[int, int, dict[str, float]]]
 
     def eligibility(self) -> dict[str, Any]:
+        rule = self.rule
         return {
-            "conflicts": self.conflicts,
-            "recusals": self.recusals,
-            "assignments": self.assignments,
+            "conflicts": rule.conflicts,
+            "recusals": rule.recusals,
+            "assignments": rule.assignments,
         }
 
     def rank(self, method: str) -> scoring.Ranking:
@@ -124,32 +120,6 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
     ):
         entries.append(scoring.Entry(entry_id, opd_id))
         info[entry_id] = EntryInfo(title, acronym, opd_code)
-    conflicts = [
-        (j, o)
-        for j, o in session.execute(
-            select(JurorConflict.juror_id, JurorConflict.opd_id)
-            .join(Account, Account.id == JurorConflict.juror_id)
-            .where(Account.convention_id == cid)
-        )
-    ]
-    recusals = [
-        (j, e)
-        for j, e in session.execute(
-            select(Recusal.juror_id, Recusal.entry_id)
-            .join(Entry, Entry.id == Recusal.entry_id)
-            .where(Entry.convention_id == cid)
-        )
-    ]
-    assignments = None
-    if convention.assignment_mode == AssignmentMode.ASSIGNED:
-        assignments = [
-            (j, e)
-            for j, e in session.execute(
-                select(Assignment.juror_id, Assignment.entry_id).where(
-                    Assignment.convention_id == cid
-                )
-            )
-        ]
     return RankingInput(
         convention,
         criteria,
@@ -157,9 +127,7 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
         jurors,
         entries,
         info,
-        conflicts,
-        recusals,
-        assignments,
+        eligibility.load(session, convention),
         submitted_sheets(session, cid),
     )
 
@@ -384,16 +352,8 @@ def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, An
 def _counted(data: RankingInput) -> set[tuple[int, int]]:
     """The (juror, entry) pairs whose submitted sheets the ranking counts."""
     opd_of = {e.id: e.opd_id for e in data.entries}
-    conflicts = set(data.conflicts)
-    recusals = set(data.recusals)
-    assigned = set(data.assignments) if data.assignments is not None else None
-    return {
-        (j, e)
-        for j, e, _s in data.sheets
-        if (j, opd_of[e]) not in conflicts
-        and (j, e) not in recusals
-        and (assigned is None or (j, e) in assigned)
-    }
+    eligible = data.rule.eligible
+    return {(j, e) for j, e, _s in data.sheets if eligible(j, e, opd_of[e])}
 
 
 def _rubric(data: RankingInput) -> dict[str, Any]:

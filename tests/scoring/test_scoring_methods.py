@@ -4,7 +4,18 @@ import math
 
 import pytest
 
-from scoring import Criterion, Entry, Juror, Panel, Ranking, RankingRow, Sheet, explain, rank
+from scoring import (
+    Criterion,
+    Eligibility,
+    Entry,
+    Juror,
+    Panel,
+    Ranking,
+    RankingRow,
+    Sheet,
+    explain,
+    rank,
+)
 
 # The worked example of SCORING.md: A (weight 3, tie-break 1) and B (weight 1), both 0..10;
 # panels K and L (weight 1 each); k1, k2 in K and l1 in L; one entry E1.
@@ -356,7 +367,7 @@ def test_values_for_a_few_entries_match_the_full_column(method: str) -> None:
         for e in entries
         if rnd.random() < 0.8
     ]
-    engine = Engine(criteria, panels, jurors, entries, sheets, [(3, 1)], [], None)
+    engine = Engine(criteria, panels, jurors, entries, sheets, Eligibility.of(conflicts=[(3, 1)]))
     for criterion in (None, *criteria):
         full = engine.values(method, 5, criterion)
         few = engine.values(method, 5, criterion, wanted=1)
