@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.db import Database
 from app.enums import SheetStatus
-from app.errors import Forbidden, NotFound, Problem
+from app.errors import Forbidden, NotFound
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -157,54 +157,11 @@ async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) ->
     of `PUT`. Answers one result per sheet: `accepted`, `unchanged`, `conflict` (with the
     server's sheet), `invalid` or `refused` (with the problem). See the README for the
     retry protocol."""
-    results = []
-    rules: dict[int, Any] = {}
-    for item in data.sheets:
-        payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
-        if_match = f'"{item.base_version}"' if item.base_version is not None else None
-        try:
-            with session.begin_nested():
-                conn = session.connection()
-                target = sheets.load_target(conn, me, cid, item.entry_id)
-                sheets.authorize_write(target, me)
-                if cid not in rules:
-                    rules[cid] = sheets.rules_for(conn, cid, target.status)
-                written = sheets.write_sheet(conn, me, target, payload, if_match, rules[cid])
-            results.append(
-                {
-                    "entry_id": item.entry_id,
-                    "outcome": "accepted" if written.changed else "unchanged",
-                    "status": 200,
-                    "sheet": written.sheet.as_dict(),
-                }
-            )
-        except Problem as problem:
-            results.append(_sync_failure(session, me, item.entry_id, problem))
-    return SyncOut.model_validate({"results": results})
-
-
-def _sync_failure(
-    session: SessionDep, me: Principal, entry_id: int, problem: Problem
-) -> dict[str, Any]:
-    body = {
-        "type": f"/problems/{problem.name}",
-        "title": problem.title,
-        "status": problem.status,
-        "detail": problem.detail,
-    }
-    if problem.errors is not None:
-        body["errors"] = problem.errors
-    if problem.status in (409, 412) and problem.name != "convention-state":
-        current = sheets.get_sheet(session.connection(), me.id, entry_id)
-        return {
-            "entry_id": entry_id,
-            "outcome": "conflict",
-            "status": problem.status,
-            "sheet": current.as_dict() if current else None,
-            "problem": body,
-        }
-    outcome = "invalid" if problem.status == 422 else "refused"
-    return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}
+    items = [
+        sheets.SyncInput(item.entry_id, item.scores, item.comment, item.submit, item.base_version)
+        for item in data.sheets
+    ]
+    return SyncOut.model_validate({"results": sheets.sync(session, me, cid, items)})
 
 
 # --- the secretariat's view ---------------------------------------------------------------

@@ -19,6 +19,7 @@ from app.enums import (
 from app.schemas.common import (
     Score,
 )
+from app.services.sheets.rules import MAX_COMMENT
 
 
 class SheetIn(BaseModel):
@@ -42,7 +43,7 @@ class SheetIn(BaseModel):
         description="Criterion code → score within its range. A draft may hold some criteria; "
         "`submit: true` needs every one."
     )
-    comment: Annotated[str, StringConstraints(max_length=10_000)] | None = None
+    comment: Annotated[str, StringConstraints(max_length=MAX_COMMENT)] | None = None
     submit: bool = False
 
 

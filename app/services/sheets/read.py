@@ -1,0 +1,112 @@
+"""Reading sheets, and the secretariat's reopen of a submitted one."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, and_, literal, select, update
+from sqlalchemy.orm import Session
+
+from app.enums import ConventionStatus, SheetStatus
+from app.errors import ConventionState, NotFound
+from app.models import Convention, Sheet, utcnow
+from app.security import Principal
+from app.services import audit
+from app.services.common import paginate, valid_id
+from app.services.sheets.rules import StoredSheet
+from app.services.sheets.statements import STAGE
+from app.services.sheets.write import get_stored, lock_sheet
+
+
+def get_sheet(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
+    return get_stored(conn, juror_id, entry_id)
+
+
+def list_sheets(
+    session: Session,
+    convention_id: int,
+    juror_id: int,
+    limit: int,
+    offset: int,
+    status: str | None = None,
+) -> tuple[list[StoredSheet], int]:
+    stmt = select(Sheet).where(
+        Sheet.convention_id == convention_id, Sheet.juror_id == juror_id, Sheet.stage == STAGE
+    )
+    if status is not None:
+        stmt = stmt.where(Sheet.status == status)
+    items, total = paginate(session, stmt.order_by(Sheet.id), limit, offset)
+    return [_from_orm(sheet) for sheet in items], total
+
+
+def _from_orm(sheet: Sheet) -> StoredSheet:
+    return StoredSheet(
+        sheet.id,
+        sheet.juror_id,
+        sheet.entry_id,
+        sheet.scores,
+        sheet.comment,
+        sheet.status,
+        sheet.version,
+        sheet.updated_at,
+        sheet.submitted_at,
+    )
+
+
+def reopen(
+    session: Session, principal: Principal, convention: Convention, juror_id: int, entry_id: int
+) -> StoredSheet:
+    """Send a submitted sheet back to draft (secretariat, only while judging)."""
+    stored = (
+        lock_sheet(session.connection(), juror_id, entry_id)
+        if valid_id(juror_id) and valid_id(entry_id)
+        else None
+    )
+    if stored is None or not _in_convention(session, stored.id, convention.id):
+        raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
+    if convention.status != ConventionStatus.JUDGING:
+        raise ConventionState(
+            f"Sheets are reopened only while judging; the convention is {convention.status}."
+        )
+    if stored.status == SheetStatus.DRAFT:
+        return stored
+    now = utcnow()
+    session.execute(
+        update(Sheet)
+        .where(Sheet.id == stored.id, Sheet.version == stored.version)
+        .values(
+            status=SheetStatus.DRAFT, version=stored.version + 1, updated_at=now, submitted_at=None
+        )
+    )
+    reopened = StoredSheet(
+        stored.id,
+        stored.juror_id,
+        stored.entry_id,
+        stored.scores,
+        stored.comment,
+        "draft",
+        stored.version + 1,
+        now,
+        None,
+    )
+    audit.record(
+        session,
+        actor=principal,
+        action="sheet.reopen",
+        target_type="sheet",
+        target_id=stored.id,
+        convention_id=convention.id,
+        juror_id=juror_id,
+        entry_id=entry_id,
+        before=stored.audit_view(),
+        after=reopened.audit_view(),
+    )
+    return reopened
+
+
+def _in_convention(session: Session, sheet_id: int, convention_id: int) -> bool:
+    return bool(
+        session.scalar(
+            select(literal(True)).where(
+                and_(Sheet.id == sheet_id, Sheet.convention_id == convention_id)
+            )
+        )
+    )

@@ -1,0 +1,195 @@
+"""What a sheet's body may hold: pure rules, no database.
+
+The single source of the body's limits (the ``SheetIn`` schema documents them from here) and
+of the sheet equality that makes a retry a no-op. The hot path parses the body by hand, in one
+pass, naming every faulty field in one 422.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import orjson
+
+from app.enums import SheetStatus
+from app.errors import ValidationFailed
+
+MAX_COMMENT = 10_000
+"""Characters in a sheet's comment."""
+
+STEP_TOLERANCE = 1e-9
+"""How far (in steps) a score may lie from its criterion's grid."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """What a criterion allows."""
+
+    code: str
+    min_score: float
+    max_score: float
+    step: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SheetInput:
+    scores: dict[str, float | int]
+    comment: str | None
+    submit: bool
+
+    @property
+    def status(self) -> str:
+        return SheetStatus.SUBMITTED if self.submit else SheetStatus.DRAFT
+
+
+@dataclass(frozen=True, slots=True)
+class StoredSheet:
+    id: int
+    juror_id: int
+    entry_id: int
+    scores: dict[str, Any]
+    comment: str | None
+    status: str
+    version: int
+    updated_at: datetime
+    submitted_at: datetime | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "entry_id": self.entry_id,
+            "juror_id": self.juror_id,
+            "scores": self.scores,
+            "comment": self.comment,
+            "status": self.status,
+            "version": self.version,
+            "updated_at": self.updated_at,
+            "submitted_at": self.submitted_at,
+        }
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+    def audit_view(self) -> dict[str, Any]:
+        return {
+            "scores": self.scores,
+            "comment": self.comment,
+            "status": self.status,
+            "version": self.version,
+        }
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _on_step(value: float, rule: Rule) -> bool:
+    if rule.step is None:
+        return True
+    steps = (value - rule.min_score) / rule.step
+    return abs(steps - round(steps)) <= 1e-9 * max(1.0, abs(steps))
+
+
+def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
+    """Validate a sheet body (already decoded JSON); every fault is named in one 422."""
+    errors: list[dict[str, Any]] = []
+
+    def bad(loc: list[str | int], msg: str) -> None:
+        errors.append({"loc": ["body", *loc], "msg": msg})
+
+    if not isinstance(payload, dict):
+        raise ValidationFailed(
+            "body: must be a JSON object",
+            errors=[{"loc": ["body"], "msg": "must be a JSON object"}],
+        )
+    for key in payload:
+        if key not in ("scores", "comment", "submit") and key not in _IGNORED_FIELDS:
+            bad([key], "unknown field")
+    scores = payload.get("scores")
+    clean: dict[str, float | int] = {}
+    if "scores" not in payload:
+        bad(["scores"], "field required")
+    elif not isinstance(scores, dict):
+        bad(["scores"], "must be an object of criterion code to number")
+    else:
+        for code, value in scores.items():
+            rule = rules.get(code)
+            if rule is None:
+                bad(["scores", code], f"unknown criterion code {code!r}")
+            elif not _is_number(value) or not math.isfinite(value):
+                bad(["scores", code], "must be a finite number")
+            elif not rule.min_score <= value <= rule.max_score:
+                bad(
+                    ["scores", code],
+                    f"must be between {_num(rule.min_score)} and {_num(rule.max_score)}",
+                )
+            elif not _on_step(value, rule):
+                bad(
+                    ["scores", code],
+                    f"must be {_num(rule.min_score)} plus a multiple of {_num(rule.step or 1)}",
+                )
+            else:
+                clean[code] = value
+    comment = payload.get("comment")
+    if comment is not None and not isinstance(comment, str):
+        bad(["comment"], "must be a string or null")
+    elif isinstance(comment, str) and len(comment) > MAX_COMMENT:
+        bad(["comment"], f"may be at most {MAX_COMMENT} characters")
+    elif isinstance(comment, str) and "\x00" in comment:
+        bad(["comment"], "must not contain NUL characters")
+    submit = payload.get("submit", False)
+    if not isinstance(submit, bool):
+        bad(["submit"], "must be true or false")
+    if submit is True and isinstance(scores, dict):
+        missing = [code for code in rules if code not in scores]
+        for code in missing:
+            bad(["scores", code], "required to submit: every criterion needs a score")
+    if errors:
+        summary = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors[:5]
+        )
+        raise ValidationFailed(summary, errors=errors)
+    return SheetInput(clean, comment, bool(submit))
+
+
+# A tablet may send back the sheet it read; its read-only fields are ignored, not refused.
+_IGNORED_FIELDS = frozenset(
+    {"entry_id", "juror_id", "status", "version", "updated_at", "submitted_at"}
+)
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def decode(raw: bytes | bytearray) -> Any:
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise ValidationFailed(
+            f"body: not valid JSON ({exc.msg})",
+            errors=[{"loc": ["body"], "msg": f"not valid JSON: {exc.msg}"}],
+        ) from exc
+
+
+def same_content(stored: StoredSheet, new: SheetInput) -> bool:
+    """Equal as the contract means it: scores equal as numbers, same comment and status."""
+    if stored.status != new.status or stored.comment != new.comment:
+        return False
+    if stored.scores.keys() != new.scores.keys():
+        return False
+    return all(float(stored.scores[code]) == float(value) for code, value in new.scores.items())
+
+
+def matches(if_match: str, stored: StoredSheet | None) -> bool:
+    """RFC 9110 If-Match with strong comparison: ``*`` or a list of entity tags."""
+    if stored is None:
+        return False
+    for tag in if_match.split(","):
+        tag = tag.strip()
+        if tag == "*" or tag == stored.etag:
+            return True
+    return False
