@@ -5,11 +5,9 @@ A million sheets are too many to wrap in objects. The counted sheets are laid ou
 group Step 2 aggregates is a slice, and the hot paths run as C-level ``map`` chains.
 """
 
-import gc
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
@@ -55,23 +53,6 @@ PANEL_SCORE: dict[Method, Callable[[list[float]], float]] = {
 }
 # Methods that aggregate adjusted values T' instead of T (Step 2's zscore).
 ADJUSTED = frozenset({Method.ZSCORE})
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold the cyclic garbage collector off while a ranking is computed.
-
-    The caller's million score mappings are all tracked objects, so every full collection
-    triggered by our allocations would walk them (about 0.4 s each here). Nothing we build
-    forms a reference cycle, so there is nothing for the collector to find meanwhile.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def check_method(method: str) -> Method:

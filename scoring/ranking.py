@@ -3,7 +3,7 @@
 import math
 from collections.abc import Callable, Iterable, Sequence
 
-from scoring._engine import ADJUSTED, TOLERANCE, Engine, check_method, gc_paused
+from scoring._engine import ADJUSTED, TOLERANCE, Engine, check_method
 from scoring.eligibility import Eligibility
 from scoring.model import (
     Criterion,
@@ -181,16 +181,15 @@ def rank(
     for unknown jurors or entries, duplicate sheets and unknown methods raise ValueError.
     """
     method = check_method(method)
-    with gc_paused():
-        engine = Engine(
-            criteria,
-            panels,
-            jurors,
-            entries,
-            sheets,
-            Eligibility.of(conflicts, recusals, assignments),
-        )
-        return _build(engine, method, top_n, zscore_min_sheets)
+    engine = Engine(
+        criteria,
+        panels,
+        jurors,
+        entries,
+        sheets,
+        Eligibility.of(conflicts, recusals, assignments),
+    )
+    return _build(engine, method, top_n, zscore_min_sheets)
 
 
 def explain(
@@ -216,21 +215,20 @@ def explain(
     row (Step 5). Arguments are those of `rank`; an unknown `entry_id` raises ValueError.
     """
     method = check_method(method)
-    with gc_paused():
-        return _explain(
-            Engine(
-                criteria,
-                panels,
-                jurors,
-                entries,
-                sheets,
-                Eligibility.of(conflicts, recusals, assignments),
-            ),
-            entry_id,
-            method,
-            top_n,
-            zscore_min_sheets,
-        )
+    return _explain(
+        Engine(
+            criteria,
+            panels,
+            jurors,
+            entries,
+            sheets,
+            Eligibility.of(conflicts, recusals, assignments),
+        ),
+        entry_id,
+        method,
+        top_n,
+        zscore_min_sheets,
+    )
 
 
 def _explain(
@@ -300,15 +298,14 @@ def disagreements(
     T(j, e) is Step 1's total over the entry's counted sheets (eligibility as in `rank`),
     all panels together; the list is by entry_id.
     """
-    with gc_paused():
-        engine = Engine(
-            criteria,
-            panels,
-            jurors,
-            entries,
-            sheets,
-            Eligibility.of(conflicts, recusals, assignments),
-        )
+    engine = Engine(
+        criteria,
+        panels,
+        jurors,
+        entries,
+        sheets,
+        Eligibility.of(conflicts, recusals, assignments),
+    )
     totals = engine.totals
     low: dict[int, float] = {}
     high: dict[int, float] = {}

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
-from app.errors import RateLimited, Unauthenticated
+from app.errors import Unauthenticated
 from app.routers.deps import CurrentUser, DatabaseDep, problems
 from app.schemas import MeOut, TokenOut
 from app.security import issue_token, verify_password
@@ -43,26 +42,16 @@ async def create_token(
     """
     settings = request.app.state.settings
     address = request.client.host if request.client else "unknown"
+    policy = accounts.ThrottlePolicy.from_settings(settings)
     keys = accounts.throttle_keys(form.username, address)
-    window = settings.login_window_seconds
-    limits = {
-        keys[0]: settings.login_max_failures,
-        keys[1]: settings.login_max_failures_per_address,
-    }
     with db.lookup() as session:
-        wait = accounts.seconds_throttled(session, limits, window)
-        if wait > 0:
-            retry = max(1, math.ceil(wait))
-            raise RateLimited(
-                f"Too many failed logins; try again in {retry} seconds.",
-                headers={"Retry-After": str(retry)},
-            )
+        accounts.check_throttle(session, policy, keys)
         candidate = accounts.find_for_login(session, form.username)
     # Argon2 takes a tenth of a second: off the event loop, and before any transaction.
     ok = await run_in_threadpool(verify_password, form.password, candidate.password_hash)
     with db.transaction() as session:
         if not ok or candidate.account_id is None:
-            accounts.record_failure(session, keys, window)
+            accounts.record_failure(session, keys, policy.window_seconds)
         else:
             accounts.clear_failures(session, keys[0])
             account = accounts.get_account(session, candidate.account_id)

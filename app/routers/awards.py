@@ -30,7 +30,7 @@ from app.schemas import (
     RewardTotals,
     RewardUpdate,
 )
-from app.services import awards, rewards
+from app.services import awards, certificates, rewards
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
 
@@ -84,7 +84,7 @@ async def list_certificates(
     ] = None,
 ) -> Page[CertificateOut]:
     """Certificates, by id."""
-    items, total = awards.list_certificates(
+    items, total = certificates.list_certificates(
         session,
         convention.id,
         kind=kind,
@@ -92,7 +92,7 @@ async def list_certificates(
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(CertificateOut, map(awards.certificate_dict, items), total, page)
+    return page_of(CertificateOut, map(certificates.certificate_dict, items), total, page)
 
 
 @router.post(
@@ -104,7 +104,7 @@ async def issue_juror_certificates(
     convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
 ) -> dict[str, int]:
     """Certificates of appreciation (`juror` kind) for every juror (idempotent)."""
-    issued = awards.issue_juror_certificates(session, admin, convention)
+    issued = certificates.issue_juror_certificates(session, admin, convention)
     if issued:
         created(response, f"/api/v1/conventions/{convention.id}/certificates?kind=juror")
     else:
@@ -117,8 +117,8 @@ async def read_certificate(
     convention: AdminConvention, certificate_id: int, session: SessionDep
 ) -> CertificateOut:
     """One certificate."""
-    cert = awards.get_certificate(session, convention.id, certificate_id)
-    return CertificateOut.model_validate(awards.certificate_dict(cert))
+    cert = certificates.get_certificate(session, convention.id, certificate_id)
+    return CertificateOut.model_validate(certificates.certificate_dict(cert))
 
 
 @router.post("/certificates/{certificate_id}/revoke", responses=WRITE_PROBLEMS)
@@ -131,9 +131,9 @@ async def revoke_certificate(
 ) -> CertificateOut:
     """Revoke a certificate, with a reason. It stays on record; verification then says it
     is revoked."""
-    cert = awards.get_certificate(session, convention.id, certificate_id)
+    cert = certificates.get_certificate(session, convention.id, certificate_id)
     return CertificateOut.model_validate(
-        awards.certificate_dict(awards.revoke(session, admin, cert, data.reason))
+        certificates.certificate_dict(certificates.revoke(session, admin, cert, data.reason))
     )
 
 

@@ -30,7 +30,7 @@ from app.schemas import (
     RecusalIn,
     RecusalOut,
 )
-from app.services import audit, conventions, judging
+from app.services import audit, conventions, judging, progress
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["judging"], responses=CONVENTION_PROBLEMS)
 
@@ -39,7 +39,7 @@ router = APIRouter(prefix="/conventions/{cid}", tags=["judging"], responses=CONV
 async def read_my_progress(cid: int, me: Me, session: SessionDep) -> JurorProgressOut:
     """The calling juror's progress: entries to score, drafts, submitted, conflicts."""
     convention = conventions.get(session, cid)
-    return JurorProgressOut.model_validate(judging.juror_progress(session, convention, me.id))
+    return JurorProgressOut.model_validate(progress.juror_progress(session, convention, me.id))
 
 
 @router.post("/jurors/me/recusals", status_code=201, responses=WRITE_PROBLEMS)
@@ -81,7 +81,7 @@ async def delete_recusal(
 @router.get("/progress")
 async def read_progress(convention: AdminConvention, session: SessionDep) -> ConventionProgressOut:
     """Every juror's progress and the convention's totals (secretariat)."""
-    return ConventionProgressOut.model_validate(judging.convention_progress(session, convention))
+    return ConventionProgressOut.model_validate(progress.convention_progress(session, convention))
 
 
 @router.get("/progress/entries")
@@ -92,7 +92,7 @@ async def list_entry_progress(
     incomplete: Annotated[bool, Query(description="Only entries still missing sheets.")] = False,
 ) -> Page[EntryCompleteness]:
     """Per entry: sheets expected and submitted, and which jurors are still missing."""
-    items, total = judging.entry_completeness(
+    items, total = progress.entry_completeness(
         session, convention, incomplete_only=incomplete, limit=page.limit, offset=page.offset
     )
     return page_of(EntryCompleteness, items, total, page)

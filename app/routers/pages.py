@@ -16,7 +16,7 @@ from jinja2 import Environment, FileSystemLoader
 from app.enums import CertificateKind
 from app.errors import NotFound
 from app.routers.deps import SessionDep
-from app.services import awards, certificate_pdf
+from app.services import certificate_pdf, certificates
 
 router = APIRouter(tags=["public"])
 
@@ -64,7 +64,7 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
     (SAH) or revoked (DICABUT), with its recipient, innovation, rank, convention, date and
     number. An unknown code answers a 404 page saying so."""
     try:
-        cert, convention = awards.find_by_code(session, code)
+        cert, convention = certificates.find_by_code(session, code)
     except NotFound:
         return _page("verify_unknown.html", 404, code=code[:64])
     certificate = {

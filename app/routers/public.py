@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 
 from app.routers.deps import SessionDep, problems
 from app.schemas import CertificateVerifyOut
-from app.services import awards, certificate_pdf
+from app.services import certificate_pdf, certificates
 
 router = APIRouter(tags=["public"])
 
@@ -27,7 +27,7 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
     """The certificate as a printable A4 landscape PDF, its QR code pointing at
     `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
     DICABUT / REVOKED."""
-    cert, convention = awards.find_by_code(session, code)
+    cert, convention = certificates.find_by_code(session, code)
     data = certificate_pdf.piagam(cert, convention, request.app.state.settings.public_url)
     # A def route (threadpool): rendering takes a while, after the read has ended.
     session.commit()
@@ -47,5 +47,5 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
 async def verify_certificate(code: str, session: SessionDep) -> CertificateVerifyOut:
     """Verify a certificate by the code printed on it: valid or revoked, with the recipient,
     innovation, rank, convention and date. Never a NIP."""
-    cert, convention = awards.find_by_code(session, code)
-    return CertificateVerifyOut.model_validate(awards.verification_dict(cert, convention))
+    cert, convention = certificates.find_by_code(session, code)
+    return CertificateVerifyOut.model_validate(certificates.verification_dict(cert, convention))

@@ -17,7 +17,7 @@ from app.routers.deps import (
     problems,
 )
 from app.schemas import PublishIn, RankingOut, ResultsOut
-from app.services import conventions, ranking
+from app.services import conventions, ranking, results
 from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["ranking"], responses=CONVENTION_PROBLEMS)
@@ -122,7 +122,7 @@ async def publish_results(
     # Inline, not in a thread: a write must not wait on a thread while it holds SQLite's
     # write lock (see app/db.py).
     data = data or PublishIn()
-    body = ranking.publish(session, admin, convention, data.method, data.allow_incomplete)
+    body = results.publish(session, admin, convention, data.method, data.allow_incomplete)
     out = _json(body, status_code=201)
     created(out, f"/api/v1/conventions/{convention.id}/results")
     return out
@@ -134,10 +134,10 @@ async def publish_results(
 def read_results(cid: int, session: SessionDep) -> Response:
     """The published results (public, no token); 404 until published."""
     conventions.get(session, cid)
-    return _json(ranking.result_dict(ranking.get_result(session, cid)))
+    return _json(results.result_dict(results.get_result(session, cid)))
 
 
 @router.get("/results/verify", response_class=Response, responses={200: {"model": dict[str, Any]}})
 def verify_results(convention: AdminConvention, session: SessionDep) -> Response:
     """Recompute the published ranking from today's sheets: does it still match?"""
-    return _json(ranking.verify(session, convention))
+    return _json(results.verify(session, convention))

@@ -6,15 +6,17 @@ hosts behind one proxy refuse the same caller at the same moment.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from app.config import Settings
 from app.db import Database
 from app.enums import Role
-from app.errors import Duplicate
+from app.errors import Duplicate, RateLimited
 from app.models import Account, LoginFailure, utcnow
 from app.security import new_credential_stamp
 
@@ -30,6 +32,36 @@ def throttle_keys(username: str, address: str) -> tuple[str, str]:
     # PostgreSQL text cannot hold NUL; a form field may.
     name = username.casefold().replace("\x00", "\ufffd")
     return (f"user:{name}"[:200], f"addr:{address}"[:200])
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    """Failed logins allowed within the window: per username, and per client address (higher:
+    a venue's tablets reach the service through one NAT address)."""
+
+    per_username: int
+    per_address: int
+    window_seconds: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ThrottlePolicy:
+        return cls(
+            settings.login_max_failures,
+            settings.login_max_failures_per_address,
+            settings.login_window_seconds,
+        )
+
+
+def check_throttle(session: Session, policy: ThrottlePolicy, keys: tuple[str, str]) -> None:
+    """429 with ``Retry-After`` while either key has had too many failures in the window."""
+    limits = {keys[0]: policy.per_username, keys[1]: policy.per_address}
+    wait = seconds_throttled(session, limits, policy.window_seconds)
+    if wait > 0:
+        retry = max(1, math.ceil(wait))
+        raise RateLimited(
+            f"Too many failed logins; try again in {retry} seconds.",
+            headers={"Retry-After": str(retry)},
+        )
 
 
 def seconds_throttled(session: Session, limits: dict[str, int], window_seconds: int) -> float:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -141,8 +140,3 @@ def require_status(convention: Convention, *allowed: str, doing: str) -> None:
             f"Cannot {doing} while the convention is {convention.status} "
             f"(only when {' or '.join(allowed)})."
         )
-
-
-def deadline_passed(convention: Convention, now: datetime | None = None) -> bool:
-    deadline = convention.judging_deadline
-    return deadline is not None and (now or utcnow()) > deadline

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import Certificate, Convention, Reward
-from app.services import awards, certificate_pdf, ranking
+from app.services import awards, certificate_pdf, certificates, ranking
 from app.services.certificate_pdf import Piagam
 from app.services.tables import Column, Table
 
@@ -206,7 +206,7 @@ def rewards_table(
 
 def certificate_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
     return [
-        awards.certificate_dict(c)
+        certificates.certificate_dict(c)
         for c in session.scalars(
             select(Certificate)
             .where(Certificate.convention_id == convention_id)

@@ -34,11 +34,6 @@ def list_criteria(
     return paginate(session, stmt, limit, offset)
 
 
-def all_criteria(session: Session, convention_id: int) -> list[Criterion]:
-    stmt = select(Criterion).where(Criterion.convention_id == convention_id).order_by(Criterion.id)
-    return list(session.scalars(stmt))
-
-
 def _check_criterion(
     session: Session, convention_id: int, criterion: Criterion, bound: str = "max_score"
 ) -> None:

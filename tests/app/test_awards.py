@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.models import AuditEvent, Certificate, Innovator
-from app.services.awards import letter_number, new_code
+from app.services.certificates import letter_number, new_code
 from tests.app import factories as f
 
 

@@ -1,0 +1,249 @@
+"""Published results: the ranking frozen once, with what proves it later.
+
+The results carry the method, the rubric and weights used, and a SHA-256 of every counted sheet
+(and a digest over them), so ``verify`` can recompute the ranking from today's sheets and say
+whether it still matches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+import orjson
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from app.enums import ConventionStatus, SheetStatus
+from app.errors import ConventionState, Duplicate, NotFound
+from app.models import Convention, Result, ResultSheet, Sheet, utcnow
+from app.security import Principal
+from app.services import audit
+from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
+from app.services.sheets import STAGE
+
+
+def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
+    canonical = orjson.dumps(
+        {
+            "juror_id": juror_id,
+            "entry_id": entry_id,
+            "version": version,
+            "scores": {k: float(v) for k, v in scores.items()},
+        },
+        option=orjson.OPT_SORT_KEYS,
+    )
+    return hashlib.sha256(canonical).hexdigest()
+
+
+def _counted(data: RankingInput) -> set[tuple[int, int]]:
+    """The (juror, entry) pairs whose submitted sheets the ranking counts."""
+    opd_of = {e.id: e.opd_id for e in data.entries}
+    eligible = data.rule.eligible
+    return {(j, e) for j, e, _s in data.sheets if eligible(j, e, opd_of[e])}
+
+
+def _rubric(data: RankingInput) -> dict[str, Any]:
+    c = data.convention
+    return {
+        "criteria": [
+            {
+                "code": k.code,
+                "weight": k.weight,
+                "min_score": k.min_score,
+                "max_score": k.max_score,
+                "tie_break_rank": k.tie_break_rank,
+            }
+            for k in data.criteria
+        ],
+        "panels": [{"name": p.name, "weight": p.weight} for p in data.panels],
+        "top_n": c.top_n,
+        "zscore_min_sheets": c.zscore_min_sheets,
+        "award_names": list(c.award_names),
+    }
+
+
+def publish(
+    session: Session,
+    principal: Principal,
+    convention: Convention,
+    method: str,
+    allow_incomplete: bool | None,
+) -> dict[str, Any]:
+    """Freeze the ranking as the convention's results (only from ``closed``, only once)."""
+    check_method(method)
+    if convention.status != ConventionStatus.CLOSED:
+        raise ConventionState(
+            f"Results are published only from closed; the convention is {convention.status}."
+        )
+    if session.scalar(select(Result.id).where(Result.convention_id == convention.id)):
+        raise Duplicate("Results are already published; they are immutable.")
+    data = load_input(session, convention)
+    ranking = data.rank(method)
+    body = ranking_dict(data, ranking)
+    incomplete = [row["entry_id"] for row in body["rows"] if not row["complete"]]
+    if incomplete and allow_incomplete is False:
+        raise ConventionState(
+            f"{len(incomplete)} entries still miss sheets; publish with "
+            '"allow_incomplete": true to publish anyway.',
+            extra={"incomplete_entry_ids": incomplete[:100]},
+        )
+    counted = _counted(data)
+    versions = {
+        (j, e): (sheet_id, version)
+        for sheet_id, j, e, version in session.execute(
+            select(Sheet.id, Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
+                Sheet.convention_id == convention.id,
+                Sheet.status == SheetStatus.SUBMITTED,
+                Sheet.stage == STAGE,
+            )
+        )
+    }
+    hashes = []
+    for juror_id, entry_id, scores in data.sheets:
+        if (juror_id, entry_id) in counted:
+            sheet_id, version = versions[(juror_id, entry_id)]
+            hashes.append(
+                (
+                    sheet_id,
+                    juror_id,
+                    entry_id,
+                    version,
+                    _sheet_hash(juror_id, entry_id, version, scores),
+                )
+            )
+    hashes.sort()
+    digest = hashlib.sha256("".join(h[4] for h in hashes).encode()).hexdigest()
+    result = Result(
+        convention_id=convention.id,
+        method=method,
+        top_n=convention.top_n,
+        rows=body["rows"],
+        warnings=body["warnings"],
+        rubric=_rubric(data),
+        sheets_digest=digest,
+        sheet_count=len(hashes),
+        allow_incomplete=bool(incomplete),
+        incomplete_entry_ids=incomplete,
+        published_at=utcnow(),
+        published_by=principal.id,
+    )
+    session.add(result)
+    session.flush()
+    if hashes:
+        session.execute(
+            insert(ResultSheet),
+            [
+                {
+                    "result_id": result.id,
+                    "sheet_id": h[0],
+                    "juror_id": h[1],
+                    "entry_id": h[2],
+                    "version": h[3],
+                    "sha256": h[4],
+                }
+                for h in hashes
+            ],
+        )
+    audit.record(
+        session,
+        actor=principal,
+        action="results.publish",
+        target_type="result",
+        target_id=result.id,
+        convention_id=convention.id,
+        after={
+            "method": method,
+            "sheets_digest": digest,
+            "sheet_count": len(hashes),
+            "incomplete_entry_ids": incomplete[:1000],
+        },
+    )
+    return result_dict(result)
+
+
+def result_dict(result: Result) -> dict[str, Any]:
+    return {
+        "convention_id": result.convention_id,
+        "method": result.method,
+        "top_n": result.top_n,
+        "rows": result.rows,
+        "warnings": result.warnings,
+        "published_at": result.published_at,
+        "rubric": result.rubric,
+        "sheets_digest": result.sheets_digest,
+        "sheet_count": result.sheet_count,
+        "allow_incomplete": result.allow_incomplete,
+        "incomplete_entry_ids": result.incomplete_entry_ids,
+    }
+
+
+def get_result(session: Session, convention_id: int) -> Result:
+    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
+    if result is None:
+        raise NotFound(f"Convention {convention_id} has no published results.")
+    return result
+
+
+def verify(session: Session, convention: Convention) -> dict[str, Any]:
+    """Recompute the published ranking from today's sheets and say whether it matches."""
+    result = get_result(session, convention.id)
+    data = load_input(session, convention)
+    now = ranking_dict(data, data.rank(result.method))
+    frozen_hashes = {
+        (j, e): h
+        for j, e, h in session.execute(
+            select(ResultSheet.juror_id, ResultSheet.entry_id, ResultSheet.sha256).where(
+                ResultSheet.result_id == result.id
+            )
+        )
+    }
+    counted = _counted(data)
+    versions = {
+        (j, e): v
+        for j, e, v in session.execute(
+            select(Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
+                Sheet.convention_id == convention.id,
+                Sheet.status == SheetStatus.SUBMITTED,
+                Sheet.stage == STAGE,
+            )
+        )
+    }
+    current_hashes = {
+        (j, e): _sheet_hash(j, e, versions[(j, e)], s)
+        for j, e, s in data.sheets
+        if (j, e) in counted
+    }
+    changed = sorted(
+        {
+            k
+            for k in frozen_hashes.keys() | current_hashes.keys()
+            if frozen_hashes.get(k) != current_hashes.get(k)
+        }
+    )
+    differing = _differing_rows(result.rows, now["rows"])
+    return {
+        "convention_id": convention.id,
+        "method": result.method,
+        "matches": not changed and not differing,
+        "changed_sheets": [{"juror_id": j, "entry_id": e} for j, e in changed[:1000]],
+        "differing_entry_ids": differing[:1000],
+    }
+
+
+def _differing_rows(frozen: Iterable[dict[str, Any]], now: Iterable[dict[str, Any]]) -> list[int]:
+    def key(row: dict[str, Any]) -> tuple[Any, ...]:
+        score = row["score"]
+        return (
+            row["rank"],
+            None if score is None else round(score, 9),
+            row["tied"],
+            row["awarded"],
+        )
+
+    frozen_by_id = {row["entry_id"]: key(row) for row in frozen}
+    now_by_id = {row["entry_id"]: key(row) for row in now}
+    return sorted(
+        e for e in frozen_by_id.keys() | now_by_id.keys() if frozen_by_id.get(e) != now_by_id.get(e)
+    )
