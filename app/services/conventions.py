@@ -15,7 +15,7 @@ from app.security import Principal
 from app.services import audit
 from app.services.common import paginate, valid_id
 
-# (from, to): the moves CONTRACT.md allows. closed → judging only until results are published.
+# (from, to): the moves docs/api.md lists. closed → judging only until results are published.
 MOVES = {("draft", "judging"), ("judging", "closed"), ("closed", "judging")}
 
 AUDITED_FIELDS = (

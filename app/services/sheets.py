@@ -8,7 +8,7 @@ A sheet a juror saw accepted is never lost, changed behind its back or counted t
   (juror, entry, stage); the loser of a race re-reads the winner's row and is judged against it;
 * a body equal to the stored sheet changes nothing, so a tablet may retry blindly.
 
-The checks run in the order CONTRACT.md fixes: 404, 403, 409 convention-state, 412, 422,
+The checks run in the order docs/api.md gives: 404, 403, 409 convention-state, 412, 422,
 200 for an equal body, 409 sheet-final.
 
 The PUT is the service's hot path (a hall of tablets submitting at once), so its statements are
@@ -275,7 +275,7 @@ def rules_for(
     cache: dict[int, dict[str, Rule]] | None = None,
 ) -> dict[str, Rule]:
     """The convention's criteria by code. ``status``: the convention's status, read in this
-    transaction; once it is not ``draft`` the criteria can never change again (CONTRACT.md:
+    transaction; once it is not ``draft`` the criteria can never change again (docs/api.md:
     they change only in draft, and no move leads back to draft), so ``cache`` (the
     ``Database``'s, one per process) keeps them: every worker would read the same rows."""
     frozen = status is not None and status != "draft" and cache is not None
