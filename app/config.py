@@ -1,4 +1,4 @@
-"""Settings from the environment (prefix ``KONVENSI_``), as CONTRACT.md names them."""
+"""Settings from the environment (prefix ``KONVENSI_``), as docs/api.md lists them."""
 
 from functools import lru_cache
 

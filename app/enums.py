@@ -9,7 +9,7 @@ from enum import StrEnum
 
 
 class Category(StrEnum):
-    """The seven categories of an innovation (CONTRACT.md), in the order certificates and
+    """The seven categories of an innovation (docs/api.md), in the order certificates and
     per-category lists follow."""
 
     TEKNOLOGI = "teknologi"

@@ -141,7 +141,7 @@ def create_app(
             {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
             {"name": "sheets", "description": "Score sheets, written from juror tablets."},
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
-            {"name": "ranking", "description": "Rankings (SCORING.md) and published results."},
+            {"name": "ranking", "description": "Rankings (docs/scoring.md) and published results."},
             {"name": "awards", "description": "Awards, certificates (piagam) and rewards."},
             {"name": "exports", "description": "CSV, XLSX and ZIP downloads for the secretariat."},
             {"name": "public", "description": "Published results and certificate checks."},

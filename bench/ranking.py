@@ -78,7 +78,7 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
 
 
 def floor_sql(dialect: str) -> str:
-    """Mean over an entry's submitted sheets of the weighted total T (SCORING.md Step 1)."""
+    """Mean over an entry's submitted sheets of the weighted total T (docs/scoring.md Step 1)."""
     sum_w = math.fsum(w for _c, w, _lo, _hi, _t in seed.CRITERIA)
     terms = []
     for code, w, lo, hi, _t in seed.CRITERIA:

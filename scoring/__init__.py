@@ -1,4 +1,4 @@
-"""Konvensi scoring: the ranking rule of SCORING.md as pure functions over plain data.
+"""Konvensi scoring: the ranking rule of docs/scoring.md as pure functions over plain data.
 
 Standard library only; nothing here knows about the web layer or the database.
 """

@@ -1,4 +1,4 @@
-"""Steps 1 to 3 of SCORING.md over every sheet of a convention, and who may judge what.
+"""Steps 1 to 3 of docs/scoring.md over every sheet of a convention, and who may judge what.
 
 A million sheets are too many to wrap in objects. The counted sheets are laid out once in
 (entry, panel) order as parallel lists (juror id, score mapping, total), so that every

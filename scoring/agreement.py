@@ -1,7 +1,7 @@
 """How far the panels agree, for the secretariat to read before results are published.
 
 Panel scores within 1e-9 of each other count as tied, with the same chaining as Step 4
-of SCORING.md, so that float noise never turns an exact tie into an order.
+of docs/scoring.md, so that float noise never turns an exact tie into an order.
 """
 
 import math

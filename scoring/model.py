@@ -1,4 +1,4 @@
-"""Plain data that goes into and comes out of the ranking (SCORING.md, "Notation")."""
+"""Plain data that goes into and comes out of the ranking (docs/scoring.md, "Notation")."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -110,7 +110,7 @@ class RankingWarning:
 
 @dataclass(frozen=True, slots=True)
 class Ranking:
-    """Rows best first, unscored entries last (Step 4); warnings in the order of CONTRACT.md."""
+    """Rows best first, unscored entries last (Step 4); warnings in the order of docs/scoring.md."""
 
     method: str
     top_n: int

@@ -1,4 +1,4 @@
-"""The ranking of a convention (SCORING.md Steps 1 to 5), its explanation, and juror spreads."""
+"""The ranking of a convention (docs/scoring.md Steps 1 to 5), its explanation, juror spreads."""
 
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -167,7 +167,7 @@ def rank(
     recusals: Iterable[tuple[int, int]] = (),
     assignments: Iterable[tuple[int, int]] | None = None,
 ) -> Ranking:
-    """Rank a convention's entries: SCORING.md Steps 1 to 5.
+    """Rank a convention's entries: docs/scoring.md Steps 1 to 5.
 
     Step 1 totals every counted sheet, Step 2 aggregates them per panel by `method`,
     Step 3 weighs the panels, Step 4 orders, groups ties (1e-9, chained) and breaks them
@@ -207,7 +207,7 @@ def explain(
     recusals: Iterable[tuple[int, int]] = (),
     assignments: Iterable[tuple[int, int]] | None = None,
 ) -> Explanation:
-    """Show how one entry's numbers come about, step by step of SCORING.md.
+    """Show how one entry's numbers come about, step by step of docs/scoring.md.
 
     Each counted sheet's T(j, e) (Step 1) with the share of every criterion and, for
     `zscore`, T'(j, e) (Step 2); the panel scores and weights that make S(e) (Step 3);

@@ -39,7 +39,7 @@ def _json(body: Any, status_code: int = 200) -> Response:
 def read_ranking(
     convention: AdminConvention, session: SessionDep, method: MethodQuery = Method.MEAN
 ) -> Response:
-    """The live ranking, best first, exactly as SCORING.md computes it (secretariat)."""
+    """The live ranking, best first, exactly as docs/scoring.md computes it (secretariat)."""
     return _json(ranking.compute(session, convention, method))
 
 

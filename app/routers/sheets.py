@@ -155,7 +155,7 @@ async def list_my_sheets(
 async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) -> SyncOut:
     """Apply sheets a tablet queued offline, each on its own and in order, with the rules
     of `PUT`. Answers one result per sheet: `accepted`, `unchanged`, `conflict` (with the
-    server's sheet), `invalid` or `refused` (with the problem). See the README for the
+    server's sheet), `invalid` or `refused` (with the problem). See docs/api.md for the
     retry protocol."""
     items = [
         sheets.SyncInput(item.entry_id, item.scores, item.comment, item.submit, item.base_version)

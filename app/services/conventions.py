@@ -15,7 +15,7 @@ from app.security import Principal
 from app.services import audit
 from app.services.common import paginate, valid_id
 
-# (from, to): the moves CONTRACT.md allows. closed → judging only until results are published.
+# (from, to): the moves docs/api.md lists. closed → judging only until results are published.
 _DRAFT, _JUDGING, _CLOSED = ConventionStatus
 MOVES = {(_DRAFT, _JUDGING), (_JUDGING, _CLOSED), (_CLOSED, _JUDGING)}
 

@@ -1,8 +1,9 @@
 """The demo convention: Kota Solok's Konvensi Inovasi Daerah of May 2018.
 
-The innovations and OPDs are the ones the announcement names (shared/000_*.txt); the rubric
-is a common KIPP/IGA-style one. The announcement names no innovators, so each entry's
-innovator is its OPD's innovation team.
+The innovations and OPDs are the ones a press report of the Display Inovasi of 8 May 2018
+names (Menpan RB dan Kepala LAN RI Apresiasi Pemko Solok); the rubric is a common
+KIPP/IGA-style one. The report names no innovators, so each entry's innovator is its OPD's
+innovation team.
 """
 
 from __future__ import annotations

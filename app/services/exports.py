@@ -3,7 +3,7 @@ column headers, as CSV or XLSX; and a ZIP of every certificate's PDF.
 
 The table builders take the API's shapes (plain dicts, datetimes or their RFC 3339 text), so
 the ``konvensi`` scripts build the same tables from the database or from a running server.
-``ranking.csv`` of CONTRACT.md is a different thing, with English headers, and stays as is.
+``ranking.csv`` of docs/api.md is a different thing, with English headers, and stays as is.
 """
 
 from __future__ import annotations

@@ -240,7 +240,7 @@ def _csv_bool(value: bool) -> str:
 
 
 def ranking_csv(body: dict[str, Any], panel_names: list[str]) -> str:
-    """CONTRACT.md's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty."""
+    """The CSV of docs/api.md: 2 decimals as ``f"{x:.2f}"`` writes them, true/false, nulls empty."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(

@@ -1,4 +1,4 @@
-"""Every route of the app, classified by who may call it, by rules read off CONTRACT.md.
+"""Every route of the app, classified by who may call it, by rules read off docs/api.md.
 
 The rules (first match wins):
 

@@ -16,7 +16,7 @@ from tests.app import factories as f
 
 
 def worked_example(session: Session, w: f.World) -> None:
-    """SCORING.md's worked example: k1 (8, 6), k2 (6, 10), l1 (7, 7) on entry 0."""
+    """Entry E1 of docs/scoring.md's worked example: k1 (8, 6), k2 (6, 10), l1 (7, 7)."""
     k1, k2, l1 = (j.account for j in w.jurors)
     f.make_sheet(session, k1, w.entries[0], {"A": 8, "B": 6})
     f.make_sheet(session, k2, w.entries[0], {"A": 6, "B": 10})

@@ -1,4 +1,4 @@
-"""Score sheets as CONTRACT.md's "Score sheets" section fixes them."""
+"""Score sheets as the "Score sheets" section of docs/api.md describes them."""
 
 from __future__ import annotations
 

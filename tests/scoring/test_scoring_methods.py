@@ -1,4 +1,4 @@
-"""Steps 1 to 3 of SCORING.md on cases small enough to check by hand."""
+"""Steps 1 to 3 of docs/scoring.md on cases small enough to check by hand."""
 
 import math
 
@@ -17,8 +17,8 @@ from scoring import (
     rank,
 )
 
-# The worked example of SCORING.md: A (weight 3, tie-break 1) and B (weight 1), both 0..10;
-# panels K and L (weight 1 each); k1, k2 in K and l1 in L; one entry E1.
+# Entry E1 of docs/scoring.md's worked example: A (weight 3, tie-break 1) and B (weight 1),
+# both 0..10; panels K and L (weight 1 each); k1, k2 in K and l1 in L.
 EX_CRITERIA = [Criterion(1, "A", 3, 0, 10, 1), Criterion(2, "B", 1, 0, 10)]
 EX_PANELS = [Panel(1, "K", 1), Panel(2, "L", 1)]
 EX_JURORS = [Juror(11, 1), Juror(12, 1), Juror(21, 2)]

@@ -1,4 +1,4 @@
-"""Step 4 (order, ties, ranks) and Step 5 (awards, completeness, warnings) of SCORING.md."""
+"""Step 4 (order, ties, ranks) and Step 5 (awards, completeness, warnings) of docs/scoring.md."""
 
 from collections.abc import Iterable
 

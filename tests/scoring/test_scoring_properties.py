@@ -1,4 +1,4 @@
-"""Invariants of the rule, and an independent naive reimplementation of SCORING.md.
+"""Invariants of the rule, and an independent naive reimplementation of docs/scoring.md.
 
 The reference below is written straight from the page, slowly and without any code from
 `scoring`, the way a jury member would recompute the numbers.
@@ -124,7 +124,7 @@ def conventions(draw: st.DrawFn, methods: Sequence[str] = METHODS) -> Convention
 
 
 # ---------------------------------------------------------------------------------------
-# The reference: SCORING.md read literally.
+# The reference: docs/scoring.md read literally.
 
 
 def reference(c: Convention) -> Ranking:

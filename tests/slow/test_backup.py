@@ -1,4 +1,4 @@
-"""Issue 6, production: backups and restores, tested as the README tells an operator.
+"""Issue 6, production: backups and restores, tested as docs/operations.md tells an operator.
 
 SQLite: ``konvensi backup FILE`` while the server writes gives a consistent, intact copy that
 holds every write acknowledged before it started; restoring is copying the file back.

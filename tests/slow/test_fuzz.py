@@ -49,8 +49,8 @@ CHECKS = [
 ]
 
 
-# Invalid input is refused with a 4xx. A sheet PUT checks If-Match before the body (CONTRACT.md
-# fixes the order), so a stale If-Match with a bad body is rightly a 412.
+# Invalid input is refused with a 4xx. A sheet PUT checks If-Match before the body (docs/api.md,
+# "The order of checks"), so a stale If-Match with a bad body is rightly a 412.
 CONFIG = schemathesis.Config.from_dict(
     {
         "checks": {

@@ -117,7 +117,7 @@ def rules_for(
     cache: dict[int, dict[str, Rule]] | None = None,
 ) -> dict[str, Rule]:
     """The convention's criteria by code. ``status``: the convention's status, read in this
-    transaction; once it is not ``draft`` the criteria can never change again (CONTRACT.md:
+    transaction; once it is not ``draft`` the criteria can never change again (docs/api.md:
     they change only in draft, and no move leads back to draft), so ``cache`` (the
     ``Database``'s, one per process) keeps them: every worker would read the same rows."""
     frozen = status is not None and status != ConventionStatus.DRAFT and cache is not None
