@@ -191,7 +191,7 @@ def _live(conv: Convention) -> list[Entry]:
 def admitted(conv: Convention, stage: Stage) -> set[int]:
     """A_s: every entry for the first stage, else as recorded; never a disqualified one."""
     live = {e.id for e in _live(conv)}
-    if stage == conv.stages[0]:
+    if stage.id == conv.stages[0].id:
         return live
     return set(conv.admissions.get(stage.id, frozenset())) & live
 
@@ -560,7 +560,9 @@ def _finals(conv: Convention, method: Method) -> tuple[list[_Final], dict[int, _
     out = []
     for entry in _live(conv):
         e = entry.id
-        # r(e): "the last stage whose A_s holds e"; A_1 holds every entry.
+        # r(e): "the last stage whose A_s holds e"; A_1 holds every entry. Reading: an
+        # entry the secretariat added to A_{s+1} outside A_s still has s in U(e), where
+        # it has no score: it is stage_missing.
         reach = max(i for i, s in enumerate(stages) if e in admitted(conv, s))
         earlier = [i for i in range(reach + 1) if stages[i].kind == "scored"]
         scored_reach = earlier[-1] if earlier else None
@@ -615,6 +617,9 @@ def final_ranking(
     by_id = {f.entry.id: f for f in finals}
     groups = _final_order(finals)
     ranks = _ranks(groups)
+    # Reading: Step 7 is "Step 4 ... applied to the entries of category k alone": the 1e-9
+    # chains are formed again inside the category, so a tie that chained through an entry
+    # of another category can come apart.
     category_groups = {
         c: _final_order(f for f in finals if f.entry.category == c)
         for c in _category_order(f.entry for f in finals)
@@ -626,6 +631,9 @@ def final_ranking(
     if conv.award_scope == "per_category":
         awarded = {e: r <= conv.top_n for e, (r, _) in category_ranks.items()}
         cuts = {c: _cut_ties(g, conv.top_n) for c, g in category_groups.items()}
+        # Reading: "boundary_tie warnings name the ties at each category's cut": one
+        # boundary_tie warning naming all of them (ids ascending), as every warning code
+        # appears at most once in Steps 1 to 5.
         boundary = [e for ids in cuts.values() for e in ids]
     else:
         awarded = {e: r <= conv.top_n for e, (r, _) in ranks.items()}
@@ -670,6 +678,9 @@ def final_ranking(
     rows = [row(e, *own[e]) for g in listed for e in g]
     rows += [row(f.entry.id, None, False) for f in members if f.final is None]
 
+    # Reading: "the panel_missing warning [is] that of stage t(e)": an entry is named when
+    # stage t's ranking names it (scored there, some panel without a score), even when it
+    # has no final score; no_eligible_juror likewise counts the jurors of stage t.
     def panel_missing(f: _Final) -> bool:
         return f.scored_reach is not None and _panel_missing(data[f.scored_reach], f.entry.id)
 
@@ -708,6 +719,8 @@ def scope_jurors(
 ) -> list[int]:
     """J: jurors with at least one sheet counted in the ranking: for the final ranking in
     any stage, for a stage's in that stage, for a category's for an entry of it."""
+    # Reading: "for the final ranking, in any stage": a sheet counted in any stage's
+    # ranking, including stages of weight 0 and stages past an entry's reach.
     stages = conv.stages if stage_id is None else (_stage(conv, stage_id),)
     category_of = {e.id: e.category for e in conv.entries}
     found: set[int] = set()
@@ -832,6 +845,8 @@ def agreement(
         alpha, pairable = naive_alpha([t for t in totals if panel_of[t[0]] == p.id])
         panels.append((p.id, p.name, alpha, pairable))
     found = naive_leniency(totals)
+    # Reading: CONTRACT.md's "jurors" of a stage: every juror of the stage's panels, with
+    # leniency null and leniency_n 0 when it shares no entry with another juror.
     panel_ids = {p.id for p in _panels_of(conv, stage)}
     jurors = [
         (j.id, *found.get(j.id, (None, 0)))
