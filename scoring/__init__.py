@@ -21,25 +21,43 @@ from scoring.model import (
     Sheet,
 )
 from scoring.ranking import disagreements, explain, rank
+from scoring.reliability import (
+    Alpha,
+    JurorLeniency,
+    PanelAlpha,
+    StageAgreement,
+    juror_totals,
+    krippendorff_alpha,
+    leniency,
+    stage_agreement,
+)
 
 __all__ = [
     "METHODS",
+    "Alpha",
     "Criterion",
     "Eligibility",
     "Entry",
     "Explanation",
     "Juror",
+    "JurorLeniency",
     "JurorTotal",
     "Method",
     "Panel",
     "PanelAgreement",
+    "PanelAlpha",
     "Ranking",
     "RankingRow",
     "RankingWarning",
     "Sheet",
+    "StageAgreement",
     "disagreements",
     "explain",
+    "juror_totals",
+    "krippendorff_alpha",
+    "leniency",
     "panel_agreement",
     "panel_rankings",
     "rank",
+    "stage_agreement",
 ]
