@@ -1,9 +1,12 @@
 """Plain data that goes into and comes out of the ranking (docs/scoring.md, "Notation")."""
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Final, NamedTuple
+from typing import TYPE_CHECKING, Final, NamedTuple
+
+if TYPE_CHECKING:
+    from scoring.eligibility import Eligibility
 
 
 class Method(StrEnum):
@@ -60,10 +63,12 @@ class Juror:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """An entry and the OPD that submitted it (conflicts are declared per OPD)."""
+    """An entry, the OPD that submitted it (conflicts are declared per OPD) and its category
+    (Step 7)."""
 
     id: int
     opd_id: int
+    category: str | None = None
 
 
 class Sheet(NamedTuple):
@@ -96,13 +101,22 @@ class RankingRow:
     complete: bool
     tied: bool
     awarded: bool
-    keys: tuple[float, ...]
+    keys: tuple[float | None, ...]
     decided_by: str | None
+    category: str | None = None
+    category_rank: int | None = None
+    advances: bool | None = None
+    """A stage's ranking: whether the stage's rule selects the entry for the next stage."""
+    reach_stage_id: int | None = None
+    """The final ranking: the last stage the entry was admitted to (Step 6)."""
+    stage_scores: dict[str, float] | None = None
+    """The final ranking: S_s(e) by stage code, for the scored stages reached with a score."""
 
 
 @dataclass(frozen=True, slots=True)
 class RankingWarning:
-    """`boundary_tie`, `panel_missing` or `no_eligible_juror`, with entry ids ascending."""
+    """`boundary_tie`, `panel_missing`, `no_eligible_juror` or `stage_missing`, with entry
+    ids ascending."""
 
     code: str
     entry_ids: tuple[int, ...]
@@ -116,6 +130,73 @@ class Ranking:
     top_n: int
     rows: tuple[RankingRow, ...]
     warnings: tuple[RankingWarning, ...]
+
+
+class StageKind(StrEnum):
+    SCORED = "scored"
+    SCREENING = "screening"
+
+
+class AdvanceRule(StrEnum):
+    """How a stage shortlists for the next one (Step 6, "Admission")."""
+
+    ALL = "all"
+    TOP = "top"
+    TOP_PER_CATEGORY = "top_per_category"
+    MIN_SCORE = "min_score"
+
+
+class AwardScope(StrEnum):
+    OVERALL = "overall"
+    PER_CATEGORY = "per_category"
+
+
+@dataclass(frozen=True, slots=True)
+class Advance:
+    """A stage's advance rule: `count` for top and top_per_category, `min_score` for
+    min_score."""
+
+    rule: AdvanceRule = AdvanceRule.ALL
+    count: int | None = None
+    min_score: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A stage of judging (Step 6), as judged so far.
+
+    `criteria`, `panel_ids` (None: every panel) and `weight` V_s define a scored stage.
+    `admitted` is A_s as recorded: None for the first stage means every entry; a later stage
+    not yet reached admits nobody. `sheets` are the stage's submitted sheets; `decisions` a
+    screening stage's pass/fail per entry id.
+    """
+
+    id: int
+    code: str
+    kind: StageKind = StageKind.SCORED
+    weight: float = 1.0
+    criteria: tuple[Criterion, ...] = ()
+    panel_ids: tuple[int, ...] | None = None
+    advance: Advance = Advance()
+    admitted: frozenset[int] | None = None
+    decisions: Mapping[int, bool] = field(default_factory=dict)
+    sheets: Sequence[SheetLike] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Contest:
+    """A convention as the ranking sees it: stages in position order, panels, jurors, entries
+    (disqualified ones already left out, with their sheets), who may judge what, and Step 5's
+    parameters."""
+
+    stages: tuple[Stage, ...]
+    panels: tuple[Panel, ...]
+    jurors: tuple[Juror, ...]
+    entries: tuple[Entry, ...]
+    eligibility: "Eligibility"
+    top_n: int = 10
+    zscore_min_sheets: int = 5
+    award_scope: AwardScope = AwardScope.OVERALL
 
 
 @dataclass(frozen=True, slots=True)

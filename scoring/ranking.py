@@ -1,156 +1,49 @@
 """The ranking of a convention (docs/scoring.md Steps 1 to 5), its explanation, juror spreads."""
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
-from scoring._engine import ADJUSTED, TOLERANCE, Engine, check_method
+from scoring._engine import ADJUSTED, Engine, check_method
 from scoring.eligibility import Eligibility
 from scoring.model import (
+    Contest,
     Criterion,
     Entry,
     Explanation,
     Juror,
     JurorTotal,
-    Method,
     Panel,
     Ranking,
-    RankingRow,
-    RankingWarning,
     SheetLike,
+    Stage,
 )
+from scoring.stages import StageRun, chain_groups, rank_final
+
+__all__ = ["chain_groups", "disagreements", "explain", "explain_in", "rank"]
 
 
-def chain_groups(items: Iterable[int], key: Callable[[int], float]) -> list[list[int]]:
-    """Step 4.1: sort by key descending; neighbours within 1e-9 join a group, which chains."""
-    ordered = sorted(items, key=key, reverse=True)
-    groups: list[list[int]] = []
-    prev = math.inf
-    for item in ordered:
-        k = key(item)
-        if groups and prev - k <= TOLERANCE:
-            groups[-1].append(item)
-        else:
-            groups.append([item])
-        prev = k
-    return groups
-
-
-class _Order:
-    """Step 4 over the scored entries: final groups best first, keys used, what decided."""
-
-    __slots__ = ("decided", "groups", "keys", "panel_scores", "scores")
-
-    def __init__(self, engine: Engine, method: Method, min_sheets: int) -> None:
-        self.panel_scores: dict[int, dict[int, float]] = {}
-        self.scores = score = engine.entry_scores(
-            method, engine.values(method, min_sheets), engine.scored_positions(), self.panel_scores
-        )
-        keys = {pos: [s] for pos, s in score.items()}
-        groups = chain_groups(score, score.__getitem__)
-        decided: dict[int, str] = {}
-        level = 0
-        while True:
-            label = "score" if level == 0 else engine.tie_breaks[level - 1].code
-            for g in groups:
-                if len(g) == 1:
-                    decided.setdefault(g[0], label)
-            # Ascending positions walk the sheets in memory order: much faster than score order.
-            need = sorted(pos for g in groups if len(g) > 1 for pos in g)
-            if not need:
-                break
-            if level == len(engine.tie_breaks):
-                decided.update(dict.fromkeys(need, "tie"))
-                break
-            # Tie-break keys are computed only for entries still tied: most entries are not.
-            criterion = engine.tie_breaks[level]
-            level += 1
-            wanted = sum(map(engine.sheet_count.__getitem__, need))
-            values = engine.values(method, min_sheets, criterion, wanted)
-            level_key = engine.entry_scores(method, values, need)
-            for pos, k in level_key.items():
-                keys[pos].append(k)
-            split: list[list[int]] = []
-            for g in groups:
-                if len(g) == 1:
-                    split.append(g)
-                else:
-                    split.extend(chain_groups(g, level_key.__getitem__))
-            groups = split
-        self.groups = groups
-        self.keys = keys
-        self.decided = decided
-
-
-def _build(engine: Engine, method: Method, top_n: int, min_sheets: int) -> Ranking:
-    order = _Order(engine, method, min_sheets)
-    ids = engine.entry_ids
-    expected = engine.expected
-    counted = engine.sheet_count
-    rows: list[RankingRow] = []
-    boundary: list[int] = []
-    missing: list[int] = []
-    name = [p.name for p in engine.panels].__getitem__
-    n_panels = engine.n_panels
-    scores = order.scores
-    panel_scores = order.panel_scores
-    keys = order.keys
-    decided = order.decided
-    rank = 1
-    for group in order.groups:
-        tied = len(group) > 1
-        if tied:
-            group = sorted(group)
-            if rank <= top_n < rank + len(group) - 1:
-                boundary.extend(ids[pos] for pos in group)
-        for pos in group:
-            score = scores[pos]
-            ps = panel_scores[pos]
-            if len(ps) < n_panels:
-                missing.append(ids[pos])
-            # Positional: keywords make this loop 60% slower on 50,000 rows.
-            rows.append(
-                RankingRow(
-                    ids[pos],
-                    rank,
-                    score,
-                    dict(zip(map(name, ps), ps.values(), strict=True)),
-                    counted[pos],
-                    expected[pos],
-                    counted[pos] == expected[pos],
-                    tied,
-                    rank <= top_n,
-                    tuple(keys[pos]),
-                    decided[pos],
-                )
-            )
-        rank += len(group)
-    for pos, entry_id in enumerate(ids):
-        if pos not in order.scores:
-            rows.append(
-                RankingRow(
-                    entry_id=entry_id,
-                    rank=None,
-                    score=None,
-                    panel_scores={},
-                    sheet_count=counted[pos],
-                    expected_sheet_count=expected[pos],
-                    complete=counted[pos] == expected[pos],
-                    tied=False,
-                    awarded=False,
-                    keys=(),
-                    decided_by=None,
-                )
-            )
-    warnings = [
-        RankingWarning(code, tuple(sorted(found)))
-        for code, found in (
-            ("boundary_tie", boundary),
-            ("panel_missing", missing),
-            ("no_eligible_juror", [e for pos, e in enumerate(ids) if expected[pos] == 0]),
-        )
-        if found
-    ]
-    return Ranking(method=method, top_n=top_n, rows=tuple(rows), warnings=tuple(warnings))
+def _contest(
+    criteria: Sequence[Criterion],
+    panels: Sequence[Panel],
+    jurors: Sequence[Juror],
+    entries: Sequence[Entry],
+    sheets: Iterable[SheetLike],
+    top_n: int,
+    zscore_min_sheets: int,
+    eligibility: Eligibility,
+) -> Contest:
+    """A convention of one stage: what Steps 1 to 5 rank."""
+    sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
+    stage = Stage(0, "UTAMA", criteria=tuple(criteria), sheets=sheet_list)
+    return Contest(
+        (stage,),
+        tuple(panels),
+        tuple(jurors),
+        tuple(entries),
+        eligibility,
+        top_n=top_n,
+        zscore_min_sheets=zscore_min_sheets,
+    )
 
 
 def rank(
@@ -180,16 +73,9 @@ def rank(
     assignments this is Step 5's rule. Sheets of ineligible jurors are ignored; sheets
     for unknown jurors or entries, duplicate sheets and unknown methods raise ValueError.
     """
-    method = check_method(method)
-    engine = Engine(
-        criteria,
-        panels,
-        jurors,
-        entries,
-        sheets,
-        Eligibility.of(conflicts, recusals, assignments),
-    )
-    return _build(engine, method, top_n, zscore_min_sheets)
+    rule = Eligibility.of(conflicts, recusals, assignments)
+    contest = _contest(criteria, panels, jurors, entries, sheets, top_n, zscore_min_sheets, rule)
+    return rank_final(contest, method, extras=False)
 
 
 def explain(
@@ -214,31 +100,28 @@ def explain(
     the tie-break keys C(c, e) and what decided the entry's place (Step 4); its ranking
     row (Step 5). Arguments are those of `rank`; an unknown `entry_id` raises ValueError.
     """
-    method = check_method(method)
-    return _explain(
-        Engine(
-            criteria,
-            panels,
-            jurors,
-            entries,
-            sheets,
-            Eligibility.of(conflicts, recusals, assignments),
-        ),
-        entry_id,
-        method,
-        top_n,
-        zscore_min_sheets,
-    )
+    rule = Eligibility.of(conflicts, recusals, assignments)
+    contest = _contest(criteria, panels, jurors, entries, sheets, top_n, zscore_min_sheets, rule)
+    ranking = rank_final(contest, method, extras=False)
+    return explain_in(contest, contest.stages[0], ranking, entry_id, method)
 
 
-def _explain(
-    engine: Engine, entry_id: int, method: Method, top_n: int, min_sheets: int
+def explain_in(
+    contest: Contest, stage: Stage, ranking: Ranking, entry_id: int, method: str
 ) -> Explanation:
-    if entry_id not in engine.entry_pos:
+    """How one entry's numbers come about inside `stage` (its juror totals, panel scores and
+    tie-break keys there), with its row of `ranking`."""
+    method = check_method(method)
+    found = [r for r in ranking.rows if r.entry_id == entry_id]
+    if not found:
         raise ValueError(f"unknown entry {entry_id}")
+    row = found[0]
+    run = StageRun(contest, stage, None, method)
+    engine = run.engine
+    min_sheets = contest.zscore_min_sheets
+    if entry_id not in engine.entry_pos:
+        raise ValueError(f"entry {entry_id} was not judged in stage {stage.code!r}")
     pos = engine.entry_pos[entry_id]
-    ranking = _build(engine, method, top_n, min_sheets)
-    row = next(r for r in ranking.rows if r.entry_id == entry_id)
 
     sum_w = math.fsum(c.weight for c in engine.criteria)
     few = engine.sheet_count[pos]
@@ -264,7 +147,7 @@ def _explain(
             )
         )
     tie_break_keys: dict[str, float] = {}
-    if row.score is not None:
+    if pos in engine.scored_positions():
         for c in engine.tie_breaks:
             values = engine.values(method, min_sheets, c, few)
             tie_break_keys[c.code] = engine.entry_scores(method, values, [pos])[pos]
@@ -273,9 +156,9 @@ def _explain(
         method=method,
         row=row,
         jurors=tuple(totals),
-        panel_scores=dict(row.panel_scores),
+        panel_scores=run.named_panel_scores(entry_id),
         panel_weights={p.name: p.weight for p in engine.panels},
-        score=row.score,
+        score=run.scores.get(entry_id),
         tie_break_keys=tie_break_keys,
         decided_by=row.decided_by,
     )
