@@ -7,6 +7,10 @@ from scoring.agreement import panel_agreement, panel_rankings
 from scoring.eligibility import Eligibility
 from scoring.model import (
     METHODS,
+    Advance,
+    AdvanceRule,
+    AwardScope,
+    Contest,
     Criterion,
     Entry,
     Explanation,
@@ -19,8 +23,10 @@ from scoring.model import (
     RankingRow,
     RankingWarning,
     Sheet,
+    Stage,
+    StageKind,
 )
-from scoring.ranking import disagreements, explain, rank
+from scoring.ranking import disagreements, explain, explain_in, rank
 from scoring.reliability import (
     Alpha,
     JurorLeniency,
@@ -31,10 +37,15 @@ from scoring.reliability import (
     leniency,
     stage_agreement,
 )
+from scoring.stages import admissions, rank_final, rank_stage, selection
 
 __all__ = [
     "METHODS",
+    "Advance",
+    "AdvanceRule",
     "Alpha",
+    "AwardScope",
+    "Contest",
     "Criterion",
     "Eligibility",
     "Entry",
@@ -50,14 +61,21 @@ __all__ = [
     "RankingRow",
     "RankingWarning",
     "Sheet",
+    "Stage",
     "StageAgreement",
+    "StageKind",
+    "admissions",
     "disagreements",
     "explain",
+    "explain_in",
     "juror_totals",
     "krippendorff_alpha",
     "leniency",
     "panel_agreement",
     "panel_rankings",
     "rank",
+    "rank_final",
+    "rank_stage",
+    "selection",
     "stage_agreement",
 ]
