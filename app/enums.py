@@ -69,3 +69,28 @@ class RewardStatus(StrEnum):
 class CertificateStatus(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
+
+
+class AwardScope(StrEnum):
+    """Whether awards go to the overall top ``top_n`` or to each category's (docs/api.md)."""
+
+    OVERALL = "overall"
+    PER_CATEGORY = "per_category"
+
+
+class StageKind(StrEnum):
+    SCORED = "scored"
+    SCREENING = "screening"
+
+
+class AdvanceRule(StrEnum):
+    ALL = "all"
+    TOP = "top"
+    TOP_PER_CATEGORY = "top_per_category"
+    MIN_SCORE = "min_score"
+
+
+class StageState(StrEnum):
+    PENDING = "pending"
+    CURRENT = "current"
+    DONE = "done"

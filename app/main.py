@@ -29,6 +29,7 @@ from app.routers import (
     ranking,
     rubric,
     sheets,
+    stages,
 )
 from app.routers.problems import install_error_handlers, problem_response, problems
 from app.schemas import ProblemOut
@@ -139,6 +140,7 @@ def create_app(
             {"name": "opds", "description": "Government units (OPD)."},
             {"name": "entries", "description": "Innovations and their innovators."},
             {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
+            {"name": "stages", "description": "Stages of judging: rounds, screening, advancing."},
             {"name": "sheets", "description": "Score sheets, written from juror tablets."},
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
             {"name": "ranking", "description": "Rankings (docs/scoring.md) and published results."},
@@ -170,6 +172,7 @@ def create_app(
         auth,
         conventions,
         rubric,
+        stages,
         opds,
         entries,
         jurors,

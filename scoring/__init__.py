@@ -37,7 +37,7 @@ from scoring.reliability import (
     leniency,
     stage_agreement,
 )
-from scoring.stages import admissions, rank_final, rank_stage, selection
+from scoring.stages import StageRun, admissions, rank_final, rank_stage, selection, stage_runs
 
 __all__ = [
     "METHODS",
@@ -64,6 +64,7 @@ __all__ = [
     "Stage",
     "StageAgreement",
     "StageKind",
+    "StageRun",
     "admissions",
     "disagreements",
     "explain",
@@ -78,4 +79,5 @@ __all__ = [
     "rank_stage",
     "selection",
     "stage_agreement",
+    "stage_runs",
 ]

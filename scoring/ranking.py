@@ -17,7 +17,7 @@ from scoring.model import (
     SheetLike,
     Stage,
 )
-from scoring.stages import StageRun, chain_groups, rank_final
+from scoring.stages import StageRun, admissions, chain_groups, rank_final
 
 __all__ = ["chain_groups", "disagreements", "explain", "explain_in", "rank"]
 
@@ -116,7 +116,9 @@ def explain_in(
     if not found:
         raise ValueError(f"unknown entry {entry_id}")
     row = found[0]
-    run = StageRun(contest, stage, None, method)
+    index = next(i for i, s in enumerate(contest.stages) if s.id == stage.id)
+    everyone = index == 0 and stage.admitted is None
+    run = StageRun(contest, stage, None if everyone else admissions(contest)[index], method)
     engine = run.engine
     min_sheets = contest.zscore_min_sheets
     if entry_id not in engine.entry_pos:

@@ -194,8 +194,37 @@ class StageRun:
         ids = engine.entry_ids
         return {ids[pos]: k for pos, k in found.items()}
 
+    def totals(self) -> list[tuple[int, int, float]]:
+        """The counted (juror_id, entry_id, T(j, e)) of the stage (Step 1), by entry and
+        juror."""
+        engine = self.engine
+        n_panels = engine.n_panels
+        ids = engine.entry_ids
+        out = [
+            (juror_id, ids[k // n_panels], value)
+            for k, sl in engine.groups.items()
+            for juror_id, value in zip(engine.jurors[sl], engine.totals[sl], strict=True)
+        ]
+        out.sort(key=lambda t: (t[1], t[0]))
+        return out
+
+    def panels(self) -> list[Panel]:
+        return list(self.engine.panels)
+
     def levels(self) -> list[Level]:
         return [(c.code, _memo(partial(self.tie_break, c))) for c in self.engine.tie_breaks]
+
+
+def stage_runs(contest: Contest, method: str = "mean") -> dict[int, StageRun]:
+    """Steps 1 to 3 of every scored stage that admits someone, by stage id."""
+    method = check_method(method)
+    admitted = admissions(contest)
+    runs: dict[int, StageRun] = {}
+    for i, stage in enumerate(contest.stages):
+        if stage.kind is StageKind.SCORED and admitted[i]:
+            everyone = i == 0 and stage.admitted is None
+            runs[stage.id] = StageRun(contest, stage, None if everyone else admitted[i], method)
+    return runs
 
 
 def _stage_key(run: StageRun) -> Callable[[list[int]], Mapping[int, float]]:

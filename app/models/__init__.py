@@ -6,10 +6,12 @@ from app.models.base import NAMING_CONVENTION, Base, Timestamps, utcnow
 from app.models.convention import Convention, Criterion, Entry, Innovator, Opd, Panel
 from app.models.judging import Assignment, AuditEvent, Recusal, Sheet
 from app.models.results import Award, Certificate, Result, ResultSheet, Reward
+from app.models.stages import Admission, ScreeningDecision, Stage, StagePanel, StageResult
 
 __all__ = [
     "NAMING_CONVENTION",
     "Account",
+    "Admission",
     "Assignment",
     "AuditEvent",
     "Award",
@@ -27,7 +29,11 @@ __all__ = [
     "Result",
     "ResultSheet",
     "Reward",
+    "ScreeningDecision",
     "Sheet",
+    "Stage",
+    "StagePanel",
+    "StageResult",
     "Timestamps",
     "utcnow",
 ]

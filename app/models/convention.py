@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Double,
     ForeignKey,
@@ -18,10 +19,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import (
     AssignmentMode,
+    AwardScope,
     Category,
     ConventionStatus,
 )
 from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
+from app.models.stages import Stage
 
 
 class Convention(Timestamps, Base):
@@ -31,6 +34,7 @@ class Convention(Timestamps, Base):
         CheckConstraint("top_n >= 1", name="top_n"),
         CheckConstraint("zscore_min_sheets >= 1", name="zscore_min_sheets"),
         CheckConstraint(in_list("assignment_mode", AssignmentMode), name="assignment_mode"),
+        CheckConstraint(in_list("award_scope", AwardScope), name="award_scope"),
         TABLE_ARGS,
     )
 
@@ -50,13 +54,28 @@ class Convention(Timestamps, Base):
     signatory_name: Mapped[str | None] = mapped_column(String(200))
     signatory_title: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
+    award_scope: Mapped[str] = mapped_column(String(16), default=AwardScope.OVERALL)
+
+    stages: Mapped[list[Stage]] = relationship(
+        order_by="(Stage.position, Stage.id)", lazy="selectin", viewonly=True
+    )
+
+    @property
+    def current_stage(self) -> Stage | None:
+        """The first stage not yet advanced (docs/api.md, "Stages of judging")."""
+        return next((s for s in self.stages if s.advanced_at is None), None)
+
+    @property
+    def current_stage_id(self) -> int | None:
+        stage = self.current_stage
+        return stage.id if stage is not None else None
 
 
 class Criterion(Timestamps, Base):
     __tablename__ = "criterion"
     __table_args__ = (
         UniqueConstraint("convention_id", "code"),
-        UniqueConstraint("convention_id", "tie_break_rank"),
+        UniqueConstraint("stage_id", "tie_break_rank"),
         CheckConstraint("weight > 0", name="weight"),
         CheckConstraint("max_score > min_score", name="range"),
         CheckConstraint("step IS NULL OR step > 0", name="step"),
@@ -66,6 +85,7 @@ class Criterion(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
@@ -111,6 +131,9 @@ class Entry(Timestamps, Base):
     acronym: Mapped[str | None] = mapped_column(String(100))
     category: Mapped[str] = mapped_column(String(16))
     summary: Mapped[str | None] = mapped_column(Text)
+    # Left out of every computation while set (docs/api.md, "Objection window").
+    disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
+    disqualification_reason: Mapped[str | None] = mapped_column(Text)
 
     innovators: Mapped[list[Innovator]] = relationship(
         order_by="Innovator.position", cascade="all, delete-orphan", lazy="selectin"

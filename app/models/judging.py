@@ -56,7 +56,7 @@ class Sheet(Base):
 
     __tablename__ = "sheet"
     __table_args__ = (
-        UniqueConstraint("juror_id", "entry_id", "stage"),
+        UniqueConstraint("juror_id", "entry_id", "stage_id"),
         CheckConstraint(in_list("status", SheetStatus), name="status"),
         CheckConstraint("version >= 1", name="version"),
         Index("ix_sheet_convention_id_status", "convention_id", "status"),
@@ -67,7 +67,7 @@ class Sheet(Base):
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"))
     juror_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
-    stage: Mapped[str] = mapped_column(String(32), default="main")
+    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
     scores: Mapped[dict[str, Any]]
     comment: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="draft")

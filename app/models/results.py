@@ -71,6 +71,8 @@ class Award(Base):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
     rank: Mapped[int]
     name: Mapped[str] = mapped_column(String(100))
+    # The category it was won in, with awards per category; None with overall awards.
+    category: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -99,6 +101,7 @@ class Certificate(Base):
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), index=True)
     juror_id: Mapped[int | None]
     rank: Mapped[int | None]
+    category: Mapped[str | None] = mapped_column(String(16))
     award_name: Mapped[str | None] = mapped_column(String(100))
     entry_title: Mapped[str | None] = mapped_column(String(300))
     opd_name: Mapped[str | None] = mapped_column(String(200))

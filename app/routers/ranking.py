@@ -7,23 +7,35 @@ from typing import Annotated, Any
 import orjson
 from fastapi import APIRouter, Body, Query, Response
 
+from app.enums import Category
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
+    EmptyIsAbsent,
     SessionDep,
     created,
     problems,
 )
 from app.schemas import PublishIn, RankingOut, ResultsOut
 from app.services import conventions, ranking, results
+from app.services.common import MAX_ID
 from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["ranking"], responses=CONVENTION_PROBLEMS)
 
 MethodQuery = Annotated[
     Method, Query(description="How a panel's juror totals combine (docs/scoring.md, Step 2).")
+]
+StageQuery = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_ID, description="A stage's ranking; without it, the final ranking."),
+]
+CategoryQuery = Annotated[
+    Category | None,
+    EmptyIsAbsent,
+    Query(description="The ranking among this category's entries alone (ranks inside it)."),
 ]
 
 
@@ -37,10 +49,16 @@ def _json(body: Any, status_code: int = 200) -> Response:
 
 @router.get("/ranking", response_class=Response, responses={200: {"model": RankingOut}})
 def read_ranking(
-    convention: AdminConvention, session: SessionDep, method: MethodQuery = Method.MEAN
+    convention: AdminConvention,
+    session: SessionDep,
+    method: MethodQuery = Method.MEAN,
+    stage_id: StageQuery = None,
+    category: CategoryQuery = None,
 ) -> Response:
-    """The live ranking, best first, exactly as docs/scoring.md computes it (secretariat)."""
-    return _json(ranking.compute(session, convention, method))
+    """The live ranking, best first, exactly as docs/scoring.md computes it (secretariat):
+    the final ranking (Step 6: reach, weighted stage scores), a stage's (`?stage_id=`, rows
+    with `advances`) or a category's (`?category=`, ranks inside it)."""
+    return _json(ranking.compute(session, convention, method, stage_id=stage_id, category=category))
 
 
 @router.get(
@@ -49,11 +67,21 @@ def read_ranking(
     responses={200: {"content": {"text/csv": {}}, "description": "The ranking as CSV"}},
 )
 def read_ranking_csv(
-    convention: AdminConvention, session: SessionDep, method: MethodQuery = Method.MEAN
+    convention: AdminConvention,
+    session: SessionDep,
+    method: MethodQuery = Method.MEAN,
+    stage_id: StageQuery = None,
+    category: CategoryQuery = None,
 ) -> Response:
-    """The ranking as CSV: panel columns in panel id order, numbers with 2 decimals."""
-    body = ranking.compute(session, convention, method)
-    text = ranking.ranking_csv(body, ranking.panel_names(session, convention.id))
+    """The ranking as CSV: panel columns in panel id order (then a `stage:<code>` column per
+    scored stage when there are several), numbers with 2 decimals, text that a spreadsheet
+    would run as a formula prefixed with `'`."""
+    body = ranking.compute(session, convention, method, stage_id=stage_id, category=category)
+    text = ranking.ranking_csv(
+        body,
+        ranking.panel_names(session, convention.id),
+        ranking.scored_stage_codes(convention),
+    )
     return Response(
         text.encode(),
         media_type="text/csv; charset=utf-8",
@@ -73,10 +101,12 @@ def explain_entry(
     entry_id: int,
     session: SessionDep,
     method: MethodQuery = Method.MEAN,
+    stage_id: StageQuery = None,
 ) -> Response:
     """How one entry's score and place come about: each juror's total and each criterion's
-    contribution, each panel's score, and the tie-break that decided its place."""
-    return _json(ranking.explain(session, convention, entry_id, method))
+    contribution, each panel's score, and the tie-break that decided its place; in the stage
+    the final place rests on, or in `?stage_id=`."""
+    return _json(ranking.explain(session, convention, entry_id, method, stage_id))
 
 
 @router.get(

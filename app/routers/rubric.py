@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response
 
 from app.models import Criterion, Panel
@@ -14,6 +16,7 @@ from app.routers.deps import (
     ReadableConvention,
     SessionDep,
     created,
+    id_filter,
     page_of,
 )
 from app.schemas import (
@@ -48,10 +51,14 @@ async def create_criterion(
 
 @router.get("/criteria")
 async def list_criteria(
-    convention: ReadableConvention, session: SessionDep, page: PageDep
+    convention: ReadableConvention,
+    session: SessionDep,
+    page: PageDep,
+    stage_id: Annotated[int | None, id_filter("this stage's criteria")] = None,
 ) -> Page[CriterionOut]:
-    """The convention's criteria, by id. Jurors may read them."""
-    items, total = rubric.list_criteria(session, convention.id, page.limit, page.offset)
+    """The convention's criteria (every stage's, or `?stage_id=`'s), by id. Jurors may read
+    them."""
+    items, total = rubric.list_criteria(session, convention.id, page.limit, page.offset, stage_id)
     return page_of(CriterionOut, items, total, page)
 
 

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.db import Database
 from app.enums import SheetStatus
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -25,7 +25,8 @@ from app.routers.deps import (
 )
 from app.schemas import SheetIn, SheetOut, SyncIn, SyncOut
 from app.security import Principal, ensure_can_see_convention, principal_for, verify_token
-from app.services import conventions, jurors, sheets
+from app.services import conventions, jurors, sheets, stages
+from app.services.common import MAX_ID
 
 router = APIRouter(
     prefix="/conventions/{cid}/jurors", tags=["sheets"], responses=CONVENTION_PROBLEMS
@@ -66,7 +67,15 @@ _SHEET_BODY = {
             "required": False,
             "description": 'Optional: the ETag last seen (`"<version>"`); a stale one is 412.',
             "schema": {"type": "string"},
-        }
+        },
+        {
+            "name": "stage_id",
+            "in": "query",
+            "required": False,
+            "description": "Optional: the stage the tablet scored in; when it is not the "
+            "current stage, 409 `convention-state` and nothing is written.",
+            "schema": {"type": "integer", "minimum": 1},
+        },
     ],
     "security": [{"OAuth2PasswordBearer": []}],
 }
@@ -89,7 +98,9 @@ _SHEET_RESPONSES: dict[int | str, dict[str, Any]] = {
         413,
         s403="`forbidden` (not a juror, or not assigned) or `conflict-of-interest`",
         s404="`not-found`: unknown convention or entry",
-        s409="`convention-state` (not judging, or past the deadline) or `sheet-final`",
+        s409="`convention-state` (not judging, past the deadline, a stage that is not current, "
+        "or a panel that does not judge it), `not-in-stage` (the entry is not admitted to the "
+        "current stage) or `sheet-final`",
     ),
 }
 
@@ -112,19 +123,52 @@ async def put_my_sheet(cid: int, entry_id: int, request: Request) -> Response:
     # body, then one transaction that awaits nothing; see app/db.py).
     db: Database = request.app.state.db
     claims = verify_token(bearer_token(request), request.app.state.secret_key)
+    stage_id = _stage_param(request.query_params.get("stage_id"))
     raw = await request.body()
     with db.write() as conn:
         principal = principal_for(conn, claims)  # still 401 before anything else
         written = sheets.put_sheet(
-            conn, principal, cid, entry_id, raw, request.headers.get("if-match"), db.frozen_rubrics
+            conn,
+            principal,
+            cid,
+            entry_id,
+            raw,
+            request.headers.get("if-match"),
+            db.frozen_rubrics,
+            stage_id,
         )
     return _sheet_response(written.sheet)
 
 
+def _stage_param(value: str | None) -> int | None:
+    """``?stage_id=`` of the PUT, read by hand like the rest of it."""
+    if value is None or value == "":
+        return None
+    if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
+        raise ValidationFailed.field(["query", "stage_id"], "must be a stage id")
+    return int(value)
+
+
+StageFilter = Annotated[
+    int | None,
+    Query(ge=1, le=MAX_ID, description="A stage's sheets (default: the current stage's)."),
+]
+
+
+def _stage_id(session: SessionDep, cid: int, stage_id: int | None) -> int:
+    convention = conventions.get(session, cid)
+    return stages.find(convention, stage_id, ["query", "stage_id"]).id
+
+
 @router.get("/me/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response)
-async def read_my_sheet(cid: int, entry_id: int, me: Me, session: SessionDep) -> Response:
-    """The calling juror's sheet for an entry, with its `ETag`; 404 if none."""
-    sheet = sheets.get_sheet(session.connection(), me.id, entry_id)
+async def read_my_sheet(
+    cid: int, entry_id: int, me: Me, session: SessionDep, stage_id: StageFilter = None
+) -> Response:
+    """The calling juror's sheet for an entry, with its `ETag`; 404 if none. `?stage_id=` reads
+    an earlier stage's."""
+    sheet = sheets.get_sheet(
+        session.connection(), me.id, entry_id, _stage_id(session, cid, stage_id)
+    )
     if sheet is None:
         raise NotFound(f"You have no sheet for entry {entry_id}.")
     return _sheet_response(sheet)
@@ -144,10 +188,16 @@ SheetStatusFilter = Annotated[
 
 @router.get("/me/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response)
 async def list_my_sheets(
-    cid: int, me: Me, session: SessionDep, page: PageDep, status: SheetStatusFilter = None
+    cid: int,
+    me: Me,
+    session: SessionDep,
+    page: PageDep,
+    status: SheetStatusFilter = None,
+    stage_id: StageFilter = None,
 ) -> Response:
-    """The calling juror's sheets (for its progress screen), by id."""
-    items, total = sheets.list_sheets(session, cid, me.id, page.limit, page.offset, status)
+    """The calling juror's sheets of the current stage (or `?stage_id=`), by id."""
+    stage = _stage_id(session, cid, stage_id)
+    items, total = sheets.list_sheets(session, cid, me.id, stage, page.limit, page.offset, status)
     return _page(items, total, page.limit, page.offset)
 
 
@@ -158,7 +208,14 @@ async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) ->
     server's sheet), `invalid` or `refused` (with the problem). See docs/api.md for the
     retry protocol."""
     items = [
-        sheets.SyncInput(item.entry_id, item.scores, item.comment, item.submit, item.base_version)
+        sheets.SyncInput(
+            item.entry_id,
+            item.scores,
+            item.comment,
+            item.submit,
+            item.base_version,
+            item.stage_id,
+        )
         for item in data.sheets
     ]
     return SyncOut.model_validate({"results": sheets.sync(session, me, cid, items)})
@@ -176,11 +233,14 @@ async def list_juror_sheets(
     session: SessionDep,
     page: PageDep,
     status: SheetStatusFilter = None,
+    stage_id: StageFilter = None,
 ) -> Response:
-    """A juror's sheets (secretariat only; a juror gets 403 for any id, even its own)."""
+    """A juror's sheets of the current stage (or `?stage_id=`); secretariat only (a juror
+    gets 403 for any id, even its own)."""
     jurors.get_juror(session, convention.id, juror_id)
+    stage = stages.find(convention, stage_id, ["query", "stage_id"]).id
     items, total = sheets.list_sheets(
-        session, convention.id, juror_id, page.limit, page.offset, status
+        session, convention.id, juror_id, stage, page.limit, page.offset, status
     )
     return _page(items, total, page.limit, page.offset)
 
@@ -189,11 +249,17 @@ async def list_juror_sheets(
     "/{juror_id}/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response
 )
 async def read_juror_sheet(
-    convention: AdminConvention, juror_id: int, entry_id: int, session: SessionDep
+    convention: AdminConvention,
+    juror_id: int,
+    entry_id: int,
+    session: SessionDep,
+    stage_id: StageFilter = None,
 ) -> Response:
-    """One juror's sheet for one entry (secretariat only)."""
+    """One juror's sheet for one entry, in the current stage or `?stage_id=` (secretariat
+    only)."""
     jurors.get_juror(session, convention.id, juror_id)
-    sheet = sheets.get_sheet(session.connection(), juror_id, entry_id)
+    stage = stages.find(convention, stage_id, ["query", "stage_id"]).id
+    sheet = sheets.get_sheet(session.connection(), juror_id, entry_id, stage)
     if sheet is None:
         raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
     return _sheet_response(sheet)
@@ -210,8 +276,10 @@ async def reopen_sheet(
     entry_id: int,
     admin: ConventionAdmin,
     session: SessionDep,
+    stage_id: StageFilter = None,
 ) -> Response:
-    """Send a submitted sheet back to `draft` so its juror can correct it (only while
-    judging). Recorded in the audit log."""
+    """Send a submitted sheet of the current stage back to `draft` so its juror can correct
+    it (only while judging). Recorded in the audit log."""
     jurors.get_juror(session, convention.id, juror_id)
-    return _sheet_response(sheets.reopen(session, admin, convention, juror_id, entry_id))
+    stage = stages.find(convention, stage_id, ["query", "stage_id"])
+    return _sheet_response(sheets.reopen(session, admin, convention, stage, juror_id, entry_id))

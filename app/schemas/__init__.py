@@ -81,8 +81,20 @@ from app.schemas.rubric import (
     PanelUpdate,
 )
 from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncOutcome, SyncResult
+from app.schemas.stages import (
+    AdvanceIn,
+    AdvancePreviewOut,
+    DecisionIn,
+    DecisionOut,
+    StageCreate,
+    StageOut,
+    StageResultOut,
+    StageUpdate,
+)
 
 __all__ = [
+    "AdvanceIn",
+    "AdvancePreviewOut",
     "AssignmentItem",
     "AssignmentOut",
     "AssignmentsIn",
@@ -100,6 +112,8 @@ __all__ = [
     "CriterionCreate",
     "CriterionOut",
     "CriterionUpdate",
+    "DecisionIn",
+    "DecisionOut",
     "EntryCompleteness",
     "EntryCreate",
     "EntryJurorOut",
@@ -153,6 +167,10 @@ __all__ = [
     "SheetIn",
     "SheetOut",
     "ShortText",
+    "StageCreate",
+    "StageOut",
+    "StageResultOut",
+    "StageUpdate",
     "SyncIn",
     "SyncItem",
     "SyncOut",

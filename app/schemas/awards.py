@@ -14,6 +14,7 @@ from pydantic import (
 )
 
 from app.enums import (
+    Category,
     CertificateKind,
     CertificateStatus,
     RecipientType,
@@ -32,8 +33,11 @@ from app.schemas.common import (
 class AwardOut(Output):
     id: int
     entry_id: int
-    rank: int
+    rank: int = Field(
+        description="The overall rank, or the category rank with per-category awards."
+    )
     name: str
+    category: Category | None = Field(None, description="With per-category awards: its category.")
     title: str | None = None
     acronym: str | None = None
     opd_id: int | None = None
@@ -51,6 +55,7 @@ class CertificateOut(Output):
     recipient_name: str
     entry_id: int | None
     rank: int | None
+    category: Category | None = None
     issued_at: datetime
     award_name: str | None = None
     entry_title: str | None = None

@@ -15,7 +15,9 @@ from pydantic import (
 
 from app.enums import (
     AssignmentMode,
+    AwardScope,
     ConventionStatus,
+    StageKind,
 )
 from app.schemas.common import (
     AwardName,
@@ -48,6 +50,11 @@ class ConventionCreate(Input):
     signatory_name: Name | None = None
     signatory_title: Name | None = None
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    award_scope: AwardScope = Field(
+        AwardScope.OVERALL,
+        description="`overall`: awards to the overall top `top_n`; `per_category`: to each "
+        "category's top `top_n`.",
+    )
 
     model_config = ConfigDict(
         extra="forbid",
@@ -82,6 +89,7 @@ class ConventionUpdate(Patch):
     signatory_name: Name | None = None
     signatory_title: Name | None = None
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    award_scope: AwardScope | None = None
     status: ConventionStatus | None = Field(
         None,
         description="Moves: draft → judging, judging → closed, closed → judging (until results "
@@ -91,6 +99,13 @@ class ConventionUpdate(Patch):
     model_config = ConfigDict(
         extra="forbid", json_schema_extra={"examples": [{"status": "judging"}]}
     )
+
+
+class CurrentStageOut(Output):
+    id: int
+    code: str
+    name: str
+    kind: StageKind
 
 
 class ConventionOut(Output):
@@ -108,5 +123,12 @@ class ConventionOut(Output):
     signatory_name: str | None
     signatory_title: str | None
     city: str | None
+    award_scope: AwardScope
+    current_stage_id: int | None = Field(
+        description="The stage being judged: the first stage until the secretariat advances."
+    )
+    current_stage: CurrentStageOut | None = Field(
+        description="The current stage's code, name and kind (for a juror's tablet)."
+    )
     created_at: datetime
     updated_at: datetime

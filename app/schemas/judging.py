@@ -59,6 +59,7 @@ class EntryProgress(BaseModel):
 
 class JurorProgressOut(BaseModel):
     convention_id: int
+    stage_id: int = Field(description="The current stage, which progress follows.")
     juror_id: int
     to_score: int = Field(description="Entries this juror is expected to score.")
     not_started: int
@@ -83,6 +84,7 @@ class JurorSummary(BaseModel):
 
 class ConventionProgressOut(BaseModel):
     convention_id: int
+    stage_id: int = Field(description="The current stage, which progress follows.")
     entries: int
     expected_sheets: int
     submitted_sheets: int

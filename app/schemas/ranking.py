@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.enums import Category
 from scoring import Method
 
 
@@ -15,6 +16,8 @@ class RankingRowOut(BaseModel):
     title: str
     acronym: str | None
     opd_code: str
+    category: Category
+    category_rank: int | None = Field(description="The entry's rank inside its category.")
     score: float | None
     panel_scores: dict[str, float]
     sheet_count: int
@@ -22,10 +25,19 @@ class RankingRowOut(BaseModel):
     complete: bool
     tied: bool
     awarded: bool
+    advances: bool | None = Field(
+        None, description="A stage's ranking: selected by the stage's advance rule as it stands."
+    )
+    reach_stage_id: int | None = Field(
+        None, description="The final ranking: the last stage the entry was admitted to."
+    )
+    stage_scores: dict[str, float] | None = Field(
+        None, description="The final ranking: the entry's score in each scored stage, by code."
+    )
 
 
 class RankingWarningOut(BaseModel):
-    code: Literal["boundary_tie", "panel_missing", "no_eligible_juror"]
+    code: Literal["boundary_tie", "panel_missing", "no_eligible_juror", "stage_missing"]
     entry_ids: list[int]
 
 
@@ -33,6 +45,8 @@ class RankingOut(BaseModel):
     convention_id: int
     method: Method
     top_n: int
+    stage_id: int | None = Field(None, description="A stage's ranking; null: the final one.")
+    category: Category | None = Field(None, description="A category's ranking alone.")
     rows: list[RankingRowOut]
     warnings: list[RankingWarningOut]
 
@@ -50,8 +64,8 @@ class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "mean"}]})
 
     method: Method = Method.MEAN
-    allow_incomplete: bool | None = Field(
-        None,
-        description="`false` refuses to publish while entries miss sheets (409); omitted or "
-        "`true` publishes and records the incomplete entries.",
+    allow_incomplete: bool = Field(
+        False,
+        description="`false` (default) refuses to publish while entries miss sheets (409 "
+        "`incomplete` naming them); `true` publishes and records the incomplete entries.",
     )

@@ -15,6 +15,7 @@ from pydantic import (
 
 from app.schemas.common import (
     Code,
+    Id,
     Input,
     LongText,
     Name,
@@ -26,6 +27,7 @@ from app.schemas.common import (
 
 
 class CriterionCreate(Input):
+    stage_id: Id | None = Field(None, description="The stage it belongs to (default: the first).")
     code: Code
     name: Name
     description: LongText | None = None
@@ -68,6 +70,7 @@ class CriterionCreate(Input):
 class CriterionUpdate(Patch):
     _nullable: ClassVar[frozenset[str]] = frozenset({"description", "step", "tie_break_rank"})
 
+    stage_id: Id | None = None
     code: Code | None = None
     name: Name | None = None
     description: LongText | None = None
@@ -81,6 +84,7 @@ class CriterionUpdate(Patch):
 class CriterionOut(Output):
     id: int
     convention_id: int
+    stage_id: int
     code: str
     name: str
     description: str | None

@@ -19,7 +19,7 @@ from app.enums import (
 from app.schemas.common import (
     Score,
 )
-from app.services.sheets.rules import MAX_COMMENT
+from app.services.sheets.rules import MAX_COMMENT, MAX_SCORES
 
 
 class SheetIn(BaseModel):
@@ -39,7 +39,7 @@ class SheetIn(BaseModel):
         },
     )
 
-    scores: dict[str, Score] = Field(
+    scores: Annotated[dict[str, Score], Field(max_length=MAX_SCORES)] = Field(
         description="Criterion code → score within its range. A draft may hold some criteria; "
         "`submit: true` needs every one."
     )
@@ -50,6 +50,7 @@ class SheetIn(BaseModel):
 class SheetOut(BaseModel):
     entry_id: int
     juror_id: int
+    stage_id: int
     scores: dict[str, float]
     comment: str | None
     status: SheetStatus
@@ -62,7 +63,12 @@ class SyncItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     entry_id: Annotated[int, Strict()]
-    scores: dict[str, Any]
+    stage_id: Annotated[int, Strict()] | None = Field(
+        None,
+        description="The stage the tablet scored it in; when it is no longer the current "
+        "stage, the item is refused (409 `convention-state`) and nothing is written.",
+    )
+    scores: Annotated[dict[str, Any], Field(max_length=MAX_SCORES)]
     comment: Any = None
     submit: Any = False
     base_version: Annotated[int, Strict(), Field(ge=1)] | None = Field(

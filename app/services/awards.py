@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import CertificateKind
+from app.enums import AwardScope, Category, CertificateKind
 from app.errors import ConventionState
 from app.models import (
     AuditEvent,
@@ -63,12 +63,41 @@ def _entry_details(session: Session, entry_ids: Sequence[int]) -> dict[int, dict
     return details
 
 
+def per_category(result: Result) -> bool:
+    """Whether the results award per category (recorded when they were published)."""
+    return bool(result.rubric.get("award_scope") == AwardScope.PER_CATEGORY)
+
+
+_CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
+
+
+def standing(row: dict[str, Any], by_category: bool) -> tuple[int, str | None]:
+    """The rank an award or certificate carries, and its category: the category rank with
+    awards per category, else the overall rank and no category."""
+    if by_category:
+        return row["category_rank"], row.get("category")
+    return row["rank"], None
+
+
+def _order(row: dict[str, Any], by_category: bool) -> tuple[int, int, int]:
+    """Certificate order: by rank then entry (overall), or by category in the list's order,
+    then category rank, then entry."""
+    if by_category:
+        return (
+            _CATEGORY_ORDER.get(row.get("category") or "", 99),
+            row["category_rank"],
+            row["entry_id"],
+        )
+    return (0, row["rank"], row["entry_id"])
+
+
 def _plan(
     convention: Convention, result: Result, details: dict[int, dict[str, Any]]
 ) -> list[Planned]:
+    by_category = per_category(result)
     ranked = sorted(
         (row for row in result.rows if row["rank"] is not None),
-        key=lambda row: (row["rank"], row["entry_id"]),
+        key=lambda row: _order(row, by_category),
     )
     winners = [row for row in ranked if row["awarded"]]
     others = [row for row in ranked if not row["awarded"]]
@@ -78,15 +107,17 @@ def _plan(
             entry = details.get(row["entry_id"])
             if entry is None:
                 continue
+            rank, category = standing(row, by_category)
             name = (
-                award_name(convention, row["rank"], result.top_n)
+                award_name(convention, rank, result.top_n)
                 if kind == CertificateKind.WINNER
                 else None
             )
             common = {
                 "entry_id": row["entry_id"],
                 "juror_id": None,
-                "rank": row["rank"],
+                "rank": rank,
+                "category": category,
                 "award_name": name,
                 "entry_title": entry["title"],
                 "opd_name": entry["opd_name"],
@@ -126,14 +157,18 @@ def issue_awards(
         session.scalars(select(Award.entry_id).where(Award.convention_id == convention.id))
     )
     new_awards = 0
-    for row in sorted(result.rows, key=lambda r: (r["rank"] or 0, r["entry_id"])):
-        if row["awarded"] and row["entry_id"] not in existing and row["entry_id"] in details:
+    by_category = per_category(result)
+    awarded = [r for r in result.rows if r["awarded"] and r["rank"] is not None]
+    for row in sorted(awarded, key=lambda r: _order(r, by_category)):
+        if row["entry_id"] not in existing and row["entry_id"] in details:
+            rank, category = standing(row, by_category)
             session.add(
                 Award(
                     convention_id=convention.id,
                     entry_id=row["entry_id"],
-                    rank=row["rank"],
-                    name=award_name(convention, row["rank"], result.top_n),
+                    rank=rank,
+                    category=category,
+                    name=award_name(convention, rank, result.top_n),
                 )
             )
             new_awards += 1
@@ -173,6 +208,7 @@ def _award_dict(award: Award, details: dict[str, Any] | None) -> dict[str, Any]:
         "entry_id": award.entry_id,
         "rank": award.rank,
         "name": award.name,
+        "category": award.category,
     }
     if details:
         out.update({k: details[k] for k in ("title", "acronym", "opd_id", "opd_code", "opd_name")})

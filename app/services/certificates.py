@@ -60,6 +60,7 @@ class Planned:
     award_name: str | None
     entry_title: str | None
     opd_name: str | None
+    category: str | None = None
 
 
 def _next_sequence(session: Session, convention_id: int) -> int:
@@ -107,6 +108,7 @@ def issue_planned(session: Session, convention: Convention, plan: list[Planned])
                 entry_id=planned.entry_id,
                 juror_id=planned.juror_id,
                 rank=planned.rank,
+                category=planned.category,
                 award_name=planned.award_name,
                 entry_title=planned.entry_title,
                 opd_name=planned.opd_name,
@@ -163,6 +165,7 @@ def certificate_dict(cert: Certificate) -> dict[str, Any]:
         "recipient_name": cert.recipient_name,
         "entry_id": cert.entry_id,
         "rank": cert.rank,
+        "category": cert.category,
         "issued_at": cert.issued_at,
         "award_name": cert.award_name,
         "entry_title": cert.entry_title,

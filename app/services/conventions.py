@@ -12,7 +12,7 @@ from app.errors import ConventionState, InUse, NotFound
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
 from app.schemas import ConventionCreate, ConventionUpdate
 from app.security import Principal
-from app.services import audit
+from app.services import audit, stages
 from app.services.common import paginate, valid_id
 
 # (from, to): the moves docs/api.md lists. closed → judging only until results are published.
@@ -33,6 +33,7 @@ AUDITED_FIELDS = (
     "signatory_name",
     "signatory_title",
     "city",
+    "award_scope",
 )
 
 
@@ -51,6 +52,9 @@ def create(session: Session, data: ConventionCreate, actor: Principal) -> Conven
     convention = Convention(**data.model_dump())
     session.add(convention)
     session.flush()
+    session.add(stages.default_stage(convention.id))
+    session.flush()
+    session.refresh(convention, ["stages"])
     audit.record(
         session,
         actor=actor,
@@ -83,6 +87,12 @@ def update(
             raise ConventionState("Results are published; judging cannot reopen.")
     else:
         new_status = None
+    if (
+        "award_scope" in changes
+        and changes["award_scope"] != convention.award_scope
+        and is_published(session, convention.id)
+    ):
+        raise ConventionState("Results are published; the award scope can no longer change.")
     before = audit.snapshot(convention, AUDITED_FIELDS)
     changed: dict[str, Any] = {}
     for name, value in changes.items():
@@ -121,6 +131,9 @@ def delete(session: Session, convention: Convention, actor: Principal) -> None:
     ):
         if session.scalar(select(exists().where(model.convention_id == convention.id))):
             raise InUse(f"Convention {convention.id} still has {what}; delete them first.")
+    for stage in list(convention.stages):
+        session.delete(stage)
+    session.flush()
     audit.record(
         session,
         actor=actor,

@@ -26,6 +26,7 @@ from app.models import (
     Panel,
 )
 from app.security import new_credential_stamp
+from app.services.stages import default_stage
 
 CONVENTION = {
     "name": "Konvensi Inovasi Daerah Kota Solok 2018",
@@ -158,10 +159,14 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
     convention = Convention(**CONVENTION, status=ConventionStatus.JUDGING)
     session.add(convention)
     session.flush()
+    stage = default_stage(convention.id)
+    session.add(stage)
+    session.flush()
     for code, name, weight, tie_break in CRITERIA:
         session.add(
             Criterion(
                 convention_id=convention.id,
+                stage_id=stage.id,
                 code=code,
                 name=name,
                 weight=weight,

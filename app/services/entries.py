@@ -6,8 +6,9 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus
-from app.errors import InUse
+from app.errors import ConventionState, InUse
 from app.models import (
+    Admission,
     Assignment,
     Award,
     Certificate,
@@ -16,11 +17,12 @@ from app.models import (
     Innovator,
     Opd,
     Recusal,
+    ScreeningDecision,
     Sheet,
 )
 from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
 from app.security import Principal
-from app.services import audit
+from app.services import audit, stages
 from app.services.common import paginate, ref_in_convention
 from app.services.conventions import require_status
 
@@ -54,6 +56,11 @@ def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
 
 
 def create(session: Session, convention: Convention, data: EntryCreate, actor: Principal) -> Entry:
+    if stages.first_advanced(convention):
+        raise ConventionState(
+            "A stage has been advanced: the first stage's entries are fixed, and no entry can "
+            "be added."
+        )
     ref_in_convention(session, Opd, convention.id, data.opd_id, "opd_id")
     entry = Entry(
         convention_id=convention.id,
@@ -112,6 +119,8 @@ def update(
 def delete(session: Session, entry: Entry, actor: Principal) -> None:
     for model, what in (
         (Sheet, "score sheets"),
+        (Admission, "a stage's admissions"),
+        (ScreeningDecision, "a screening decision"),
         (Award, "an award"),
         (Certificate, "certificates"),
         (Assignment, "juror assignments"),

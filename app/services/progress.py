@@ -1,9 +1,10 @@
 """Progress of judging: who is expected to score what, and how far each juror and entry is.
 
-A juror is *eligible* for an entry when it has no conflict with the entry's OPD, has not
+Progress follows the current stage: its admitted entries and the jurors of the panels that judge
+it. A juror is *eligible* for an entry when it has no conflict with the entry's OPD, has not
 recused itself from the entry, and — when the convention judges by assignment — the entry was
-assigned to it. Eligible pairs are the sheets a convention expects; the ranking counts only
-their submitted sheets.
+assigned to it. Eligible pairs are the sheets a stage expects; the ranking counts only their
+submitted sheets.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import Role
+from app.enums import Role, StageKind
 from app.models import Account, Convention, Entry, Sheet
-from app.services import eligibility
+from app.services import eligibility, stages
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +42,7 @@ class EntryRow:
 class Eligibility:
     """The convention's jurors and entries, and the rule of who is expected to score what."""
 
+    stage_id: int
     jurors: list[JurorRow]
     entries: list[EntryRow]
     rule: scoring.Eligibility
@@ -60,15 +62,25 @@ class Eligibility:
 
 
 def load_eligibility(session: Session, convention: Convention) -> Eligibility:
+    """Who is expected to score what in the current stage."""
     cid = convention.id
-    jurors = [
-        JurorRow(row[0], row[1], row[2], row[3] or 0)
-        for row in session.execute(
-            select(Account.id, Account.username, Account.full_name, Account.panel_id)
-            .where(Account.convention_id == cid, Account.role == Role.JUROR)
-            .order_by(Account.id)
-        )
-    ]
+    stage = convention.current_stage
+    assert stage is not None  # every convention has a stage
+    judging: list[JurorRow] | None = [] if stage.kind == StageKind.SCREENING else None
+    stmt = select(Account.id, Account.username, Account.full_name, Account.panel_id).where(
+        Account.convention_id == cid, Account.role == Role.JUROR
+    )
+    if not stage.all_panels:
+        stmt = stmt.where(Account.panel_id.in_(stage.panel_ids or []))
+    jurors = (
+        judging
+        if judging is not None
+        else [
+            JurorRow(row[0], row[1], row[2], row[3] or 0)
+            for row in session.execute(stmt.order_by(Account.id))
+        ]
+    )
+    admitted = set(stages.admitted_ids(session, convention, stage))
     entries = [
         EntryRow(*row)
         for row in session.execute(
@@ -76,15 +88,16 @@ def load_eligibility(session: Session, convention: Convention) -> Eligibility:
             .where(Entry.convention_id == cid)
             .order_by(Entry.id)
         )
+        if row[0] in admitted
     ]
-    return Eligibility(jurors, entries, eligibility.load(session, convention))
+    return Eligibility(stage.id, jurors, entries, eligibility.load(session, convention))
 
 
 def _sheet_states(
-    session: Session, convention_id: int, juror_id: int | None = None
+    session: Session, stage_id: int, juror_id: int | None = None
 ) -> dict[tuple[int, int], tuple[str, int]]:
     stmt = select(Sheet.juror_id, Sheet.entry_id, Sheet.status, Sheet.version).where(
-        Sheet.convention_id == convention_id
+        Sheet.stage_id == stage_id
     )
     if juror_id is not None:
         stmt = stmt.where(Sheet.juror_id == juror_id)
@@ -93,10 +106,12 @@ def _sheet_states(
 
 def juror_progress(session: Session, convention: Convention, juror_id: int) -> dict[str, Any]:
     elig = load_eligibility(session, convention)
-    states = _sheet_states(session, convention.id, juror_id)
+    states = _sheet_states(session, elig.stage_id, juror_id)
     entries: list[dict[str, Any]] = []
     counts: Counter[str] = Counter()
-    for entry in elig.entries:
+    # A juror whose panel does not judge the current stage has nothing to score in it.
+    judged = elig.entries if any(j.id == juror_id for j in elig.jurors) else []
+    for entry in judged:
         sheet = states.get((juror_id, entry.id))
         if elig.is_conflicted(juror_id, entry):
             state = "conflict"
@@ -120,6 +135,7 @@ def juror_progress(session: Session, convention: Convention, juror_id: int) -> d
         )
     return {
         "convention_id": convention.id,
+        "stage_id": elig.stage_id,
         "juror_id": juror_id,
         "to_score": counts["not_started"] + counts["draft"] + counts["submitted"],
         "not_started": counts["not_started"],
@@ -132,7 +148,7 @@ def juror_progress(session: Session, convention: Convention, juror_id: int) -> d
 
 def convention_progress(session: Session, convention: Convention) -> dict[str, Any]:
     elig = load_eligibility(session, convention)
-    states = _sheet_states(session, convention.id)
+    states = _sheet_states(session, elig.stage_id)
     per_juror: dict[int, Counter[str]] = defaultdict(Counter)
     expected_by_entry: Counter[int] = Counter()
     submitted_by_entry: Counter[int] = Counter()
@@ -168,6 +184,7 @@ def convention_progress(session: Session, convention: Convention) -> dict[str, A
     ]
     return {
         "convention_id": convention.id,
+        "stage_id": elig.stage_id,
         "entries": len(elig.entries),
         "expected_sheets": sum(expected_by_entry.values()),
         "submitted_sheets": sum(submitted_by_entry.values()),
@@ -184,7 +201,7 @@ def entry_completeness(
 ) -> tuple[list[dict[str, Any]], int]:
     """Per entry: the sheets expected, those submitted, and the jurors still missing."""
     elig = load_eligibility(session, convention)
-    states = _sheet_states(session, convention.id)
+    states = _sheet_states(session, elig.stage_id)
     rows = []
     for entry in elig.entries:
         expected = [j.id for j in elig.jurors if elig.eligible(j.id, entry)]

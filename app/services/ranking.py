@@ -1,4 +1,4 @@
-"""Rankings and published results: the database feeds ``scoring``, which does the arithmetic.
+"""Rankings: the database feeds ``scoring``, which does the arithmetic (docs/scoring.md).
 
 Sheets are read with one query on the driver's own cursor, in blocks, and each block's scores
 decoded by one orjson call: at national scale (50,000 entries x 20 jurors) reading a million
@@ -21,18 +21,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import Role
+from app.enums import Category, Role, StageKind
 from app.errors import NotFound, ValidationFailed
-from app.models import (
-    Account,
-    Convention,
-    Criterion,
-    Entry,
-    Opd,
-    Panel,
-)
-from app.services import eligibility
-from app.services.sheets import STAGE
+from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Stage
+from app.services import eligibility, stages
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +32,7 @@ class EntryInfo:
     title: str
     acronym: str | None
     opd_code: str
+    category: str
 
 
 @dataclass
@@ -47,36 +40,30 @@ class RankingInput:
     """Everything a ranking needs, as the plain data ``scoring`` takes."""
 
     convention: Convention
-    criteria: list[scoring.Criterion]
-    panels: list[scoring.Panel]
-    jurors: list[scoring.Juror]
-    entries: list[scoring.Entry]
+    contest: scoring.Contest
     info: dict[int, EntryInfo]
-    rule: scoring.Eligibility
-    sheets: list[tuple[int, int, dict[str, float]]]
 
-    def eligibility(self) -> dict[str, Any]:
-        rule = self.rule
-        return {
-            "conflicts": rule.conflicts,
-            "recusals": rule.recusals,
-            "assignments": rule.assignments,
-        }
+    @property
+    def panels(self) -> tuple[scoring.Panel, ...]:
+        return self.contest.panels
 
-    def rank(self, method: str) -> scoring.Ranking:
-        c = self.convention
-        with big_input(len(self.sheets)):
-            return scoring.rank(
-                self.criteria,
-                self.panels,
-                self.jurors,
-                self.entries,
-                self.sheets,
-                method=method,
-                top_n=c.top_n,
-                zscore_min_sheets=c.zscore_min_sheets,
-                **self.eligibility(),
-            )
+    def stage(self, stage_id: int) -> scoring.Stage:
+        return next(s for s in self.contest.stages if s.id == stage_id)
+
+    def rank(self, method: str, category: str | None = None) -> scoring.Ranking:
+        """The final ranking (Step 6), or a category's (Step 7)."""
+        with big_input(self.sheet_count):
+            return scoring.rank_final(self.contest, method, category=category)
+
+    def rank_stage(
+        self, stage_id: int, method: str, category: str | None = None
+    ) -> scoring.Ranking:
+        with big_input(self.sheet_count):
+            return scoring.rank_stage(self.contest, stage_id, method, category=category)
+
+    @property
+    def sheet_count(self) -> int:
+        return sum(len(s.sheets) for s in self.contest.stages)
 
 
 BIG_INPUT = 50_000
@@ -87,10 +74,10 @@ BIG_INPUT = 50_000
 def big_input(sheet_count: int) -> Iterator[None]:
     """Keep the cyclic garbage collector from walking a large input while it is ranked.
 
-    A national convention's million score mappings are all tracked objects, so every full
-    collection triggered by the ranking's own allocations would walk them (about 0.4 s each).
-    ``gc.freeze`` moves the objects alive now out of the collector's sight until the ranking
-    ends: collection goes on for everything made meanwhile (other requests included), it just
+    A national convention's million score mappings are all tracked objects, so a full
+    collection triggered by the ranking's own allocations would walk them. ``gc.freeze``
+    moves the objects alive now out of the collector's sight until the ranking ends:
+    collection goes on for everything made meanwhile (other requests included), it just
     skips what cannot be garbage. Small inputs are left alone.
     """
     if sheet_count < BIG_INPUT:
@@ -104,53 +91,95 @@ def big_input(sheet_count: int) -> Iterator[None]:
 
 
 def check_method(method: str) -> str:
-    if method not in scoring.METHODS:
+    try:
+        return scoring.Method.parse(method)
+    except ValueError as exc:
         raise ValidationFailed.field(
             ["query", "method"], f"must be one of {', '.join(scoring.METHODS)}"
-        )
-    return method
+        ) from exc
+
+
+def check_category(category: str | None) -> str | None:
+    if category is None:
+        return None
+    try:
+        return Category(category)
+    except ValueError as exc:
+        raise ValidationFailed.field(
+            ["query", "category"], f"must be one of {', '.join(Category)}"
+        ) from exc
 
 
 def load_input(session: Session, convention: Convention) -> RankingInput:
+    """The convention as ``scoring`` sees it: stages (criteria, panels, admissions, screening
+    decisions, submitted sheets), panels, jurors and the entries that are not disqualified
+    (a disqualified entry and its sheets have no part in any computation)."""
     cid = convention.id
-    criteria = [
-        scoring.Criterion(c.id, c.code, c.weight, c.min_score, c.max_score, c.tie_break_rank)
-        for c in session.scalars(
-            select(Criterion).where(Criterion.convention_id == cid).order_by(Criterion.id)
+    stage_rows = list(convention.stages)
+    criteria: dict[int, list[scoring.Criterion]] = {s.id: [] for s in stage_rows}
+    for c in session.scalars(
+        select(Criterion).where(Criterion.convention_id == cid).order_by(Criterion.id)
+    ):
+        criteria[c.stage_id].append(
+            scoring.Criterion(c.id, c.code, c.weight, c.min_score, c.max_score, c.tie_break_rank)
         )
-    ]
-    panels = [
+    panels = tuple(
         scoring.Panel(p.id, p.name, p.weight)
         for p in session.scalars(select(Panel).where(Panel.convention_id == cid).order_by(Panel.id))
-    ]
-    jurors = [
+    )
+    jurors = tuple(
         scoring.Juror(j, p or 0)
         for j, p in session.execute(
             select(Account.id, Account.panel_id)
             .where(Account.convention_id == cid, Account.role == Role.JUROR)
             .order_by(Account.id)
         )
-    ]
+    )
     entries: list[scoring.Entry] = []
     info: dict[int, EntryInfo] = {}
-    for entry_id, opd_id, title, acronym, opd_code in session.execute(
-        select(Entry.id, Entry.opd_id, Entry.title, Entry.acronym, Opd.code)
+    for entry_id, opd_id, title, acronym, category, opd_code in session.execute(
+        select(Entry.id, Entry.opd_id, Entry.title, Entry.acronym, Entry.category, Opd.code)
         .join(Opd, Opd.id == Entry.opd_id)
-        .where(Entry.convention_id == cid)
+        .where(Entry.convention_id == cid, Entry.disqualified.is_(False))
         .order_by(Entry.id)
     ):
-        entries.append(scoring.Entry(entry_id, opd_id))
-        info[entry_id] = EntryInfo(title, acronym, opd_code)
-    return RankingInput(
-        convention,
-        criteria,
+        entries.append(scoring.Entry(entry_id, opd_id, category))
+        info[entry_id] = EntryInfo(title, acronym, opd_code, category)
+    recorded = stages.recorded_admissions(session, convention)
+    fixed = stages.first_advanced(convention)
+    decisions = stages.decisions_of(session, [s.id for s in stage_rows])
+    sheets = submitted_sheets(session, cid)
+    contest_stages = []
+    for i, s in enumerate(stage_rows):
+        contest_stages.append(
+            scoring.Stage(
+                s.id,
+                s.code,
+                kind=scoring.StageKind(s.kind),
+                weight=s.weight,
+                criteria=tuple(criteria[s.id]),
+                panel_ids=None if s.panel_ids is None else tuple(s.panel_ids),
+                advance=scoring.Advance(
+                    scoring.AdvanceRule(s.advance_rule or scoring.AdvanceRule.ALL),
+                    s.advance_count,
+                    s.advance_min_score,
+                ),
+                admitted=None if (i == 0 and not fixed) else recorded[s.id],
+                decisions=decisions[s.id],
+                sheets=sheets.get(s.id, []),
+            )
+        )
+    contest = scoring.Contest(
+        tuple(contest_stages),
         panels,
         jurors,
-        entries,
-        info,
+        tuple(entries),
         eligibility.load(session, convention),
-        submitted_sheets(session, cid),
+        top_n=convention.top_n,
+        zscore_min_sheets=convention.zscore_min_sheets,
+        award_scope=scoring.AwardScope(convention.award_scope),
     )
+    return RankingInput(convention, contest, info)
 
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
@@ -158,8 +187,9 @@ _by_entry = itemgetter(1)
 _BLOCK = 20_000
 
 
-def submitted_sheets(session: Session, convention_id: int) -> list[tuple[int, int, Any]]:
-    """(juror_id, entry_id, scores) of the convention's submitted sheets.
+def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tuple[int, int, Any]]]:
+    """stage id -> (juror_id, entry_id, scores) of the convention's submitted sheets, those of
+    disqualified entries left out.
 
     The bare driver's cursor, not SQLAlchemy rows: a Row per sheet cost a third of the load
     time at a million sheets. Each block of scores (JSON text) is decoded by one orjson call
@@ -178,19 +208,32 @@ def submitted_sheets(session: Session, convention_id: int) -> list[tuple[int, in
     )
     try:
         cursor.execute(
-            "SELECT juror_id, entry_id, CAST(scores AS TEXT) FROM sheet"
-            f" WHERE convention_id = {mark} AND status = 'submitted' AND stage = {mark}",
-            (convention_id, STAGE),
+            "SELECT stage_id, juror_id, entry_id, CAST(scores AS TEXT) FROM sheet"
+            f" WHERE convention_id = {mark} AND status = 'submitted' AND entry_id NOT IN"
+            f" (SELECT id FROM entry WHERE convention_id = {mark} AND disqualified)"
+            " ORDER BY stage_id",
+            (convention_id, convention_id),
         )
-        sheets: list[tuple[int, int, Any]] = []
+        out: dict[int, list[tuple[int, int, Any]]] = {}
         loads = orjson.loads
         while rows := cursor.fetchmany(_BLOCK):
-            jurors, entries, scores = zip(*rows, strict=True)
-            sheets.extend(zip(jurors, entries, loads(f"[{','.join(scores)}]"), strict=True))
+            stage_ids, jurors, entries, scores = zip(*rows, strict=True)
+            decoded = loads(f"[{','.join(scores)}]")
+            start = 0
+            while start < len(stage_ids):
+                stage_id = stage_ids[start]
+                end = start
+                while end < len(stage_ids) and stage_ids[end] == stage_id:
+                    end += 1
+                out.setdefault(stage_id, []).extend(
+                    zip(jurors[start:end], entries[start:end], decoded[start:end], strict=True)
+                )
+                start = end
         # Rows come in submission order; grouped by entry, scoring walks memory in order and
         # runs about twice as fast (a sort of already-sorted data costs next to nothing).
-        sheets.sort(key=_by_entry)
-        return sheets
+        for listed in out.values():
+            listed.sort(key=_by_entry)
+        return out
     finally:
         cursor.close()
 
@@ -198,13 +241,15 @@ def submitted_sheets(session: Session, convention_id: int) -> list[tuple[int, in
 # --- shaping -------------------------------------------------------------------------------
 
 
-def row_dict(row: scoring.RankingRow, info: EntryInfo) -> dict[str, Any]:
-    return {
+def row_dict(row: scoring.RankingRow, info: EntryInfo, *, final: bool) -> dict[str, Any]:
+    out = {
         "rank": row.rank,
         "entry_id": row.entry_id,
         "title": info.title,
         "acronym": info.acronym,
         "opd_code": info.opd_code,
+        "category": info.category,
+        "category_rank": row.category_rank,
         "score": row.score,
         "panel_scores": row.panel_scores,
         "sheet_count": row.sheet_count,
@@ -213,22 +258,62 @@ def row_dict(row: scoring.RankingRow, info: EntryInfo) -> dict[str, Any]:
         "tied": row.tied,
         "awarded": row.awarded,
     }
+    if final:
+        out["reach_stage_id"] = row.reach_stage_id
+        out["stage_scores"] = row.stage_scores or {}
+    else:
+        out["advances"] = bool(row.advances)
+    return out
 
 
-def ranking_dict(data: RankingInput, ranking: scoring.Ranking) -> dict[str, Any]:
+def ranking_dict(
+    data: RankingInput,
+    ranking: scoring.Ranking,
+    *,
+    stage_id: int | None = None,
+    category: str | None = None,
+) -> dict[str, Any]:
     info = data.info
+    final = stage_id is None
     return {
         "convention_id": data.convention.id,
         "method": ranking.method,
         "top_n": ranking.top_n,
-        "rows": [row_dict(row, info[row.entry_id]) for row in ranking.rows],
+        "stage_id": stage_id,
+        "category": category,
+        "rows": [row_dict(row, info[row.entry_id], final=final) for row in ranking.rows],
         "warnings": [{"code": w.code, "entry_ids": list(w.entry_ids)} for w in ranking.warnings],
     }
 
 
-def compute(session: Session, convention: Convention, method: str) -> dict[str, Any]:
+def scored_stage(data: RankingInput, convention: Convention, stage_id: int) -> Stage:
+    """A stage of the convention that has a ranking (422 naming ``stage_id`` otherwise)."""
+    stage = stages.find(convention, stage_id, ["query", "stage_id"])
+    if stage.kind != StageKind.SCORED:
+        raise ValidationFailed.field(
+            ["query", "stage_id"], f"stage {stage.code} is a screening stage: it has no ranking"
+        )
+    return stage
+
+
+def compute(
+    session: Session,
+    convention: Convention,
+    method: str,
+    *,
+    stage_id: int | None = None,
+    category: str | None = None,
+) -> dict[str, Any]:
+    """The final ranking, a stage's (``stage_id``) or a category's (``category``)."""
+    method = check_method(method)
+    category = check_category(category)
     data = load_input(session, convention)
-    return ranking_dict(data, data.rank(check_method(method)))
+    if stage_id is not None:
+        scored_stage(data, convention, stage_id)
+        ranking = data.rank_stage(stage_id, method, category)
+    else:
+        ranking = data.rank(method, category)
+    return ranking_dict(data, ranking, stage_id=stage_id, category=category)
 
 
 def _csv_number(value: float | None) -> str:
@@ -239,37 +324,53 @@ def _csv_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def ranking_csv(body: dict[str, Any], panel_names: list[str]) -> str:
-    """The CSV of docs/api.md: 2 decimals as ``f"{x:.2f}"`` writes them, true/false, nulls empty."""
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_text(value: str) -> str:
+    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading ``'``."""
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[str]) -> str:
+    """The contract's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty; a
+    ``stage:<code>`` column per scored stage after the panels when there are several."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    stage_columns = stage_codes if len(stage_codes) > 1 and body.get("stage_id") is None else []
     writer.writerow(
         [
-            "rank",
-            "entry_id",
-            "title",
-            "acronym",
-            "opd_code",
-            "score",
-            *panel_names,
-            "sheet_count",
-            "expected_sheet_count",
-            "complete",
-            "tied",
-            "awarded",
+            _csv_text(header)
+            for header in (
+                "rank",
+                "entry_id",
+                "title",
+                "acronym",
+                "opd_code",
+                "score",
+                *panel_names,
+                *(f"stage:{code}" for code in stage_columns),
+                "sheet_count",
+                "expected_sheet_count",
+                "complete",
+                "tied",
+                "awarded",
+            )
         ]
     )
     for row in body["rows"]:
         panel_scores = row["panel_scores"]
+        stage_scores = row.get("stage_scores") or {}
         writer.writerow(
             [
                 "" if row["rank"] is None else row["rank"],
                 row["entry_id"],
-                row["title"],
-                row["acronym"] or "",
-                row["opd_code"],
+                _csv_text(row["title"]),
+                _csv_text(row["acronym"] or ""),
+                _csv_text(row["opd_code"]),
                 _csv_number(row["score"]),
                 *[_csv_number(panel_scores.get(name)) for name in panel_names],
+                *[_csv_number(stage_scores.get(code)) for code in stage_columns],
                 row["sheet_count"],
                 row["expected_sheet_count"],
                 _csv_bool(row["complete"]),
@@ -288,27 +389,40 @@ def panel_names(session: Session, convention_id: int) -> list[str]:
     )
 
 
-def explain(session: Session, convention: Convention, entry_id: int, method: str) -> dict[str, Any]:
+def scored_stage_codes(convention: Convention) -> list[str]:
+    return [s.code for s in convention.stages if s.kind == StageKind.SCORED]
+
+
+def explain(
+    session: Session,
+    convention: Convention,
+    entry_id: int,
+    method: str,
+    stage_id: int | None = None,
+) -> dict[str, Any]:
+    """How an entry's numbers come about: in ``stage_id``, or (the final ranking) in the
+    stage its final place rests on, t(e) (docs/scoring.md Step 6)."""
+    method = check_method(method)
     data = load_input(session, convention)
     if entry_id not in data.info:
         raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")
-    c = convention
-    explanation = scoring.explain(
-        data.criteria,
-        data.panels,
-        data.jurors,
-        data.entries,
-        data.sheets,
-        entry_id,
-        method=check_method(method),
-        top_n=c.top_n,
-        zscore_min_sheets=c.zscore_min_sheets,
-        **data.eligibility(),
-    )
+    stage: scoring.Stage | None
+    if stage_id is not None:
+        scored_stage(data, convention, stage_id)
+        ranking = data.rank_stage(stage_id, method)
+        stage = data.stage(stage_id)
+    else:
+        ranking = data.rank(method)
+        stage = _scored_reach(data, ranking, entry_id)
+    row = next((r for r in ranking.rows if r.entry_id == entry_id), None)
+    if row is None or stage is None:
+        raise NotFound(f"Entry {entry_id} has no place in this ranking.")
+    explanation = scoring.explain_in(data.contest, stage, ranking, entry_id, method)
     body = asdict(explanation)
-    body["row"] = row_dict(explanation.row, data.info[entry_id])
-    body["row"]["decided_by"] = explanation.row.decided_by
-    body["row"]["keys"] = list(explanation.row.keys)
+    body["stage_id"] = stage.id
+    body["row"] = row_dict(row, data.info[entry_id], final=stage_id is None)
+    body["row"]["decided_by"] = row.decided_by
+    body["row"]["keys"] = list(row.keys)
     panel_of = {p.id: p.name for p in data.panels}
     for juror in body["jurors"]:
         juror["panel"] = panel_of.get(juror["panel_id"])
@@ -320,27 +434,60 @@ def explain(session: Session, convention: Convention, entry_id: int, method: str
             "max_score": k.max_score,
             "tie_break_rank": k.tie_break_rank,
         }
-        for k in data.criteria
+        for k in stage.criteria
     ]
     return body
+
+
+def _scored_reach(
+    data: RankingInput, ranking: scoring.Ranking, entry_id: int
+) -> scoring.Stage | None:
+    """t(e): the entry's reach if scored, else the last scored stage before it."""
+    row = next((r for r in ranking.rows if r.entry_id == entry_id), None)
+    if row is None or row.reach_stage_id is None:
+        return None
+    found: scoring.Stage | None = None
+    for stage in data.contest.stages:
+        if stage.kind is scoring.StageKind.SCORED:
+            found = stage
+        if stage.id == row.reach_stage_id:
+            break
+    return found
 
 
 def agreement(
     session: Session, convention: Convention, method: str, threshold: float, top: int
 ) -> dict[str, Any]:
+    method = check_method(method)
     data = load_input(session, convention)
-    ranking = data.rank(check_method(method))
-    pairs = scoring.panel_agreement(ranking, data.panels)
-    per_panel = scoring.panel_rankings(ranking, data.panels)
-    spread = scoring.disagreements(
-        data.criteria,
-        data.panels,
-        data.jurors,
-        data.entries,
-        data.sheets,
-        threshold=threshold,
-        **data.eligibility(),
-    )
+    ranking = data.rank(method)
+    panels = list(data.panels)
+    pairs = scoring.panel_agreement(ranking, panels)
+    per_panel = scoring.panel_rankings(ranking, panels)
+    runs = scoring.stage_runs(data.contest, method)
+    spread: list[tuple[int, int, float]] = []
+    per_stage = []
+    for stage in data.contest.stages:
+        if stage.kind is not scoring.StageKind.SCORED:
+            continue
+        run = runs.get(stage.id)
+        totals = run.totals() if run is not None else []
+        stage_panels = (
+            run.panels()
+            if run is not None
+            else [p for p in panels if stage.panel_ids is None or p.id in stage.panel_ids]
+        )
+        panel_ids = {p.id for p in stage_panels}
+        stage_jurors = [j for j in data.contest.jurors if j.panel_id in panel_ids]
+        found = scoring.stage_agreement(totals, stage_jurors, stage_panels)
+        per_stage.append(
+            {
+                "stage_id": stage.id,
+                "panels": [asdict(p) for p in found.panels],
+                "jurors": [asdict(j) for j in found.jurors],
+            }
+        )
+        spread.extend((stage.id, e, d) for e, d in _spread(totals, threshold))
     return {
         "convention_id": convention.id,
         "method": method,
@@ -350,5 +497,18 @@ def agreement(
             for name, rows in per_panel.items()
         },
         "disagreement_threshold": threshold,
-        "disagreements": [{"entry_id": e, "spread": s} for e, s in spread],
+        "disagreements": [
+            {"entry_id": e, "spread": d, "stage_id": s} for s, e, d in sorted(spread)
+        ],
+        "stages": per_stage,
     }
+
+
+def _spread(totals: list[tuple[int, int, float]], threshold: float) -> list[tuple[int, float]]:
+    """Entries whose jurors' totals spread more than ``threshold`` (max T - min T)."""
+    low: dict[int, float] = {}
+    high: dict[int, float] = {}
+    for _juror, entry, value in totals:
+        low[entry] = min(low.get(entry, value), value)
+        high[entry] = max(high.get(entry, value), value)
+    return [(e, high[e] - low[e]) for e in sorted(low) if high[e] - low[e] > threshold]

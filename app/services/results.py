@@ -15,13 +15,13 @@ import orjson
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+import scoring
 from app.enums import ConventionStatus, SheetStatus
-from app.errors import ConventionState, Duplicate, NotFound
+from app.errors import ConventionState, Duplicate, Incomplete, NotFound
 from app.models import Convention, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
-from app.services.sheets import STAGE
 
 
 def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
@@ -37,30 +37,58 @@ def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, An
     return hashlib.sha256(canonical).hexdigest()
 
 
-def _counted(data: RankingInput) -> set[tuple[int, int]]:
-    """The (juror, entry) pairs whose submitted sheets the ranking counts."""
-    opd_of = {e.id: e.opd_id for e in data.entries}
-    eligible = data.rule.eligible
-    return {(j, e) for j, e, _s in data.sheets if eligible(j, e, opd_of[e])}
+def _counted_hashes(session: Session, data: RankingInput) -> list[tuple[int, int, int, int, str]]:
+    """(sheet_id, juror_id, entry_id, version, sha256) of every sheet the rankings count, in
+    every scored stage, by sheet id."""
+    runs = scoring.stage_runs(data.contest)
+    counted: set[tuple[int, int, int]] = set()
+    scores: dict[tuple[int, int, int], Any] = {}
+    for stage in data.contest.stages:
+        run = runs.get(stage.id)
+        if run is None:
+            continue
+        counted.update((stage.id, j, e) for j, e, _t in run.totals())
+        scores.update(((stage.id, j, e), s) for j, e, s in stage.sheets)
+    hashes = []
+    for sheet_id, stage_id, j, e, version in session.execute(
+        select(Sheet.id, Sheet.stage_id, Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
+            Sheet.convention_id == data.convention.id, Sheet.status == SheetStatus.SUBMITTED
+        )
+    ):
+        key = (stage_id, j, e)
+        if key in counted:
+            hashes.append((sheet_id, j, e, version, _sheet_hash(j, e, version, scores[key])))
+    hashes.sort()
+    return hashes
 
 
 def _rubric(data: RankingInput) -> dict[str, Any]:
     c = data.convention
     return {
-        "criteria": [
+        "stages": [
             {
-                "code": k.code,
-                "weight": k.weight,
-                "min_score": k.min_score,
-                "max_score": k.max_score,
-                "tie_break_rank": k.tie_break_rank,
+                "code": s.code,
+                "kind": s.kind,
+                "weight": s.weight,
+                "panels": None if s.panel_ids is None else list(s.panel_ids),
+                "criteria": [
+                    {
+                        "code": k.code,
+                        "weight": k.weight,
+                        "min_score": k.min_score,
+                        "max_score": k.max_score,
+                        "tie_break_rank": k.tie_break_rank,
+                    }
+                    for k in s.criteria
+                ],
             }
-            for k in data.criteria
+            for s in data.contest.stages
         ],
         "panels": [{"name": p.name, "weight": p.weight} for p in data.panels],
         "top_n": c.top_n,
         "zscore_min_sheets": c.zscore_min_sheets,
         "award_names": list(c.award_names),
+        "award_scope": c.award_scope,
     }
 
 
@@ -72,48 +100,29 @@ def publish(
     allow_incomplete: bool | None,
 ) -> dict[str, Any]:
     """Freeze the ranking as the convention's results (only from ``closed``, only once)."""
-    check_method(method)
+    method = check_method(method)
+    if session.scalar(select(Result.id).where(Result.convention_id == convention.id)):
+        raise Duplicate("Results are already published; they are immutable.")
     if convention.status != ConventionStatus.CLOSED:
         raise ConventionState(
             f"Results are published only from closed; the convention is {convention.status}."
         )
-    if session.scalar(select(Result.id).where(Result.convention_id == convention.id)):
-        raise Duplicate("Results are already published; they are immutable.")
+    current = convention.current_stage
+    if current is None or current.id != convention.stages[-1].id:
+        raise ConventionState(
+            "Results are published at the last stage; advance the current stage first."
+        )
     data = load_input(session, convention)
     ranking = data.rank(method)
     body = ranking_dict(data, ranking)
     incomplete = [row["entry_id"] for row in body["rows"] if not row["complete"]]
-    if incomplete and allow_incomplete is False:
-        raise ConventionState(
+    if incomplete and not allow_incomplete:
+        raise Incomplete(
             f"{len(incomplete)} entries still miss sheets; publish with "
             '"allow_incomplete": true to publish anyway.',
-            extra={"incomplete_entry_ids": incomplete[:100]},
+            incomplete,
         )
-    counted = _counted(data)
-    versions = {
-        (j, e): (sheet_id, version)
-        for sheet_id, j, e, version in session.execute(
-            select(Sheet.id, Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
-                Sheet.convention_id == convention.id,
-                Sheet.status == SheetStatus.SUBMITTED,
-                Sheet.stage == STAGE,
-            )
-        )
-    }
-    hashes = []
-    for juror_id, entry_id, scores in data.sheets:
-        if (juror_id, entry_id) in counted:
-            sheet_id, version = versions[(juror_id, entry_id)]
-            hashes.append(
-                (
-                    sheet_id,
-                    juror_id,
-                    entry_id,
-                    version,
-                    _sheet_hash(juror_id, entry_id, version, scores),
-                )
-            )
-    hashes.sort()
+    hashes = _counted_hashes(session, data)
     digest = hashlib.sha256("".join(h[4] for h in hashes).encode()).hexdigest()
     result = Result(
         convention_id=convention.id,
@@ -192,29 +201,14 @@ def verify(session: Session, convention: Convention) -> dict[str, Any]:
     data = load_input(session, convention)
     now = ranking_dict(data, data.rank(result.method))
     frozen_hashes = {
-        (j, e): h
-        for j, e, h in session.execute(
-            select(ResultSheet.juror_id, ResultSheet.entry_id, ResultSheet.sha256).where(
-                ResultSheet.result_id == result.id
-            )
+        (sheet_id, j, e): h
+        for sheet_id, j, e, h in session.execute(
+            select(
+                ResultSheet.sheet_id, ResultSheet.juror_id, ResultSheet.entry_id, ResultSheet.sha256
+            ).where(ResultSheet.result_id == result.id)
         )
     }
-    counted = _counted(data)
-    versions = {
-        (j, e): v
-        for j, e, v in session.execute(
-            select(Sheet.juror_id, Sheet.entry_id, Sheet.version).where(
-                Sheet.convention_id == convention.id,
-                Sheet.status == SheetStatus.SUBMITTED,
-                Sheet.stage == STAGE,
-            )
-        )
-    }
-    current_hashes = {
-        (j, e): _sheet_hash(j, e, versions[(j, e)], s)
-        for j, e, s in data.sheets
-        if (j, e) in counted
-    }
+    current_hashes = {(i, j, e): h for i, j, e, _v, h in _counted_hashes(session, data)}
     changed = sorted(
         {
             k
@@ -227,7 +221,9 @@ def verify(session: Session, convention: Convention) -> dict[str, Any]:
         "convention_id": convention.id,
         "method": result.method,
         "matches": not changed and not differing,
-        "changed_sheets": [{"juror_id": j, "entry_id": e} for j, e in changed[:1000]],
+        "changed_sheets": [
+            {"sheet_id": i, "juror_id": j, "entry_id": e} for i, j, e in changed[:1000]
+        ],
         "differing_entry_ids": differing[:1000],
     }
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.enums import ConventionStatus
+from app.enums import ConventionStatus, StageKind
 from app.errors import Duplicate, InUse, ValidationFailed
-from app.models import Account, Convention, Criterion, Panel, Sheet
+from app.models import Account, Convention, Criterion, Panel, Sheet, Stage, StagePanel
 from app.schemas import CriterionCreate, CriterionUpdate, PanelCreate, PanelUpdate
 from app.security import Principal
-from app.services import audit
+from app.services import audit, stages
 from app.services.common import paginate
 from app.services.conventions import require_status
 
 CRITERION_FIELDS = (
+    "stage_id",
     "code",
     "name",
     "description",
@@ -28,10 +29,30 @@ PANEL_FIELDS = ("name", "weight")
 
 
 def list_criteria(
-    session: Session, convention_id: int, limit: int, offset: int
+    session: Session, convention_id: int, limit: int, offset: int, stage_id: int | None = None
 ) -> tuple[list[Criterion], int]:
-    stmt = select(Criterion).where(Criterion.convention_id == convention_id).order_by(Criterion.id)
-    return paginate(session, stmt, limit, offset)
+    stmt = select(Criterion).where(Criterion.convention_id == convention_id)
+    if stage_id is not None:
+        stmt = stmt.where(Criterion.stage_id == stage_id)
+    return paginate(session, stmt.order_by(Criterion.id), limit, offset)
+
+
+def _stage_for(convention: Convention, stage_id: int | None) -> Stage:
+    """The criterion's stage: the one named (422 naming ``stage_id`` if it is not one of the
+    convention's, or a screening stage), or the first."""
+    stage = convention.stages[0] if stage_id is None else None
+    if stage_id is not None:
+        stage = next((s for s in convention.stages if s.id == stage_id), None)
+        if stage is None:
+            raise ValidationFailed.field(
+                ["body", "stage_id"], f"no such stage in this convention: {stage_id}"
+            )
+    assert stage is not None
+    if stage.kind == StageKind.SCREENING:
+        raise ValidationFailed.field(
+            ["body", "stage_id"], f"stage {stage.code} is a screening stage: it has no criteria"
+        )
+    return stage
 
 
 def _check_criterion(
@@ -43,30 +64,33 @@ def _check_criterion(
         raise ValidationFailed.field(["body", bound], f"must be {relation} than {other}")
     same_code = select(Criterion.id).where(
         Criterion.convention_id == convention_id, Criterion.code == criterion.code
-    )
+    )  # unique in the convention, across its stages
     if criterion.id is not None:
         same_code = same_code.where(Criterion.id != criterion.id)
     if session.scalar(same_code) is not None:
         raise Duplicate(f"A criterion with code {criterion.code!r} already exists.")
     if criterion.tie_break_rank is not None:
         same_rank = select(Criterion.id).where(
-            Criterion.convention_id == convention_id,
+            Criterion.stage_id == criterion.stage_id,
             Criterion.tie_break_rank == criterion.tie_break_rank,
         )
         if criterion.id is not None:
             same_rank = same_rank.where(Criterion.id != criterion.id)
         if session.scalar(same_rank) is not None:
             raise Duplicate(
-                f"Another criterion already has tie_break_rank {criterion.tie_break_rank}."
+                f"Another criterion of the stage already has tie_break_rank "
+                f"{criterion.tie_break_rank}."
             )
 
 
 def create_criterion(
     session: Session, convention: Convention, data: CriterionCreate, actor: Principal
 ) -> Criterion:
-    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
+    stage = _stage_for(convention, data.stage_id)
+    stages.require_configurable(convention, stage, "change its criteria")
     with session.no_autoflush:
-        criterion = Criterion(convention_id=convention.id, **data.model_dump())
+        values = data.model_dump(exclude={"stage_id"})
+        criterion = Criterion(convention_id=convention.id, stage_id=stage.id, **values)
         _check_criterion(session, convention.id, criterion)
     session.add(criterion)
     session.flush()
@@ -89,9 +113,12 @@ def update_criterion(
     data: CriterionUpdate,
     actor: Principal,
 ) -> Criterion:
-    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
-    before = audit.snapshot(criterion, CRITERION_FIELDS)
+    stages.require_configurable(convention, _stage_of(convention, criterion), "change its criteria")
     changes = data.changes()
+    if "stage_id" in changes:
+        target = _stage_for(convention, changes["stage_id"])
+        stages.require_configurable(convention, target, "change its criteria")
+    before = audit.snapshot(criterion, CRITERION_FIELDS)
     # Name the bound the caller sent, when only one was.
     bound = "min_score" if "min_score" in changes and "max_score" not in changes else "max_score"
     with session.no_autoflush:
@@ -115,8 +142,9 @@ def update_criterion(
 def delete_criterion(
     session: Session, convention: Convention, criterion: Criterion, actor: Principal
 ) -> None:
-    require_status(convention, ConventionStatus.DRAFT, doing="change the rubric")
-    if session.scalar(select(exists().where(Sheet.convention_id == convention.id))):
+    stage = _stage_of(convention, criterion)
+    stages.require_configurable(convention, stage, "change its criteria")
+    if session.scalar(select(exists().where(Sheet.stage_id == stage.id))):
         raise InUse("Sheets have been written against this rubric.")
     audit.record(
         session,
@@ -129,6 +157,10 @@ def delete_criterion(
     )
     session.delete(criterion)
     session.flush()
+
+
+def _stage_of(convention: Convention, criterion: Criterion) -> Stage:
+    return next(s for s in convention.stages if s.id == criterion.stage_id)
 
 
 def list_panels(
@@ -196,6 +228,8 @@ def delete_panel(session: Session, convention: Convention, panel: Panel, actor: 
     require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     if session.scalar(select(exists().where(Account.panel_id == panel.id))):
         raise InUse(f"Panel {panel.id} still has jurors; move or delete them first.")
+    if session.scalar(select(exists().where(StagePanel.panel_id == panel.id))):
+        raise InUse(f"Panel {panel.id} judges a stage; take it off the stage first.")
     audit.record(
         session,
         actor=actor,

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.models import (
@@ -21,8 +22,10 @@ from app.models import (
     Opd,
     Panel,
     Sheet,
+    Stage,
 )
 from app.security import hash_password, issue_token, new_credential_stamp
+from app.services.stages import default_stage
 
 _seq = itertools.count(1)
 PASSWORD = "password-123"
@@ -92,9 +95,29 @@ def make_admin(session: Session, **overrides: Any) -> Account:
 
 
 def make_convention(session: Session, **overrides: Any) -> Convention:
+    """A convention with its one stage, UTAMA, as the API creates it."""
     values: dict[str, Any] = {"name": f"Konvensi {next(_seq)}", "year": 2018}
     values.update(overrides)
-    return _save(session, Convention(**values))
+    convention = Convention(**values)
+    session.add(convention)
+    session.flush()
+    session.add(default_stage(convention.id))
+    session.flush()
+    session.refresh(convention, ["stages"])
+    if not _batching:
+        session.commit()
+    return convention
+
+
+def first_stage_id(session: Session, convention_id: int) -> int:
+    stage_id = session.scalar(
+        select(Stage.id)
+        .where(Stage.convention_id == convention_id)
+        .order_by(Stage.position, Stage.id)
+        .limit(1)
+    )
+    assert stage_id is not None
+    return stage_id
 
 
 def make_criterion(session: Session, convention: Convention, **overrides: Any) -> Criterion:
@@ -107,6 +130,7 @@ def make_criterion(session: Session, convention: Convention, **overrides: Any) -
         "max_score": 10.0,
     }
     values.update(overrides)
+    values.setdefault("stage_id", first_stage_id(session, convention.id))
     return _save(session, Criterion(convention_id=convention.id, **values))
 
 
@@ -270,6 +294,7 @@ def make_sheet(
     *,
     status: str = "submitted",
     version: int = 1,
+    stage_id: int | None = None,
 ) -> Sheet:
     return _save(
         session,
@@ -277,6 +302,7 @@ def make_sheet(
             convention_id=entry.convention_id,
             juror_id=juror.id,
             entry_id=entry.id,
+            stage_id=stage_id or first_stage_id(session, entry.convention_id),
             scores=scores,
             status=status,
             version=version,

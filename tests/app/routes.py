@@ -9,8 +9,9 @@ The rules (first match wins):
 * ``any``: ``GET /api/v1/me``: any valid token.
 * ``juror``: anything under ``/api/v1/conventions/{cid}/jurors/me`` ("the secretariat using
   `me` gets 403").
-* ``read``: ``GET`` of the convention and of its criteria, panels, OPDs and entries: a juror of
-  that convention may read them.
+* ``read``: ``GET`` of the convention and of its criteria, panels, OPDs and entries, and of a
+  stage's admitted entries (jurors of the stage's panels): a juror of that convention may read
+  them.
 * ``admin``: every other route under ``/api/v1/conventions`` ("every other read and every write
   not granted below is the secretariat's").
 
@@ -31,7 +32,8 @@ API = "/api/v1"
 CONVENTION = f"{API}/conventions/{{cid}}"
 DOCS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"})
 JUROR_READABLE = re.compile(
-    rf"^{re.escape(CONVENTION)}(/(criteria|panels|opds|entries)(/\{{[a-z_]+\}})?)?$"
+    rf"^{re.escape(CONVENTION)}(/(criteria|panels|opds|entries)(/\{{[a-z_]+\}})?"
+    r"|/stages/\{sid\}/entries)?$"
 )
 
 # The foundation's routes: each must stay (a removed or renamed route fails the role test).

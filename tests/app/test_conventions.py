@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Convention, Result
+from app.models import AuditEvent, Convention, Result, Stage
 from tests.app import factories as f
 
 URL = "/api/v1/conventions"
@@ -54,6 +54,9 @@ def test_create_convention_answers_201_with_defaults(
     assert response.status_code == 201, response.text
     body = response.json()
     assert response.headers["location"] == f"{URL}/{body['id']}"
+    stage = row_stage = session.scalars(
+        select(Stage).where(Stage.convention_id == body["id"])
+    ).one()
     assert body | {"id": 0, "created_at": "", "updated_at": ""} == {
         "id": 0,
         "name": "Konvensi Solok",
@@ -69,9 +72,20 @@ def test_create_convention_answers_201_with_defaults(
         "signatory_name": None,
         "signatory_title": None,
         "city": None,
+        "award_scope": "overall",
+        "current_stage_id": stage.id,
+        "current_stage": {"id": stage.id, "code": "UTAMA", "name": "Penilaian", "kind": "scored"},
         "created_at": "",
         "updated_at": "",
     }
+    # Every new convention judges in one stage: UTAMA, scored, weight 1, every panel, all.
+    assert (row_stage.code, row_stage.kind, row_stage.weight, row_stage.position) == (
+        "UTAMA",
+        "scored",
+        1.0,
+        1,
+    )
+    assert (row_stage.all_panels, row_stage.advance_rule) == (True, "all")
     assert body["created_at"].endswith(("Z", "+00:00"))
     row = session.get(Convention, body["id"])
     assert row is not None and row.name == "Konvensi Solok" and row.status == "draft"

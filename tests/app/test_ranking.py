@@ -206,7 +206,11 @@ def test_agreement_reports_pairs_and_disagreements(
     # 1 discordant: tau = 1/3.
     assert body["pairs"][0]["kendall_tau"] == pytest.approx(1 / 3)
     assert body["disagreements"] == [
-        {"entry_id": world.entries[0].id, "spread": pytest.approx(90.0)}
+        {
+            "entry_id": world.entries[0].id,
+            "spread": pytest.approx(90.0),
+            "stage_id": world.convention.stages[0].id,
+        }
     ]
     e0, e1, e2 = (e.id for e in world.entries)
     assert [r["entry_id"] for r in body["panel_rankings"]["L"]] == [e0, e1, e2]
@@ -225,7 +229,9 @@ def test_publish_freezes_results_and_is_public(
     before = client.get(world.url("/results"))
     f.problem(before, 404, "not-found")
     response = client.post(
-        world.url("/results"), json={"method": "mean"}, headers=world.admin.headers
+        world.url("/results"),
+        json={"method": "mean", "allow_incomplete": True},
+        headers=world.admin.headers,
     )
     assert response.status_code == 201, response.text
     assert response.headers["location"] == f"/api/v1/conventions/{world.cid}/results"
@@ -236,7 +242,7 @@ def test_publish_freezes_results_and_is_public(
     assert len(body["sheets_digest"]) == 64
     assert body["allow_incomplete"] is True
     assert body["incomplete_entry_ids"] == [world.entries[1].id, world.entries[2].id]
-    assert body["rubric"]["criteria"][0]["code"] == "A"
+    assert body["rubric"]["stages"][0]["criteria"][0]["code"] == "A"
     public = client.get(world.url("/results"))
     assert public.status_code == 200
     assert public.json()["rows"] == body["rows"]
@@ -249,13 +255,29 @@ def test_publish_freezes_results_and_is_public(
     f.problem(reopen, 409, "convention-state")
 
 
-def test_publish_without_body_uses_mean(
+def test_publish_without_body_refuses_incomplete_entries_naming_them(
     client: TestClient, world: f.World, session: Session
 ) -> None:
     closed_with_example(session, world)
     response = client.post(world.url("/results"), headers=world.admin.headers)
+    body = f.problem(response, 409, "incomplete")
+    assert body["entry_ids"] == [world.entries[1].id, world.entries[2].id]
+    assert session.scalar(select(func.count()).select_from(Result)) == 0
+
+
+def test_publish_without_body_uses_mean_when_complete(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    for entry in world.entries:
+        for juror in world.jurors:
+            f.make_sheet(session, juror.account, entry, {"A": 5, "B": 5})
+    f.set_status(session, world.convention, "closed")
+    response = client.post(world.url("/results"), headers=world.admin.headers)
     assert response.status_code == 201, response.text
-    assert response.json()["method"] == "mean"
+    body = response.json()
+    assert body["method"] == "mean"
+    assert body["allow_incomplete"] is False
+    assert body["incomplete_entry_ids"] == []
 
 
 def test_publish_needs_closed(client: TestClient, world: f.World, session: Session) -> None:
@@ -273,8 +295,8 @@ def test_publish_with_allow_incomplete_false_refuses_incomplete(
     response = client.post(
         world.url("/results"), json={"allow_incomplete": False}, headers=world.admin.headers
     )
-    body = f.problem(response, 409, "convention-state")
-    assert body["incomplete_entry_ids"] == [world.entries[1].id, world.entries[2].id]
+    body = f.problem(response, 409, "incomplete")
+    assert body["entry_ids"] == [world.entries[1].id, world.entries[2].id]
     assert session.scalar(select(func.count()).select_from(Result)) == 0
 
 
@@ -287,7 +309,7 @@ def test_verify_detects_a_changed_sheet(
     client: TestClient, world: f.World, session: Session
 ) -> None:
     closed_with_example(session, world)
-    client.post(world.url("/results"), headers=world.admin.headers)
+    client.post(world.url("/results"), json={"allow_incomplete": True}, headers=world.admin.headers)
     fine = client.get(world.url("/results/verify"), headers=world.admin.headers).json()
     assert fine["matches"] is True
     assert fine["changed_sheets"] == []
@@ -300,6 +322,6 @@ def test_verify_detects_a_changed_sheet(
     broken = client.get(world.url("/results/verify"), headers=world.admin.headers).json()
     assert broken["matches"] is False
     assert broken["changed_sheets"] == [
-        {"juror_id": world.jurors[2].id, "entry_id": world.entries[0].id}
+        {"sheet_id": sheet.id, "juror_id": world.jurors[2].id, "entry_id": world.entries[0].id}
     ]
     assert broken["differing_entry_ids"] == [world.entries[0].id]

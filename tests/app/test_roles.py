@@ -35,6 +35,7 @@ def fill(endpoint: Endpoint, world: f.World) -> str:
         "opd_id": world.opds[0].id,
         "entry_id": world.entries[0].id,
         "juror_id": world.jurors[0].id,
+        "sid": world.convention.stages[0].id,
         "code": "AAAAAAAAAAAAAAAA",
     }
     path = endpoint.path

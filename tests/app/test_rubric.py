@@ -35,6 +35,7 @@ def test_create_criterion_answers_201_with_defaults(
     assert body == {
         "id": body["id"],
         "convention_id": world.cid,
+        "stage_id": world.convention.stages[0].id,
         "code": "KEBARUAN",
         "name": "Kebaruan",
         "description": None,

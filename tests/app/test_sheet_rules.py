@@ -142,7 +142,7 @@ def _stored(scores: dict[str, Any], comment: str | None, status: str) -> StoredS
     from datetime import UTC, datetime
 
     now = datetime.now(UTC)
-    return StoredSheet(1, 2, 3, scores, comment, status, 4, now, None)
+    return StoredSheet(1, 2, 3, 5, scores, comment, status, 4, now, None)
 
 
 def test_same_content_compares_scores_as_numbers() -> None:

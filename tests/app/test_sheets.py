@@ -451,7 +451,14 @@ def test_sheet_write_is_audited_with_before_and_after(
     ).all()
     assert [e.action for e in events] == ["sheet.save", "sheet.submit"]
     assert events[0].before is None
-    assert events[0].after == {"scores": {"A": 7}, "comment": None, "status": "draft", "version": 1}
+    stage_id = w.convention.stages[0].id
+    assert events[0].after == {
+        "stage_id": stage_id,
+        "scores": {"A": 7},
+        "comment": None,
+        "status": "draft",
+        "version": 1,
+    }
     assert events[1].before == events[0].after
     assert events[1].after is not None and events[1].after["version"] == 2
     assert all(e.actor_id == w.jurors[0].id and e.entry_id == w.entries[0].id for e in events)

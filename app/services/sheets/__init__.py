@@ -5,7 +5,6 @@
 
 from app.services.sheets.read import get_sheet, list_sheets, reopen
 from app.services.sheets.rules import MAX_COMMENT, Rule, SheetInput, StoredSheet, parse_body
-from app.services.sheets.statements import STAGE
 from app.services.sheets.write import (
     SyncInput,
     Target,
@@ -20,7 +19,6 @@ from app.services.sheets.write import (
 
 __all__ = [
     "MAX_COMMENT",
-    "STAGE",
     "Rule",
     "SheetInput",
     "StoredSheet",

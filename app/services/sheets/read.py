@@ -7,29 +7,31 @@ from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, SheetStatus
 from app.errors import ConventionState, NotFound
-from app.models import Convention, Sheet, utcnow
+from app.models import Convention, Sheet, Stage, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import paginate, valid_id
 from app.services.sheets.rules import StoredSheet
-from app.services.sheets.statements import STAGE
 from app.services.sheets.write import get_stored, lock_sheet
 
 
-def get_sheet(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
-    return get_stored(conn, juror_id, entry_id)
+def get_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
+    return get_stored(conn, juror_id, entry_id, stage_id)
 
 
 def list_sheets(
     session: Session,
     convention_id: int,
     juror_id: int,
+    stage_id: int,
     limit: int,
     offset: int,
     status: str | None = None,
 ) -> tuple[list[StoredSheet], int]:
     stmt = select(Sheet).where(
-        Sheet.convention_id == convention_id, Sheet.juror_id == juror_id, Sheet.stage == STAGE
+        Sheet.convention_id == convention_id,
+        Sheet.juror_id == juror_id,
+        Sheet.stage_id == stage_id,
     )
     if status is not None:
         stmt = stmt.where(Sheet.status == status)
@@ -42,6 +44,7 @@ def _from_orm(sheet: Sheet) -> StoredSheet:
         sheet.id,
         sheet.juror_id,
         sheet.entry_id,
+        sheet.stage_id,
         sheet.scores,
         sheet.comment,
         sheet.status,
@@ -52,11 +55,17 @@ def _from_orm(sheet: Sheet) -> StoredSheet:
 
 
 def reopen(
-    session: Session, principal: Principal, convention: Convention, juror_id: int, entry_id: int
+    session: Session,
+    principal: Principal,
+    convention: Convention,
+    stage: Stage,
+    juror_id: int,
+    entry_id: int,
 ) -> StoredSheet:
-    """Send a submitted sheet back to draft (secretariat, only while judging)."""
+    """Send a submitted sheet of the current stage back to draft (secretariat, only while
+    judging)."""
     stored = (
-        lock_sheet(session.connection(), juror_id, entry_id)
+        lock_sheet(session.connection(), juror_id, entry_id, stage.id)
         if valid_id(juror_id) and valid_id(entry_id)
         else None
     )
@@ -66,6 +75,8 @@ def reopen(
         raise ConventionState(
             f"Sheets are reopened only while judging; the convention is {convention.status}."
         )
+    if stage.id != convention.current_stage_id:
+        raise ConventionState(f"Stage {stage.code} is not the current stage.")
     if stored.status == SheetStatus.DRAFT:
         return stored
     now = utcnow()
@@ -80,9 +91,10 @@ def reopen(
         stored.id,
         stored.juror_id,
         stored.entry_id,
+        stored.stage_id,
         stored.scores,
         stored.comment,
-        "draft",
+        SheetStatus.DRAFT,
         stored.version + 1,
         now,
         None,

@@ -21,7 +21,14 @@ MAX_COMMENT = 10_000
 """Characters in a sheet's comment."""
 
 STEP_TOLERANCE = 1e-9
-"""How far (in steps) a score may lie from its criterion's grid."""
+"""How far a score may lie from its criterion's grid (``min_score + k * step``); a score this
+close is stored as the grid value, so that ties never hide in float noise."""
+
+MAX_SCORES = 1_000
+"""Scores in one sheet body: far above any rubric, far below a body that floods the answer."""
+
+MAX_ERRORS = 100
+"""Faults named in one 422; more are counted in its detail."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,7 @@ class StoredSheet:
     id: int
     juror_id: int
     entry_id: int
+    stage_id: int
     scores: dict[str, Any]
     comment: str | None
     status: str
@@ -61,6 +69,7 @@ class StoredSheet:
         return {
             "entry_id": self.entry_id,
             "juror_id": self.juror_id,
+            "stage_id": self.stage_id,
             "scores": self.scores,
             "comment": self.comment,
             "status": self.status,
@@ -75,6 +84,7 @@ class StoredSheet:
 
     def audit_view(self) -> dict[str, Any]:
         return {
+            "stage_id": self.stage_id,
             "scores": self.scores,
             "comment": self.comment,
             "status": self.status,
@@ -86,11 +96,29 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _on_step(value: float, rule: Rule) -> bool:
+def on_grid(value: float, rule: Rule) -> float | None:
+    """The grid value ``min_score + k * step`` within 1e-9 of ``value`` (``value`` itself
+    without a step, or when it is exactly on the grid); None when there is none."""
     if rule.step is None:
-        return True
-    steps = (value - rule.min_score) / rule.step
-    return abs(steps - round(steps)) <= 1e-9 * max(1.0, abs(steps))
+        return value
+    k = round((value - rule.min_score) / rule.step)
+    grid = rule.min_score + k * rule.step
+    if abs(value - grid) > STEP_TOLERANCE:
+        return None
+    if value == grid:
+        return value
+    # min + k * step in binary can carry noise (0.1 * 3): the decimal the grid means.
+    tidy = round(grid, 9)
+    return tidy if abs(tidy - grid) <= STEP_TOLERANCE else grid
+
+
+def _valid_unicode(text: str) -> bool:
+    """No lone surrogates (JSON escapes can carry them; no database can store them)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
@@ -114,10 +142,14 @@ def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
         bad(["scores"], "field required")
     elif not isinstance(scores, dict):
         bad(["scores"], "must be an object of criterion code to number")
+    elif len(scores) > MAX_SCORES:
+        bad(["scores"], f"may hold at most {MAX_SCORES} criteria")
     else:
         for code, value in scores.items():
             rule = rules.get(code)
-            if rule is None:
+            if not _valid_unicode(code):
+                bad(["scores", code.encode("utf-8", "replace").decode()], "not valid Unicode")
+            elif rule is None:
                 bad(["scores", code], f"unknown criterion code {code!r}")
             elif not _is_number(value) or not math.isfinite(value):
                 bad(["scores", code], "must be a finite number")
@@ -126,13 +158,13 @@ def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
                     ["scores", code],
                     f"must be between {_num(rule.min_score)} and {_num(rule.max_score)}",
                 )
-            elif not _on_step(value, rule):
+            elif (grid := on_grid(value, rule)) is None:
                 bad(
                     ["scores", code],
                     f"must be {_num(rule.min_score)} plus a multiple of {_num(rule.step or 1)}",
                 )
             else:
-                clean[code] = value
+                clean[code] = grid
     comment = payload.get("comment")
     if comment is not None and not isinstance(comment, str):
         bad(["comment"], "must be a string or null")
@@ -140,6 +172,8 @@ def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
         bad(["comment"], f"may be at most {MAX_COMMENT} characters")
     elif isinstance(comment, str) and "\x00" in comment:
         bad(["comment"], "must not contain NUL characters")
+    elif isinstance(comment, str) and not _valid_unicode(comment):
+        bad(["comment"], "not valid Unicode (a lone surrogate)")
     submit = payload.get("submit", False)
     if not isinstance(submit, bool):
         bad(["submit"], "must be true or false")
@@ -151,13 +185,15 @@ def parse_body(payload: Any, rules: dict[str, Rule]) -> SheetInput:
         summary = "; ".join(
             f"{'.'.join(str(p) for p in e['loc'][1:]) or 'body'}: {e['msg']}" for e in errors[:5]
         )
-        raise ValidationFailed(summary, errors=errors)
+        if len(errors) > 5:
+            summary += f" (and {len(errors) - 5} more)"
+        raise ValidationFailed(summary, errors=errors[:MAX_ERRORS])
     return SheetInput(clean, comment, bool(submit))
 
 
 # A tablet may send back the sheet it read; its read-only fields are ignored, not refused.
 _IGNORED_FIELDS = frozenset(
-    {"entry_id", "juror_id", "status", "version", "updated_at", "submitted_at"}
+    {"entry_id", "juror_id", "stage_id", "status", "version", "updated_at", "submitted_at"}
 )
 
 
@@ -193,3 +229,9 @@ def matches(if_match: str, stored: StoredSheet | None) -> bool:
         if tag == "*" or tag == stored.etag:
             return True
     return False
+
+
+def unquoted(if_match: str) -> bool:
+    """An ``If-Match`` naming a bare version (``3``) instead of an entity tag (``"3"``)."""
+    tags = [tag.strip() for tag in if_match.split(",")]
+    return any(tag and tag != "*" and not tag.startswith(('"', 'W/"')) for tag in tags)

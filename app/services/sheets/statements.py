@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy import Table, and_, bindparam, exists, insert, not_, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.enums import StageKind
 from app.models import (
+    Admission,
     Assignment,
     AuditEvent,
     Convention,
@@ -20,15 +22,16 @@ from app.models import (
     JurorConflict,
     Recusal,
     Sheet,
+    Stage,
+    StagePanel,
 )
 from app.services.sheets.rules import StoredSheet
-
-STAGE = "main"
 
 SHEET_COLUMNS = (
     Sheet.id,
     Sheet.juror_id,
     Sheet.entry_id,
+    Sheet.stage_id,
     Sheet.scores,
     Sheet.comment,
     Sheet.status,
@@ -45,16 +48,55 @@ _conflict = cast(Table, JurorConflict.__table__)
 _recusal = cast(Table, Recusal.__table__)
 _assignment = cast(Table, Assignment.__table__)
 _criterion = cast(Table, Criterion.__table__)
+_stage = cast(Table, Stage.__table__)
+_stage_panel = cast(Table, StagePanel.__table__)
+_admission = cast(Table, Admission.__table__)
 
 READ_SHEET = select(*(_sheet.c[column.key] for column in SHEET_COLUMNS)).where(
     _sheet.c.juror_id == bindparam("juror_id"),
     _sheet.c.entry_id == bindparam("entry_id"),
-    _sheet.c.stage == STAGE,
+    _sheet.c.stage_id == bindparam("stage_id"),
 )
 LOCK_SHEET = READ_SHEET.with_for_update()
 
+# The convention's current stage: the first by position not yet advanced.
+_current = (
+    select(_stage.c.id)
+    .where(_stage.c.convention_id == _convention.c.id, _stage.c.advanced_at.is_(None))
+    .order_by(_stage.c.position, _stage.c.id)
+    .limit(1)
+    .correlate(_convention)
+    .scalar_subquery()
+)
+_judged_by_panel = exists().where(
+    _stage.c.id == _current,
+    _stage.c.kind == StageKind.SCORED,
+    or_(
+        _stage.c.all_panels == true(),
+        exists().where(
+            _stage_panel.c.stage_id == _stage.c.id,
+            _stage_panel.c.panel_id == bindparam("panel_id"),
+        ),
+    ),
+)
+# A_s: the first stage admits every entry until the first advance fixes it; later, the rows.
+_admitted = and_(
+    not_(_entry.c.disqualified),
+    or_(
+        not_(
+            exists().where(
+                _stage.c.convention_id == _convention.c.id, _stage.c.advanced_at.is_not(None)
+            )
+        ),
+        exists().where(_admission.c.stage_id == _current, _admission.c.entry_id == _entry.c.id),
+    ),
+)
+
 TARGET = (
     select(
+        _current,
+        _judged_by_panel,
+        _admitted,
         _convention.c.status,
         _convention.c.judging_deadline,
         _convention.c.assignment_mode,
@@ -76,11 +118,18 @@ TARGET = (
     )
 )
 
+CURRENT_STAGE = (
+    select(_stage.c.id)
+    .where(_stage.c.convention_id == bindparam("convention_id"), _stage.c.advanced_at.is_(None))
+    .order_by(_stage.c.position, _stage.c.id)
+    .limit(1)
+)
+
 CONVENTION_EXISTS = select(_convention.c.id).where(_convention.c.id == bindparam("convention_id"))
 
 RULES = (
     select(_criterion.c.code, _criterion.c.min_score, _criterion.c.max_score, _criterion.c.step)
-    .where(_criterion.c.convention_id == bindparam("convention_id"))
+    .where(_criterion.c.stage_id == bindparam("stage_id"))
     .order_by(_criterion.c.id)
 )
 
@@ -91,7 +140,7 @@ UPDATE_SHEET = update(_sheet).where(
 
 INSERT_SHEET = {
     name: module.insert(_sheet)
-    .on_conflict_do_nothing(index_elements=["juror_id", "entry_id", "stage"])
+    .on_conflict_do_nothing(index_elements=["juror_id", "entry_id", "stage_id"])
     .returning(_sheet.c.id)
     for name, module in (("postgresql", postgresql), ("sqlite", sqlite))
 }

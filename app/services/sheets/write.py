@@ -26,9 +26,11 @@ from app.errors import (
     ConventionState,
     Forbidden,
     NotFound,
+    NotInStage,
     PreconditionFailed,
     Problem,
     SheetFinal,
+    ValidationFailed,
 )
 from app.models import utcnow
 from app.security import Principal
@@ -36,21 +38,26 @@ from app.services.common import valid_id
 from app.services.sheets import statements as q
 from app.services.sheets.rules import (
     Rule,
+    SheetInput,
     StoredSheet,
     decode,
     matches,
     parse_body,
     same_content,
+    unquoted,
 )
-from app.services.sheets.statements import STAGE
 
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """The entry a juror writes to, and what decides whether it may."""
+    """The entry a juror writes to, in the convention's current stage, and what decides
+    whether it may."""
 
     convention_id: int
     entry_id: int
+    stage_id: int
+    judges: bool
+    admitted: bool
     status: str
     deadline: datetime | None
     conflicted: bool
@@ -61,33 +68,43 @@ class Target:
 def load_target(
     conn: Connection, principal: Principal, convention_id: int, entry_id: int
 ) -> Target:
-    """The convention and entry of a juror's sheet, in one query; 404 when either is unknown
-    (or, for a juror, not its convention)."""
+    """The convention, its current stage and the entry of a juror's sheet, in one query; 404
+    when the convention or entry is unknown (or, for a juror, not its convention)."""
     if not principal.is_admin and principal.convention_id != convention_id:
         raise NotFound(f"Convention {convention_id} not found.")
     if not (valid_id(convention_id) and valid_id(entry_id)):
         raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
     row = conn.execute(
-        q.TARGET, {"juror_id": principal.id, "entry_id": entry_id, "convention_id": convention_id}
+        q.TARGET,
+        {
+            "juror_id": principal.id,
+            "panel_id": principal.panel_id,
+            "entry_id": entry_id,
+            "convention_id": convention_id,
+        },
     ).one_or_none()
     if row is None:
         if conn.execute(q.CONVENTION_EXISTS, {"convention_id": convention_id}).first() is None:
             raise NotFound(f"Convention {convention_id} not found.")
         raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
-    status, deadline, mode, is_conflicted, is_recused, is_assigned = row
+    stage_id, judges, admitted, status, deadline, mode, conflicted, recused, assigned = row
     return Target(
         convention_id,
         entry_id,
+        stage_id,
+        bool(judges),
+        bool(admitted),
         status,
         deadline,
-        bool(is_conflicted),
-        bool(is_recused),
-        mode == AssignmentMode.ALL or bool(is_assigned),
+        bool(conflicted),
+        bool(recused),
+        mode == AssignmentMode.ALL or bool(assigned),
     )
 
 
-def authorize_write(target: Target, principal: Principal) -> None:
-    """403 and 409 convention-state, in the contract's order."""
+def authorize_write(target: Target, principal: Principal, stage_id: int | None = None) -> None:
+    """403, 409 convention-state and 409 not-in-stage, in the contract's order.
+    ``stage_id``: the stage the request names, if it names one."""
     if principal.is_admin:
         raise Forbidden("Only a juror writes its own sheets; the secretariat reads them.")
     if target.conflicted:
@@ -108,30 +125,49 @@ def authorize_write(target: Target, principal: Principal) -> None:
             f"The judging deadline ({target.deadline.isoformat().replace('+00:00', 'Z')}) has "
             "passed; sheets can no longer be written."
         )
+    if stage_id is not None and stage_id != target.stage_id:
+        raise ConventionState(
+            f"Stage {stage_id} is not the current stage (it is {target.stage_id}); "
+            "nothing was written.",
+            extra={"current_stage_id": target.stage_id},
+        )
+    if not target.judges:
+        raise ConventionState(
+            "Your panel does not judge the current stage.",
+            extra={"current_stage_id": target.stage_id},
+        )
+    if not target.admitted:
+        raise NotInStage(
+            f"Entry {target.entry_id} is not admitted to the current stage.",
+            extra={"current_stage_id": target.stage_id},
+        )
 
 
 def rules_for(
     conn: Connection,
-    convention_id: int,
+    stage_id: int,
     status: str | None = None,
     cache: dict[int, dict[str, Rule]] | None = None,
 ) -> dict[str, Rule]:
-    """The convention's criteria by code. ``status``: the convention's status, read in this
-    transaction; once it is not ``draft`` the criteria can never change again (docs/api.md:
-    they change only in draft, and no move leads back to draft), so ``cache`` (the
+    """The current stage's criteria by code. ``status``: the convention's status, read in this
+    transaction; once it is not ``draft`` the current stage's criteria can never change again
+    (docs/api.md: only while the convention is draft, and no move leads back to draft; a
+    stage that becomes current later is frozen from then on), so ``cache`` (the
     ``Database``'s, one per process) keeps them: every worker would read the same rows."""
     frozen = status is not None and status != ConventionStatus.DRAFT and cache is not None
-    if frozen and cache is not None and convention_id in cache:
-        return cache[convention_id]
-    rows = conn.execute(q.RULES, {"convention_id": convention_id}).all()
+    if frozen and cache is not None and stage_id in cache:
+        return cache[stage_id]
+    rows = conn.execute(q.RULES, {"stage_id": stage_id}).all()
     rules = {code: Rule(code, lo, hi, step) for code, lo, hi, step in rows}
     if frozen and cache is not None:
-        cache[convention_id] = rules
+        cache[stage_id] = rules
     return rules
 
 
-def lock_sheet(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
-    row = conn.execute(q.LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id}).one_or_none()
+def lock_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
+    row = conn.execute(
+        q.LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
+    ).one_or_none()
     return q.stored(row) if row is not None else None
 
 
@@ -175,6 +211,19 @@ class Written:
     changed: bool
 
 
+def _precondition_failed(if_match: str, stored: StoredSheet | None) -> PreconditionFailed:
+    current = f"the current version is {stored.version}" if stored else "it does not exist"
+    if unquoted(if_match):
+        detail = (
+            f"If-Match {if_match} is not an entity tag: quote the ETag as the server sent it, "
+            f'e.g. If-Match: "{stored.version if stored else 1}" ({current}); nothing was '
+            "written."
+        )
+    else:
+        detail = f"If-Match {if_match} does not match the sheet ({current}); nothing was written."
+    return PreconditionFailed(detail, extra={"current_version": stored.version if stored else None})
+
+
 def write_sheet(
     conn: Connection,
     principal: Principal,
@@ -183,19 +232,24 @@ def write_sheet(
     if_match: str | None,
     rules: dict[str, Rule],
 ) -> Written:
-    """Steps 412, 422, equal body, 409 sheet-final, then the write (after 404/403/409 state)."""
-    stored = lock_sheet(conn, principal.id, target.entry_id)
-    if if_match is not None and not matches(if_match, stored):
-        current = f"the current version is {stored.version}" if stored else "it does not exist"
-        raise PreconditionFailed(
-            f"If-Match {if_match} does not match the sheet ({current}); nothing was written.",
-            extra={"current_version": stored.version if stored else None},
+    """After 404, 403 and 409 (state, stage): 200 for a body equal to the stored sheet
+    whatever If-Match says (RFC 9110 13.1.1: the state asked for already holds), 412, 422,
+    409 sheet-final; then the write."""
+    stored = lock_sheet(conn, principal.id, target.entry_id, target.stage_id)
+    body: SheetInput | None = None
+    invalid: ValidationFailed | None = None
+    try:
+        body = parse_body(
+            decode(payload) if isinstance(payload, bytes | bytearray) else payload, rules
         )
-    if isinstance(payload, bytes | bytearray):
-        payload = decode(payload)
-    body = parse_body(payload, rules)
-    if stored is not None and same_content(stored, body):
+    except ValidationFailed as exc:
+        invalid = exc
+    if body is not None and stored is not None and same_content(stored, body):
         return Written(stored, changed=False)
+    if if_match is not None and not matches(if_match, stored):
+        raise _precondition_failed(if_match, stored)
+    if invalid is not None or body is None:
+        raise invalid or ValidationFailed("body: invalid")
     if stored is not None and stored.status == SheetStatus.SUBMITTED:
         raise SheetFinal(
             "This sheet was submitted and is final; ask the secretariat to reopen it.",
@@ -210,7 +264,7 @@ def write_sheet(
                 "convention_id": target.convention_id,
                 "juror_id": principal.id,
                 "entry_id": target.entry_id,
-                "stage": STAGE,
+                "stage_id": target.stage_id,
                 "scores": body.scores,
                 "comment": body.comment,
                 "status": body.status,
@@ -227,6 +281,7 @@ def write_sheet(
             sheet_id,
             principal.id,
             target.entry_id,
+            target.stage_id,
             body.scores,
             body.comment,
             body.status,
@@ -252,6 +307,7 @@ def write_sheet(
             stored.id,
             principal.id,
             target.entry_id,
+            target.stage_id,
             body.scores,
             body.comment,
             body.status,
@@ -279,11 +335,13 @@ def put_sheet(
     payload: Any,
     if_match: str | None,
     rubrics: dict[int, dict[str, Rule]] | None = None,
+    stage_id: int | None = None,
 ) -> Written:
-    """A juror's ``PUT`` of a sheet, every check in the contract's order."""
+    """A juror's ``PUT`` of a sheet in the current stage, every check in the contract's
+    order. ``stage_id``: the stage the request names (409 when it is not the current one)."""
     target = load_target(conn, principal, convention_id, entry_id)
-    authorize_write(target, principal)
-    rules = rules_for(conn, convention_id, target.status, rubrics)
+    authorize_write(target, principal, stage_id)
+    rules = rules_for(conn, target.stage_id, target.status, rubrics)
     return write_sheet(conn, principal, target, payload, if_match, rules)
 
 
@@ -299,6 +357,7 @@ class SyncInput:
     comment: Any
     submit: Any
     base_version: int | None
+    stage_id: int | None = None
 
 
 def sync(
@@ -308,7 +367,7 @@ def sync(
     ``PUT``; one result per sheet: ``accepted``, ``unchanged``, ``conflict`` (with the
     server's sheet), ``invalid`` or ``refused`` (with the problem)."""
     results = []
-    rules: dict[str, Rule] | None = None
+    rules: dict[int, dict[str, Rule]] = {}
     for item in items:
         payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
         if_match = f'"{item.base_version}"' if item.base_version is not None else None
@@ -316,10 +375,9 @@ def sync(
             with session.begin_nested():
                 conn = session.connection()
                 target = load_target(conn, principal, convention_id, item.entry_id)
-                authorize_write(target, principal)
-                if rules is None:
-                    rules = rules_for(conn, convention_id, target.status)
-                written = write_sheet(conn, principal, target, payload, if_match, rules)
+                authorize_write(target, principal, item.stage_id)
+                stage_rules = rules_for(conn, target.stage_id, target.status, rules)
+                written = write_sheet(conn, principal, target, payload, if_match, stage_rules)
             results.append(
                 {
                     "entry_id": item.entry_id,
@@ -329,16 +387,21 @@ def sync(
                 }
             )
         except Problem as problem:
-            results.append(_sync_failure(session, principal, item.entry_id, problem))
+            results.append(_sync_failure(session, principal, convention_id, item, problem))
     return results
 
 
 def _sync_failure(
-    session: Session, principal: Principal, entry_id: int, problem: Problem
+    session: Session, principal: Principal, convention_id: int, item: SyncInput, problem: Problem
 ) -> dict[str, Any]:
     body = problem.body()
-    if problem.status in (409, 412) and problem.name != "convention-state":
-        current = get_stored(session.connection(), principal.id, entry_id)
+    entry_id = item.entry_id
+    if problem.status in (409, 412) and problem.name in ("sheet-final", "precondition-failed"):
+        conn = session.connection()
+        stage_id = conn.execute(
+            q.CURRENT_STAGE, {"convention_id": convention_id}
+        ).scalar_one_or_none()
+        current = get_stored(conn, principal.id, entry_id, stage_id) if stage_id else None
         return {
             "entry_id": entry_id,
             "outcome": "conflict",
@@ -350,9 +413,11 @@ def _sync_failure(
     return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}
 
 
-def get_stored(conn: Connection, juror_id: int, entry_id: int) -> StoredSheet | None:
-    """A juror's sheet for an entry, or None."""
-    if not (valid_id(juror_id) and valid_id(entry_id)):
+def get_stored(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
+    """A juror's sheet for an entry in a stage, or None."""
+    if not (valid_id(juror_id) and valid_id(entry_id) and valid_id(stage_id)):
         return None
-    row = conn.execute(q.READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id}).one_or_none()
+    row = conn.execute(
+        q.READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
+    ).one_or_none()
     return q.stored(row) if row is not None else None

@@ -1,0 +1,175 @@
+"""Advancing a stage: which entries go on (the stage's rule, then the secretariat's additions
+and removals with a reason), previewed without a change, or recorded in one transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import scoring
+from app.enums import StageKind
+from app.errors import Incomplete, ValidationFailed
+from app.models import Convention, ScreeningDecision, Stage
+from app.security import Principal
+from app.services import ranking, stages
+
+
+def _selection(
+    session: Session, convention: Convention, stage: Stage, method: str
+) -> tuple[list[int], ranking.RankingInput, scoring.Ranking | None]:
+    data = ranking.load_input(session, convention)
+    selected, stage_ranking = scoring.selection(data.contest, stage.id, method)
+    return selected, data, stage_ranking
+
+
+def _boundary(stage_ranking: scoring.Ranking | None) -> list[dict[str, Any]]:
+    if stage_ranking is None:
+        return []
+    return [
+        {"code": w.code, "entry_ids": list(w.entry_ids)}
+        for w in stage_ranking.warnings
+        if w.code == "boundary_tie"
+    ]
+
+
+def preview(session: Session, convention: Convention, stage: Stage, method: str) -> dict[str, Any]:
+    """What advancing would admit to the next stage, by the rule as it stands; changes
+    nothing."""
+    method = ranking.check_method(method)
+    selected, _data, stage_ranking = _selection(session, convention, stage, method)
+    nxt = stages.next_stage(convention, stage)
+    return {
+        "stage_id": stage.id,
+        "next_stage_id": nxt.id if nxt is not None else None,
+        "entry_ids": selected,
+        "warnings": _boundary(stage_ranking),
+    }
+
+
+def _check_changes(
+    admitted: list[int], selected: list[int], add: list[int], remove: list[int], reason: str | None
+) -> None:
+    """``add``: entries of the stage the rule did not select; ``remove``: entries it selected;
+    disjoint; a reason for either. Each fault a 422 naming its field."""
+    in_stage = set(admitted)
+    chosen = set(selected)
+    for index, entry_id in enumerate(add):
+        if entry_id not in in_stage:
+            raise ValidationFailed.field(
+                ["body", "add", index], f"entry {entry_id} is not an entry of this stage"
+            )
+        if entry_id in chosen:
+            raise ValidationFailed.field(
+                ["body", "add", index], f"entry {entry_id} is already selected by the rule"
+            )
+    for index, entry_id in enumerate(remove):
+        if entry_id not in chosen:
+            raise ValidationFailed.field(
+                ["body", "remove", index], f"entry {entry_id} is not selected by the rule"
+            )
+        if entry_id in add:
+            raise ValidationFailed.field(
+                ["body", "remove", index], f"entry {entry_id} is in add too: they are disjoint"
+            )
+    if (add or remove) and not (reason or "").strip():
+        raise ValidationFailed.field(
+            ["body", "reason"], "required when the secretariat adds or removes entries"
+        )
+
+
+def advance(
+    session: Session,
+    convention: Convention,
+    stage: Stage,
+    actor: Principal,
+    *,
+    method: str,
+    add: list[int],
+    remove: list[int],
+    reason: str | None,
+) -> dict[str, Any]:
+    """Freeze the stage's ranking, admit the selection to the next stage, make it current
+    and reopen judging, all in the request's one transaction (audited)."""
+    method = ranking.check_method(method)
+    nxt = stages.require_advanceable(convention, stage)
+    if stage.kind == StageKind.SCREENING:
+        missing = stages.undecided(session, convention, stage)
+        if missing:
+            raise Incomplete(
+                f"{len(missing)} entries of screening stage {stage.code} have no decision yet.",
+                missing,
+            )
+    selected, data, stage_ranking = _selection(session, convention, stage, method)
+    admitted_here = [e for e in stages.admitted_ids(session, convention, stage) if e in data.info]
+    _check_changes(admitted_here, selected, add, remove, reason)
+    chosen = (set(selected) | set(add)) - set(remove)
+    admitted = sorted(chosen)
+    if not admitted:
+        raise Incomplete(f"Nothing would go on to stage {nxt.code}: the selection is empty.", [])
+    frozen = {
+        "method": method,
+        "rows": _frozen_rows(session, data, stage, stage_ranking, chosen),
+        "warnings": _boundary(stage_ranking),
+        "selected_entry_ids": admitted,
+        "added_entry_ids": sorted(add),
+        "removed_entry_ids": sorted(remove),
+        "reason": reason,
+    }
+    stages.record_advance(session, convention, stage, nxt, admitted, frozen, actor)
+    return {
+        "stage_id": stage.id,
+        "next_stage_id": nxt.id,
+        "entry_ids": admitted,
+        "warnings": frozen["warnings"],
+    }
+
+
+def _frozen_rows(
+    session: Session,
+    data: ranking.RankingInput,
+    stage: Stage,
+    stage_ranking: scoring.Ranking | None,
+    chosen: set[int],
+) -> list[dict[str, Any]]:
+    """The stage's ranking as it was advanced, each row's ``advances`` what was actually
+    admitted; a screening stage's decisions."""
+    if stage_ranking is not None:
+        rows = []
+        for row in stage_ranking.rows:
+            out = ranking.row_dict(row, data.info[row.entry_id], final=False)
+            out["advances"] = row.entry_id in chosen
+            rows.append(out)
+        return rows
+    decisions = {
+        d.entry_id: d
+        for d in session.scalars(
+            select(ScreeningDecision).where(ScreeningDecision.stage_id == stage.id)
+        )
+    }
+    return [
+        {
+            "entry_id": entry_id,
+            "title": data.info[entry_id].title,
+            "passed": decisions[entry_id].passed if entry_id in decisions else None,
+            "reason": decisions[entry_id].reason if entry_id in decisions else None,
+            "advances": entry_id in chosen,
+        }
+        for entry_id in sorted(data.info)
+        if entry_id in decisions or entry_id in chosen
+    ]
+
+
+def result_dict(stage: Stage, result: Any) -> dict[str, Any]:
+    return {
+        "stage_id": stage.id,
+        "method": result.method,
+        "rows": result.rows,
+        "warnings": result.warnings,
+        "entry_ids": result.selected_entry_ids,
+        "added_entry_ids": result.added_entry_ids,
+        "removed_entry_ids": result.removed_entry_ids,
+        "reason": result.reason,
+        "created_at": result.created_at,
+    }

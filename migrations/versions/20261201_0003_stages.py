@@ -1,0 +1,289 @@
+"""stages of judging: every convention gets its UTAMA stage; criteria and sheets move into it;
+entries can be disqualified; conventions choose their award scope, awards and
+certificates carry their category
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-01
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "stage",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("convention_id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=32), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
+        sa.Column("kind", sa.String(length=16), nullable=False),
+        sa.Column("weight", sa.Double(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("all_panels", sa.Boolean(), nullable=False),
+        sa.Column("advance_rule", sa.String(length=24), nullable=True),
+        sa.Column("advance_count", sa.Integer(), nullable=True),
+        sa.Column("advance_min_score", sa.Double(), nullable=True),
+        sa.Column("advanced_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "advance_count IS NULL OR advance_count >= 1", name=op.f("ck_stage_advance_count")
+        ),
+        sa.CheckConstraint(
+            "advance_rule IS NULL OR advance_rule IN ('all', 'top', 'top_per_category', "
+            "'min_score')",
+            name=op.f("ck_stage_advance_rule"),
+        ),
+        sa.CheckConstraint("kind IN ('scored', 'screening')", name=op.f("ck_stage_kind")),
+        sa.CheckConstraint("position >= 1", name=op.f("ck_stage_position")),
+        sa.CheckConstraint("weight >= 0", name=op.f("ck_stage_weight")),
+        sa.ForeignKeyConstraint(
+            ["convention_id"], ["convention.id"], name=op.f("fk_stage_convention_id_convention")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stage")),
+        sa.UniqueConstraint("convention_id", "code", name=op.f("uq_stage_convention_id_code")),
+        sqlite_autoincrement=True,
+    )
+    op.create_index(op.f("ix_stage_convention_id"), "stage", ["convention_id"], unique=False)
+    op.create_table(
+        "stage_panel",
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("panel_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["panel_id"], ["panel.id"], name=op.f("fk_stage_panel_panel_id_panel")
+        ),
+        sa.ForeignKeyConstraint(
+            ["stage_id"],
+            ["stage.id"],
+            name=op.f("fk_stage_panel_stage_id_stage"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("stage_id", "panel_id", name=op.f("pk_stage_panel")),
+    )
+    op.create_index(op.f("ix_stage_panel_panel_id"), "stage_panel", ["panel_id"], unique=False)
+    op.create_table(
+        "admission",
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["entry.id"], name=op.f("fk_admission_entry_id_entry")
+        ),
+        sa.ForeignKeyConstraint(
+            ["stage_id"], ["stage.id"], name=op.f("fk_admission_stage_id_stage"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("stage_id", "entry_id", name=op.f("pk_admission")),
+    )
+    op.create_index(op.f("ix_admission_entry_id"), "admission", ["entry_id"], unique=False)
+    op.create_table(
+        "screening_decision",
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("entry_id", sa.Integer(), nullable=False),
+        sa.Column("passed", sa.Boolean(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("decided_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["entry_id"], ["entry.id"], name=op.f("fk_screening_decision_entry_id_entry")
+        ),
+        sa.ForeignKeyConstraint(
+            ["stage_id"],
+            ["stage.id"],
+            name=op.f("fk_screening_decision_stage_id_stage"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("stage_id", "entry_id", name=op.f("pk_screening_decision")),
+    )
+    op.create_index(
+        op.f("ix_screening_decision_entry_id"), "screening_decision", ["entry_id"], unique=False
+    )
+    op.create_table(
+        "stage_result",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("stage_id", sa.Integer(), nullable=False),
+        sa.Column("method", sa.String(length=16), nullable=False),
+        sa.Column("rows", sa.JSON(), nullable=False),
+        sa.Column("warnings", sa.JSON(), nullable=False),
+        sa.Column("selected_entry_ids", sa.JSON(), nullable=False),
+        sa.Column("added_entry_ids", sa.JSON(), nullable=False),
+        sa.Column("removed_entry_ids", sa.JSON(), nullable=False),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["stage_id"], ["stage.id"], name=op.f("fk_stage_result_stage_id_stage")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_stage_result")),
+        sa.UniqueConstraint("stage_id", name=op.f("uq_stage_result_stage_id")),
+        sqlite_autoincrement=True,
+    )
+
+    with op.batch_alter_table("entry", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("disqualified", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("disqualification_reason", sa.Text(), nullable=True))
+    with op.batch_alter_table("entry", schema=None) as batch_op:
+        batch_op.alter_column("disqualified", server_default=None)
+
+    for table in ("award", "certificate"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("category", sa.String(length=16), nullable=True))
+
+    # Every convention judges in one stage, UTAMA, until the secretariat adds others.
+    with op.batch_alter_table("convention", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("award_scope", sa.String(length=16), nullable=False, server_default="overall")
+        )
+        batch_op.create_check_constraint(
+            batch_op.f("ck_convention_award_scope"), "award_scope IN ('overall', 'per_category')"
+        )
+    with op.batch_alter_table("convention", schema=None) as batch_op:
+        batch_op.alter_column("award_scope", server_default=None)
+
+    convention = sa.table(
+        "convention",
+        sa.column("id", sa.Integer()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    stage = sa.table(
+        "stage",
+        sa.column("id", sa.Integer()),
+        sa.column("convention_id", sa.Integer()),
+        sa.column("code", sa.String()),
+        sa.column("name", sa.String()),
+        sa.column("kind", sa.String()),
+        sa.column("weight", sa.Double()),
+        sa.column("position", sa.Integer()),
+        sa.column("all_panels", sa.Boolean()),
+        sa.column("advance_rule", sa.String()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+    op.execute(
+        stage.insert().from_select(
+            [
+                "convention_id",
+                "code",
+                "name",
+                "kind",
+                "weight",
+                "position",
+                "all_panels",
+                "advance_rule",
+                "created_at",
+                "updated_at",
+            ],
+            sa.select(
+                convention.c.id,
+                sa.literal("UTAMA"),
+                sa.literal("Penilaian"),
+                sa.literal("scored"),
+                sa.literal(1.0, sa.Double()),
+                sa.literal(1),
+                sa.true(),
+                sa.literal("all"),
+                convention.c.created_at,
+                convention.c.updated_at,
+            ),
+        )
+    )
+
+    for table in ("criterion", "sheet"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.add_column(sa.Column("stage_id", sa.Integer(), nullable=True))
+        op.execute(
+            f"UPDATE {table} SET stage_id = (SELECT stage.id FROM stage "
+            f"WHERE stage.convention_id = {table}.convention_id)"
+        )
+
+    with op.batch_alter_table("criterion", schema=None) as batch_op:
+        batch_op.alter_column("stage_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_constraint(
+            batch_op.f("uq_criterion_convention_id_tie_break_rank"), type_="unique"
+        )
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_criterion_stage_id_tie_break_rank"), ["stage_id", "tie_break_rank"]
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_criterion_stage_id_stage"), "stage", ["stage_id"], ["id"]
+        )
+        batch_op.create_index(batch_op.f("ix_criterion_stage_id"), ["stage_id"], unique=False)
+
+    with op.batch_alter_table("sheet", schema=None) as batch_op:
+        batch_op.alter_column("stage_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_constraint(batch_op.f("uq_sheet_juror_id_entry_id_stage"), type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_sheet_juror_id_entry_id_stage_id"), ["juror_id", "entry_id", "stage_id"]
+        )
+        batch_op.create_foreign_key(
+            batch_op.f("fk_sheet_stage_id_stage"), "stage", ["stage_id"], ["id"]
+        )
+        batch_op.create_index(batch_op.f("ix_sheet_stage_id"), ["stage_id"], unique=False)
+        batch_op.drop_column("stage")
+
+
+def downgrade() -> None:
+    # Back to one implicit stage: what was judged in a convention's first stage stays; the
+    # criteria and sheets of later stages cannot be represented and are dropped.
+    first = (
+        "(SELECT s.id FROM stage s WHERE s.convention_id = {t}.convention_id "
+        "ORDER BY s.position, s.id LIMIT 1)"
+    )
+    op.execute(f"DELETE FROM sheet WHERE stage_id <> {first.format(t='sheet')}")
+    op.execute(f"DELETE FROM criterion WHERE stage_id <> {first.format(t='criterion')}")
+
+    with op.batch_alter_table("sheet", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("stage", sa.String(length=32), nullable=False, server_default="main")
+        )
+    with op.batch_alter_table("sheet", schema=None) as batch_op:
+        batch_op.alter_column("stage", server_default=None)
+        batch_op.drop_index(batch_op.f("ix_sheet_stage_id"))
+        batch_op.drop_constraint(batch_op.f("fk_sheet_stage_id_stage"), type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f("uq_sheet_juror_id_entry_id_stage_id"), type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_sheet_juror_id_entry_id_stage"), ["juror_id", "entry_id", "stage"]
+        )
+        batch_op.drop_column("stage_id")
+
+    with op.batch_alter_table("criterion", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_criterion_stage_id"))
+        batch_op.drop_constraint(batch_op.f("fk_criterion_stage_id_stage"), type_="foreignkey")
+        batch_op.drop_constraint(batch_op.f("uq_criterion_stage_id_tie_break_rank"), type_="unique")
+        batch_op.create_unique_constraint(
+            batch_op.f("uq_criterion_convention_id_tie_break_rank"),
+            ["convention_id", "tie_break_rank"],
+        )
+        batch_op.drop_column("stage_id")
+
+    with op.batch_alter_table("convention", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_convention_award_scope"), type_="check")
+        batch_op.drop_column("award_scope")
+
+    for table in ("award", "certificate"):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_column("category")
+
+    with op.batch_alter_table("entry", schema=None) as batch_op:
+        batch_op.drop_column("disqualification_reason")
+        batch_op.drop_column("disqualified")
+
+    op.drop_table("stage_result")
+    op.drop_index(op.f("ix_screening_decision_entry_id"), table_name="screening_decision")
+    op.drop_table("screening_decision")
+    op.drop_index(op.f("ix_admission_entry_id"), table_name="admission")
+    op.drop_table("admission")
+    op.drop_index(op.f("ix_stage_panel_panel_id"), table_name="stage_panel")
+    op.drop_table("stage_panel")
+    op.drop_index(op.f("ix_stage_convention_id"), table_name="stage")
+    op.drop_table("stage")
