@@ -1,0 +1,50 @@
+"""The lock files follow pyproject.toml: what a fresh machine installs is what was declared."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+from packaging.version import Version
+
+ROOT = Path(__file__).resolve().parent.parent
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)", re.MULTILINE)
+
+
+def _pins(lock: str) -> dict[str, Version]:
+    text = (ROOT / lock).read_text()
+    return {canonicalize_name(name): Version(version) for name, version in _PIN.findall(text)}
+
+
+def _declared(group: str | None) -> list[Requirement]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    specs = project["dependencies"] if group is None else project["optional-dependencies"][group]
+    return [Requirement(spec) for spec in specs]
+
+
+def test_lock_pins_every_declared_dependency_within_its_range() -> None:
+    for lock, groups in (("requirements.lock", [None]), ("requirements-dev.lock", [None, "dev"])):
+        pins = _pins(lock)
+        for group in groups:
+            for requirement in _declared(group):
+                name = canonicalize_name(requirement.name)
+                assert name in pins, f"{lock} lacks {name}: run `make lock`"
+                assert requirement.specifier.contains(pins[name], prereleases=True), (
+                    f"{lock} pins {name}=={pins[name]}, outside {requirement}: run `make lock`"
+                )
+
+
+def test_production_lock_installs_the_versions_the_tests_ran() -> None:
+    production, dev = _pins("requirements.lock"), _pins("requirements-dev.lock")
+    assert production, "requirements.lock pins nothing"
+    differ = {name: (v, dev.get(name)) for name, v in production.items() if dev.get(name) != v}
+    assert not differ, f"requirements.lock and requirements-dev.lock differ: {differ}"
+
+
+def test_lock_lines_carry_hashes() -> None:
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        text = (ROOT / lock).read_text()
+        assert text.count("--hash=sha256:") >= len(_pins(lock)), lock
