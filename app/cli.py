@@ -42,6 +42,26 @@ def main() -> None:
     cli()
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from app import __version__
+
+        console.print(f"konvensi {__version__}", highlight=False)
+        raise typer.Exit()
+
+
+@cli.callback()
+def _options(
+    _version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 @cli.command()
 def migrate() -> None:
     """Bring the database at KONVENSI_DATABASE_URL to the newest migration."""

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import __version__
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.errors import install_error_handlers, problem_response
@@ -131,7 +132,7 @@ def create_app(
     app = FastAPI(
         lifespan=lifespan,
         title="Konvensi",
-        version="1.0.0",
+        version=__version__,
         description=DESCRIPTION,
         openapi_tags=[
             {"name": "auth", "description": "Logging in."},

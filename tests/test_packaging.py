@@ -48,3 +48,26 @@ def test_lock_lines_carry_hashes() -> None:
     for lock in ("requirements.lock", "requirements-dev.lock"):
         text = (ROOT / lock).read_text()
         assert text.count("--hash=sha256:") >= len(_pins(lock)), lock
+
+
+def test_one_version_from_pyproject_to_the_api_and_the_command() -> None:
+    from typer.testing import CliRunner
+
+    from app import __version__
+    from app.cli import cli
+    from app.config import Settings
+    from app.main import create_app
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+    assert __version__ == declared
+    app = create_app(Settings(secret_key="k" * 32, database_url="sqlite://"))
+    assert app.version == declared
+    result = CliRunner().invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"konvensi {declared}\n"
+
+
+def test_changelog_has_an_unreleased_section_and_the_released_version() -> None:
+    changelog = (ROOT / "CHANGELOG.md").read_text()
+    assert "## [Unreleased]" in changelog
+    assert "## [1.0.0]" in changelog
