@@ -20,6 +20,8 @@ from rich.table import Table
 from app.config import get_settings
 
 if TYPE_CHECKING:
+    from pydantic import ValidationError
+
     from app.sources import Source
 
 cli = typer.Typer(
@@ -59,7 +61,21 @@ def _options(
         ),
     ] = False,
 ) -> None:
-    pass
+    """Refuse bad settings, in one line, before any command runs."""
+    from pydantic import ValidationError
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        raise fail(_invalid_settings(exc)) from exc
+
+
+def _invalid_settings(exc: ValidationError) -> str:
+    problems = [
+        f"KONVENSI_{'_'.join(str(part) for part in error['loc']).upper()}: {error['msg']}"
+        for error in exc.errors()
+    ]
+    return "; ".join(problems)
 
 
 @cli.command()
@@ -98,8 +114,6 @@ def _check_ready(demo: bool) -> None:
             "(tokens end when the server stops)",
             soft_wrap=True,
         )
-    elif key == "changethis":
-        raise fail("KONVENSI_SECRET_KEY is the placeholder 'changethis'; set a real secret")
     url = make_url(settings.database_url)
     sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     # Connecting to a missing SQLite file would leave an empty one behind.

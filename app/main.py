@@ -119,6 +119,7 @@ def create_app(
                 max_overflow=settings.db_max_overflow,
                 pool_timeout=settings.db_pool_timeout,
                 busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                statement_timeout_ms=settings.db_statement_timeout_ms,
             )
         )
     database = db

@@ -141,6 +141,15 @@ def test_serve_with_empty_or_placeholder_secret_key_refuses(
     assert served == []
 
 
+def test_bad_setting_refuses_every_command_in_one_line(sqlite_url: str) -> None:
+    for command in (["migrate"], ["serve"], ["backup", "copy.db"]):
+        result = run(*command, database_url=sqlite_url, token_ttl_seconds="5")
+        assert result.exit_code == 2, command
+        line = one_line(result.stderr)
+        assert "KONVENSI_TOKEN_TTL_SECONDS: Input should be greater than or equal to 60" in line
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()
+
+
 def test_serve_on_unmigrated_database_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]]
 ) -> None:
