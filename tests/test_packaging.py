@@ -71,3 +71,31 @@ def test_changelog_has_an_unreleased_section_and_the_released_version() -> None:
     changelog = (ROOT / "CHANGELOG.md").read_text()
     assert "## [Unreleased]" in changelog
     assert "## [1.0.0]" in changelog
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_dockerfile_installs_the_lock_before_the_code_and_only_serves() -> None:
+    steps = _dockerfile_instructions()
+    (base,) = [arg for op, arg in steps if op == "FROM"]
+    assert re.fullmatch(r"python:3\.11\.\d+-slim-bookworm(@sha256:[0-9a-f]{64})?", base), base
+    order = [f"{op} {arg}" for op, arg in steps]
+    lock_install = next(
+        i for i, s in enumerate(order) if "--require-hashes -r requirements.lock" in s
+    )
+    first_code = next(i for i, s in enumerate(order) if s.startswith("COPY app"))
+    assert lock_install < first_code
+    assert any(s.startswith("RUN pip install --no-deps .") for s in order[first_code:])
+    users = [arg for op, arg in steps if op == "USER"]
+    assert users and users[-1] not in ("root", "0")
+    (command,) = [arg for op, arg in steps if op == "CMD"]
+    assert "serve" in command and "migrate" not in command
+    assert any(op == "HEALTHCHECK" for op, _ in steps)
