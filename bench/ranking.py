@@ -130,9 +130,8 @@ def _read(engine: Engine, convention_id: int) -> dict[str, float]:
 
 def _http(url: str, seeded: seed.Seeded) -> dict[str, Any]:
     """GET /ranking?method=mean once through a real server; its worker's memory around it."""
-    port = common.free_port()
     token = seeded.token(seeded.admin_id, common.SECRET)
-    with Server(common.service_argv(port, 1), common.server_env(url), port) as server:
+    with Server(common.service_command(1), common.server_env(url)) as server:
         before = server.rss()
         request = urllib.request.Request(
             f"{server.url}/api/v1/conventions/{seeded.convention_id}/ranking?method=mean",

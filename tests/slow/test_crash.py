@@ -16,13 +16,13 @@ from tests.slow.conftest import (
     Convention,
     Databases,
     Juror,
-    Server,
     audit_of,
     client,
     ok,
     seed_convention,
     sheet_view,
 )
+from tests.support.server import Server
 
 pytestmark = pytest.mark.slow
 
