@@ -14,6 +14,7 @@ import math
 import random
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from scoring import (
@@ -22,6 +23,7 @@ from scoring import (
     Entry,
     Juror,
     Panel,
+    Ranking,
     Sheet,
     disagreements,
     explain,
@@ -86,11 +88,12 @@ def run(
     data = build(order, float_scores, entries)
     print(f"{len(data[4]):,} sheets, order={order}, float_scores={float_scores}")
     print("                   wall      cpu")
-    ranking = None
+    ranking: Ranking | None = None
     for method in METHODS:
-        ranking, wall, cpu = timed(lambda m=method: rank(*data, method=m), repeat)
-        tied = sum(r.tied for r in ranking.rows)
-        broken = sum(r.decided_by not in ("score", None) for r in ranking.rows)
+        result, wall, cpu = timed(partial(rank, *data, method=method), repeat)
+        ranking = result
+        tied = sum(r.tied for r in result.rows)
+        broken = sum(r.decided_by not in ("score", None) for r in result.rows)
         print(
             f"rank {method:8s} {wall:6.2f} s {cpu:6.2f} s"
             f"   tied rows {tied:6d}, placed by a tie-break {broken:6d}"

@@ -125,7 +125,7 @@ async def put_my_sheet(cid: int, entry_id: int, request: Request) -> Response:
 
 
 @router.get("/me/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response)
-async def read_my_sheet(cid: int, entry_id: int, me: Me, session: SessionDep) -> Response:
+async def read_my_sheet(entry_id: int, me: Me, session: SessionDep) -> Response:
     """The calling juror's sheet for an entry, with its `ETag`; 404 if none."""
     sheet = sheets.get_sheet(session.connection(), me.id, entry_id)
     if sheet is None:
