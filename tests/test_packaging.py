@@ -99,3 +99,18 @@ def test_dockerfile_installs_the_lock_before_the_code_and_only_serves() -> None:
     (command,) = [arg for op, arg in steps if op == "CMD"]
     assert "serve" in command and "migrate" not in command
     assert any(op == "HEALTHCHECK" for op, _ in steps)
+
+
+def test_make_run_serves_on_the_port_given() -> None:
+    import subprocess
+
+    shown = subprocess.run(
+        ["make", "--dry-run", "--always-make", "-C", str(ROOT), "run", "PORT=8080"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "konvensi serve --demo --port 8080" in shown
+    # The install step is the lock's, then the project without dependencies.
+    assert "install --require-hashes -r requirements-dev.lock" in shown
+    assert "install --no-deps -e ." in shown
