@@ -9,6 +9,7 @@ deadlines, and only loopback is used.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -112,6 +113,8 @@ class Server:
     ) -> None:
         self.command = command
         self.env = env
+        # A log folder of its own is removed at stop; one handed in is the caller's.
+        self._own_log_dir = log_dir is None
         self.log_dir = log_dir or Path(mkdtemp(prefix="konvensi-server-"))
         self.fixed_port = port
         self.port = port or 0
@@ -128,6 +131,7 @@ class Server:
         assert self.proc is None, "already running"
         self.port = self.fixed_port or free_port()
         self.starts += 1
+        self.log_dir.mkdir(parents=True, exist_ok=True)
         with (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb") as log:
             self.proc = subprocess.Popen(
                 list(self.command(self.port)),
@@ -181,6 +185,8 @@ class Server:
         self.proc.wait(timeout=10)
         self.proc = None
         _running.discard(self)
+        if self._own_log_dir:
+            shutil.rmtree(self.log_dir, ignore_errors=True)
 
     def _signal_group(self, sig: signal.Signals) -> None:
         assert self.proc is not None
