@@ -45,8 +45,11 @@ def create_db_engine(
     max_overflow: int = 10,
     pool_timeout: float = 5.0,
     busy_timeout_ms: int = 10_000,
+    statement_timeout_ms: int = 0,
 ) -> Engine:
-    """An engine for ``url`` with the settings each engine needs."""
+    """An engine for ``url`` with the settings each engine needs. ``statement_timeout_ms``
+    (PostgreSQL only; 0: none) cancels a statement that runs longer: the served application
+    sets it, migrations and the commands do not."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
@@ -60,6 +63,12 @@ def create_db_engine(
     connect_args: dict[str, Any] = {}
     if parsed.get_backend_name() == "postgresql":
         connect_args = {"connect_timeout": 5, "application_name": "konvensi"}
+        if statement_timeout_ms:
+            # Options of the URL's own ?options= are kept.
+            given = parsed.query.get("options", ())
+            options = [given] if isinstance(given, str) else list(given)
+            options.append(f"-c statement_timeout={int(statement_timeout_ms)}")
+            connect_args["options"] = " ".join(options)
     engine = create_engine(
         parsed,
         pool_size=pool_size,

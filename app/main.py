@@ -13,6 +13,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app import __version__
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.routers import (
@@ -118,6 +119,7 @@ def create_app(
                 max_overflow=settings.db_max_overflow,
                 pool_timeout=settings.db_pool_timeout,
                 busy_timeout_ms=settings.sqlite_busy_timeout_ms,
+                statement_timeout_ms=settings.db_statement_timeout_ms,
             )
         )
     database = db
@@ -131,7 +133,7 @@ def create_app(
     app = FastAPI(
         lifespan=lifespan,
         title="Konvensi",
-        version="1.0.0",
+        version=__version__,
         description=DESCRIPTION,
         openapi_tags=[
             {"name": "auth", "description": "Logging in."},

@@ -1,11 +1,13 @@
-"""``python -m bench [submit|ranking|all] [options]``: the benchmarks of issues 4 and 6.
+"""``python -m bench [submit|ranking|scoring|all] [options]``: the benchmarks of issues 4 and 6,
+and the timing of ``scoring`` alone.
 
-``make bench`` runs both with their defaults (15 s per load point; ranking sizes 158, 5,000
-and 50,000 entries). Examples::
+``make bench`` runs submit and ranking with their defaults (15 s per load point; ranking sizes
+158, 5,000 and 50,000 entries). Examples::
 
     python -m bench submit --quick
     python -m bench submit --engines sqlite --workers 1 --connections 64
     python -m bench ranking --sizes 158,5000
+    python -m bench scoring --order interleaved --repeat 3
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ def _engines(text: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("which", nargs="?", default="all", choices=("all", "submit", "ranking"))
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=("all", "submit", "ranking", "scoring")
+    )
     parser.add_argument(
         "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
     )
@@ -51,6 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     rank.add_argument("--sizes", type=_ints, default=None, help="entries, e.g. 158,5000,50000")
     rank.add_argument("--repeat", type=int, default=None, help="timings per point (best kept)")
     rank.add_argument("--no-http", action="store_true", help="skip the server and its memory")
+    pure = parser.add_argument_group("scoring (also takes --repeat)")
+    pure.add_argument(
+        "--order",
+        choices=("sorted", "interleaved", "shuffled"),
+        default="sorted",
+        help="the order the sheets are handed over in",
+    )
+    pure.add_argument("--float-scores", action="store_true", help="scores with decimals")
     args = parser.parse_args(argv)
 
     common.install_signal_handlers()
@@ -76,6 +88,15 @@ def main(argv: list[str] | None = None) -> int:
                 sizes=args.sizes or ((158, 5000) if args.quick else ranking.SIZES),
                 repeat=args.repeat or (1 if args.quick else 3),
                 http=not args.no_http,
+            )
+        if args.which == "scoring":
+            from bench import scoring_perf
+
+            scoring_perf.run(
+                order=args.order,
+                float_scores=args.float_scores,
+                repeat=args.repeat or 1,
+                entries=5_000 if args.quick else scoring_perf.N_ENTRIES,
             )
     except KeyboardInterrupt:
         common.stop_all()

@@ -9,14 +9,8 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
-import time
-import urllib.error
-import urllib.request
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -25,6 +19,12 @@ from typing import Any
 
 import orjson
 from sqlalchemy.engine import make_url
+
+from tests.support import server as support
+from tests.support.postgres import temporary_database
+from tests.support.server import stop_all
+
+__all__ = ["stop_all"]
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -36,13 +36,6 @@ ENGINES = ("sqlite", "postgresql")
 
 def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 # --- databases -----------------------------------------------------------------------------
@@ -92,18 +85,8 @@ def database(engine: str, label: str) -> Iterator[str]:
         with tempfile.TemporaryDirectory(prefix=f"konvensi_bench_{label}_") as tmp:
             yield f"sqlite:///{tmp}/bench.db"
         return
-    import psycopg
-
-    base = make_url(postgres_base_url())
-    name = f"konvensi_bench_{label}_{uuid.uuid4().hex[:8]}"
-    admin = _conninfo(base.set(database="postgres"))
-    with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield base.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with psycopg.connect(admin, autocommit=True, connect_timeout=5) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_database(postgres_base_url(), f"konvensi_bench_{label}") as url:
+        yield url
 
 
 def migrate(url: str) -> None:
@@ -113,24 +96,6 @@ def migrate(url: str) -> None:
 
 
 # --- servers -------------------------------------------------------------------------------
-
-
-def _group_pids(pgid: int) -> list[int]:
-    """The processes of one process group (the server we started and its workers)."""
-    pids = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # The command name may hold spaces: fields after the closing parenthesis.
-        fields = stat[stat.rfind(")") + 2 :].split()
-        if int(fields[2]) == pgid:
-            pids.append(int(entry))
-    return pids
 
 
 def _status_kb(pid: int, key: str) -> int:
@@ -169,62 +134,12 @@ class Memory:
         return max(self.per_process.values(), default=0.0)
 
 
-class Server:
-    """A server process (and its workers) in its own process group, killed on exit."""
+class Server(support.Server):
+    """The tests' server (tests.support.server), measured: memory and CPU of its processes.
+    A second after /health answers, so that every worker has bound and started."""
 
-    def __init__(
-        self, argv: Sequence[str], env: dict[str, str], port: int, health: str = "/health"
-    ) -> None:
-        self.argv = list(argv)
-        self.env = env
-        self.port = port
-        self.health = health
-        self.proc: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
-
-    def __enter__(self) -> Server:
-        self.proc = subprocess.Popen(
-            self.argv,
-            env=self.env,
-            cwd=ROOT,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        _live.add(self)
-        try:
-            self._wait_ready(timeout=60.0)
-        except BaseException:
-            self.stop()
-            raise
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def _wait_ready(self, timeout: float) -> None:
-        assert self.proc is not None
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited ({self.proc.returncode}):\n{self.output()}")
-            try:
-                with urllib.request.urlopen(self.url + self.health, timeout=2) as response:
-                    if response.status == 200:
-                        # With several workers, give every worker time to bind and start.
-                        time.sleep(1.0)
-                        return
-            except (urllib.error.URLError, OSError):
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"server not ready after {timeout:.0f} s:\n{self.output()}")
-
-    def pids(self) -> list[int]:
-        return _group_pids(self.proc.pid) if self.proc is not None else []
+    def __init__(self, command: support.Command, env: dict[str, str]) -> None:
+        super().__init__(command, env, settle=1.0)
 
     def peak_rss(self) -> Memory:
         """Peak resident memory (VmHWM) of every process of the server so far."""
@@ -236,38 +151,6 @@ class Server:
 
     def cpu_seconds(self) -> float:
         return sum(_cpu_seconds(pid) for pid in self.pids())
-
-    def output(self) -> str:
-        self._log.seek(0)
-        return self._log.read().decode(errors="replace")[-4000:]
-
-    def stop(self) -> None:
-        proc = self.proc
-        if proc is None:
-            return
-        self.proc = None
-        _live.discard(self)
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
-        # Workers left behind by a killed supervisor share its group.
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        self._log.close()
-
-
-_live: set[Server] = set()
-
-
-def stop_all() -> None:
-    for server in list(_live):
-        server.stop()
 
 
 def _on_signal(signum: int, _frame: Any) -> None:
@@ -281,37 +164,18 @@ def install_signal_handlers() -> None:
 
 
 def server_env(url: str, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("KONVENSI_") or k == "KONVENSI_BENCH_POSTGRES_URL"
-    }
-    env.update(
-        KONVENSI_DATABASE_URL=url,
-        KONVENSI_SECRET_KEY=SECRET,
-        PYTHONPATH=str(ROOT),
-        **extra,
+    return support.server_env(
+        url, secret=SECRET, admin=None, keep=("KONVENSI_BENCH_POSTGRES_URL",), **extra
     )
-    return env
+
+
+def service_command(workers: int) -> support.Command:
+    """``konvensi serve`` with ``workers`` workers."""
+    return support.serve_command(workers)
 
 
 def python() -> str:
     return sys.executable
-
-
-def service_argv(port: int, workers: int) -> list[str]:
-    return [
-        python(),
-        "-m",
-        "app.cli",
-        "serve",
-        "--host",
-        HOST,
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
 
 
 # --- output --------------------------------------------------------------------------------

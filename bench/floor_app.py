@@ -112,32 +112,40 @@ class Store:
 
 
 _SQL_ACCOUNT = (
-    "SELECT id, username, role, convention_id, credential_stamp FROM account WHERE id = ?"
+    "SELECT id, username, role, convention_id, credential_stamp, panel_id FROM account WHERE id = ?"
 )
+# The current stage (the first not advanced), whether the juror's panel judges it and whether
+# the entry is admitted to it: the service's stage checks, in the same one statement.
 _SQL_TARGET = (
-    "SELECT c.status, c.judging_deadline, c.assignment_mode,"
+    "SELECT cur.id,"
+    " cur.kind = 'scored' AND (cur.all_panels OR EXISTS (SELECT 1 FROM stage_panel sp"
+    "  WHERE sp.stage_id = cur.id AND sp.panel_id = ?)),"
+    " NOT e.disqualified AND (NOT EXISTS (SELECT 1 FROM stage d WHERE d.convention_id = c.id"
+    "  AND d.advanced_at IS NOT NULL) OR EXISTS (SELECT 1 FROM admission ad"
+    "  WHERE ad.stage_id = cur.id AND ad.entry_id = e.id)),"
+    " c.status, c.judging_deadline, c.assignment_mode,"
     " EXISTS (SELECT 1 FROM juror_conflict jc WHERE jc.juror_id = ? AND jc.opd_id = e.opd_id),"
     " EXISTS (SELECT 1 FROM recusal r WHERE r.juror_id = ? AND r.entry_id = e.id),"
     " EXISTS (SELECT 1 FROM assignment a WHERE a.juror_id = ? AND a.entry_id = e.id)"
     " FROM entry e JOIN convention c ON c.id = e.convention_id"
+    " JOIN stage cur ON cur.id = (SELECT s.id FROM stage s WHERE s.convention_id = c.id"
+    "  AND s.advanced_at IS NULL ORDER BY s.position, s.id LIMIT 1)"
     " WHERE e.id = ? AND e.convention_id = ?"
 )
 _SQL_SHEET = (
     "SELECT id, scores, comment, status, version, updated_at, submitted_at FROM sheet"
-    " WHERE juror_id = ? AND entry_id = ? AND stage = 'main'"
+    " WHERE juror_id = ? AND entry_id = ? AND stage_id = ?"
 )
-_SQL_RULES = (
-    "SELECT code, min_score, max_score, step FROM criterion WHERE convention_id = ? ORDER BY id"
-)
+_SQL_RULES = "SELECT code, min_score, max_score, step FROM criterion WHERE stage_id = ? ORDER BY id"
 _SQL_UPDATE = (
     "UPDATE sheet SET scores = ?, comment = ?, status = ?, version = ?, updated_at = ?,"
     " submitted_at = ? WHERE id = ? AND version = ?"
 )
 _SQL_INSERT = (
-    "INSERT INTO sheet (convention_id, juror_id, entry_id, stage, scores, comment, status,"
+    "INSERT INTO sheet (convention_id, juror_id, entry_id, stage_id, scores, comment, status,"
     " version, created_at, updated_at, submitted_at)"
-    " VALUES (?, ?, ?, 'main', ?, ?, ?, 1, ?, ?, ?)"
-    " ON CONFLICT (juror_id, entry_id, stage) DO NOTHING RETURNING id"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
+    " ON CONFLICT (juror_id, entry_id, stage_id) DO NOTHING RETURNING id"
 )
 _SQL_AUDIT = (
     "INSERT INTO audit_event (convention_id, at, actor_id, actor_username, action, target_type,"
@@ -207,13 +215,14 @@ def put_sheet(
     if account is None or account[4] != claims["stamp"]:
         raise Refusal(401, "unauthenticated", "The access token is no longer valid.")
     juror_id, username, role, convention_id = account[0], account[1], account[2], account[3]
+    panel_id = account[5]
     if role != "admin" and convention_id != cid:
         raise Refusal(404, "not-found", f"Convention {cid} not found.")
 
     def write(raw: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
         store.run(store.begin)
         try:
-            out = _write(store, raw, cid, entry_id, juror_id, username, role, if_match)
+            out = _write(store, raw, cid, entry_id, juror_id, panel_id, username, role, if_match)
         except BaseException:
             store.run("ROLLBACK")
             raise
@@ -229,18 +238,19 @@ def _write(
     cid: int,
     entry_id: int,
     juror_id: int,
+    panel_id: int | None,
     username: str,
     role: str,
     if_match: str | None,
 ) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
     target = (
-        store.one(_SQL_TARGET, (juror_id, juror_id, juror_id, entry_id, cid))
+        store.one(_SQL_TARGET, (panel_id, juror_id, juror_id, juror_id, entry_id, cid))
         if 0 < entry_id <= _MAX_ID
         else None
     )
     if target is None:
         raise Refusal(404, "not-found", f"Entry {entry_id} not found.")
-    status, deadline, mode, conflicted, recused, assigned = target
+    stage_id, judges, admitted, status, deadline, mode, conflicted, recused, assigned = target
     if role == "admin":
         raise Refusal(403, "forbidden", "Only a juror writes its own sheets.")
     if conflicted or recused:
@@ -249,9 +259,11 @@ def _write(
         raise Refusal(403, "forbidden", "This entry is not assigned to you.")
     now = datetime.now(UTC)
     deadline_at = store.read_time(deadline)
-    if status != "judging" or (deadline_at is not None and now > deadline_at):
+    if status != "judging" or (deadline_at is not None and now > deadline_at) or not judges:
         raise Refusal(409, "convention-state", "Sheets are written only while judging.")
-    stored = store.one(_SQL_SHEET + store.lock, (juror_id, entry_id))
+    if not admitted:
+        raise Refusal(409, "not-in-stage", "The entry is not admitted to the current stage.")
+    stored = store.one(_SQL_SHEET + store.lock, (juror_id, entry_id, stage_id))
     if if_match is not None:
         etag = f'"{stored[4]}"' if stored is not None else None
         tags = [t.strip() for t in if_match.split(",")]
@@ -261,7 +273,7 @@ def _write(
         payload = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
         raise Refusal(422, "validation", "body: not valid JSON") from exc
-    scores, comment, submit = _validate(payload, store.all(_SQL_RULES, (cid,)))
+    scores, comment, submit = _validate(payload, store.all(_SQL_RULES, (stage_id,)))
     new_status = "submitted" if submit else "draft"
     if stored is not None and _same(stored, store, scores, comment, new_status):
         sheet_id, version = stored[0], stored[4]
@@ -275,7 +287,18 @@ def _write(
         if stored is None:
             row = store.one(
                 _SQL_INSERT,
-                (cid, juror_id, entry_id, scores_json, comment, new_status, when, when, submitted),
+                (
+                    cid,
+                    juror_id,
+                    entry_id,
+                    stage_id,
+                    scores_json,
+                    comment,
+                    new_status,
+                    when,
+                    when,
+                    submitted,
+                ),
             )
             if row is None:
                 raise Refusal(409, "conflict", "Written concurrently; retry.")

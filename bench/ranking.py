@@ -73,7 +73,7 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
         body = service.ranking_dict(data, result)
         t3 = time.perf_counter()
         session.rollback()
-    assert len(body["rows"]) == len(data.entries)
+    assert len(body["rows"]) == len(data.contest.entries)
     return {"total": t3 - t0, "load": t1 - t0, "rank": t2 - t1, "shape": t3 - t2}
 
 
@@ -90,7 +90,7 @@ def floor_sql(dialect: str) -> str:
         terms.append(f"{w * 100.0 / ((hi - lo) * sum_w)!r} * ({value} - {lo!r})")
     return (
         f"SELECT entry_id, avg({' + '.join(terms)}) AS score, count(*) AS sheets FROM sheet"
-        " WHERE convention_id = :cid AND status = 'submitted' AND stage = 'main'"
+        " WHERE convention_id = :cid AND status = 'submitted'"
         " GROUP BY entry_id ORDER BY score DESC, entry_id"
     )
 
@@ -114,7 +114,7 @@ def _read(engine: Engine, convention_id: int) -> dict[str, float]:
         t0 = time.perf_counter()
         cur.execute(
             f"SELECT juror_id, entry_id, {cast} FROM sheet WHERE convention_id = {mark}"
-            " AND status = 'submitted' AND stage = 'main'",
+            " AND status = 'submitted'",
             (convention_id,),
         )
         loads = orjson.loads
@@ -130,9 +130,8 @@ def _read(engine: Engine, convention_id: int) -> dict[str, float]:
 
 def _http(url: str, seeded: seed.Seeded) -> dict[str, Any]:
     """GET /ranking?method=mean once through a real server; its worker's memory around it."""
-    port = common.free_port()
     token = seeded.token(seeded.admin_id, common.SECRET)
-    with Server(common.service_argv(port, 1), common.server_env(url), port) as server:
+    with Server(common.service_command(1), common.server_env(url)) as server:
         before = server.rss()
         request = urllib.request.Request(
             f"{server.url}/api/v1/conventions/{seeded.convention_id}/ranking?method=mean",

@@ -18,7 +18,7 @@ import orjson
 from sqlalchemy import Engine, insert, select
 
 from app.db import create_db_engine
-from app.models import Account, Convention, Criterion, JurorConflict, Opd, Panel
+from app.models import Account, Convention, Criterion, JurorConflict, Opd, Panel, Stage
 from app.security import issue_token
 
 # code, weight, min, max, tie-break rank: six criteria with different weights and ranges.
@@ -155,11 +155,28 @@ def seed(
                 )
                 .returning(Convention.id)
             ).scalar_one()
+            stage_id = conn.execute(
+                insert(Stage)
+                .values(
+                    convention_id=cid,
+                    code="UTAMA",
+                    name="Penilaian",
+                    kind="scored",
+                    weight=1.0,
+                    position=1,
+                    all_panels=True,
+                    advance_rule="all",
+                    created_at=now,
+                    updated_at=now,
+                )
+                .returning(Stage.id)
+            ).scalar_one()
             conn.execute(
                 insert(Criterion),
                 [
                     {
                         "convention_id": cid,
+                        "stage_id": stage_id,
                         "code": code,
                         "name": code.title(),
                         "weight": w,
@@ -288,7 +305,7 @@ def seed(
                         if (j, e) in blocked or (missing and rng.random() < missing):
                             continue
                         scores = dumps(random_scores(rng, quality)).decode()
-                        yield (cid, j, e, "main", scores, None, sheet_status, 1, stamp, stamp,
+                        yield (cid, j, e, stage_id, scores, None, sheet_status, 1, stamp, stamp,
                                submitted)  # fmt: skip
 
             sheet_count = _bulk(
@@ -298,7 +315,7 @@ def seed(
                     "convention_id",
                     "juror_id",
                     "entry_id",
-                    "stage",
+                    "stage_id",
                     "scores",
                     "comment",
                     "status",

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -113,8 +114,8 @@ def _audit_rows(url: str) -> int:
         engine.dispose()
 
 
-def _floor_argv(port: int, workers: int) -> list[str]:
-    return [
+def _floor_command(workers: int) -> Callable[[int], list[str]]:
+    return lambda port: [
         common.python(),
         "-m",
         "uvicorn",
@@ -219,13 +220,10 @@ def run(
                 with contextlib.ExitStack() as stack:
                     servers = {}
                     for target in targets:
-                        port = common.free_port()
-                        argv = (
-                            _floor_argv(port, n)
-                            if target == "floor"
-                            else common.service_argv(port, n)
+                        command = (
+                            _floor_command(n) if target == "floor" else common.service_command(n)
                         )
-                        servers[target] = stack.enter_context(Server(argv, env, port))
+                        servers[target] = stack.enter_context(Server(command, env))
                         _warm(servers[target], workload, duration, use_wrk, threads)
                     for conns in connections:
                         for target, server in servers.items():
@@ -260,8 +258,7 @@ def _ceiling(
     workload = Workload(seeded, prefix="/noop")
     out = []
     for n in workers:
-        port = common.free_port()
-        with Server(_floor_argv(port, n), env, port) as server:
+        with Server(_floor_command(n), env) as server:
             _warm(server, workload, duration, use_wrk, threads)
             out.append(
                 _point(server, url, workload, "-", n, "noop", 64, duration, use_wrk, threads)

@@ -230,7 +230,7 @@ def stage_runs(contest: Contest, method: str = "mean") -> dict[int, StageRun]:
 def _stage_key(run: StageRun) -> Callable[[list[int]], Mapping[int, float]]:
     """K1 of the final order: S_t(e)."""
     scores = run.scores
-    return lambda need: scores
+    return lambda _need: scores
 
 
 def admissions(contest: Contest) -> list[frozenset[int]]:

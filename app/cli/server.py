@@ -51,8 +51,6 @@ def _check_ready(demo: bool) -> None:
             "(tokens end when the server stops)",
             soft_wrap=True,
         )
-    elif key == "changethis":
-        raise fail("KONVENSI_SECRET_KEY is the placeholder 'changethis'; set a real secret")
     url = make_url(settings.database_url)
     sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     # Connecting to a missing SQLite file would leave an empty one behind.

@@ -34,7 +34,7 @@ async def create_convention(
 
 @router.get("")
 async def list_conventions(
-    admin: CurrentAdmin, session: SessionDep, page: PageDep
+    _admin: CurrentAdmin, session: SessionDep, page: PageDep
 ) -> Page[ConventionOut]:
     """Every convention, by id (secretariat)."""
     items, total = conventions.list_conventions(session, page.limit, page.offset)

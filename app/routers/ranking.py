@@ -141,7 +141,6 @@ async def publish_results(
     convention: AdminConvention,
     admin: ConventionAdmin,
     session: SessionDep,
-    response: Response,
     data: Annotated[PublishIn | None, Body()] = None,
 ) -> Response:
     """Freeze the ranking as the convention's results (only when `closed`; only once).

@@ -286,7 +286,7 @@ def ranking_dict(
     }
 
 
-def scored_stage(data: RankingInput, convention: Convention, stage_id: int) -> Stage:
+def scored_stage(convention: Convention, stage_id: int) -> Stage:
     """A stage of the convention that has a ranking (422 naming ``stage_id`` otherwise)."""
     stage = stages.find(convention, stage_id, ["query", "stage_id"])
     if stage.kind != StageKind.SCORED:
@@ -309,7 +309,7 @@ def compute(
     category = check_category(category)
     data = load_input(session, convention)
     if stage_id is not None:
-        scored_stage(data, convention, stage_id)
+        scored_stage(convention, stage_id)
         ranking = data.rank_stage(stage_id, method, category)
     else:
         ranking = data.rank(method, category)
@@ -408,7 +408,7 @@ def explain(
         raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")
     stage: scoring.Stage | None
     if stage_id is not None:
-        scored_stage(data, convention, stage_id)
+        scored_stage(convention, stage_id)
         ranking = data.rank_stage(stage_id, method)
         stage = data.stage(stage_id)
     else:

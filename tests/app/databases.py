@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-from tests.conftest import ENGINES, POSTGRES_URL
+from tests.conftest import ENGINES
+from tests.support.postgres import POSTGRES_URL, temporary_database
 
 __all__ = ["ENGINES", "fresh_database"]
 
@@ -25,14 +23,5 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
         return
     if not POSTGRES_URL:
         pytest.skip("KONVENSI_TEST_POSTGRES_URL is not set")
-    name = f"konvensi_fresh_{uuid.uuid4().hex[:10]}"
-    server = make_url(POSTGRES_URL)
-    admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with temporary_database(POSTGRES_URL, "konvensi_fresh") as url:
+        yield url

@@ -7,7 +7,7 @@ import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -59,7 +59,10 @@ def password_hash() -> str:
     return hash_password(PASSWORD)
 
 
-def _save(session: Session, obj: Any) -> Any:
+_T = TypeVar("_T")
+
+
+def _save(session: Session, obj: _T) -> _T:
     session.add(obj)
     if not _batching:
         session.flush()

@@ -1,15 +1,11 @@
-"""A real server for the slow tests: `konvensi migrate` and `konvensi serve` in a subprocess
-on a temporary SQLite file and a free port, seeded through its API to published results with
-awards and certificates."""
+"""A real server seeded through its API to published results with awards and certificates
+(`konvensi migrate` and `konvensi serve` on a temporary SQLite file, by tests.support.server),
+and the browser and tools that the tests using it need."""
 
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +14,8 @@ from typing import Any
 
 import httpx
 import pytest
+
+from tests.support.server import Server, free_port, migrate, serve_command, server_env
 
 ADMIN = "sekretariat"
 ADMIN_PASSWORD = "rahasia-sekretariat-1"
@@ -51,17 +49,6 @@ def require_tool(name: str) -> str:
     return path
 
 
-def _konvensi() -> str:
-    return str(Path(sys.executable).with_name("konvensi"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @dataclass
 class LiveServer:
     url: str
@@ -76,48 +63,21 @@ class LiveServer:
 
 @contextmanager
 def live_server(tmp: Path) -> Iterator[LiveServer]:
-    port = _free_port()
+    """``konvensi migrate`` and ``konvensi serve`` on a new SQLite file, seeded through the API."""
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
-    env = {
-        **os.environ,
-        "KONVENSI_DATABASE_URL": f"sqlite:///{tmp / 'live.db'}",
-        "KONVENSI_SECRET_KEY": "live-test-secret-key-long-enough-for-hs256",
-        "KONVENSI_ADMIN_USERNAME": ADMIN,
-        "KONVENSI_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "KONVENSI_PUBLIC_URL": url,
-    }
-    env.pop("KONVENSI_URL", None)
-    env.pop("KONVENSI_TOKEN", None)
-    subprocess.run([_konvensi(), "migrate"], env=env, check=True, capture_output=True)
-    log = (tmp / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [_konvensi(), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+    database_url = f"sqlite:///{tmp / 'live.db'}"
+    env = server_env(
+        database_url,
+        secret="live-test-secret-key-long-enough-for-hs256",
+        admin=(ADMIN, ADMIN_PASSWORD),
+        KONVENSI_PUBLIC_URL=url,
     )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((tmp / "server.log").read_text())
-            time.sleep(0.1)
+    migrate(database_url, env)
+    with Server(serve_command(), env, log_dir=tmp, port=port):
         server = LiveServer(url, env)
         seed(server)
         yield server
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def _ok(response: httpx.Response) -> Any:

@@ -185,9 +185,7 @@ def test_list_certificates_filters(client: TestClient, world: f.World, session: 
     f.problem(bad, 422, "validation")
 
 
-def test_juror_certificates_on_request(
-    client: TestClient, world: f.World, session: Session
-) -> None:
+def test_juror_certificates_on_request(client: TestClient, world: f.World) -> None:
     first = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
     assert first.status_code == 201
     assert first.json() == {"issued_certificates": 3}
@@ -303,7 +301,8 @@ def test_cash_reward_needs_amount(client: TestClient, world: f.World, award_id: 
     )
 
 
-def test_awards_routes_refuse_jurors(client: TestClient, world: f.World, award_id: int) -> None:
+@pytest.mark.usefixtures("award_id")
+def test_awards_routes_refuse_jurors(client: TestClient, world: f.World) -> None:
     for method, path in (
         ("post", "/awards"),
         ("get", "/awards"),

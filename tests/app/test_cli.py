@@ -41,7 +41,7 @@ def _fresh_settings() -> Iterator[None]:
 def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """uvicorn.run, recorded instead of serving."""
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: calls.append(kwargs))
+    monkeypatch.setattr("uvicorn.run", lambda *_args, **kwargs: calls.append(kwargs))
     return calls
 
 
@@ -141,6 +141,15 @@ def test_serve_with_empty_or_placeholder_secret_key_refuses(
     assert served == []
 
 
+def test_bad_setting_refuses_every_command_in_one_line(sqlite_url: str) -> None:
+    for command in (["migrate"], ["serve"], ["backup", "copy.db"]):
+        result = run(*command, database_url=sqlite_url, token_ttl_seconds="5")
+        assert result.exit_code == 2, command
+        line = one_line(result.stderr)
+        assert "KONVENSI_TOKEN_TTL_SECONDS: Input should be greater than or equal to 60" in line
+    assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()
+
+
 def test_serve_on_unmigrated_database_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]]
 ) -> None:
@@ -234,9 +243,8 @@ def test_create_admin_without_good_password_refuses(sqlite_url: str, args: list[
     assert count(sqlite_url, Account) == 0
 
 
-def test_bootstrap_admin_is_idempotent_and_keeps_password(
-    url: str, served: list[dict[str, Any]]
-) -> None:
+@pytest.mark.usefixtures("served")
+def test_bootstrap_admin_is_idempotent_and_keeps_password(url: str) -> None:
     migrate.upgrade(url)
     env = {"database_url": url, "secret_key": SECRET, "admin_username": "sekretariat"}
     first = run("serve", **env, admin_password="first-password")
@@ -256,9 +264,8 @@ def test_bootstrap_admin_is_idempotent_and_keeps_password(
     app.state.db.dispose()
 
 
-def test_bootstrap_warns_when_the_username_is_a_jurors(
-    sqlite_url: str, served: list[dict[str, Any]]
-) -> None:
+@pytest.mark.usefixtures("served")
+def test_bootstrap_warns_when_the_username_is_a_jurors(sqlite_url: str) -> None:
     migrate.upgrade(sqlite_url)
     demo = run("serve", "--demo", database_url=sqlite_url, secret_key=SECRET)
     assert demo.exit_code == 0, demo.output
@@ -273,7 +280,8 @@ def test_bootstrap_warns_when_the_username_is_a_jurors(
     assert "is a juror's login; no secretariat account was made" in one_line(result.stderr)
 
 
-def test_bootstrap_needs_both_variables(sqlite_url: str, served: list[dict[str, Any]]) -> None:
+@pytest.mark.usefixtures("served")
+def test_bootstrap_needs_both_variables(sqlite_url: str) -> None:
     migrate.upgrade(sqlite_url)
     result = run("serve", database_url=sqlite_url, secret_key=SECRET, admin_username="solo")
     assert result.exit_code == 0, result.output
@@ -292,9 +300,8 @@ def printed_logins(output: str) -> list[tuple[str, str, str]]:
     return rows
 
 
-def test_serve_demo_loads_solok_once_with_working_logins(
-    url: str, served: list[dict[str, Any]]
-) -> None:
+@pytest.mark.usefixtures("served")
+def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
     migrate.upgrade(url)
     result = run("serve", "--demo", database_url=url, secret_key=SECRET)
     assert result.exit_code == 0, result.output
@@ -352,9 +359,8 @@ def test_serve_demo_loads_solok_once_with_working_logins(
     assert count(url, Account) == 5
 
 
-def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(
-    sqlite_url: str, served: list[dict[str, Any]]
-) -> None:
+@pytest.mark.usefixtures("served")
+def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(sqlite_url: str) -> None:
     migrate.upgrade(sqlite_url)
     result = run(
         "serve",

@@ -137,7 +137,7 @@ def test_list_conventions_answers_page_by_id(
 
 
 def test_update_convention_changes_fields_and_updated_at(
-    client: TestClient, session: Session, world: f.World
+    client: TestClient, world: f.World
 ) -> None:
     before = client.get(world.url(), headers=world.admin.headers).json()
     response = client.patch(

@@ -272,7 +272,7 @@ def test_call_with_impossible_id_in_path_is_404(
         for bad in BAD_IDS:
             path = endpoint.path.replace(f"{{{param}}}", bad)
             url = fill(Endpoint(endpoint.method, path, endpoint.access, False), world)
-            body = {} if writes else None
+            body: dict[str, Any] | None = {} if writes else None
             response = client.request(endpoint.method, url, json=body, headers=login.headers)
             assert response.status_code in expected, (url, response.text)
             assert response.headers["content-type"].startswith("application/problem+json")
@@ -330,7 +330,7 @@ def test_create_losing_race_on_unique_code_is_409_duplicate(
     from app.services import opds
 
     # As if another request created BAPPEDA between this one's check and its insert.
-    monkeypatch.setattr(opds, "_check_code", lambda *args: None)
+    monkeypatch.setattr(opds, "_check_code", lambda *_args: None)
     response = client.post(
         world.url("/opds"), json={"code": "BAPPEDA", "name": "X"}, headers=world.admin.headers
     )
@@ -343,7 +343,7 @@ def test_create_losing_race_on_username_is_409_duplicate(
 ) -> None:
     from app.services import jurors
 
-    monkeypatch.setattr(jurors, "username_taken", lambda *args: False)
+    monkeypatch.setattr(jurors, "username_taken", lambda *_args: False)
     response = client.post(
         world.url("/jurors"),
         json={
@@ -363,7 +363,7 @@ def test_create_losing_race_on_deleted_reference_is_422(
     from app.services import entries
 
     # As if the OPD was deleted between this request's check and its insert.
-    monkeypatch.setattr(entries, "ref_in_convention", lambda *args: None)
+    monkeypatch.setattr(entries, "ref_in_convention", lambda *_args: None)
     response = client.post(
         world.url("/entries"),
         json={"title": "T", "opd_id": 999_999, "category": "sdm"},

@@ -127,9 +127,8 @@ def _wib(value: str) -> datetime:
     return moment.replace(tzinfo=None, microsecond=0)
 
 
-def test_ranking_export_csv_and_xlsx(
-    client: TestClient, world: f.World, issued: dict[str, Any]
-) -> None:
+@pytest.mark.usefixtures("issued")
+def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None:
     e0, e1, e2 = world.entries
     yty, ytt, ttt = ["Ya", "Tidak", "Ya"], ["Ya", "Tidak", "Tidak"], ["Tidak"] * 3
     assert _csv(client, world, "ranking") == [
@@ -148,8 +147,9 @@ def test_ranking_export_csv_and_xlsx(
     ]
 
 
+@pytest.mark.usefixtures("issued")
 def test_ranking_export_keeps_the_contract_csv_untouched(
-    client: TestClient, world: f.World, issued: dict[str, Any]
+    client: TestClient, world: f.World
 ) -> None:
     response = client.get(world.url("/ranking.csv"), headers=world.admin.headers)
     assert response.text.splitlines()[0] == (
@@ -158,9 +158,8 @@ def test_ranking_export_keeps_the_contract_csv_untouched(
     )
 
 
-def test_awards_export_csv_and_xlsx(
-    client: TestClient, world: f.World, issued: dict[str, Any]
-) -> None:
+@pytest.mark.usefixtures("issued")
+def test_awards_export_csv_and_xlsx(client: TestClient, world: f.World) -> None:
     e0 = world.entries[0]
     opd = world.opds[0]
     row = [1, "Juara I", e0.id, "FASTREN", e0.acronym, "BAPPEDA", opd.name, "Rina; Budi"]
@@ -234,9 +233,8 @@ def test_rewards_export_csv_and_xlsx(
     ]
 
 
-def test_xlsx_numbers_are_numbers_with_formats(
-    client: TestClient, world: f.World, issued: dict[str, Any]
-) -> None:
+@pytest.mark.usefixtures("issued")
+def test_xlsx_numbers_are_numbers_with_formats(client: TestClient, world: f.World) -> None:
     content = _get(client, world, "/exports/ranking.xlsx", XLSX)
     sheet = load_workbook(io.BytesIO(content)).active
     assert sheet["F2"].number_format == "0.00"
@@ -267,8 +265,9 @@ def test_exports_never_turn_names_into_formulas(
     assert sheet["E2"].data_type == "s"
 
 
+@pytest.mark.usefixtures("issued")
 def test_xlsx_export_drops_control_characters_a_spreadsheet_cannot_hold(
-    client: TestClient, session: Session, world: f.World, issued: dict[str, Any]
+    client: TestClient, session: Session, world: f.World
 ) -> None:
     world.entries[0].title = "FAST\x1bREN\x08"
     world.panels[0].name = "K\x07"

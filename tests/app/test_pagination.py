@@ -79,7 +79,7 @@ def test_list_with_limit_at_bounds_is_200(
 Maker = Callable[[Session, f.World], Any]
 
 MAKERS: dict[str, Maker] = {
-    "": lambda s, w: f.make_convention(s),
+    "": lambda s, _w: f.make_convention(s),
     "/criteria": lambda s, w: f.make_criterion(s, w.convention),
     "/panels": lambda s, w: f.make_panel(s, w.convention),
     "/opds": lambda s, w: f.make_opd(s, w.convention),

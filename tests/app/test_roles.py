@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
+from httpx2 import Response
 from sqlalchemy.orm import Session
 
 from app.config import Settings
@@ -46,7 +46,7 @@ def fill(endpoint: Endpoint, world: f.World) -> str:
 
 def call(client: TestClient, endpoint: Endpoint, world: f.World, login: f.Login | None) -> Response:
     headers = login.headers if login else {}
-    body = {} if endpoint.method in ("POST", "PUT", "PATCH") else None
+    body: dict[str, Any] | None = {} if endpoint.method in ("POST", "PUT", "PATCH") else None
     return client.request(endpoint.method, fill(endpoint, world), json=body, headers=headers)
 
 

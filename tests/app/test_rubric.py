@@ -234,7 +234,7 @@ def test_create_criterion_with_max_not_above_min_is_422_naming_max(
     ("field", "value"), [("max_score", 0), ("min_score", 10), ("min_score", 11)]
 )
 def test_update_criterion_one_bound_past_the_other_is_422_naming_it(
-    client: TestClient, session: Session, world: f.World, field: str, value: float
+    client: TestClient, world: f.World, field: str, value: float
 ) -> None:
     criterion = world.criteria[0]  # 0..10
     url = world.url(f"/criteria/{criterion.id}")
@@ -316,9 +316,7 @@ def test_delete_panel_without_jurors_is_204_then_404(
     f.problem(client.get(url, headers=world.admin.headers), 404, "not-found")
 
 
-def test_delete_panel_with_jurors_is_409_and_keeps_it(
-    client: TestClient, session: Session, world: f.World
-) -> None:
+def test_delete_panel_with_jurors_is_409_and_keeps_it(client: TestClient, world: f.World) -> None:
     url = world.url(f"/panels/{world.panels[1].id}")
     f.problem(client.delete(url, headers=world.admin.headers), 409, "in-use")
     assert client.get(url, headers=world.admin.headers).status_code == 200

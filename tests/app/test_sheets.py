@@ -180,7 +180,7 @@ def test_if_match_current_version_writes(client: TestClient, judging: f.World) -
 
 
 def test_if_match_stale_version_is_412_nothing_written(
-    client: TestClient, judging: f.World, session: Session
+    client: TestClient, judging: f.World
 ) -> None:
     w = judging
     put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}})

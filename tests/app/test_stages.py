@@ -3,6 +3,7 @@ state rules, sheets per stage, screening, advancing, stage and final rankings.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -44,7 +45,7 @@ def put(
 
 
 def submit_all(
-    client: TestClient, w: f.World, scores: dict[int, dict[str, float]], jurors: list[f.Login]
+    client: TestClient, w: f.World, scores: Mapping[int, Mapping[str, float]], jurors: list[f.Login]
 ) -> None:
     """Every juror of ``jurors`` submits ``scores[entry_id]`` for each entry given."""
     for juror in jurors:
@@ -285,16 +286,12 @@ def test_stage_routes_are_the_secretariats(client: TestClient, world: f.World) -
         403,
         "forbidden",
     )
-    other = f.make_convention  # a juror of another convention learns nothing (404)
-    del other
 
 
 # --- sheets per stage ------------------------------------------------------------------------
 
 
-def test_sheet_belongs_to_the_current_stage(
-    client: TestClient, world: f.World, session: Session
-) -> None:
+def test_sheet_belongs_to_the_current_stage(client: TestClient, world: f.World) -> None:
     w = world
     status(client, w, "judging")
     utama = stages_of(client, w)[0]
@@ -514,7 +511,7 @@ def test_advance_refuses_bad_additions_and_removals(
 
 
 def test_advance_screening_with_undecided_entries_is_incomplete(
-    client: TestClient, world: f.World, session: Session
+    client: TestClient, world: f.World
 ) -> None:
     w = world
     screening = add_stage(client, w, code="ADM", name="Seleksi", kind="screening", position=1)
@@ -703,9 +700,8 @@ def test_per_category_awards_name_category_ranks(
     assert [c["number"].split("/")[0] for c in winners] == ["001", "002", "003", "004"]
 
 
-def test_results_are_published_only_at_the_last_stage(
-    client: TestClient, world: f.World, two_stages: dict[str, Any]
-) -> None:
+@pytest.mark.usefixtures("two_stages")
+def test_results_are_published_only_at_the_last_stage(client: TestClient, world: f.World) -> None:
     status(client, world, "judging")
     status(client, world, "closed")
     f.problem(

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
@@ -28,6 +28,9 @@ from tests.app.live import (
     require_tool,
 )
 from tests.app.test_awards import published
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Dialog
 
 EVIL_TITLE = '<b>Bold</b> & "quoted" \'); DROP TABLE entry;--'
 
@@ -134,9 +137,8 @@ def test_verify_page_escapes_html_and_sql_in_names(
     assert again.json()["entry_title"] == EVIL_TITLE
 
 
-def test_verify_page_of_a_juror_certificate(
-    client: TestClient, world: f.World, certificates: list[dict[str, Any]]
-) -> None:
+@pytest.mark.usefixtures("certificates")
+def test_verify_page_of_a_juror_certificate(client: TestClient, world: f.World) -> None:
     response = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
     assert response.status_code == 201, response.text
     juror = client.get(
@@ -257,7 +259,12 @@ def test_hostile_names_render_as_text_in_chromium(server: LiveServer, browser: A
     context = browser.new_context(java_script_enabled=True)
     page = context.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def on_dialog(dialog: Dialog) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
     try:
         response = page.goto(f"{server.url}/verify/{server.data['hostile']['code']}")
         assert response.status == 200

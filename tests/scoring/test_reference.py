@@ -348,7 +348,10 @@ def test_reference_disqualified_entry_has_no_row_and_weighs_in_no_statistic() ->
     assert [r.entry_id for r in final_ranking(out).rows] == [1, 2]
 
 
-def stability_convention(rule: Advance = Advance()) -> Convention:
+ALL = Advance()
+
+
+def stability_convention(rule: Advance = ALL) -> Convention:
     # Jurors 1-3 on E1, E2 (and E3, last everywhere); top_n = 1.
     return Convention(
         stages=(Stage(1, "UTAMA", criteria=X, advance=rule),),

@@ -2,6 +2,7 @@
 
 import math
 from itertools import combinations
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -173,7 +174,7 @@ def test_disagreements_lists_spreads_above_threshold() -> None:
         Sheet(1, 3, {"X": 1}),  # E3: juror 3 conflicted with OPD 30, so only T 10 counts
         Sheet(3, 3, {"X": 9}),
     ]
-    kwargs = {"conflicts": [(3, 30)]}
+    kwargs: dict[str, Any] = {"conflicts": [(3, 30)]}
     assert disagreements(ONE, KL, jurors, entries, sheets, **kwargs) == [(1, pytest.approx(40.0))]
     assert disagreements(ONE, KL, jurors, entries, sheets, threshold=5, **kwargs) == [
         (1, pytest.approx(40.0)),

@@ -9,6 +9,7 @@ from scoring import (
     Eligibility,
     Entry,
     Juror,
+    Method,
     Panel,
     Ranking,
     RankingRow,
@@ -368,6 +369,7 @@ def test_values_for_a_few_entries_match_the_full_column(method: str) -> None:
         if rnd.random() < 0.8
     ]
     engine = Engine(criteria, panels, jurors, entries, sheets, Eligibility.of(conflicts=[(3, 1)]))
+    method = Method(method)
     for criterion in (None, *criteria):
         full = engine.values(method, 5, criterion)
         few = engine.values(method, 5, criterion, wanted=1)

@@ -7,7 +7,7 @@ The reference below is written straight from the page, slowly and without any co
 import random
 import statistics
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import Any
@@ -145,7 +145,9 @@ def reference(c: Convention) -> Ranking:
     def total(s: Mapping[str, float]) -> float:
         return 100 * sum(k.weight * q(k, s) for k in c.criteria) / sum_w
 
-    def scores_of(value: Any) -> dict[int, tuple[float, dict[str, float]]]:
+    def scores_of(
+        value: Callable[[Mapping[str, float]], float],
+    ) -> dict[int, tuple[float, dict[str, float]]]:
         """Steps 2 and 3 on value(sheet scores) instead of T."""
         values = [(s.juror_id, s.entry_id, value(s.scores)) for s in counted]
         if c.method == "zscore" and values:
@@ -191,8 +193,12 @@ def reference(c: Convention) -> Ranking:
         key=lambda k: (k.tie_break_rank, k.id),
     )
     keys = [{e: s for e, (s, _) in base.items()}]
+
+    def on_criterion(k: Criterion) -> Callable[[Mapping[str, float]], float]:
+        return lambda s: 100 * q(k, s)
+
     for k in tie_breaks:
-        per = scores_of(lambda s, k=k: 100 * q(k, s))
+        per = scores_of(on_criterion(k))
         keys.append({e: v for e, (v, _) in per.items()})
 
     def chained(group: list[int], level: int) -> list[list[int]]:
@@ -279,6 +285,7 @@ def assert_same_ranking(got: Ranking, want: Ranking, tolerance: float = 1e-6) ->
             assert abs(g.panel_scores[name] - value) <= tolerance
         assert len(g.keys) == len(w.keys)
         for a, b in zip(g.keys, w.keys, strict=True):
+            assert a is not None and b is not None
             assert abs(a - b) <= tolerance
     assert got.warnings == want.warnings
 

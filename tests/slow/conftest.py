@@ -7,44 +7,24 @@ grace) when the test ends, passes or fails. Every test is bounded by an alarm.
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
-POSTGRES_URL = os.environ.get("KONVENSI_TEST_POSTGRES_URL")
-SECRET = "slow-test-secret-key-long-enough-for-hs256"
-ADMIN = ("sekretariat", "admin-password-123")
+from tests.conftest import ENGINES
+from tests.support.postgres import POSTGRES_URL, create_database, drop_database
+from tests.support.server import ADMIN, Server, migrate, server_pool
+
 JUROR_PASSWORD = "juror-password-123"
-ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
 # A test that runs longer than this fails (its processes are still killed by the fixtures).
 TEST_TIME_LIMIT = 240
-
-
-def konvensi_command() -> list[str]:
-    script = Path(sys.executable).with_name("konvensi")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "app.cli"]
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.fixture(autouse=True)
@@ -72,34 +52,6 @@ def pytest_configure(config: pytest.Config) -> None:
 # --- databases -----------------------------------------------------------------------------
 
 
-def _admin_engine(url: str) -> Any:
-    server = make_url(url).set(database="postgres")
-    return create_engine(server, isolation_level="AUTOCOMMIT")
-
-
-def create_postgres_database(url: str) -> str:
-    """A new empty database ``konvensi_slow_*`` on the server of ``url``."""
-    name = f"konvensi_slow_{uuid.uuid4().hex[:10]}"
-    engine = _admin_engine(url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
-
-
-def drop_postgres_database(url: str) -> None:
-    name = make_url(url).database
-    assert name and name.startswith("konvensi_slow_"), name
-    engine = _admin_engine(url)
-    try:
-        with engine.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        engine.dispose()
-
-
 @dataclass
 class Databases:
     """Makes empty databases of one engine and drops them at the end of the test."""
@@ -114,7 +66,7 @@ class Databases:
             url = f"sqlite:///{path}"
         else:
             assert POSTGRES_URL
-            url = create_postgres_database(POSTGRES_URL)
+            url = create_database(POSTGRES_URL, "konvensi_slow")
         self.made.append(url)
         if migrated:
             migrate(url)
@@ -123,7 +75,7 @@ class Databases:
     def drop_all(self) -> None:
         for url in self.made:
             if url.startswith("postgresql"):
-                drop_postgres_database(url)
+                drop_database(url)
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -140,149 +92,10 @@ def databases(
         dbs.drop_all()
 
 
-def migrate(url: str) -> None:
-    """``konvensi migrate``, as an operator runs it."""
-    subprocess.run(
-        [*konvensi_command(), "migrate"],
-        env=server_env(url),
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-
-
-# --- servers -------------------------------------------------------------------------------
-
-
-def server_env(database_url: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("KONVENSI_")}
-    env.update(
-        KONVENSI_DATABASE_URL=database_url,
-        KONVENSI_SECRET_KEY=SECRET,
-        KONVENSI_ADMIN_USERNAME=ADMIN[0],
-        KONVENSI_ADMIN_PASSWORD=ADMIN[1],
-        PYTHONUNBUFFERED="1",
-        **extra,
-    )
-    return env
-
-
-class Server:
-    """``konvensi serve`` in its own process group, on a free loopback port."""
-
-    def __init__(
-        self,
-        database_url: str,
-        log_dir: Path,
-        *,
-        workers: int = 2,
-        env: dict[str, str] | None = None,
-    ) -> None:
-        self.database_url = database_url
-        self.workers = workers
-        self.env = env or {}
-        self.log_dir = log_dir
-        self.port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-        self.starts = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self, timeout: float = 60.0) -> Server:
-        assert self.proc is None, "already running"
-        self.port = free_port()
-        self.starts += 1
-        log = (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb")
-        cmd = [*konvensi_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
-        self.proc = subprocess.Popen(
-            [*cmd, "--workers", str(self.workers)],
-            env=server_env(self.database_url, **self.env),
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"the server exited at start:\n{self.log_tail()}")
-            try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
-                    return self
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"the server did not answer /health within {timeout} s")
-
-    def kill(self) -> None:
-        """SIGKILL the whole process group: the supervisor and every worker."""
-        self._signal_group(signal.SIGKILL)
-        if self.proc is not None:
-            self.proc.wait(timeout=10)
-            self.proc = None
-
-    def stop(self) -> None:
-        """SIGTERM, then SIGKILL whatever is left after a short grace."""
-        if self.proc is None:
-            return
-        self._signal_group(signal.SIGTERM)
-        with suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=10)
-        self.kill()
-
-    def _signal_group(self, sig: signal.Signals) -> None:
-        if self.proc is None:
-            return
-        with suppress(ProcessLookupError):
-            os.killpg(self.proc.pid, sig)
-        if sig == signal.SIGKILL:
-            # Workers may outlive the leader for a moment; the group is gone once none answers.
-            deadline = time.monotonic() + 10
-            while time.monotonic() < deadline:
-                try:
-                    os.killpg(self.proc.pid, 0)
-                except ProcessLookupError:
-                    break
-                time.sleep(0.05)
-
-    def log_tail(self, lines: int = 40) -> str:
-        logs = sorted(self.log_dir.glob("server-*.log"), key=lambda p: p.stat().st_mtime)
-        if not logs:
-            return ""
-        return "\n".join(logs[-1].read_text(errors="replace").splitlines()[-lines:])
-
-    def log_text(self) -> str:
-        return "\n".join(
-            p.read_text(errors="replace") for p in sorted(self.log_dir.glob("server-*.log"))
-        )
-
-
-@contextmanager
-def _server_pool(tmp: Path) -> Iterator[Callable[..., Server]]:
-    started: list[Server] = []
-
-    def start(database_url: str, *, workers: int = 2, env: dict[str, str] | None = None) -> Server:
-        log_dir = tmp / f"server-{len(started)}"
-        log_dir.mkdir()
-        server = Server(database_url, log_dir, workers=workers, env=env)
-        started.append(server)
-        return server.start()
-
-    try:
-        yield start
-    finally:
-        for server in started:
-            server.stop()
-
-
 @pytest.fixture
 def servers(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers; every one of them is stopped when the test ends."""
-    with _server_pool(tmp_path) as start:
+    with server_pool(tmp_path) as start:
         yield start
 
 
@@ -291,7 +104,7 @@ def module_servers(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Callable[..., Server]]:
     """Start servers shared by a module's tests; stopped when the module ends."""
-    with _server_pool(tmp_path_factory.mktemp("servers")) as start:
+    with server_pool(tmp_path_factory.mktemp("servers")) as start:
         yield start
 
 

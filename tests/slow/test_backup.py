@@ -24,21 +24,16 @@ from sqlalchemy.engine import make_url
 
 from tests.slow.conftest import (
     JUROR_PASSWORD,
-    POSTGRES_URL,
     Convention,
-    Server,
     client,
-    create_postgres_database,
-    drop_postgres_database,
-    konvensi_command,
     login,
-    migrate,
     ok,
     seed_convention,
-    server_env,
     sheet_view,
     which,
 )
+from tests.support.postgres import POSTGRES_URL, create_database, drop_database
+from tests.support.server import Server, konvensi_command, migrate, server_env
 
 pytestmark = pytest.mark.slow
 
@@ -184,7 +179,7 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path: Path, servers: Callable[...
         pytest.skip("pg_dump and pg_restore are not installed")
     made: list[str] = []
     try:
-        source = create_postgres_database(POSTGRES_URL)
+        source = create_database(POSTGRES_URL, "konvensi_slow")
         made.append(source)
         migrate(source)
         server = servers(source, workers=1)
@@ -207,7 +202,7 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path: Path, servers: Callable[...
             capture_output=True,
             timeout=120,
         )
-        restored = create_postgres_database(POSTGRES_URL)
+        restored = create_database(POSTGRES_URL, "konvensi_slow")
         made.append(restored)
         subprocess.run(
             [pg_restore, "--no-owner", "--exit-on-error", "-d", _libpq(restored), str(dump)],
@@ -228,4 +223,4 @@ def test_pg_dump_and_pg_restore_round_trip(tmp_path: Path, servers: Callable[...
             ok(c.post(conv.url("/jurors/me/recusals"), json={"entry_id": conv.entry_ids[0]}), 201)
     finally:
         for url in made:
-            drop_postgres_database(url)
+            drop_database(url)

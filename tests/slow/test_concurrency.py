@@ -18,13 +18,13 @@ import pytest
 from tests.slow.conftest import (
     Convention,
     Databases,
-    Server,
     audit_of,
     client,
     ok,
     seed_convention,
     sheet_view,
 )
+from tests.support.server import Server
 
 pytestmark = pytest.mark.slow
 

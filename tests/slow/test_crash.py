@@ -16,13 +16,13 @@ from tests.slow.conftest import (
     Convention,
     Databases,
     Juror,
-    Server,
     audit_of,
     client,
     ok,
     seed_convention,
     sheet_view,
 )
+from tests.support.server import Server
 
 pytestmark = pytest.mark.slow
 
@@ -45,7 +45,9 @@ class Tablet:
 def sheet_body(conv: Convention, juror: Juror, entry_id: int, n: int) -> dict[str, Any]:
     # The first entry is submitted (final) on the third write; the others stay drafts.
     submit = entry_id == conv.entry_ids[0] and n == 2
-    scores = {code: (juror.id + entry_id + n + i) % 11 for i, code in enumerate(conv.codes)}
+    scores: dict[str, float] = {
+        code: (juror.id + entry_id + n + i) % 11 for i, code in enumerate(conv.codes)
+    }
     if not submit:
         scores.pop(conv.codes[-1])
         scores[conv.codes[0]] = scores[conv.codes[0]] / 2

@@ -17,20 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 import pytest
 
-from tests.slow.conftest import (
-    Convention,
-    Server,
-    audit_of,
-    client,
-    free_port,
-    migrate,
-    seed_convention,
-    sheet_view,
-    which,
-)
+from tests.slow.conftest import Convention, audit_of, client, seed_convention, sheet_view, which
+from tests.support.postgres import create_database
+from tests.support.server import Server, free_port, migrate
 
 pytestmark = pytest.mark.slow
 
@@ -82,12 +73,6 @@ class PrivatePostgres:
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self, name: str) -> None:
-        with psycopg.connect(
-            f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
-        ) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')  # type: ignore[arg-type]
 
     def destroy(self) -> None:
         if self.running:
@@ -189,9 +174,7 @@ def wait_until_writes_succeed(load: Load, since: float, seconds: float) -> float
 def test_postgres_restart_under_load_answers_503_then_recovers(
     private_postgres: PrivatePostgres, servers: Callable[..., Server]
 ) -> None:
-    name = "konvensi_slow_restart"
-    private_postgres.create_database(name)
-    url = private_postgres.url(name)
+    url = create_database(private_postgres.url("postgres"), "konvensi_slow_restart")
     migrate(url)
     server = servers(url, workers=2)
     conv = seed_convention(server.url, entries=3, jurors=4)

@@ -31,7 +31,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.slow.conftest import Convention, Databases, Server, client, ok, seed_convention
+from tests.slow.conftest import Convention, Databases, client, ok, seed_convention
+from tests.support.server import Server
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from tests.slow.conftest import Server, client, migrate, ok, seed_convention, sheet_view
+from tests.slow.conftest import client, ok, seed_convention, sheet_view
+from tests.support.server import Server, migrate
 
 pytestmark = pytest.mark.slow
 

@@ -13,15 +13,8 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from tests.slow.conftest import (
-    JUROR_PASSWORD,
-    Convention,
-    Databases,
-    Server,
-    client,
-    ok,
-    seed_convention,
-)
+from tests.slow.conftest import JUROR_PASSWORD, Convention, Databases, client, ok, seed_convention
+from tests.support.server import Server
 
 pytestmark = pytest.mark.slow
 

@@ -1,21 +1,20 @@
 """Timing of scoring.rank on a national contest: 50,000 entries x 20 jurors, 6 criteria.
 
-Not collected by pytest (leading underscore). Run from the project root:
+Run from the project root (pure CPU: no database, no server):
 
-    .venv/bin/python tests/scoring/_perf_check.py [--interleaved | --shuffled] [--float-scores]
-        [--repeat]
+    python -m bench scoring [--order sorted|interleaved|shuffled] [--float-scores] [--repeat 3]
 
 Integer scores make many K0 ties, so the tie-break path is timed too. The order of the
 sheets matters: listed by entry (as `ORDER BY entry_id, juror_id` returns them) a ranking
 takes about half the time it takes on a submission log, where each entry's sheets and score
-mappings lie scattered in memory. --repeat reports the best of three runs.
+mappings lie scattered in memory. --repeat N reports the best of N runs.
 """
 
 import math
 import random
-import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from scoring import (
@@ -24,6 +23,7 @@ from scoring import (
     Entry,
     Juror,
     Panel,
+    Ranking,
     Sheet,
     disagreements,
     explain,
@@ -38,7 +38,7 @@ N_JURORS = 20
 
 
 def build(
-    order: str, float_scores: bool
+    order: str, float_scores: bool, n_entries: int = N_ENTRIES
 ) -> tuple[list[Criterion], list[Panel], list[Juror], list[Entry], list[Sheet]]:
     """Sheets listed by entry ("sorted"), as a submission log where each juror works through
     the entries in id order at their own pace ("interleaved"), or in random order ("shuffled")."""
@@ -49,7 +49,7 @@ def build(
     ]
     panels = [Panel(1, "Akademisi", 1.0), Panel(2, "Praktisi", 1.0)]
     jurors = [Juror(j + 1, 1 + j % 2) for j in range(N_JURORS)]
-    entries = [Entry(e + 1, 1 + e % 40) for e in range(N_ENTRIES)]
+    entries = [Entry(e + 1, 1 + e % 40) for e in range(n_entries)]
     codes = [c.code for c in criteria]
     base = {e.id: rnd.uniform(3, 8) for e in entries}
     pairs = [(j.id, e.id) for e in entries for j in jurors]
@@ -82,18 +82,18 @@ def timed(fn: Callable[[], T], repeat: int) -> tuple[T, float, float]:
     return result, best_wall, best_cpu
 
 
-def main() -> None:
-    order = next((o for o in ("interleaved", "shuffled") if f"--{o}" in sys.argv), "sorted")
-    float_scores = "--float-scores" in sys.argv
-    repeat = 3 if "--repeat" in sys.argv else 1
-    data = build(order, float_scores)
+def run(
+    order: str = "sorted", float_scores: bool = False, repeat: int = 1, entries: int = N_ENTRIES
+) -> None:
+    data = build(order, float_scores, entries)
     print(f"{len(data[4]):,} sheets, order={order}, float_scores={float_scores}")
     print("                   wall      cpu")
-    ranking = None
+    ranking: Ranking | None = None
     for method in METHODS:
-        ranking, wall, cpu = timed(lambda m=method: rank(*data, method=m), repeat)
-        tied = sum(r.tied for r in ranking.rows)
-        broken = sum(r.decided_by not in ("score", None) for r in ranking.rows)
+        result, wall, cpu = timed(partial(rank, *data, method=method), repeat)
+        ranking = result
+        tied = sum(r.tied for r in result.rows)
+        broken = sum(r.decided_by not in ("score", None) for r in result.rows)
         print(
             f"rank {method:8s} {wall:6.2f} s {cpu:6.2f} s"
             f"   tied rows {tied:6d}, placed by a tie-break {broken:6d}"
@@ -109,7 +109,3 @@ def main() -> None:
     print(f"explain zscore     {wall:6.2f} s {cpu:6.2f} s")
     _, wall, cpu = timed(lambda: disagreements(*data), repeat)
     print(f"disagreements      {wall:6.2f} s {cpu:6.2f} s")
-
-
-if __name__ == "__main__":
-    main()
