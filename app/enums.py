@@ -7,6 +7,26 @@ its value (``ConventionStatus.JUDGING == "judging"``), so rows and JSON hold pla
 
 from enum import StrEnum
 
+# The lists the ranking itself knows are scoring's own; the service uses the same members.
+from scoring.model import AdvanceRule, AwardScope, StageKind
+
+__all__ = [
+    "AdvanceRule",
+    "AssignmentMode",
+    "AwardScope",
+    "Category",
+    "CertificateKind",
+    "CertificateStatus",
+    "ConventionStatus",
+    "RecipientType",
+    "RewardKind",
+    "RewardStatus",
+    "Role",
+    "SheetStatus",
+    "StageKind",
+    "StageState",
+]
+
 
 class Category(StrEnum):
     """The seven categories of an innovation (docs/api.md), in the order certificates and
@@ -69,25 +89,6 @@ class RewardStatus(StrEnum):
 class CertificateStatus(StrEnum):
     VALID = "valid"
     REVOKED = "revoked"
-
-
-class AwardScope(StrEnum):
-    """Whether awards go to the overall top ``top_n`` or to each category's (docs/api.md)."""
-
-    OVERALL = "overall"
-    PER_CATEGORY = "per_category"
-
-
-class StageKind(StrEnum):
-    SCORED = "scored"
-    SCREENING = "screening"
-
-
-class AdvanceRule(StrEnum):
-    ALL = "all"
-    TOP = "top"
-    TOP_PER_CATEGORY = "top_per_category"
-    MIN_SCORE = "min_score"
 
 
 class StageState(StrEnum):

@@ -45,7 +45,6 @@ from app.security import Principal
 from app.services import audit
 from app.services.common import paginate, valid_id
 
-FIELDS = ("code", "name", "kind", "weight", "position", "panel_ids", "advance")
 DEFAULT_CODE = "UTAMA"
 DEFAULT_NAME = "Penilaian"
 
@@ -79,13 +78,7 @@ def stage_dict(stage: Stage, convention: Convention) -> dict[str, Any]:
     return {
         "id": stage.id,
         "convention_id": stage.convention_id,
-        "code": stage.code,
-        "name": stage.name,
-        "kind": stage.kind,
-        "weight": stage.weight,
-        "position": stage.position,
-        "panel_ids": stage.panel_ids,
-        "advance": advance_dict(stage),
+        **_snapshot(stage),
         "state": stage_state(stage, convention.current_stage),
         "advanced_at": stage.advanced_at,
         "created_at": stage.created_at,
@@ -94,6 +87,7 @@ def stage_dict(stage: Stage, convention: Convention) -> dict[str, Any]:
 
 
 def _snapshot(stage: Stage) -> dict[str, Any]:
+    """What the audit log records of a stage: its configuration."""
     return {
         "code": stage.code,
         "name": stage.name,
