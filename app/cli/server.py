@@ -73,7 +73,7 @@ def _check_ready(demo: bool) -> None:
         )
 
 
-def _bootstrap(demo: bool) -> None:
+def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
     from app.db import Database, create_db_engine
     from app.security import hash_password
     from app.services import accounts
@@ -106,16 +106,37 @@ def _bootstrap(demo: bool) -> None:
                 loaded = demo_data.load(
                     session, hash_password, with_admin=not settings.admin_username
                 )
-            table = Table(
-                title=f"Demo logins (convention {loaded.convention_id}); shown once, keep them"
-            )
+            table = Table(title="Demo logins: shown once, keep them")
             for column in ("role", "username", "password"):
                 table.add_column(column)
             for row in loaded.logins:
                 table.add_row(*row)
             console.print(table)
+            _try_first(loaded, base_url)
     finally:
         db.dispose()
+
+
+def _try_first(loaded: object, base_url: str) -> None:
+    """What a newcomer should look at first, printed once after the demo is loaded."""
+    conventions = getattr(loaded, "conventions", [])
+    first = conventions[0][0] if conventions else 1
+    second = conventions[1][0] if len(conventions) > 1 else None
+    api = f"{base_url}/api/v1/conventions"
+    lines = [
+        "[bold]What to try first[/]",
+        f"  1. {base_url}/ : the start page (the API reference at /docs).",
+        f"  2. {api}/{first}/ranking as sekretariat: FASTREN leads, SATE LOKAN and KAMPUNG "
+        "BERDASI tie, and /ranking/stability shows SMASH CARE'S at the cusp of the top 3.",
+        "  3. Log in as juri.lan.2 and finish its two drafts (PUT .../jurors/me/sheets/{entry}).",
+    ]
+    if second is not None:
+        lines.append(
+            f"  4. Convention {second} judges in stages: close judging, preview "
+            f"GET {api}/{second}/stages/<PROPOSAL id>/advance, then POST it."
+        )
+    for line in lines:
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @cli.command()
@@ -129,7 +150,7 @@ def serve(
     import uvicorn
 
     _check_ready(demo)
-    _bootstrap(demo)
+    _bootstrap(demo, f"http://{host}:{port}")
     console.print(f"serving on http://{host}:{port} (docs at /docs), {workers} worker(s)")
     uvicorn.run(
         "app.main:create_app",

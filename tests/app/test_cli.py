@@ -16,7 +16,7 @@ from app.cli import cli
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.main import create_app
-from app.models import Account, Convention, Criterion, Entry, Innovator, Opd, Panel
+from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Sheet
 from app.security import verify_password
 from tests.app.databases import ENGINES, fresh_database
 
@@ -306,30 +306,55 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
     result = run("serve", "--demo", database_url=url, secret_key=SECRET)
     assert result.exit_code == 0, result.output
     logins = printed_logins(result.stdout)
-    assert [role for role, _, _ in logins] == ["admin", "juror", "juror", "juror", "juror"]
+    assert [role for role, _, _ in logins] == ["admin"] + ["juror"] * 7
+    assert "What to try first" in result.stdout
     db = Database(create_db_engine(url))
     try:
         with db.transaction(write=False) as session:
-            convention = session.scalars(select(Convention)).one()
+            convention, kipp = session.scalars(select(Convention).order_by(Convention.id)).all()
             assert (convention.name, convention.status) == (
                 "Konvensi Inovasi Daerah Kota Solok 2018",
                 "judging",
             )
-            criteria = session.scalars(select(Criterion).order_by(Criterion.id)).all()
+            criteria = session.scalars(
+                select(Criterion)
+                .where(Criterion.convention_id == convention.id)
+                .order_by(Criterion.id)
+            ).all()
             assert [c.weight for c in criteria] == [25, 25, 15, 15, 10, 10]
             assert sorted(c.tie_break_rank for c in criteria if c.tie_break_rank) == [1, 2]
             ranked = {c.code: c.tie_break_rank for c in criteria if c.tie_break_rank}
             assert ranked == {"KEMANFAATAN": 1, "KEBARUAN": 2}
-            assert session.scalar(select(func.count()).select_from(Entry)) == 9
-            assert session.scalar(select(func.count()).select_from(Opd)) == 9
-            assert session.scalar(select(func.count()).select_from(Innovator)) == 9
-            assert [p.name for p in session.scalars(select(Panel).order_by(Panel.id))] == [
-                "KemenPAN-RB",
-                "LAN",
-            ]
-            jurors = session.scalars(select(Account).where(Account.role == "juror")).all()
+            of_solok = Entry.convention_id == convention.id
+            assert session.scalar(select(func.count()).select_from(Entry).where(of_solok)) == 9
+            assert (
+                session.scalar(
+                    select(func.count()).select_from(Opd).where(Opd.convention_id == convention.id)
+                )
+                == 9
+            )
+            panels = session.scalars(
+                select(Panel).where(Panel.convention_id == convention.id).order_by(Panel.id)
+            ).all()
+            assert [p.name for p in panels] == ["KemenPAN-RB", "LAN"]
+            jurors = session.scalars(
+                select(Account).where(
+                    Account.role == "juror", Account.convention_id == convention.id
+                )
+            ).all()
             assert len(jurors) == 4
-            assert {j.panel_id for j in jurors} == {p.id for p in session.scalars(select(Panel))}
+            assert {j.panel_id for j in jurors} == {p.id for p in panels}
+            # Three jurors have submitted all 9 sheets; the fourth has 2 drafts.
+            states = session.execute(
+                select(Sheet.status, func.count())
+                .where(Sheet.convention_id == convention.id)
+                .group_by(Sheet.status)
+            ).all()
+            assert dict(states) == {"submitted": 27, "draft": 2}
+            assert (kipp.status, kipp.current_stage.code if kipp.current_stage else None) == (
+                "judging",
+                "PROPOSAL",
+            )
     finally:
         db.dispose()
 
@@ -349,14 +374,32 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
             headers={"Authorization": f"Bearer {juror}"},
         )
         assert entries.json()["total"] == 9
+        admin = client.post(
+            "/api/v1/auth/token", data={"username": logins[0][1], "password": logins[0][2]}
+        ).json()["access_token"]
+        rows = client.get(
+            f"/api/v1/conventions/{convention.id}/ranking",
+            headers={"Authorization": f"Bearer {admin}"},
+        ).json()["rows"]
+        # A clear top, one tie; 3 of 4 sheets in for every entry.
+        assert rows[0]["acronym"] == "FASTREN"
+        assert rows[0]["score"] - rows[1]["score"] > 10
+        tied = [r["acronym"] for r in rows if r["tied"]]
+        assert tied == ["SATE LOKAN", "KAMPUNG BERDASI"]
+        assert {(r["sheet_count"], r["expected_sheet_count"]) for r in rows} == {(3, 4)}
+        preview = client.get(
+            f"/api/v1/conventions/{kipp.id}/stages/{kipp.current_stage_id}/advance",
+            headers={"Authorization": f"Bearer {admin}"},
+        ).json()
+        assert len(preview["entry_ids"]) >= 10
     app.state.db.dispose()
 
     again = run("serve", "--demo", database_url=url, secret_key=SECRET)
     assert again.exit_code == 0, again.output
     assert printed_logins(again.stdout) == []
     assert "already holds data" in again.stdout
-    assert count(url, Convention) == 1
-    assert count(url, Account) == 5
+    assert count(url, Convention) == 2
+    assert count(url, Account) == 8
 
 
 @pytest.mark.usefixtures("served")
@@ -371,5 +414,5 @@ def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(sqlite_url: str) -
         admin_password="rahasia-panjang",
     )
     assert result.exit_code == 0, result.output
-    assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 4
-    assert count(sqlite_url, Account) == 5
+    assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 7
+    assert count(sqlite_url, Account) == 8

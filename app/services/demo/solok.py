@@ -1,43 +1,31 @@
-"""The demo convention: Kota Solok's Konvensi Inovasi Daerah of May 2018.
+"""Kota Solok's Konvensi Inovasi Daerah of May 2018: the demo's first convention.
 
 The innovations and OPDs are the ones a press report of the Display Inovasi of 8 May 2018
 names (Menpan RB dan Kepala LAN RI Apresiasi Pemko Solok); the rubric is a common
 KIPP/IGA-style one. The report names no innovators, so each entry's innovator is its OPD's
-innovation team.
+innovation team. The report names 9 of the 158 innovations; on 9 entries a top 10 would
+award everyone, so the demo awards a top 3.
+
+Judging is under way: three of the four jurors have submitted every sheet (plausible scores:
+FASTREN clearly first, SATE LOKAN and KAMPUNG BERDASI tied, SMASH CARE'S at the cusp of the
+top 3: one juror's absence would award it), the fourth has drafts to finish.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
-
-from app.enums import ConventionStatus, Role
-from app.models import (
-    Account,
-    Convention,
-    Criterion,
-    Entry,
-    Innovator,
-    Opd,
-    Panel,
-)
-from app.security import new_credential_stamp
-from app.services.stages import default_stage
+from app.enums import ConventionStatus
 
 CONVENTION = {
     "name": "Konvensi Inovasi Daerah Kota Solok 2018",
     "year": 2018,
     "host": "Pemerintah Kota Solok",
-    "top_n": 10,
+    "top_n": 3,
     "letter_code": "KIP-SLK",
     "award_names": ["Juara I", "Juara II", "Juara III"],
     "city": "Solok",
     "signatory_name": "Zul Elfian",
     "signatory_title": "Wali Kota Solok",
+    "status": ConventionStatus.JUDGING,
 }
 
 # code, name, weight, tie-break rank
@@ -140,85 +128,59 @@ JURORS = [
     ("juri.lan.1", "Juri LAN 1", "LAN"),
     ("juri.lan.2", "Juri LAN 2", "LAN"),
 ]
-DEMO_ADMIN = "sekretariat"
 
+# The submitted sheets of the first three jurors (in JURORS' order), the criteria in
+# CRITERIA's order, by entry acronym.
+SUBMITTED: dict[str, tuple[tuple[float, ...], ...]] = {
+    "FASTREN": (
+        (9.0, 9.0, 8.5, 7.5, 8.5, 8.0),
+        (9.5, 9.5, 8.5, 9.0, 9.5, 9.0),
+        (8.5, 9.0, 9.5, 8.5, 7.5, 10.0),
+    ),
+    "LANGKOK": (
+        (8.0, 8.5, 8.5, 7.5, 7.5, 7.0),
+        (7.5, 6.5, 7.0, 8.5, 8.0, 7.0),
+        (8.5, 6.5, 7.0, 7.0, 8.5, 8.0),
+    ),
+    "SMASH CARE'S": (
+        (8.0, 7.0, 7.0, 6.0, 6.0, 7.0),
+        (7.5, 6.5, 6.5, 7.0, 7.0, 6.0),
+        (6.5, 7.5, 7.5, 8.0, 6.0, 6.5),
+    ),
+    "SCANDAL TALAK": (
+        (7.0, 6.0, 5.5, 7.5, 6.0, 6.5),
+        (5.0, 5.5, 6.0, 7.0, 6.0, 5.5),
+        (6.0, 5.0, 6.5, 6.0, 6.0, 7.0),
+    ),
+    "SATE LOKAN": (
+        (8.0, 7.0, 6.5, 6.5, 7.0, 7.0),
+        (6.5, 7.5, 7.5, 6.0, 7.0, 7.0),
+        (6.0, 7.0, 6.5, 6.5, 7.0, 6.0),
+    ),
+    "KAMPUNG BERDASI": (
+        (8.0, 7.0, 6.5, 6.5, 7.0, 7.0),
+        (6.5, 7.5, 7.5, 6.0, 7.0, 7.0),
+        (6.0, 7.0, 6.5, 6.5, 7.0, 6.0),
+    ),
+    "TAPASO JARWO": (
+        (7.5, 7.0, 6.5, 6.5, 6.0, 7.5),
+        (7.0, 8.0, 7.5, 6.0, 8.0, 8.0),
+        (7.0, 7.5, 7.5, 7.0, 6.0, 7.5),
+    ),
+    "JAKA SUPER": (
+        (5.0, 5.0, 5.0, 6.5, 6.0, 4.5),
+        (5.0, 5.0, 6.0, 5.0, 5.0, 5.5),
+        (6.0, 6.0, 6.5, 6.5, 5.5, 5.0),
+    ),
+    "SIMESRA": (
+        (7.0, 6.0, 5.5, 5.5, 6.0, 5.5),
+        (6.5, 5.0, 6.0, 5.0, 6.5, 6.5),
+        (5.0, 5.0, 6.0, 7.0, 6.0, 6.0),
+    ),
+}
 
-@dataclass(frozen=True, slots=True)
-class DemoLogins:
-    convention_id: int
-    logins: list[tuple[str, str, str]]  # (role, username, password)
-
-
-def database_is_empty(session: Session) -> bool:
-    has_convention = session.scalar(select(exists().where(Convention.id.is_not(None))))
-    return not has_convention
-
-
-def load(session: Session, hash_password: Callable[[str], str], *, with_admin: bool) -> DemoLogins:
-    """Load the demo convention (in `judging`, ready to score) and its juror accounts."""
-    convention = Convention(**CONVENTION, status=ConventionStatus.JUDGING)
-    session.add(convention)
-    session.flush()
-    stage = default_stage(convention.id)
-    session.add(stage)
-    session.flush()
-    for code, name, weight, tie_break in CRITERIA:
-        session.add(
-            Criterion(
-                convention_id=convention.id,
-                stage_id=stage.id,
-                code=code,
-                name=name,
-                weight=weight,
-                min_score=1.0,
-                max_score=10.0,
-                step=0.5,
-                tie_break_rank=tie_break,
-            )
-        )
-    panels = {name: Panel(convention_id=convention.id, name=name, weight=1.0) for name in PANELS}
-    opds = {code: Opd(convention_id=convention.id, code=code, name=name) for code, name in OPDS}
-    session.add_all([*panels.values(), *opds.values()])
-    session.flush()
-    for acronym, title, opd_code, category, summary in ENTRIES:
-        session.add(
-            Entry(
-                convention_id=convention.id,
-                opd_id=opds[opd_code].id,
-                title=title,
-                acronym=acronym,
-                category=category,
-                summary=summary,
-                innovators=[Innovator(position=0, name=f"Tim Inovasi {opd_code.title()}")],
-            )
-        )
-    logins: list[tuple[str, str, str]] = []
-    accounts = [(username, full_name, panel) for username, full_name, panel in JURORS]
-    for username, full_name, panel in accounts:
-        password = secrets.token_urlsafe(9)
-        session.add(
-            Account(
-                username=username,
-                full_name=full_name,
-                role=Role.JUROR,
-                password_hash=hash_password(password),
-                credential_stamp=new_credential_stamp(),
-                convention_id=convention.id,
-                panel_id=panels[panel].id,
-            )
-        )
-        logins.append(("juror", username, password))
-    if with_admin:
-        password = secrets.token_urlsafe(9)
-        session.add(
-            Account(
-                username=DEMO_ADMIN,
-                full_name="Sekretariat Konvensi",
-                role=Role.ADMIN,
-                password_hash=hash_password(password),
-                credential_stamp=new_credential_stamp(),
-            )
-        )
-        logins.insert(0, ("admin", DEMO_ADMIN, password))
-    session.flush()
-    return DemoLogins(convention.id, logins)
+# The fourth juror's drafts: some criteria of some entries, to finish on a tablet.
+DRAFTS: dict[str, dict[str, float]] = {
+    "FASTREN": {"KEBARUAN": 9.0, "KEMANFAATAN": 8.5},
+    "LANGKOK": {"KEBARUAN": 7.5},
+}
