@@ -35,7 +35,9 @@ class Source(Protocol):
 
     def convention_label(self, cid: int) -> str: ...
     def awards(self, cid: int) -> list[dict[str, Any]]: ...
-    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]: ...
+    def ranking(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> tuple[dict[str, Any], list[str], list[str]]: ...
     def issue(self, cid: int) -> tuple[int, int]: ...
     def certificate_jobs(self, cid: int) -> list[Job]: ...
     def close(self) -> None: ...
@@ -80,10 +82,30 @@ class DatabaseSource:
             self._convention(session, cid)
             return awards.list_awards_all(session, cid)
 
-    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]:
+    def ranking(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
+        """The ranking (final, a stage's by code, or a category's), the panel names and the
+        scored stages' codes."""
         with self._session() as session:
             convention = self._convention(session, cid)
-            return ranking.compute(session, convention, method), ranking.panel_names(session, cid)
+            stage_id = None
+            if stage is not None:
+                found = [s for s in convention.stages if s.code.casefold() == stage.casefold()]
+                if not found:
+                    codes = ", ".join(s.code for s in convention.stages)
+                    raise ScriptError(
+                        f"convention {cid} has no stage {stage!r} (its stages: {codes})"
+                    )
+                stage_id = found[0].id
+            body = ranking.compute(
+                session, convention, method, stage_id=stage_id, category=category
+            )
+            return (
+                body,
+                ranking.panel_names(session, cid),
+                ranking.scored_stage_codes(convention),
+            )
 
     def issue(self, cid: int) -> tuple[int, int]:
         with self._session(write=True) as session:
@@ -149,10 +171,23 @@ class ServerSource:
     def awards(self, cid: int) -> list[dict[str, Any]]:
         return self._all(f"/api/v1/conventions/{cid}/awards")
 
-    def ranking(self, cid: int, method: str) -> tuple[dict[str, Any], list[str]]:
-        body = self._json("GET", f"/api/v1/conventions/{cid}/ranking", params={"method": method})
+    def ranking(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> tuple[dict[str, Any], list[str], list[str]]:
+        params: dict[str, Any] = {"method": method}
+        stages = self._all(f"/api/v1/conventions/{cid}/stages")
+        if stage is not None:
+            found = [s for s in stages if s["code"].casefold() == stage.casefold()]
+            if not found:
+                codes = ", ".join(s["code"] for s in stages)
+                raise ScriptError(f"convention {cid} has no stage {stage!r} (its stages: {codes})")
+            params["stage_id"] = found[0]["id"]
+        if category is not None:
+            params["category"] = category
+        body = self._json("GET", f"/api/v1/conventions/{cid}/ranking", params=params)
         panels = self._all(f"/api/v1/conventions/{cid}/panels")
-        return body, [p["name"] for p in sorted(panels, key=lambda p: p["id"])]
+        scored = [s["code"] for s in stages if s["kind"] == "scored"]
+        return body, [p["name"] for p in sorted(panels, key=lambda p: p["id"])], scored
 
     def issue(self, cid: int) -> tuple[int, int]:
         body = self._json("POST", f"/api/v1/conventions/{cid}/awards")

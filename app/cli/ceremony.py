@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -16,6 +17,7 @@ from rich.table import Table
 
 from app.cli.base import cli, console, err, fail
 from app.config import get_settings
+from app.enums import Category
 from app.services import tables
 from scoring import Method
 
@@ -203,34 +205,77 @@ def certificate_files(
     console.print(f"wrote {len(jobs)} certificate(s) to {output}", highlight=False)
 
 
+class RankingFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    JSON = "json"
+
+
 @cli.command("ranking")
 def ranking_table(
     convention: ConventionOption,
     method: Annotated[
         Method, typer.Option("--method", "-m", help="How a panel's juror totals combine.")
     ] = Method.MEAN,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", help="A stage's ranking, by its code (default: the final one)."),
+    ] = None,
+    category: Annotated[
+        Category | None,
+        typer.Option("--category", help="The ranking among one category's entries alone."),
+    ] = None,
+    format: Annotated[
+        RankingFormat, typer.Option("--format", "-f", help="table, csv (as ranking.csv) or json.")
+    ] = RankingFormat.TABLE,
     url: UrlOption = None,
     token: TokenOption = None,
 ) -> None:
-    """The live ranking as a table (the secretariat's view of GET .../ranking)."""
-    from app.services import exports
+    """The live ranking: the final one, a stage's (--stage) or a category's (--category)."""
+    from app.services import ranking
 
     with _source(url, token) as source:
         label = source.convention_label(convention)
-        body, panels = source.ranking(convention, method.value)
-    table = exports.ranking_table(body, panels)
-    shown = Table(title=f"{label}: peringkat ({method.value})", title_justify="left")
-    for column in table.columns:
-        right = column.kind in ("int", "number")
-        shown.add_column(column.header, justify="right" if right else "left", overflow="fold")
-    for row in table.rows:
-        shown.add_row(
-            *[
-                escape(tables.text(value, column.kind))
-                for value, column in zip(row, table.columns, strict=True)
-            ]
+        body, panels, stage_codes = source.ranking(
+            convention, method.value, stage, category.value if category else None
         )
-    console.print(shown)
+    if format is RankingFormat.JSON:
+        sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2, default=str) + "\n")
+        return
+    if format is RankingFormat.CSV:
+        sys.stdout.write(ranking.ranking_csv(body, panels, stage_codes))
+        return
+    scope = f", tahap {stage}" if stage else ""
+    scope += f", kategori {category.value}" if category else ""
+    console.print(_ranking_table(body, panels, f"{label}: peringkat ({method.value}{scope})"))
     for warning in body.get("warnings", []):
         ids = ", ".join(str(i) for i in warning["entry_ids"])
         console.print(f"[yellow]warning:[/] {warning['code']} (entries {ids})", highlight=False)
+
+
+def _ranking_table(body: dict[str, Any], panels: list[str], title: str) -> Table:
+    """A ranking that reads at 80 columns: the innovation's acronym (or title) folds, the
+    numbers stay whole; = marks a tie, * an award (or, in a stage, a place in the next)."""
+    shown = Table(title=title, title_justify="left", expand=False, pad_edge=False)
+    shown.add_column("#", justify="right")
+    shown.add_column("Inovasi", overflow="fold", ratio=1)
+    shown.add_column("OPD", overflow="ellipsis", max_width=12)
+    shown.add_column("Nilai", justify="right")
+    for name in panels:
+        shown.add_column(name, justify="right", overflow="ellipsis", max_width=11)
+    shown.add_column("Lembar", justify="right")
+    shown.add_column("", justify="left")
+    for row in body["rows"]:
+        marks = ("=" if row["tied"] else "") + (
+            "*" if row["awarded"] or row.get("advances") else ""
+        )
+        shown.add_row(
+            "" if row["rank"] is None else str(row["rank"]),
+            escape(row["acronym"] or row["title"]),
+            escape(row["opd_code"]),
+            tables.text(row["score"], "number"),
+            *[tables.text(row["panel_scores"].get(name), "number") for name in panels],
+            f"{row['sheet_count']}/{row['expected_sheet_count']}",
+            marks,
+        )
+    return shown

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.enums import Category
 from app.models import Certificate, Convention, Reward
 from app.services import awards, certificate_pdf, certificates, ranking
 from app.services.certificate_pdf import Piagam
@@ -49,16 +50,23 @@ def _label(labels: Mapping[str, str], value: str | None) -> str | None:
 # --- builders ------------------------------------------------------------------------------
 
 
-def ranking_table(body: Mapping[str, Any], panel_names: Sequence[str]) -> Table:
-    """The ranking as ``GET …/ranking`` answers it, one column per panel in id order."""
+def ranking_table(
+    body: Mapping[str, Any], panel_names: Sequence[str], stage_codes: Sequence[str] = ()
+) -> Table:
+    """The ranking as ``GET …/ranking`` answers it, one column per panel in id order, then one
+    per scored stage (the final ranking of a convention judged in stages)."""
+    stages = list(stage_codes) if len(stage_codes) > 1 and body.get("stage_id") is None else []
     columns = [
         Column("Peringkat", "int", 10),
         Column("ID Entri", "int", 9),
         Column("Judul Inovasi", "text", 40),
         Column("Akronim", "text", 14),
         Column("Kode OPD", "text", 14),
+        Column("Kategori", "text", 12),
+        Column("Peringkat Kategori", "int", 10),
         Column("Nilai", "number", 10),
         *[Column(f"Nilai {name}", "number", 12) for name in panel_names],
+        *[Column(f"Tahap {code}", "number", 12) for code in stages],
         Column("Lembar Dinilai", "int", 10),
         Column("Lembar Diharapkan", "int", 10),
         Column("Lengkap", "bool", 9),
@@ -72,8 +80,11 @@ def ranking_table(body: Mapping[str, Any], panel_names: Sequence[str]) -> Table:
             row["title"],
             row["acronym"],
             row["opd_code"],
+            row.get("category"),
+            row.get("category_rank"),
             row["score"],
             *[row["panel_scores"].get(name) for name in panel_names],
+            *[(row.get("stage_scores") or {}).get(code) for code in stages],
             row["sheet_count"],
             row["expected_sheet_count"],
             row["complete"],
@@ -85,16 +96,36 @@ def ranking_table(body: Mapping[str, Any], panel_names: Sequence[str]) -> Table:
     return Table(f"Peringkat ({body['method']})", columns, rows)
 
 
+_CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
+
+
 def award_list(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """The ceremony's award list: by rank, then entry."""
-    keys = ("rank", "name", "entry_id", "title", "acronym", "opd_code", "opd_name", "innovators")
-    ordered = sorted(items, key=lambda a: (a["rank"], a["entry_id"]))
+    """The ceremony's award list: by rank, then entry; with awards per category, category by
+    category (in the contract's order of categories)."""
+    keys = (
+        "category",
+        "rank",
+        "name",
+        "entry_id",
+        "title",
+        "acronym",
+        "opd_code",
+        "opd_name",
+        "innovators",
+    )
+    ordered = sorted(
+        items,
+        key=lambda a: (_CATEGORY_ORDER.get(a.get("category") or "", -1), a["rank"], a["entry_id"]),
+    )
     return [{key: a.get(key) for key in keys} for a in ordered]
 
 
 def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
     """Awards as ``GET …/awards`` lists them (with entry, OPD and innovators)."""
+    listed = award_list(items)
+    by_category = any(a["category"] for a in listed)
     columns = [
+        *([Column("Kategori", "text", 12)] if by_category else []),
         Column("Peringkat", "int", 10),
         Column("Penghargaan", "text", 16),
         Column("ID Entri", "int", 9),
@@ -106,6 +137,7 @@ def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
     ]
     rows = [
         [
+            *([a["category"]] if by_category else []),
             a["rank"],
             a["name"],
             a["entry_id"],
@@ -115,7 +147,7 @@ def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
             a["opd_name"],
             "; ".join(a["innovators"] or []),
         ]
-        for a in award_list(items)
+        for a in listed
     ]
     return Table("Penghargaan", columns, rows)
 
@@ -231,7 +263,8 @@ Builder = Callable[[Session, Convention, str, str], Table]
 
 def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
     body = ranking.compute(session, convention, method)
-    return ranking_table(body, ranking.panel_names(session, convention.id))
+    panels = ranking.panel_names(session, convention.id)
+    return ranking_table(body, panels, ranking.scored_stage_codes(convention))
 
 
 def _awards(session: Session, convention: Convention, _method: str, _public_url: str) -> Table:

@@ -212,12 +212,26 @@ def test_ranking_prints_a_table(run: Any, db: Published) -> None:
     assert result.exit_code == 0, result.output
     out = result.stdout
     assert "Konvensi Inovasi Daerah Kota Solok 2018: peringkat (median)" in out
-    lines = [line for line in out.splitlines() if "FASTREN" in line or "SMASH" in line]
+    e0, e1 = db.issued.entries[:2]
+    lines = [line for line in out.splitlines() if e0.acronym in line or e1.acronym in line]
     assert len(lines) == 2
     cells = [c.strip() for c in lines[0].strip("│┃ ").split("│")]
-    e0 = db.issued.entries[0]
-    assert cells[:6] == ["1", str(e0.id), "FASTREN", e0.acronym, "BAPPEDA", "90.00"]
-    assert cells[-3:] == ["Ya", "Tidak", "Ya"]
+    # #, the innovation, OPD, score, a score per panel, sheets in/expected, = tied * awarded.
+    assert cells == ["1", e0.acronym, "BAPPEDA", "90.00", "90.00", "90.00", "3/3", "*"]
+    assert all(len(line) <= 80 for line in out.splitlines())
+
+
+def test_ranking_prints_csv_and_json(run: Any, db: Published) -> None:
+    as_csv = run("ranking", "-c", db.issued.cid, "--format", "csv")
+    assert as_csv.exit_code == 0, as_csv.output
+    assert as_csv.stdout.splitlines()[0].startswith("rank,entry_id,title,acronym,opd_code,score")
+    as_json = run("ranking", "-c", db.issued.cid, "--format", "json")
+    assert as_json.exit_code == 0, as_json.output
+    body = json.loads(as_json.stdout)
+    assert body["rows"][0]["entry_id"] == db.issued.entries[0].id
+    unknown = run("ranking", "-c", db.issued.cid, "--stage", "NOPE")
+    assert unknown.exit_code == 1
+    assert "no stage 'NOPE' (its stages: UTAMA)" in unknown.stderr
 
 
 def test_ranking_refuses_an_unknown_method(run: Any, db: Published) -> None:

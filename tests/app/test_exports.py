@@ -26,6 +26,8 @@ RANKING_HEADERS = [
     "Judul Inovasi",
     "Akronim",
     "Kode OPD",
+    "Kategori",
+    "Peringkat Kategori",
     "Nilai",
     "Nilai K",
     "Nilai L",
@@ -133,17 +135,69 @@ def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None
     yty, ytt, ttt = ["Ya", "Tidak", "Ya"], ["Ya", "Tidak", "Tidak"], ["Tidak"] * 3
     assert _csv(client, world, "ranking") == [
         RANKING_HEADERS,
-        ["1", str(e0.id), "FASTREN", e0.acronym, "BAPPEDA", *["90.00"] * 3, "3", "3", *yty],
-        ["2", str(e1.id), "SMASH CARE'S", e1.acronym, "DINKES", *["50.00"] * 3, "3", "3", *ytt],
-        ["", str(e2.id), "Tiga", e2.acronym, "BAPPEDA", "", "", "", "0", "3", *ttt],
+        [
+            "1",
+            str(e0.id),
+            "FASTREN",
+            e0.acronym,
+            "BAPPEDA",
+            "teknologi",
+            "1",
+            *["90.00"] * 3,
+            "3",
+            "3",
+            *yty,
+        ],
+        [
+            "2",
+            str(e1.id),
+            "SMASH CARE'S",
+            e1.acronym,
+            "DINKES",
+            "teknologi",
+            "2",
+            *["50.00"] * 3,
+            "3",
+            "3",
+            *ytt,
+        ],
+        [
+            "",
+            str(e2.id),
+            "Tiga",
+            e2.acronym,
+            "BAPPEDA",
+            "teknologi",
+            "",
+            "",
+            "",
+            "",
+            "0",
+            "3",
+            *ttt,
+        ],
     ]
     title, rows = _xlsx(client, world, "ranking", "?method=median")
     assert title == "Peringkat (median)"
     assert rows == [
         RANKING_HEADERS,
-        [1, e0.id, "FASTREN", e0.acronym, "BAPPEDA", 90, 90, 90, 3, 3, *yty],
-        [2, e1.id, "SMASH CARE'S", e1.acronym, "DINKES", 50, 50, 50, 3, 3, *ytt],
-        [None, e2.id, "Tiga", e2.acronym, "BAPPEDA", None, None, None, 0, 3, *ttt],
+        [1, e0.id, "FASTREN", e0.acronym, "BAPPEDA", "teknologi", 1, 90, 90, 90, 3, 3, *yty],
+        [2, e1.id, "SMASH CARE'S", e1.acronym, "DINKES", "teknologi", 2, 50, 50, 50, 3, 3, *ytt],
+        [
+            None,
+            e2.id,
+            "Tiga",
+            e2.acronym,
+            "BAPPEDA",
+            "teknologi",
+            None,
+            None,
+            None,
+            None,
+            0,
+            3,
+            *ttt,
+        ],
     ]
 
 
@@ -237,8 +291,8 @@ def test_rewards_export_csv_and_xlsx(
 def test_xlsx_numbers_are_numbers_with_formats(client: TestClient, world: f.World) -> None:
     content = _get(client, world, "/exports/ranking.xlsx", XLSX)
     sheet = load_workbook(io.BytesIO(content)).active
-    assert sheet["F2"].number_format == "0.00"
-    assert sheet["F2"].data_type == "n"
+    assert sheet["H2"].number_format == "0.00"
+    assert sheet["H2"].data_type == "n"
     assert sheet["A1"].font.bold
     assert sheet.freeze_panes == "A2"
     rewards = load_workbook(io.BytesIO(_get(client, world, "/exports/rewards.xlsx", XLSX))).active
@@ -275,7 +329,7 @@ def test_xlsx_export_drops_control_characters_a_spreadsheet_cannot_hold(
     csv_rows = _csv(client, world, "ranking")
     assert csv_rows[1][2] == "FAST\x1bREN\x08"  # CSV keeps what was stored
     _title, rows = _xlsx(client, world, "ranking")
-    assert rows[0][6] == "Nilai K"
+    assert rows[0][8] == "Nilai K"
     assert rows[1][2] == "FASTREN"
 
 
