@@ -113,6 +113,7 @@ def test_awards_json_is_the_ceremony_list(run: Any, db: Published) -> None:
     e0 = db.issued.entries[0]
     assert json.loads(result.stdout) == [
         {
+            "category": None,
             "rank": 1,
             "name": "Juara I",
             "entry_id": e0.id,
