@@ -18,7 +18,9 @@ __all__ = [
     "CertificateKind",
     "CertificateStatus",
     "ConventionStatus",
+    "ObjectionStatus",
     "RecipientType",
+    "ResultStatus",
     "RewardKind",
     "RewardStatus",
     "Role",
@@ -95,3 +97,15 @@ class StageState(StrEnum):
     PENDING = "pending"
     CURRENT = "current"
     DONE = "done"
+
+
+class ResultStatus(StrEnum):
+    PROVISIONAL = "provisional"
+    FINAL = "final"
+
+
+class ObjectionStatus(StrEnum):
+    OPEN = "open"
+    UPHELD = "upheld"
+    DISMISSED = "dismissed"
+    VOID = "void"

@@ -3,9 +3,17 @@ migrations are written from these; import the models from here."""
 
 from app.models.accounts import Account, JurorConflict, LoginFailure
 from app.models.base import NAMING_CONVENTION, Base, Timestamps, utcnow
-from app.models.convention import Convention, Criterion, Entry, Innovator, Opd, Panel
+from app.models.convention import (
+    Convention,
+    ConventionLogo,
+    Criterion,
+    Entry,
+    Innovator,
+    Opd,
+    Panel,
+)
 from app.models.judging import Assignment, AuditEvent, Recusal, Sheet
-from app.models.results import Award, Certificate, Result, ResultSheet, Reward
+from app.models.results import Award, Certificate, Objection, Result, ResultSheet, Reward
 from app.models.stages import Admission, ScreeningDecision, Stage, StagePanel, StageResult
 
 __all__ = [
@@ -18,11 +26,13 @@ __all__ = [
     "Base",
     "Certificate",
     "Convention",
+    "ConventionLogo",
     "Criterion",
     "Entry",
     "Innovator",
     "JurorConflict",
     "LoginFailure",
+    "Objection",
     "Opd",
     "Panel",
     "Recusal",

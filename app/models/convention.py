@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     Double,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -23,7 +25,7 @@ from app.enums import (
     Category,
     ConventionStatus,
 )
-from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
+from app.models.base import TABLE_ARGS, Base, Timestamps, in_list, utcnow
 from app.models.stages import Stage
 
 
@@ -55,6 +57,8 @@ class Convention(Timestamps, Base):
     signatory_title: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
     award_scope: Mapped[str] = mapped_column(String(16), default=AwardScope.OVERALL)
+    # The date printed on the piagam and the month and year of their letter numbers.
+    ceremony_date: Mapped[date | None] = mapped_column(Date)
 
     stages: Mapped[list[Stage]] = relationship(
         order_by="(Stage.position, Stage.id)", lazy="selectin", viewonly=True
@@ -149,3 +153,19 @@ class Innovator(Base):
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(200))
     nip: Mapped[str | None] = mapped_column(String(18))
+
+
+class ConventionLogo(Base):
+    """The logo printed at the head of a convention's piagam: a PNG re-encoded from what was
+    uploaded (never the upload itself)."""
+
+    __tablename__ = "convention_logo"
+
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), primary_key=True
+    )
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int]
+    height: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,6 +10,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -19,7 +20,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.enums import (
     CertificateKind,
+    ObjectionStatus,
     RecipientType,
+    ResultStatus,
     RewardKind,
     RewardStatus,
 )
@@ -27,10 +30,15 @@ from app.models.base import TABLE_ARGS, Base, Timestamps, in_list, utcnow
 
 
 class Result(Base):
-    """The frozen ranking of a convention, published once."""
+    """The frozen ranking of a convention, published once: ``provisional`` while objections
+    may be filed (until ``objection_deadline``), then ``final``."""
 
     __tablename__ = "result"
-    __table_args__ = (UniqueConstraint("convention_id"), TABLE_ARGS)
+    __table_args__ = (
+        UniqueConstraint("convention_id"),
+        CheckConstraint(in_list("status", ResultStatus), name="status"),
+        TABLE_ARGS,
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"))
@@ -45,6 +53,38 @@ class Result(Base):
     incomplete_entry_ids: Mapped[list[Any]]
     published_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_by: Mapped[int | None]
+    status: Mapped[str] = mapped_column(String(16), default=ResultStatus.FINAL)
+    objection_days: Mapped[int] = mapped_column(default=0)
+    objection_deadline: Mapped[datetime | None]
+    finalized_at: Mapped[datetime | None]
+    finalized_by: Mapped[int | None]
+
+
+class Objection(Base):
+    """A public objection (*sanggahan*) to provisional results, and how it was resolved."""
+
+    __tablename__ = "objection"
+    __table_args__ = (
+        UniqueConstraint("receipt"),
+        CheckConstraint(in_list("status", ObjectionStatus), name="status"),
+        Index("ix_objection_address_created_at", "address", "created_at"),
+        TABLE_ARGS,
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    contact: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text)
+    receipt: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), default=ObjectionStatus.OPEN)
+    resolution: Mapped[str | None] = mapped_column(Text)
+    # Kept to limit objections per client address; never shown.
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by: Mapped[int | None]
 
 
 class ResultSheet(Base):
@@ -81,8 +121,10 @@ class Certificate(Base):
     __table_args__ = (
         UniqueConstraint("code"),
         UniqueConstraint("convention_id", "sequence"),
-        # One certificate of a kind per recipient: issuing twice issues nothing twice.
-        UniqueConstraint("convention_id", "kind", "recipient_key"),
+        # One certificate of a kind per recipient (and generation: a reissue is the next one):
+        # issuing twice issues nothing twice.
+        UniqueConstraint("convention_id", "kind", "recipient_key", "generation"),
+        UniqueConstraint("replaces_id"),
         CheckConstraint(in_list("kind", CertificateKind), name="kind"),
         CheckConstraint(in_list("recipient_type", RecipientType), name="recipient_type"),
         TABLE_ARGS,
@@ -108,6 +150,9 @@ class Certificate(Base):
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    generation: Mapped[int] = mapped_column(default=0)
+    # The revoked certificate this one replaces (a reissue), if any.
+    replaces_id: Mapped[int | None] = mapped_column(ForeignKey("certificate.id"))
 
 
 class Reward(Timestamps, Base):
