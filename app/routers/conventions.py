@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
+from app.enums import ConventionStatus
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
@@ -17,7 +18,8 @@ from app.routers.deps import (
     page_of,
 )
 from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
-from app.services import conventions
+from app.schemas.conventions import WarningOut
+from app.services import conventions, progress
 
 router = APIRouter(prefix="/conventions", tags=["conventions"], responses=CONVENTION_PROBLEMS)
 
@@ -53,8 +55,15 @@ async def update_convention(
 ) -> ConventionOut:
     """Change fields or move the status: draft → judging → closed, closed → judging
     (until results are published). Any other move is 409 `convention-state`; a move to the
-    current status is a 200 that changes nothing."""
-    return ConventionOut.model_validate(conventions.update(session, convention, data, admin))
+    current status is a 200 that changes nothing. Closing while entries of the current stage
+    miss sheets answers 200 with an `incomplete` warning naming them."""
+    closing = data.status == ConventionStatus.CLOSED and convention.status != data.status
+    updated = ConventionOut.model_validate(conventions.update(session, convention, data, admin))
+    if closing:
+        missing = progress.incomplete_entry_ids(session, convention)
+        if missing:
+            updated.warnings = [WarningOut(code="incomplete", entry_ids=missing)]
+    return updated
 
 
 @router.delete("/{cid}", status_code=204, responses=WRITE_PROBLEMS)

@@ -18,8 +18,8 @@ from app.routers.deps import (
     created,
     problems,
 )
-from app.schemas import PublishIn, RankingOut, ResultsOut
-from app.services import conventions, ranking, results
+from app.schemas import PublishIn, RankingOut, ResultsOut, WithdrawIn, WithdrawnOut
+from app.services import ranking, results
 from app.services.common import MAX_ID
 from scoring import Method
 
@@ -133,7 +133,11 @@ def read_agreement(
     response_class=Response,
     responses={
         **WRITE_PROBLEMS,
-        **problems(409, s409="`convention-state` (not closed) or `duplicate` (already published)"),
+        **problems(
+            409,
+            s409="`convention-state` (not closed, or not at the last stage), `duplicate` "
+            "(already published) or `incomplete` (entries miss sheets; `entry_ids`)",
+        ),
         201: {"model": ResultsOut},
     },
 )
@@ -143,7 +147,10 @@ async def publish_results(
     session: SessionDep,
     data: Annotated[PublishIn | None, Body()] = None,
 ) -> Response:
-    """Freeze the ranking as the convention's results (only when `closed`; only once).
+    """Freeze the final ranking as the convention's results (only when `closed` at the last
+    stage; only once). While an entry misses sheets it is 409 `incomplete` naming them, unless
+    `allow_incomplete` is true. With `objection_days` N > 0 the results are `provisional` for
+    N days (the objection window), else `final` at once.
 
     The results carry the method, rubric and panel weights used, a hash of every counted
     sheet and the time, so a later recomputation can prove they match.
@@ -151,7 +158,9 @@ async def publish_results(
     # Inline, not in a thread: a write must not wait on a thread while it holds SQLite's
     # write lock (see app/db.py).
     data = data or PublishIn()
-    body = results.publish(session, admin, convention, data.method, data.allow_incomplete)
+    body = results.publish(
+        session, admin, convention, data.method, data.allow_incomplete, data.objection_days
+    )
     out = _json(body, status_code=201)
     created(out, f"/api/v1/conventions/{convention.id}/results")
     return out
@@ -161,9 +170,36 @@ async def publish_results(
     "/results", response_class=Response, responses={200: {"model": ResultsOut}}, tags=["public"]
 )
 def read_results(cid: int, session: SessionDep) -> Response:
-    """The published results (public, no token); 404 until published."""
-    conventions.get(session, cid)
-    return _json(results.result_dict(results.get_result(session, cid)))
+    """The published results (public, no token), with their `status` and objection deadline;
+    404 until published (an unknown convention answers the same)."""
+    return _json(results.result_dict(results.public_result(session, cid)))
+
+
+@router.post(
+    "/results/finalize",
+    response_class=Response,
+    responses={**WRITE_PROBLEMS, 200: {"model": ResultsOut}},
+)
+async def finalize_results(
+    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep
+) -> Response:
+    """Make provisional results final: at or after the objection deadline, with no objection
+    open (else 409 `convention-state`). The ranking is recomputed from the same frozen sheets
+    without the disqualified entries; then the results are immutable."""
+    return _json(results.finalize(session, admin, convention))
+
+
+@router.post(
+    "/results/withdraw",
+    response_class=Response,
+    responses={**WRITE_PROBLEMS, 200: {"model": WithdrawnOut}},
+)
+async def withdraw_results(
+    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, data: WithdrawIn
+) -> Response:
+    """Withdraw provisional results (final ones: 409 `convention-state`): they are gone, a
+    new publication is allowed, their open objections become `void`, and judging may reopen."""
+    return _json(results.withdraw(session, admin, convention, data.reason))
 
 
 @router.get("/results/verify", response_class=Response, responses={200: {"model": dict[str, Any]}})

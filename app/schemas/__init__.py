@@ -66,11 +66,17 @@ from app.schemas.judging import (
 )
 from app.schemas.jurors import JurorCreate, JurorOut, JurorUpdate
 from app.schemas.ranking import (
+    ObjectionIn,
+    ObjectionOut,
+    ObjectionReceiptOut,
+    ObjectionUpdate,
     PublishIn,
     RankingOut,
     RankingRowOut,
     RankingWarningOut,
     ResultsOut,
+    WithdrawIn,
+    WithdrawnOut,
 )
 from app.schemas.rubric import (
     CriterionCreate,
@@ -138,6 +144,10 @@ __all__ = [
     "Name",
     "Nip",
     "Number",
+    "ObjectionIn",
+    "ObjectionOut",
+    "ObjectionReceiptOut",
+    "ObjectionUpdate",
     "OpdCreate",
     "OpdOut",
     "OpdUpdate",
@@ -180,4 +190,6 @@ __all__ = [
     "TokenOut",
     "UniqueIds",
     "Username",
+    "WithdrawIn",
+    "WithdrawnOut",
 ]

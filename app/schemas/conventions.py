@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, ClassVar
 
 from pydantic import (
     AwareDatetime,
+    BaseModel,
     ConfigDict,
     Field,
     Strict,
@@ -50,6 +51,11 @@ class ConventionCreate(Input):
     signatory_name: Name | None = None
     signatory_title: Name | None = None
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    ceremony_date: date | None = Field(
+        None,
+        description="The date printed on the piagam, and the month and year of their letter "
+        "numbers (default: the day they are issued, in Asia/Jakarta).",
+    )
     award_scope: AwardScope = Field(
         AwardScope.OVERALL,
         description="`overall`: awards to the overall top `top_n`; `per_category`: to each "
@@ -74,7 +80,7 @@ class ConventionCreate(Input):
 
 class ConventionUpdate(Patch):
     _nullable: ClassVar[frozenset[str]] = frozenset(
-        {"host", "judging_deadline", "signatory_name", "signatory_title", "city"}
+        {"host", "judging_deadline", "signatory_name", "signatory_title", "city", "ceremony_date"}
     )
 
     name: Name | None = None
@@ -90,6 +96,9 @@ class ConventionUpdate(Patch):
     signatory_title: Name | None = None
     city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
     award_scope: AwardScope | None = None
+    ceremony_date: date | None = Field(
+        None, description="The date printed on the piagam (and their letter numbers' month)."
+    )
     status: ConventionStatus | None = Field(
         None,
         description="Moves: draft → judging, judging → closed, closed → judging (until results "
@@ -108,6 +117,11 @@ class CurrentStageOut(Output):
     kind: StageKind
 
 
+class WarningOut(BaseModel):
+    code: str = Field(description="`incomplete`: entries of the current stage still miss sheets.")
+    entry_ids: list[int]
+
+
 class ConventionOut(Output):
     id: int
     name: str
@@ -124,6 +138,7 @@ class ConventionOut(Output):
     signatory_title: str | None
     city: str | None
     award_scope: AwardScope
+    ceremony_date: date | None
     current_stage_id: int | None = Field(
         description="The stage being judged: the first stage until the secretariat advances."
     )
@@ -132,3 +147,7 @@ class ConventionOut(Output):
     )
     created_at: datetime
     updated_at: datetime
+    warnings: list[WarningOut] = Field(
+        default_factory=list,
+        description="On closing: entries of the current stage that still miss sheets.",
+    )

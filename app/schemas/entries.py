@@ -8,6 +8,8 @@ from typing import Annotated, ClassVar
 from pydantic import (
     ConfigDict,
     Field,
+    Strict,
+    StringConstraints,
 )
 
 from app.enums import (
@@ -90,7 +92,9 @@ class EntryCreate(Input):
 
 
 class EntryUpdate(Patch):
-    _nullable: ClassVar[frozenset[str]] = frozenset({"acronym", "summary"})
+    _nullable: ClassVar[frozenset[str]] = frozenset(
+        {"acronym", "summary", "disqualification_reason"}
+    )
 
     title: Title | None = None
     opd_id: Id | None = None
@@ -98,6 +102,14 @@ class EntryUpdate(Patch):
     acronym: ShortText | None = None
     summary: LongText | None = None
     innovators: Annotated[list[InnovatorIn], Field(max_length=100)] | None = None
+    disqualified: Annotated[bool, Strict()] | None = Field(
+        None,
+        description="Disqualify the entry (until the results are final): it and its sheets "
+        "leave every computation. Needs `disqualification_reason`.",
+    )
+    disqualification_reason: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None
+    ) = None
 
 
 class EntryOut(Output):
@@ -109,6 +121,8 @@ class EntryOut(Output):
     category: Category
     summary: str | None
     innovators: list[InnovatorOut]
+    disqualified: bool = False
+    disqualification_reason: str | None = None
     created_at: datetime
     updated_at: datetime
 

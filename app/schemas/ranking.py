@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
-from app.enums import Category
+from app.enums import Category, ObjectionStatus, ResultStatus
 from scoring import Method
 
 
@@ -52,7 +53,14 @@ class RankingOut(BaseModel):
 
 
 class ResultsOut(RankingOut):
-    published_at: str
+    status: ResultStatus = Field(
+        description="`provisional` while objections may be filed (until `objection_deadline`), "
+        "then `final` and immutable."
+    )
+    objection_days: int
+    objection_deadline: datetime | None
+    finalized_at: datetime | None
+    published_at: datetime
     rubric: dict[str, Any]
     sheets_digest: str = Field(description="SHA-256 over the hashes of every counted sheet.")
     sheet_count: int
@@ -68,4 +76,78 @@ class PublishIn(BaseModel):
         False,
         description="`false` (default) refuses to publish while entries miss sheets (409 "
         "`incomplete` naming them); `true` publishes and records the incomplete entries.",
+    )
+    objection_days: Annotated[int, Strict(), Field(ge=0, le=365)] = Field(
+        0,
+        description="0: the results are final at once. N > 0: they are provisional for N days, "
+        "in which anyone may object (`POST …/objections`).",
+    )
+
+
+class WithdrawIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+
+
+class WithdrawnOut(BaseModel):
+    convention_id: int
+    withdrawn: bool
+    reason: str
+    voided_objection_ids: list[int]
+    results: ResultsOut
+
+
+class ObjectionIn(BaseModel):
+    """A public objection to provisional results."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "entry_id": 3,
+                    "name": "Budi Santoso",
+                    "contact": "budi@example.id",
+                    "reason": "Inovasi ini sudah diterapkan di daerah lain sejak 2015.",
+                }
+            ]
+        },
+    )
+
+    entry_id: Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    contact: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=2000)]
+
+
+class ObjectionReceiptOut(BaseModel):
+    id: int
+    receipt: str = Field(description="Keep it: it names the objection to the secretariat.")
+    status: ObjectionStatus
+
+
+class ObjectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    convention_id: int
+    entry_id: int
+    name: str
+    contact: str
+    reason: str
+    receipt: str
+    status: ObjectionStatus
+    resolution: str | None
+    created_at: datetime
+    resolved_at: datetime | None
+    resolved_by: int | None
+
+
+class ObjectionUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: Literal[ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED]
+    resolution: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = (
+        None
     )

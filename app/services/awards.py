@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import AwardScope, Category, CertificateKind
+from app.enums import AwardScope, Category, CertificateKind, ResultStatus
 from app.errors import ConventionState
 from app.models import (
     AuditEvent,
@@ -21,7 +21,7 @@ from app.models import (
     Result,
 )
 from app.security import Principal
-from app.services import audit, certificates
+from app.services import audit, certificates, results
 from app.services.certificates import Planned
 from app.services.common import get_in_convention, paginate
 
@@ -33,9 +33,14 @@ def award_name(convention: Convention, rank: int, top_n: int) -> str:
 
 
 def _result(session: Session, convention_id: int) -> Result:
+    """The final results: awards come only from them (409 before, and while provisional)."""
     result = session.scalar(select(Result).where(Result.convention_id == convention_id))
     if result is None:
         raise ConventionState("Results are not published yet; publish them before issuing awards.")
+    if result.status != ResultStatus.FINAL:
+        raise ConventionState(
+            "The results are provisional (objection window); finalize them before issuing awards."
+        )
     return result
 
 
@@ -142,6 +147,7 @@ def issue_awards(
     Returns the issue summary and whether this was the first issue (the results are frozen,
     so only the first can issue anything). ``principal`` is None when the ``konvensi``
     command issues them on the database directly."""
+    results.lock(session, convention)
     result = _result(session, convention.id)
     first = (
         session.scalar(

@@ -34,6 +34,7 @@ AUDITED_FIELDS = (
     "signatory_title",
     "city",
     "award_scope",
+    "ceremony_date",
 )
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.enums import ConventionStatus
-from app.errors import ConventionState, InUse
+from app.enums import ConventionStatus, ResultStatus
+from app.errors import ConventionState, InUse, ValidationFailed
 from app.models import (
     Admission,
     Assignment,
@@ -17,6 +19,7 @@ from app.models import (
     Innovator,
     Opd,
     Recusal,
+    Result,
     ScreeningDecision,
     Sheet,
 )
@@ -26,7 +29,15 @@ from app.services import audit, stages
 from app.services.common import paginate, ref_in_convention
 from app.services.conventions import require_status
 
-FIELDS = ("title", "opd_id", "category", "acronym", "summary")
+FIELDS = (
+    "title",
+    "opd_id",
+    "category",
+    "acronym",
+    "summary",
+    "disqualified",
+    "disqualification_reason",
+)
 
 
 def _snapshot(entry: Entry) -> dict[str, object]:
@@ -90,6 +101,7 @@ def update(
     session: Session, convention: Convention, entry: Entry, data: EntryUpdate, actor: Principal
 ) -> Entry:
     changes = data.changes()
+    _check_disqualification(session, convention, entry, changes)
     if "opd_id" in changes and changes["opd_id"] != entry.opd_id:
         require_status(convention, ConventionStatus.DRAFT, doing="move an entry to another OPD")
         ref_in_convention(session, Opd, convention.id, changes["opd_id"], "opd_id")
@@ -114,6 +126,29 @@ def update(
         after=_snapshot(entry),
     )
     return entry
+
+
+def _check_disqualification(
+    session: Session, convention: Convention, entry: Entry, changes: dict[str, Any]
+) -> None:
+    """Disqualifying (or requalifying) is allowed until the results are final, with a reason."""
+    if "disqualified" not in changes and "disqualification_reason" not in changes:
+        return
+    final = (
+        session.scalar(select(Result.status).where(Result.convention_id == convention.id))
+        == ResultStatus.FINAL
+    )
+    if final:
+        raise ConventionState("The results are final; an entry can no longer be disqualified.")
+    disqualified = changes.get("disqualified", entry.disqualified)
+    if disqualified:
+        reason = changes.get("disqualification_reason", entry.disqualification_reason)
+        if not reason:
+            raise ValidationFailed.field(
+                ["body", "disqualification_reason"], "required to disqualify an entry"
+            )
+    else:
+        changes["disqualification_reason"] = None
 
 
 def delete(session: Session, entry: Entry, actor: Principal) -> None:

@@ -219,3 +219,11 @@ def entry_completeness(
             }
         )
     return rows[offset : offset + limit], len(rows)
+
+
+def incomplete_entry_ids(session: Session, convention: Convention) -> list[int]:
+    """The entries of the current stage still missing a submitted sheet."""
+    rows, _total = entry_completeness(
+        session, convention, incomplete_only=True, limit=2**31, offset=0
+    )
+    return [row["entry_id"] for row in rows]

@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import ConventionStatus, SheetStatus
+from app.enums import ConventionStatus, ObjectionStatus, ResultStatus, SheetStatus
 from app.errors import ConventionState, Duplicate, Incomplete, NotFound
-from app.models import Convention, Result, ResultSheet, Sheet, utcnow
+from app.models import Convention, Objection, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
+from app.services.common import valid_id
 from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
 
 
@@ -92,15 +94,25 @@ def _rubric(data: RankingInput) -> dict[str, Any]:
     }
 
 
+def lock(session: Session, convention: Convention) -> None:
+    """Serialise the writes that must happen once per convention (publishing, issuing awards):
+    the convention's row locked until the transaction ends (SQLite's write lock already does)."""
+    session.execute(select(Convention.id).where(Convention.id == convention.id).with_for_update())
+
+
 def publish(
     session: Session,
     principal: Principal,
     convention: Convention,
     method: str,
-    allow_incomplete: bool | None,
+    allow_incomplete: bool,
+    objection_days: int = 0,
 ) -> dict[str, Any]:
-    """Freeze the ranking as the convention's results (only from ``closed``, only once)."""
+    """Freeze the ranking as the convention's results (only from ``closed``, at the last
+    stage, only once): ``final`` at once, or ``provisional`` for ``objection_days`` days in
+    which anyone may object (docs/api.md, "Objection window")."""
     method = check_method(method)
+    lock(session, convention)
     if session.scalar(select(Result.id).where(Result.convention_id == convention.id)):
         raise Duplicate("Results are already published; they are immutable.")
     if convention.status != ConventionStatus.CLOSED:
@@ -123,7 +135,9 @@ def publish(
             incomplete,
         )
     hashes = _counted_hashes(session, data)
-    digest = hashlib.sha256("".join(h[4] for h in hashes).encode()).hexdigest()
+    digest = _digest(hashes)
+    now = utcnow()
+    provisional = objection_days > 0
     result = Result(
         convention_id=convention.id,
         method=method,
@@ -135,11 +149,44 @@ def publish(
         sheet_count=len(hashes),
         allow_incomplete=bool(incomplete),
         incomplete_entry_ids=incomplete,
-        published_at=utcnow(),
+        published_at=now,
         published_by=principal.id,
+        status=ResultStatus.PROVISIONAL if provisional else ResultStatus.FINAL,
+        objection_days=objection_days,
+        objection_deadline=now + timedelta(days=objection_days) if provisional else None,
+        finalized_at=None if provisional else now,
+        finalized_by=None if provisional else principal.id,
     )
     session.add(result)
     session.flush()
+    _store_hashes(session, result, hashes)
+    audit.record(
+        session,
+        actor=principal,
+        action="results.publish",
+        target_type="result",
+        target_id=result.id,
+        convention_id=convention.id,
+        after={
+            "method": method,
+            "status": result.status,
+            "objection_deadline": _iso(result.objection_deadline),
+            "sheets_digest": digest,
+            "sheet_count": len(hashes),
+            "incomplete_entry_ids": incomplete[:1000],
+        },
+    )
+    return result_dict(result)
+
+
+def _digest(hashes: list[tuple[int, int, int, int, str]]) -> str:
+    return hashlib.sha256("".join(h[4] for h in hashes).encode()).hexdigest()
+
+
+def _store_hashes(
+    session: Session, result: Result, hashes: list[tuple[int, int, int, int, str]]
+) -> None:
+    session.execute(delete(ResultSheet).where(ResultSheet.result_id == result.id))
     if hashes:
         session.execute(
             insert(ResultSheet),
@@ -155,21 +202,108 @@ def publish(
                 for h in hashes
             ],
         )
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def finalize(session: Session, principal: Principal, convention: Convention) -> dict[str, Any]:
+    """Make provisional results final: at or after the objection deadline, with no objection
+    open. The ranking is recomputed from the same frozen sheets, without the entries
+    disqualified meanwhile; from then on the results are immutable."""
+    lock(session, convention)
+    result = get_result(session, convention.id)
+    if result.status == ResultStatus.FINAL:
+        raise ConventionState("The results are already final; they are immutable.")
+    now = utcnow()
+    if result.objection_deadline is not None and now < result.objection_deadline:
+        raise ConventionState(
+            "The objection window is open until "
+            f"{result.objection_deadline.isoformat().replace('+00:00', 'Z')}; finalize after it.",
+            extra={"objection_deadline": _iso(result.objection_deadline)},
+        )
+    still_open = list(
+        session.scalars(
+            select(Objection.id).where(
+                Objection.convention_id == convention.id, Objection.status == ObjectionStatus.OPEN
+            )
+        )
+    )
+    if still_open:
+        raise ConventionState(
+            f"{len(still_open)} objection(s) are still open; resolve them first.",
+            extra={"objection_ids": still_open},
+        )
+    data = load_input(session, convention)
+    body = ranking_dict(data, data.rank(result.method))
+    hashes = _counted_hashes(session, data)
+    before = {"status": result.status, "sheets_digest": result.sheets_digest}
+    result.rows = body["rows"]
+    result.warnings = body["warnings"]
+    result.incomplete_entry_ids = [r["entry_id"] for r in body["rows"] if not r["complete"]]
+    result.sheets_digest = _digest(hashes)
+    result.sheet_count = len(hashes)
+    result.status = ResultStatus.FINAL
+    result.finalized_at = now
+    result.finalized_by = principal.id
+    _store_hashes(session, result, hashes)
+    session.flush()
     audit.record(
         session,
         actor=principal,
-        action="results.publish",
+        action="results.finalize",
         target_type="result",
         target_id=result.id,
         convention_id=convention.id,
-        after={
-            "method": method,
-            "sheets_digest": digest,
-            "sheet_count": len(hashes),
-            "incomplete_entry_ids": incomplete[:1000],
-        },
+        before=before,
+        after={"status": result.status, "sheets_digest": result.sheets_digest},
     )
     return result_dict(result)
+
+
+def withdraw(
+    session: Session, principal: Principal, convention: Convention, reason: str
+) -> dict[str, Any]:
+    """Withdraw provisional results: they are gone (a new publication is allowed), their open
+    objections void, and judging may reopen. Final results never (409)."""
+    lock(session, convention)
+    result = get_result(session, convention.id)
+    if result.status == ResultStatus.FINAL:
+        raise ConventionState("The results are final; they cannot be withdrawn.")
+    voided = list(
+        session.scalars(
+            select(Objection.id).where(
+                Objection.convention_id == convention.id, Objection.status == ObjectionStatus.OPEN
+            )
+        )
+    )
+    if voided:
+        session.execute(
+            update(Objection)
+            .where(Objection.id.in_(voided))
+            .values(status=ObjectionStatus.VOID, resolved_at=utcnow(), resolved_by=principal.id)
+        )
+    withdrawn = result_dict(result)
+    audit.record(
+        session,
+        actor=principal,
+        action="results.withdraw",
+        target_type="result",
+        target_id=result.id,
+        convention_id=convention.id,
+        before={"status": result.status, "sheets_digest": result.sheets_digest},
+        after={"reason": reason, "voided_objection_ids": voided},
+    )
+    session.delete(result)
+    session.flush()
+    return {
+        "convention_id": convention.id,
+        "withdrawn": True,
+        "reason": reason,
+        "voided_objection_ids": voided,
+        "results": withdrawn,
+    }
 
 
 def result_dict(result: Result) -> dict[str, Any]:
@@ -185,7 +319,24 @@ def result_dict(result: Result) -> dict[str, Any]:
         "sheet_count": result.sheet_count,
         "allow_incomplete": result.allow_incomplete,
         "incomplete_entry_ids": result.incomplete_entry_ids,
+        "status": result.status,
+        "objection_days": result.objection_days,
+        "objection_deadline": result.objection_deadline,
+        "finalized_at": result.finalized_at,
     }
+
+
+def public_result(session: Session, convention_id: int) -> Result:
+    """Published results for anyone: an unknown convention and an unpublished one answer the
+    same 404, so the public learns nothing of what is not published."""
+    result = (
+        session.scalar(select(Result).where(Result.convention_id == convention_id))
+        if valid_id(convention_id)
+        else None
+    )
+    if result is None:
+        raise NotFound(f"No published results for convention {convention_id}.")
+    return result
 
 
 def get_result(session: Session, convention_id: int) -> Result:

@@ -3,8 +3,8 @@
 The rules (first match wins):
 
 * ``public``: ``/health``, the docs (``/docs``, ``/docs/oauth2-redirect``, ``/redoc``,
-  ``/openapi.json``), ``/verify/…``, ``GET /api/v1/certificates/…`` and
-  ``GET /api/v1/conventions/{cid}/results``: no token needed.
+  ``/openapi.json``), ``/verify/…``, ``GET /api/v1/certificates/…``,
+  ``GET /api/v1/conventions/{cid}/results`` and ``POST …/objections``: no token needed.
 * ``login``: ``POST /api/v1/auth/token``.
 * ``any``: ``GET /api/v1/me``: any valid token.
 * ``juror``: anything under ``/api/v1/conventions/{cid}/jurors/me`` ("the secretariat using
@@ -87,6 +87,8 @@ def classify(method: str, path: str) -> str:
     if method == "GET" and (
         path.startswith(f"{API}/certificates/") or path == f"{CONVENTION}/results"
     ):
+        return "public"
+    if (method, path) == ("POST", f"{CONVENTION}/objections"):
         return "public"
     if (method, path) == ("POST", f"{API}/auth/token"):
         return "login"

@@ -73,10 +73,12 @@ def test_create_convention_answers_201_with_defaults(
         "signatory_title": None,
         "city": None,
         "award_scope": "overall",
+        "ceremony_date": None,
         "current_stage_id": stage.id,
         "current_stage": {"id": stage.id, "code": "UTAMA", "name": "Penilaian", "kind": "scored"},
         "created_at": "",
         "updated_at": "",
+        "warnings": [],
     }
     # Every new convention judges in one stage: UTAMA, scored, weight 1, every panel, all.
     assert (row_stage.code, row_stage.kind, row_stage.weight, row_stage.position) == (

@@ -1,0 +1,101 @@
+"""The objection window: public objections to provisional results, and their resolution."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.enums import ObjectionStatus
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    WRITE_PROBLEMS,
+    AdminConvention,
+    ConventionAdmin,
+    EmptyIsAbsent,
+    PageDep,
+    SessionDep,
+    created,
+    page_of,
+    problems,
+)
+from app.schemas import ObjectionIn, ObjectionOut, ObjectionReceiptOut, ObjectionUpdate, Page
+from app.services import objections
+
+router = APIRouter(prefix="/conventions/{cid}", tags=["objections"], responses=CONVENTION_PROBLEMS)
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, as the deployment's proxy settings define it (uvicorn's
+    ``--forwarded-allow-ips``)."""
+    return request.client.host if request.client else "unknown"
+
+
+@router.post(
+    "/objections",
+    status_code=201,
+    tags=["public"],
+    responses={
+        **problems(
+            404,
+            409,
+            413,
+            422,
+            429,
+            503,
+            s409="`convention-state`: the results are not provisional, or the window closed",
+            s429="`rate-limited`: at most 5 objections an hour from one address",
+        )
+    },
+    openapi_extra={"security": []},
+)
+async def create_objection(
+    cid: int, data: ObjectionIn, request: Request, session: SessionDep, response: Response
+) -> ObjectionReceiptOut:
+    """Object to provisional results (no token): while they are provisional and strictly
+    before their deadline. The answer's `receipt` names the objection."""
+    objection = objections.create(
+        session,
+        cid,
+        entry_id=data.entry_id,
+        name=data.name,
+        contact=data.contact,
+        reason=data.reason,
+        address=client_address(request),
+    )
+    created(response, f"/api/v1/conventions/{cid}/objections/{objection.id}")
+    return ObjectionReceiptOut.model_validate(
+        {"id": objection.id, "receipt": objection.receipt, "status": objection.status}
+    )
+
+
+@router.get("/objections")
+async def list_objections(
+    convention: AdminConvention,
+    session: SessionDep,
+    page: PageDep,
+    status: Annotated[
+        ObjectionStatus | None, EmptyIsAbsent, Query(description="Only objections in this status.")
+    ] = None,
+) -> Page[ObjectionOut]:
+    """The objections filed against the convention's results, by id (secretariat)."""
+    items, total = objections.list_objections(
+        session, convention.id, status, page.limit, page.offset
+    )
+    return page_of(ObjectionOut, items, total, page)
+
+
+@router.patch("/objections/{objection_id}", responses=WRITE_PROBLEMS)
+async def resolve_objection(
+    convention: AdminConvention,
+    objection_id: int,
+    data: ObjectionUpdate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+) -> ObjectionOut:
+    """Uphold or dismiss an objection, with a `resolution`, while the results are provisional.
+    (Disqualifying an entry is `PATCH …/entries/{id}`.)"""
+    objection = objections.resolve(
+        session, admin, convention, objection_id, ObjectionStatus(data.status), data.resolution
+    )
+    return ObjectionOut.model_validate(objection)

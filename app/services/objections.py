@@ -1,0 +1,157 @@
+"""The objection window (*masa sanggah*): anyone may object to provisional results, without a
+token, until the deadline; the secretariat resolves each objection (docs/api.md)."""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.enums import ObjectionStatus, ResultStatus
+from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
+from app.models import Convention, Entry, Objection, Result, utcnow
+from app.security import Principal
+from app.services import audit
+from app.services.common import get_in_convention, paginate, valid_id
+
+PER_ADDRESS = 5
+"""Objections one client address may file in ``WINDOW``."""
+WINDOW = timedelta(hours=1)
+
+
+def new_receipt() -> str:
+    """60 random bits as 12 base32 characters: what the objector keeps to ask after it."""
+    return base64.b32encode(secrets.token_bytes(8)).decode()[:12]
+
+
+def _provisional(session: Session, convention_id: int) -> Result:
+    """Provisional results strictly before their deadline; 409 otherwise."""
+    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
+    if result is None or result.status != ResultStatus.PROVISIONAL:
+        raise ConventionState("Objections are taken only while the results are provisional.")
+    if result.objection_deadline is not None and utcnow() >= result.objection_deadline:
+        raise ConventionState("The objection window has closed.")
+    return result
+
+
+def _throttle(session: Session, address: str) -> None:
+    since = utcnow() - WINDOW
+    recent = list(
+        session.scalars(
+            select(Objection.created_at)
+            .where(Objection.address == address, Objection.created_at > since)
+            .order_by(Objection.created_at.desc())
+            .limit(PER_ADDRESS)
+        )
+    )
+    if len(recent) >= PER_ADDRESS:
+        wait = int((recent[-1] + WINDOW - utcnow()).total_seconds()) + 1
+        raise RateLimited(
+            f"At most {PER_ADDRESS} objections an hour from one address; try again in "
+            f"{wait} seconds.",
+            headers={"Retry-After": str(max(1, wait))},
+        )
+
+
+def create(
+    session: Session,
+    convention_id: int,
+    *,
+    entry_id: int,
+    name: str,
+    contact: str,
+    reason: str,
+    address: str,
+) -> Objection:
+    convention = session.get(Convention, convention_id) if valid_id(convention_id) else None
+    if convention is None:
+        raise NotFound(f"Convention {convention_id} not found.")
+    _provisional(session, convention_id)
+    entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
+    if entry is None or entry.convention_id != convention_id:
+        raise ValidationFailed.field(
+            ["body", "entry_id"], f"no such entry in this convention: {entry_id}"
+        )
+    _throttle(session, address)
+    objection = Objection(
+        convention_id=convention_id,
+        entry_id=entry_id,
+        name=name,
+        contact=contact,
+        reason=reason,
+        receipt=new_receipt(),
+        status=ObjectionStatus.OPEN,
+        address=address[:64],
+        created_at=utcnow(),
+    )
+    session.add(objection)
+    session.flush()
+    audit.record(
+        session,
+        actor=None,
+        action="objection.create",
+        target_type="objection",
+        target_id=objection.id,
+        convention_id=convention_id,
+        entry_id=entry_id,
+        after={"name": name, "reason": reason, "receipt": objection.receipt},
+    )
+    return objection
+
+
+def list_objections(
+    session: Session, convention_id: int, status: str | None, limit: int, offset: int
+) -> tuple[list[Objection], int]:
+    stmt = select(Objection).where(Objection.convention_id == convention_id)
+    if status is not None:
+        stmt = stmt.where(Objection.status == status)
+    return paginate(session, stmt.order_by(Objection.id), limit, offset)
+
+
+def count_open(session: Session, convention_id: int) -> int:
+    return (
+        session.scalar(
+            select(func.count()).where(
+                Objection.convention_id == convention_id, Objection.status == ObjectionStatus.OPEN
+            )
+        )
+        or 0
+    )
+
+
+def resolve(
+    session: Session,
+    principal: Principal,
+    convention: Convention,
+    objection_id: int,
+    status: ObjectionStatus,
+    resolution: str | None,
+) -> Objection:
+    """Uphold or dismiss an objection, while the results are provisional."""
+    objection = get_in_convention(session, Objection, convention.id, objection_id, "Objection")
+    result = session.scalar(select(Result).where(Result.convention_id == convention.id))
+    if result is None or result.status != ResultStatus.PROVISIONAL:
+        raise ConventionState("Objections are resolved only while the results are provisional.")
+    if objection.status == ObjectionStatus.VOID:
+        raise ConventionState("This objection is void: the results it objected to were withdrawn.")
+    before = {"status": objection.status, "resolution": objection.resolution}
+    objection.status = status
+    objection.resolution = resolution
+    objection.resolved_at = utcnow()
+    objection.resolved_by = principal.id
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="objection.resolve",
+        target_type="objection",
+        target_id=objection.id,
+        convention_id=convention.id,
+        entry_id=objection.entry_id,
+        before=before,
+        after={"status": status, "resolution": resolution},
+    )
+    return objection
