@@ -643,3 +643,110 @@ def test_comment_with_nul_is_422(client: TestClient, judging: f.World, session: 
         {"loc": ["body", "comment"], "msg": "must not contain NUL characters"}
     ]
     assert sheet_rows(session) == 0
+
+
+# --- retries, grids and hostile input (contract 1.1) ---------------------------------------
+
+
+def test_equal_body_wins_over_a_stale_if_match(client: TestClient, judging: f.World) -> None:
+    w = judging
+    first = put(client, w, w.jurors[0], w.entries[0].id, {"scores": FULL, "submit": True})
+    assert first.status_code == 200
+    # The tablet retries the submit it already sent, with the If-Match it had then.
+    retry = put(
+        client,
+        w,
+        w.jurors[0],
+        w.entries[0].id,
+        {"scores": FULL, "submit": True},
+        **{"If-Match": '"7"'},
+    )
+    assert retry.status_code == 200, retry.text
+    assert retry.json() == first.json()
+    different = put(
+        client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 1, "B": 1}}, **{"If-Match": '"7"'}
+    )
+    f.problem(different, 412, "precondition-failed")
+
+
+def test_an_unquoted_if_match_is_412_asking_to_quote_it(
+    client: TestClient, judging: f.World
+) -> None:
+    w = judging
+    put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}})
+    response = put(
+        client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8}}, **{"If-Match": "1"}
+    )
+    problem = f.problem(response, 412, "precondition-failed")
+    assert "quote" in problem["detail"]
+    assert '"1"' in problem["detail"]
+
+
+def test_sync_of_an_equal_sheet_with_a_stale_base_version_is_unchanged(
+    client: TestClient, judging: f.World
+) -> None:
+    w = judging
+    put(client, w, w.jurors[0], w.entries[0].id, {"scores": FULL})
+    response = client.post(
+        w.url("/jurors/me/sheets:sync"),
+        json={"sheets": [{"entry_id": w.entries[0].id, "scores": FULL, "base_version": 9}]},
+        headers=w.jurors[0].headers,
+    )
+    assert [r["outcome"] for r in response.json()["results"]] == ["unchanged"]
+
+
+def test_an_off_grid_score_is_422_and_a_near_one_is_stored_on_the_grid(
+    client: TestClient, judging: f.World, session: Session
+) -> None:
+    w = judging
+    w.criteria[0].step = 0.5
+    session.commit()
+    f.problem(
+        put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8.2}}), 422, "validation"
+    )
+    near = put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8.0000000000004}})
+    assert near.status_code == 200, near.text
+    assert near.json()["scores"] == {"A": 8.0}
+    off = put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8.000000006}})
+    problem = f.problem(off, 422, "validation")
+    assert problem["errors"][0]["loc"] == ["body", "scores", "A"]
+
+
+def test_a_lone_surrogate_in_sync_is_one_invalid_item_and_the_others_apply(
+    client: TestClient, judging: f.World, session: Session
+) -> None:
+    w = judging
+    raw = (
+        '{"sheets": ['
+        f'{{"entry_id": {w.entries[0].id}, "scores": {{"A": 7}}, "comment": "\\ud800"}},'
+        f'{{"entry_id": {w.entries[1].id}, "scores": {{"\\udfff": 7}}}},'
+        f'{{"entry_id": {w.entries[2].id}, "scores": {{"A": 7}}}}'
+        "]}"
+    )
+    response = client.post(
+        w.url("/jurors/me/sheets:sync"),
+        content=raw.encode(),
+        headers={**w.jurors[0].headers, "Content-Type": "application/json"},
+    )
+    assert response.status_code == 200, response.text
+    assert [r["outcome"] for r in response.json()["results"]] == ["invalid", "invalid", "accepted"]
+    assert sheet_rows(session) == 1
+
+
+def test_a_body_of_thousands_of_unknown_codes_is_a_short_422(
+    client: TestClient, judging: f.World
+) -> None:
+    w = judging
+    scores = {f"X{i}": 1 for i in range(60_000)}
+    response = client.post(
+        w.url("/jurors/me/sheets:sync"),
+        json={"sheets": [{"entry_id": w.entries[0].id, "scores": scores}]},
+        headers=w.jurors[0].headers,
+    )
+    f.problem(response, 422, "validation")
+    assert len(response.content) < 10_000
+    direct = put(
+        client, w, w.jurors[0], w.entries[0].id, {"scores": {f"X{i}": 1 for i in range(900)}}
+    )
+    f.problem(direct, 422, "validation")
+    assert len(direct.content) < 20_000

@@ -1,0 +1,266 @@
+"""Results that survive scrutiny: the objection window, disqualification, finalize and withdraw,
+and the checks around them ("Objection window" in docs/api.md)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.models import AuditEvent, Objection, Result
+from tests.app import factories as f
+
+REASON = "Inovasi ini sudah diterapkan di daerah lain sejak 2015."
+
+
+def score_all(session: Session, w: f.World) -> None:
+    """Every juror scores every entry: e0 90, e1 50, e2 70."""
+    values = {0: 9, 1: 5, 2: 7}
+    for i, entry in enumerate(w.entries):
+        for juror in w.jurors:
+            f.make_sheet(session, juror.account, entry, {"A": values[i], "B": values[i]})
+    f.set_status(session, w.convention, "closed")
+
+
+def publish(client: TestClient, w: f.World, days: int = 5) -> dict[str, Any]:
+    response = client.post(
+        w.url("/results"), json={"objection_days": days}, headers=w.admin.headers
+    )
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def objection(client: TestClient, w: f.World, entry: int, **extra: Any) -> Any:
+    body = {"entry_id": entry, "name": "Budi", "contact": "budi@example.id", "reason": REASON}
+    return client.post(w.url("/objections"), json=body | extra)
+
+
+def pass_deadline(session: Session, w: f.World) -> None:
+    result = session.scalars(select(Result).where(Result.convention_id == w.cid)).one()
+    result.objection_deadline = datetime.now(UTC) - timedelta(seconds=1)
+    session.commit()
+
+
+@pytest.fixture
+def provisional(client: TestClient, world: f.World, session: Session) -> dict[str, Any]:
+    score_all(session, world)
+    return publish(client, world)
+
+
+def test_publish_with_objection_days_is_provisional_with_a_deadline(
+    client: TestClient, world: f.World, provisional: dict[str, Any]
+) -> None:
+    assert provisional["status"] == "provisional"
+    deadline = datetime.fromisoformat(provisional["objection_deadline"].replace("Z", "+00:00"))
+    published = datetime.fromisoformat(provisional["published_at"].replace("Z", "+00:00"))
+    assert deadline - published == timedelta(days=5)
+    public = client.get(world.url("/results")).json()
+    assert (public["status"], public["objection_days"]) == ("provisional", 5)
+    convention = client.get(world.url(), headers=world.admin.headers).json()
+    assert convention["status"] == "closed"
+
+
+def test_publish_without_objection_days_is_final(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    score_all(session, world)
+    body = publish(client, world, days=0)
+    assert (body["status"], body["objection_deadline"]) == ("final", None)
+    f.problem(objection(client, world, world.entries[0].id), 409, "convention-state")
+
+
+@pytest.mark.usefixtures("provisional")
+def test_anyone_objects_without_a_token_and_gets_a_receipt(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    response = objection(client, world, world.entries[0].id)
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "open"
+    assert len(body["receipt"]) == 12
+    stored = session.get(Objection, body["id"])
+    assert stored is not None and (stored.reason, stored.receipt) == (REASON, body["receipt"])
+    listed = client.get(world.url("/objections"), headers=world.admin.headers).json()
+    assert [o["receipt"] for o in listed["items"]] == [body["receipt"]]
+    f.problem(
+        client.get(world.url("/objections"), headers=world.jurors[0].headers), 403, "forbidden"
+    )
+
+
+@pytest.mark.usefixtures("provisional")
+@pytest.mark.parametrize(
+    ("extra", "loc"),
+    [
+        ({"reason": "terlalu pendek"}, ["body", "reason"]),
+        ({"reason": "x" * 2001}, ["body", "reason"]),
+        ({"entry_id": 999999}, ["body", "entry_id"]),
+        ({"name": ""}, ["body", "name"]),
+    ],
+)
+def test_objection_refuses_bad_fields(
+    client: TestClient, world: f.World, session: Session, extra: dict[str, Any], loc: list[str]
+) -> None:
+    problem = f.problem(objection(client, world, world.entries[0].id, **extra), 422, "validation")
+    assert problem["errors"][0]["loc"] == loc
+    assert session.scalar(select(func.count()).select_from(Objection)) == 0
+
+
+@pytest.mark.usefixtures("provisional")
+def test_objections_race_the_deadline(client: TestClient, world: f.World, session: Session) -> None:
+    result = session.scalars(select(Result)).one()
+    result.objection_deadline = datetime.now(UTC) + timedelta(seconds=30)
+    session.commit()
+    assert objection(client, world, world.entries[0].id).status_code == 201
+    pass_deadline(session, world)
+    f.problem(objection(client, world, world.entries[1].id), 409, "convention-state")
+    assert session.scalar(select(func.count()).select_from(Objection)) == 1
+
+
+@pytest.mark.usefixtures("provisional")
+def test_objections_are_rate_limited_per_address(client: TestClient, world: f.World) -> None:
+    for _ in range(5):
+        assert objection(client, world, world.entries[0].id).status_code == 201
+    limited = objection(client, world, world.entries[0].id)
+    f.problem(limited, 429, "rate-limited")
+    assert int(limited.headers["retry-after"]) > 3500
+
+
+@pytest.mark.usefixtures("provisional")
+def test_finalize_waits_for_the_deadline_and_open_objections(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    receipt = objection(client, world, world.entries[0].id).json()
+    finalize = world.url("/results/finalize")
+    f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
+    pass_deadline(session, world)
+    problem = f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
+    assert problem["objection_ids"] == [receipt["id"]]
+    f.problem(
+        client.post(world.url("/awards"), headers=world.admin.headers), 409, "convention-state"
+    )
+    resolved = client.patch(
+        world.url(f"/objections/{receipt['id']}"),
+        json={"status": "dismissed", "resolution": "Tidak terbukti"},
+        headers=world.admin.headers,
+    )
+    assert resolved.status_code == 200, resolved.text
+    assert (resolved.json()["status"], resolved.json()["resolution"]) == (
+        "dismissed",
+        "Tidak terbukti",
+    )
+    final = client.post(finalize, headers=world.admin.headers)
+    assert final.status_code == 200, final.text
+    assert final.json()["status"] == "final"
+    f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
+    assert client.post(world.url("/awards"), headers=world.admin.headers).status_code == 201
+    actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert [a for a in actions if a.startswith(("results.", "objection."))] == [
+        "results.publish",
+        "objection.create",
+        "objection.resolve",
+        "results.finalize",
+    ]
+
+
+def test_a_disqualified_entry_vanishes_from_the_final_ranking_and_awards(
+    client: TestClient, world: f.World, session: Session, provisional: dict[str, Any]
+) -> None:
+    e0, e1, e2 = (e.id for e in world.entries)
+    assert [r["entry_id"] for r in provisional["rows"]] == [e0, e2, e1]
+    f.problem(
+        client.patch(
+            world.url(f"/entries/{e0}"), json={"disqualified": True}, headers=world.admin.headers
+        ),
+        422,
+        "validation",
+    )
+    response = client.patch(
+        world.url(f"/entries/{e0}"),
+        json={"disqualified": True, "disqualification_reason": "Plagiat"},
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["disqualified"] is True
+    # The provisional rows do not change until finalize.
+    assert [r["entry_id"] for r in client.get(world.url("/results")).json()["rows"]] == [e0, e2, e1]
+    live = client.get(world.url("/ranking"), headers=world.admin.headers).json()
+    assert [r["entry_id"] for r in live["rows"]] == [e2, e1]
+    pass_deadline(session, world)
+    final = client.post(world.url("/results/finalize"), headers=world.admin.headers).json()
+    assert [(r["entry_id"], r["rank"]) for r in final["rows"]] == [(e2, 1), (e1, 2)]
+    issued = client.post(world.url("/awards"), headers=world.admin.headers).json()
+    assert all(c["entry_id"] != e0 for c in issued["certificates"])
+    exported = client.get(world.url("/exports/ranking.csv"), headers=world.admin.headers).text
+    assert "FASTREN" not in exported
+    f.problem(
+        client.patch(
+            world.url(f"/entries/{e1}"),
+            json={"disqualified": True, "disqualification_reason": "x"},
+            headers=world.admin.headers,
+        ),
+        409,
+        "convention-state",
+    )
+
+
+@pytest.mark.usefixtures("provisional")
+def test_withdraw_removes_provisional_results_and_voids_objections(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    receipt = objection(client, world, world.entries[0].id).json()
+    f.problem(
+        client.post(world.url("/results/withdraw"), json={}, headers=world.admin.headers),
+        422,
+        "validation",
+    )
+    response = client.post(
+        world.url("/results/withdraw"),
+        json={"reason": "Salah rubrik"},
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    assert response.json()["voided_objection_ids"] == [receipt["id"]]
+    f.problem(client.get(world.url("/results")), 404, "not-found")
+    stored = session.get(Objection, receipt["id"])
+    assert stored is not None and stored.status == "void"
+    reopened = client.patch(world.url(), json={"status": "judging"}, headers=world.admin.headers)
+    assert reopened.status_code == 200, reopened.text
+    client.patch(world.url(), json={"status": "closed"}, headers=world.admin.headers)
+    again = publish(client, world, days=0)
+    f.problem(
+        client.post(
+            world.url("/results/withdraw"), json={"reason": "x"}, headers=world.admin.headers
+        ),
+        409,
+        "convention-state",
+    )
+    assert again["status"] == "final"
+
+
+def test_unpublished_and_unknown_conventions_answer_alike(
+    client: TestClient, world: f.World
+) -> None:
+    unpublished = f.problem(client.get(world.url("/results")), 404, "not-found")
+    unknown = f.problem(client.get("/api/v1/conventions/999999/results"), 404, "not-found")
+    assert unpublished["title"] == unknown["title"]
+    assert unpublished["detail"].replace(str(world.cid), "N") == unknown["detail"].replace(
+        "999999", "N"
+    )
+
+
+def test_closing_with_unsubmitted_sheets_warns_naming_the_entries(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    f.set_status(session, world.convention, "judging")
+    for juror in world.jurors:
+        f.make_sheet(session, juror.account, world.entries[0], {"A": 5, "B": 5})
+    response = client.patch(world.url(), json={"status": "closed"}, headers=world.admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["warnings"] == [
+        {"code": "incomplete", "entry_ids": [world.entries[1].id, world.entries[2].id]}
+    ]
