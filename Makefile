@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export KONVENSI_DATABASE_URL ?= sqlite:///./konvensi.db
 
-.PHONY: run test test-slow test-all lint format migrate revision bench clean
+.PHONY: run test test-slow test-all lint format migrate revision bench vendor clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -30,13 +30,13 @@ test-slow: $(STAMP)
 test-all: test test-slow
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check app scoring migrations tests bench
-	$(BIN)/ruff check app scoring migrations tests bench
+	$(BIN)/ruff format --check app scoring migrations tests bench scripts
+	$(BIN)/ruff check app scoring migrations tests bench scripts
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format app scoring migrations tests bench
-	$(BIN)/ruff check --fix app scoring migrations tests bench
+	$(BIN)/ruff format app scoring migrations tests bench scripts
+	$(BIN)/ruff check --fix app scoring migrations tests bench scripts
 
 migrate: $(STAMP)
 	$(BIN)/konvensi migrate
@@ -48,6 +48,10 @@ revision: $(STAMP)
 ## bench: the benchmarks of bench/ (ratios against a floor measured in the same run)
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## vendor: fetch the pinned npm packages of vendor.lock.json, check their hashes, extract them
+vendor:
+	$(PYTHON) scripts/vendor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
