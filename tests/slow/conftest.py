@@ -190,9 +190,12 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> Server:
+    def start(self, timeout: float = 60.0, *, same_port: bool = False) -> Server:
+        """Start (or restart) the server; ``same_port`` keeps its address, as a browser that
+        loaded a page from it expects after a restart."""
         assert self.proc is None, "already running"
-        self.port = free_port()
+        if not (same_port and self.port):
+            self.port = free_port()
         self.starts += 1
         log = (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb")
         cmd = [*konvensi_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)]
@@ -243,6 +246,7 @@ class Server:
             # Workers may outlive the leader for a moment; the group is gone once none answers.
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
+                self.proc.poll()  # reap the leader: a zombie still counts as the group's member
                 try:
                     os.killpg(self.proc.pid, 0)
                 except ProcessLookupError:
