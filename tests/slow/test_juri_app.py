@@ -126,6 +126,9 @@ def assert_server_holds(
 def test_juror_scores_three_entries_and_submits_one(server: Server, tablets: Any) -> None:
     convention = seed_convention(server.url, entries=4, jurors=1)
     juror = convention.jurors[0]
+    with client(server.url, convention.admin_token) as c:
+        deadline = {"judging_deadline": "2099-05-08T09:30:00Z"}
+        ok(c.patch(convention.url(), json=deadline))
     tablet = tablets()
     response = tablet.open()
     assert response.status == 200
@@ -133,6 +136,9 @@ def test_juror_scores_three_entries_and_submits_one(server: Server, tablets: Any
     tablet.login(juror.username, JUROR_PASSWORD)
     tablet.wait_status("Semua tersimpan di server")
     assert tablet.page.locator("#convention-name").inner_text().startswith("Konvensi Inovasi")
+    context = tablet.page.locator(".overview").inner_text()
+    assert "Penilaian sedang berlangsung" in context
+    assert "Batas penilaian: 8 Mei 2099" in context
     assert [tablet.badge_of(title(n)) for n in range(4)] == ["Belum"] * 4
 
     plan = {
@@ -323,6 +329,7 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
     b.page.get_by_role("button", name="Simpan draf").click()
     conflict = b.page.get_by_role("region", name="Lembar ini juga diubah di perangkat lain")
     conflict.wait_for()
+    expect(conflict).to_be_in_viewport()  # brought into view from the bottom of the sheet
     b.wait_status("1 menunggu")
     assert "Versi server (versi 2)" in conflict.inner_text()
     sides = conflict.locator(".side")
@@ -486,7 +493,9 @@ def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
     assert title(1) in refused.inner_text()
     assert "Penilaian tidak sedang dibuka" in refused.inner_text()
     tablet.open_entry(title(1))
-    assert "Server menolak lembar yang Anda simpan" in tablet.page.locator(".notices").inner_text()
+    notices = tablet.page.locator(".notices").inner_text()
+    assert "Server menolak lembar yang Anda simpan" in notices
+    assert "Penilaian sedang tidak dibuka" in notices
     assert tablet.page.get_by_role("textbox", name="Kebaruan").input_value() == "5"
     assert server_sheets(server.url, convention, juror.id) == {}
 
@@ -817,7 +826,9 @@ def test_screenshots_of_the_list_and_the_sheet(
         tablet.page.evaluate("document.activeElement && document.activeElement.blur()")
         tablet.page.screenshot(path=str(out / f"sheet-{name}.png"))
         tablet.back_to_list()
-        tablet.page.evaluate("window.scrollTo(0, 0)")
+        tablet.page.evaluate(
+            "window.scrollTo(0, 0); document.getElementById('flash').replaceChildren()"
+        )
         tablet.page.mouse.move(0, 0)
         tablet.page.evaluate("document.activeElement && document.activeElement.blur()")
         tablet.page.screenshot(path=str(out / f"list-{name}.png"))

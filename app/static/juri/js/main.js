@@ -131,10 +131,8 @@ async function onLogout() {
   route();
 }
 
-function afterRelogin() {
-  changed();
-  syncNow({ pull: true });
-}
+// login() has already sent the queue and fetched the data.
+const afterRelogin = () => changed();
 
 async function boot() {
   if ("serviceWorker" in navigator) {

@@ -41,8 +41,12 @@ export function changed() {
 
 const byEntry = (items) => new Map(items.map((item) => [item.entry_id, item]));
 
-// The local stores that sync results touch.
-export async function reloadSheets() {
+// Other tabs of the app on this tablet share the stores: tell them when they change.
+const channel = "BroadcastChannel" in self ? new BroadcastChannel("konvensi-juri") : null;
+if (channel) channel.onmessage = () => reloadSheets(false);
+
+// The local stores that saves and sync results touch.
+export async function reloadSheets(tell = true) {
   const [sheets, queue, refused] = await Promise.all([
     store.all("sheets"),
     store.all("queue"),
@@ -51,6 +55,7 @@ export async function reloadSheets() {
   state.sheets = byEntry(sheets);
   state.queue = byEntry(queue);
   state.refused = byEntry(refused);
+  if (tell && channel) channel.postMessage("sheets");
   changed();
 }
 
@@ -71,7 +76,7 @@ export async function load() {
     progress: progress ? new Map(progress.map((p) => [p.entry_id, p.state])) : null,
     lastSync: lastSync || null,
   });
-  await reloadSheets();
+  await reloadSheets(false);
 }
 
 export function reset() {

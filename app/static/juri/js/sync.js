@@ -113,6 +113,7 @@ const pendingItems = () =>
     .sort((a, b) => a.saved_at - b.saved_at);
 
 async function push(session) {
+  await reloadSheets(false); // the stores, not memory, say what waits (another tab may have sent it)
   for (;;) {
     const items = pendingItems().slice(0, BATCH);
     if (!items.length) return;

@@ -128,6 +128,11 @@ export class ListView {
     if (state.stage) parts.push(`Tahap: ${state.stage.name || `tahap ${state.stage.id}`}`);
     if (convention) parts.push(CONVENTION_STATUS[convention.status] || convention.status);
     if (state.session) parts.push(`Juri: ${state.session.full_name}`);
+    if (convention && convention.judging_deadline) {
+      const deadline = new Date(convention.judging_deadline);
+      const text = new Intl.DateTimeFormat("id-ID", { dateStyle: "long", timeStyle: "short" });
+      parts.push(`Batas penilaian: ${text.format(deadline)}`);
+    }
     replace(this.context, parts.join(" · "));
 
     const entries = scorableEntries();

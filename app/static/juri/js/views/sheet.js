@@ -364,8 +364,27 @@ export class SheetView {
     } else if (this.saved && !queued && server) {
       notices.push(h("div", { class: "notice ok" }, h("p", {}, `Draf tersimpan di server (versi ${server.version}).`)));
     }
+    const convention = state.convention;
+    if (!final && convention && convention.status !== "judging") {
+      notices.push(
+        h(
+          "div",
+          { class: "notice bad" },
+          h("p", {}, "Penilaian sedang tidak dibuka: lembar tetap tersimpan di tablet, tetapi server menolaknya sampai penilaian dibuka lagi."),
+        ),
+      );
+    }
     if (this.restored) notices.push(this.restored);
     replace(this.notices, notices);
+    // An answer that needs the juror (a conflict, a refusal) may come while they are at the
+    // bottom of the sheet: bring it into view once, with the focus on it.
+    const urgent = this.notices.querySelector(".conflict, .notice.bad[data-urgent]");
+    const what = urgent ? urgent.className + (queued ? queued.seq : "") : null;
+    if (urgent && what !== this.shownUrgent) {
+      urgent.scrollIntoView({ block: "start" });
+      urgent.focus({ preventScroll: true });
+    }
+    this.shownUrgent = what;
   }
 
   conflictPanel(item) {
@@ -374,7 +393,7 @@ export class SheetView {
     const title = "Lembar ini juga diubah di perangkat lain";
     return h(
       "section",
-      { class: "conflict", "aria-labelledby": "conflict-title" },
+      { class: "conflict", "aria-labelledby": "conflict-title", tabindex: -1 },
       h("h2", { id: "conflict-title" }, title),
       h(
         "p",
@@ -426,7 +445,7 @@ export class SheetView {
     }
     return h(
       "div",
-      { class: "notice bad", role: "alert" },
+      { class: "notice bad", role: "alert", tabindex: -1, "data-urgent": true },
       h("p", {}, `${problemText(problem)} Perbaiki kolom yang ditandai, lalu simpan lagi. Lembar ini tetap tersimpan di tablet.`),
       general.length ? h("ul", {}, general.map((g) => h("li", {}, g))) : null,
     );
@@ -435,7 +454,7 @@ export class SheetView {
   refusedNotice(item) {
     return h(
       "div",
-      { class: "notice bad" },
+      { class: "notice bad", tabindex: -1, "data-urgent": true },
       h("p", {}, `Server menolak lembar yang Anda simpan: ${problemText(item.problem)}`),
       item.problem && item.problem.detail ? h("p", { class: "muted small" }, item.problem.detail) : null,
       h(
