@@ -116,6 +116,9 @@ class Juri:
         self.page.get_by_role("button", name="Ya, kirim").click()
         self.wait_list()
 
+    def sync_button(self) -> None:
+        self.page.get_by_role("button", name="Sinkronkan").click()
+
     def sync(self) -> None:
         """Press "Sinkronkan" and wait for the data it fetches (the last read is progress)."""
         with self.page.expect_response(lambda r: r.url.endswith("/jurors/me/progress")):

@@ -351,8 +351,8 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
     conflict = b.page.get_by_role("region", name="Lembar ini juga diubah di perangkat lain")
     conflict.get_by_role("button", name="Pakai versi server").click()
     b.wait_status("Semua tersimpan di server")
-    assert b.page.get_by_role("textbox", name="Replikasi").input_value() == "8"
-    assert b.page.get_by_role("textbox", name="Catatan").input_value() == "A menang"
+    expect(b.page.get_by_role("textbox", name="Replikasi")).to_have_value("8")
+    expect(b.page.get_by_role("textbox", name="Catatan")).to_have_value("A menang")
     held = server_sheets(server.url, convention, juror.id)[convention.entry_ids[1]]
     assert (held["scores"]["REPLIKASI"], held["comment"], held["version"]) == (8, "A menang", 2)
 
@@ -419,11 +419,17 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
     assert "2 lembar yang menunggu tetap tersimpan" in dialog.inner_text()
     tablet.wait_status("2 menunggu")
     assert server_sheets(server.url, convention, juror.id) == {}
+    # "Nanti": keep scoring; the bar says the session ended, and "Sinkronkan" asks again.
+    dialog.get_by_role("button", name="Nanti").click()
+    tablet.wait_status("sesi berakhir")
+    assert tablet.page.get_by_role("button", name="Masuk lagi").is_visible()
+    tablet.sync_button()
+    dialog.wait_for()
     assert dialog.get_by_label("Nama pengguna").input_value() == juror.username
     dialog.get_by_label("Kata sandi").fill(JUROR_PASSWORD)
     dialog.get_by_role("button", name="Masuk").click()
     tablet.wait_status("Semua tersimpan di server")
-    assert dialog.is_hidden()
+    expect(dialog).to_be_hidden()
     assert_server_holds(server, convention, plan)
 
 
@@ -493,9 +499,9 @@ def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
     assert title(1) in refused.inner_text()
     assert "Penilaian tidak sedang dibuka" in refused.inner_text()
     tablet.open_entry(title(1))
-    notices = tablet.page.locator(".notices").inner_text()
-    assert "Server menolak lembar yang Anda simpan" in notices
-    assert "Penilaian sedang tidak dibuka" in notices
+    notices = tablet.page.locator(".notices")
+    expect(notices).to_contain_text("Server menolak lembar yang Anda simpan")
+    expect(notices).to_contain_text("Penilaian sedang tidak dibuka")  # once the data is fetched
     assert tablet.page.get_by_role("textbox", name="Kebaruan").input_value() == "5"
     assert server_sheets(server.url, convention, juror.id) == {}
 

@@ -157,7 +157,10 @@ async function boot() {
       changed();
     },
   });
-  $("sync-button").addEventListener("click", () => syncNow({ pull: true }));
+  $("sync-button").addEventListener("click", () => {
+    if (state.session && state.session.needs_login) reloginDialog(afterRelogin);
+    else syncNow({ pull: true });
+  });
   $("relogin-button").addEventListener("click", () => reloginDialog(afterRelogin));
   $("export-button").addEventListener("click", exportQueue);
   $("logout-button").addEventListener("click", onLogout);
