@@ -304,6 +304,39 @@ def test_server_killed_mid_sync_loses_nothing_and_doubles_nothing(
         assert len(audit_of(server.url, convention, juror.id, entry_id)) == 1
 
 
+def test_a_503_keeps_the_sheet_and_the_retry_waits_for_retry_after(
+    server: Server, tablets: Any
+) -> None:
+    """README protocol, point 5: a 5xx (here 503 with Retry-After) is never a refusal."""
+    convention = seed_convention(server.url, entries=2, jurors=1)
+    tablet = tablets(service_workers="block")
+    tablet.open()
+    tablet.login(convention.jurors[0].username, JUROR_PASSWORD)
+    answered: list[float] = []
+
+    def unavailable_once(route: Any) -> None:
+        answered.append(time.monotonic())
+        if len(answered) > 1:
+            route.continue_()
+            return
+        route.fulfill(
+            status=503,
+            headers={"Retry-After": "3", "Content-Type": "application/problem+json"},
+            body=json.dumps(
+                {"type": "/problems/unavailable", "title": "Service unavailable", "status": 503}
+            ),
+        )
+
+    tablet.page.route("**/sheets:sync", unavailable_once)
+    plan = {0: ({"KEBARUAN": "4", "KEMANFAATAN": "5", "REPLIKASI": "6"}, "Lewat 503", True)}
+    enter(tablet, 0, *plan[0])
+    expect(tablet.page.locator("#sync-detail")).to_contain_text("Server sedang tidak tersedia")
+    tablet.wait_status("1 menunggu")
+    tablet.wait_status("Semua tersimpan di server")  # by the timer, no button pressed
+    assert len(answered) == 2 and answered[1] - answered[0] >= 2.9
+    assert_server_holds(server, convention, plan)
+
+
 # --- two tablets, one juror -------------------------------------------------------------------
 
 
