@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8000
 export KONVENSI_DATABASE_URL ?= sqlite:///./konvensi.db
 
-.PHONY: lock run test test-slow test-all lint format migrate revision bench clean
+.PHONY: lock run test test-slow test-all lint format migrate revision bench vendor clean
 
 # Installs come from the lock files (exact versions, checked by hash), then the project itself
 # without dependencies. `make lock` regenerates them after a change to pyproject.toml.
@@ -51,13 +51,13 @@ test-slow: $(STAMP)
 test-all: test test-slow
 
 lint: $(STAMP)
-	$(BIN)/ruff format --check app scoring migrations tests bench
-	$(BIN)/ruff check app scoring migrations tests bench
+	$(BIN)/ruff format --check app scoring migrations tests bench scripts
+	$(BIN)/ruff check app scoring migrations tests bench scripts
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format app scoring migrations tests bench
-	$(BIN)/ruff check --fix app scoring migrations tests bench
+	$(BIN)/ruff format app scoring migrations tests bench scripts
+	$(BIN)/ruff check --fix app scoring migrations tests bench scripts
 
 migrate: $(STAMP)
 	$(BIN)/konvensi migrate
@@ -69,6 +69,10 @@ revision: $(STAMP)
 ## bench: the benchmarks of bench/ (ratios against a floor measured in the same run)
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+## vendor: fetch the pinned npm packages of vendor.lock.json, check their hashes, extract them
+vendor:
+	$(PYTHON) scripts/vendor.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .coverage

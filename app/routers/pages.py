@@ -1,16 +1,23 @@
-"""The public verification page a certificate's QR code opens: ``/verify/{code}``.
+"""Pages outside ``/api/v1``: the verification page a certificate's QR code opens
+(``/verify/{code}``), and the jurors' tablet app (``/juri/``).
 
-It lives outside ``/api/v1`` because paper outlives API versions. Plain HTML for a phone's
-browser: no JavaScript, autoescaped templates, and a policy that forbids any script.
+The verify page lives outside ``/api/v1`` because paper outlives API versions. Plain HTML
+for a phone's browser: no JavaScript, autoescaped templates, and a policy that forbids any
+script. The juror app is static files (``app/static/juri/``) served from this origin, a
+client of the public API and nothing else.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader
 
 from app.enums import CertificateKind
@@ -87,3 +94,79 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
         "pdf_url": f"/api/v1/certificates/{cert.code}.pdf",
     }
     return _page("verify.html", 200, c=certificate)
+
+
+# --- the jurors' tablet app ---------------------------------------------------------------
+
+JURI_DIR = Path(__file__).resolve().parent.parent / "static" / "juri"
+JURI_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
+_JURI_HEADERS = {
+    "Content-Security-Policy": JURI_CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # Always revalidated (ETag) when online; the service worker keeps a copy for offline.
+    "Cache-Control": "no-cache",
+}
+_MEDIA_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    body: bytes
+    media_type: str
+    etag: str
+
+
+@functools.cache
+def juri_assets() -> dict[str, Asset]:
+    """The app's files by path under ``/juri/``, read once per process. The service worker
+    gets its shell list and a version (a hash of every other file) prepended, so that any
+    change to the app installs a fresh copy on the tablets."""
+    files = {
+        path.relative_to(JURI_DIR).as_posix(): path.read_bytes()
+        for path in sorted(JURI_DIR.rglob("*"))
+        if path.is_file() and path.suffix in _MEDIA_TYPES
+    }
+    shell = {name: body for name, body in files.items() if name != "sw.js"}
+    digest = hashlib.sha256()
+    for name, body in shell.items():
+        digest.update(name.encode() + b"\0" + body + b"\0")
+    manifest = {
+        "version": digest.hexdigest()[:16],
+        "files": ["/juri/" if name == "index.html" else f"/juri/{name}" for name in shell],
+    }
+    files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
+    return {
+        name: Asset(
+            body, _MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+        )
+        for name, body in files.items()
+    }
+
+
+@router.get("/juri", include_in_schema=False)
+async def redirect_to_juri() -> RedirectResponse:
+    """The app lives at ``/juri/`` (the service worker's scope)."""
+    return RedirectResponse("/juri/", status_code=308)
+
+
+@router.get("/juri/{path:path}", include_in_schema=False)
+async def read_juri_file(path: str, request: Request) -> Response:
+    """A file of the jurors' app; ``/juri/`` is its page."""
+    asset = juri_assets().get(path or "index.html")
+    if asset is None:
+        raise NotFound(f"The juror app has no file {path!r}.")
+    headers = {**_JURI_HEADERS, "ETag": asset.etag}
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)

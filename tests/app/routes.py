@@ -3,8 +3,9 @@
 The rules (first match wins):
 
 * ``public``: ``/health``, the docs (``/docs``, ``/docs/oauth2-redirect``, ``/redoc``,
-  ``/openapi.json``), ``/verify/…``, ``GET /api/v1/certificates/…``,
-  ``GET /api/v1/conventions/{cid}/results`` and ``POST …/objections``: no token needed.
+  ``/openapi.json``), ``/verify/…``, the juror app's files (``GET /juri/…``),
+  ``GET /api/v1/certificates/…``, ``GET /api/v1/conventions/{cid}/results`` and
+  ``POST …/objections``: no token needed.
 * ``login``: ``POST /api/v1/auth/token``.
 * ``any``: ``GET /api/v1/me``: any valid token.
 * ``juror``: anything under ``/api/v1/conventions/{cid}/jurors/me`` ("the secretariat using
@@ -85,7 +86,10 @@ def classify(method: str, path: str) -> str:
     if path == "/health" or path in DOCS or path.startswith("/verify/"):
         return "public"
     if method == "GET" and (
-        path.startswith(f"{API}/certificates/") or path == f"{CONVENTION}/results"
+        path.startswith(f"{API}/certificates/")
+        or path == f"{CONVENTION}/results"
+        or path == "/juri"
+        or path.startswith("/juri/")
     ):
         return "public"
     if (method, path) == ("POST", f"{CONVENTION}/objections"):

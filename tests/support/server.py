@@ -127,9 +127,12 @@ class Server:
     def url(self) -> str:
         return f"http://{HOST}:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> Self:
+    def start(self, timeout: float = 60.0, *, same_port: bool = False) -> Self:
+        """Start (or restart) the server; ``same_port`` keeps its address, as a browser that
+        loaded a page from it expects after a restart."""
         assert self.proc is None, "already running"
-        self.port = self.fixed_port or free_port()
+        if not (same_port and self.port):
+            self.port = self.fixed_port or free_port()
         self.starts += 1
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with (self.log_dir / f"server-{self.port}-{self.starts}.log").open("wb") as log:
@@ -196,6 +199,7 @@ class Server:
             # Workers may outlive the leader for a moment; the group is gone once none answers.
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
+                self.proc.poll()  # reap the leader: a zombie still counts as the group's member
                 try:
                     os.killpg(self.proc.pid, 0)
                 except ProcessLookupError:

@@ -1,0 +1,188 @@
+"""Driving the jurors' app (``/juri/``) in Debian's Chromium through Playwright: the browser,
+a page object that speaks the app's accessible names (CONTRACT.md "Pages"), and axe-core."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from tests.app.live import CHROMIUM, CHROMIUM_ARGS, require
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLET = {"width": 1280, "height": 800}
+PORTRAIT = {"width": 800, "height": 1280}
+PHONE = {"width": 390, "height": 844}
+# Fifteen seconds cover a sync on a busy 2-core machine; a real failure waits this long once.
+WAIT_MS = 15_000
+
+
+def axe_source() -> str:
+    manifest = json.loads((ROOT / "vendor.lock.json").read_text())
+    axe = next(p for p in manifest["packages"] if p["name"] == "axe-core")
+    dest: str = axe["dest"]
+    return (ROOT / dest / "axe.min.js").read_text()
+
+
+@contextmanager
+def chromium() -> Iterator[Any]:
+    require("chromium (apt-get install chromium)", os.path.exists(CHROMIUM))
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        require("playwright (pip install playwright)", False)
+        raise
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+class Juri:
+    """One tablet: a browser context and its page, on the app of ``base_url``."""
+
+    def __init__(self, browser: Any, base_url: str, viewport: dict[str, int] = TABLET, **opts: Any):
+        self.base_url = base_url
+        self.context = browser.new_context(viewport=viewport, locale="id-ID", **opts)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(WAIT_MS)
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
+        self.page.on("console", self._console)
+
+    def _console(self, message: Any) -> None:
+        # A failed fetch while the server is down or the tablet offline is expected;
+        # a policy violation or a script error is not.
+        text = message.text
+        if message.type == "error" and not re.search(
+            r"Failed to load resource|net::ERR_|Failed to fetch", text
+        ):
+            self.errors.append(text)
+
+    def close(self) -> None:
+        self.context.close()
+
+    # --- screens ---------------------------------------------------------------------------
+
+    def open(self) -> Any:
+        return self.page.goto(f"{self.base_url}/juri/")
+
+    def login(self, username: str, password: str) -> None:
+        self.page.get_by_label("Nama pengguna").fill(username)
+        self.page.get_by_label("Kata sandi").fill(password)
+        self.page.get_by_role("button", name="Masuk").click()
+        self.wait_list()
+
+    def wait_list(self) -> None:
+        """The list, with the convention's data on the tablet."""
+        from playwright.sync_api import expect
+
+        expect(self.page.locator("#convention-name")).not_to_have_text("Memuat data konvensi…")
+
+    def wait_offline_ready(self) -> None:
+        """The service worker controls the page: a reload works with the network off."""
+        self.page.wait_for_function(
+            "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
+        )
+
+    def entry_link(self, title: str) -> Any:
+        return self.page.get_by_role("link", name=title)
+
+    def open_entry(self, title: str) -> None:
+        self.entry_link(title).click()
+        self.page.get_by_role("heading", name=title, level=1).wait_for()
+
+    def back_to_list(self) -> None:
+        self.page.get_by_role("link", name="Daftar inovasi").click()
+        self.wait_list()
+
+    def score(self, scores: dict[str, str], comment: str | None = None) -> None:
+        for name, value in scores.items():
+            self.page.get_by_role("textbox", name=name, exact=True).fill(value)
+        if comment is not None:
+            self.page.get_by_role("textbox", name="Catatan").fill(comment)
+
+    def save_draft(self) -> None:
+        self.page.get_by_role("button", name="Simpan draf").click()
+        self.page.locator(".notices").get_by_text("Draf tersimpan di").wait_for()
+
+    def submit(self) -> None:
+        self.page.get_by_role("button", name="Kirim", exact=True).click()
+        self.page.get_by_role("button", name="Ya, kirim").click()
+        self.wait_list()
+
+    def sync_button(self) -> None:
+        self.page.get_by_role("button", name="Sinkronkan").click()
+
+    def sync(self) -> None:
+        """Press "Sinkronkan" and wait for the data it fetches (the last read is progress)."""
+        with self.page.expect_response(lambda r: r.url.endswith("/jurors/me/progress")):
+            self.page.get_by_role("button", name="Sinkronkan").click()
+
+    # --- what it says ----------------------------------------------------------------------
+
+    @property
+    def status(self) -> Any:
+        return self.page.get_by_role("status")
+
+    def status_text(self) -> str:
+        text: str = self.status.inner_text()
+        return text
+
+    def wait_status(self, text: str, timeout: float = WAIT_MS) -> None:
+        from playwright.sync_api import expect
+
+        expect(self.status).to_contain_text(text, timeout=timeout)
+
+    def badge_of(self, title: str) -> str:
+        text: str = self.entry_link(title).locator(".badge").inner_text()
+        return text.split(":")[0].strip()
+
+    def total_text(self) -> str:
+        text: str = self.page.locator("#total").inner_text()
+        return text
+
+    def axe(self) -> list[dict[str, Any]]:
+        """axe-core's serious and critical violations on the screen as it is."""
+        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
+            # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
+            self.page.evaluate(axe_source())
+        result: dict[str, Any] = self.page.evaluate(
+            "axe.run(document, {resultTypes: ['violations']})"
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
+
+    def layout_problems(self) -> list[str]:
+        """Sideways scrolling, and visible controls smaller than 44 px."""
+        problems: list[str] = self.page.evaluate(
+            """() => {
+              const out = [];
+              const width = document.documentElement.clientWidth;
+              if (document.documentElement.scrollWidth > width) {
+                out.push(`scrolls sideways: ${document.documentElement.scrollWidth} > ${width}`);
+              }
+              for (const el of document.querySelectorAll(
+                  'button, a[href], input, select, textarea')) {
+                const r = el.getBoundingClientRect();
+                if (!r.width || !r.height || el.classList.contains('skip')) continue;
+                if (getComputedStyle(el).visibility === 'hidden') continue;
+                if (r.height < 44 || r.width < 44) {
+                  out.push(`${el.tagName} "${(el.textContent || el.id).trim().slice(0, 30)}" `
+                           + `is ${Math.round(r.width)}x${Math.round(r.height)}`);
+                }
+                if (r.right > width + 1) out.push(`${el.tagName} ${el.id} sticks out`);
+              }
+              return out;
+            }"""
+        )
+        return problems
