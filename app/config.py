@@ -1,6 +1,7 @@
 """Settings from the environment (prefix ``KONVENSI_``), as docs/api.md lists them."""
 
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
@@ -8,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets copied from examples: a service signing tokens with one of them is open to anyone.
 PLACEHOLDER_SECRETS = frozenset({"changethis"})
+# Where certificates point when nothing says otherwise (the CLI on the database, a test).
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
 
 class Settings(BaseSettings):
@@ -17,7 +20,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     admin_username: str | None = None
     admin_password: SecretStr | None = None
-    public_url: str = "http://127.0.0.1:8000"
+    # Unset: `konvensi serve` sets it to the address it listens on (see app.cli.server).
+    public_url: str | None = None
 
     # One convention day: a juror logs in in the morning and is not thrown out mid-session.
     token_ttl_seconds: int = Field(default=12 * 3600, ge=60)
@@ -45,6 +49,24 @@ class Settings(BaseSettings):
                 {"value": value.get_secret_value().strip()},
             )
         return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _absolute_http_url(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        parsed = urlsplit(value.strip())
+        if parsed.scheme not in ("http", "https") or not parsed.netloc:
+            raise PydanticCustomError(
+                "public_url",
+                "must be an absolute http(s) URL such as https://konvensi.example.go.id",
+            )
+        return value.strip().rstrip("/")
+
+    @property
+    def effective_public_url(self) -> str:
+        """The address printed in certificates' QR codes and verification links."""
+        return self.public_url or DEFAULT_PUBLIC_URL
 
 
 @lru_cache

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from app.db import Database, create_db_engine
 from app.errors import Problem
 from app.models import Convention
-from app.services import awards, certificate_pdf, conventions, exports, ranking
+from app.services import awards, certificate_pdf, conventions, exports, minutes, ranking
 
 PAGE = 500
 
@@ -39,6 +39,7 @@ class Source(Protocol):
         self, cid: int, method: str, stage: str | None = None, category: str | None = None
     ) -> tuple[dict[str, Any], list[str], list[str]]: ...
     def issue(self, cid: int) -> tuple[int, int]: ...
+    def minutes(self, cid: int) -> bytes: ...
     def certificate_jobs(self, cid: int) -> list[Job]: ...
     def close(self) -> None: ...
 
@@ -106,6 +107,11 @@ class DatabaseSource:
                 ranking.panel_names(session, cid),
                 ranking.scored_stage_codes(convention),
             )
+
+    def minutes(self, cid: int) -> bytes:
+        with self._session() as session:
+            data = minutes.minutes(session, self._convention(session, cid))
+        return minutes.render(data)
 
     def issue(self, cid: int) -> tuple[int, int]:
         with self._session(write=True) as session:
@@ -188,6 +194,9 @@ class ServerSource:
         panels = self._all(f"/api/v1/conventions/{cid}/panels")
         scored = [s["code"] for s in stages if s["kind"] == "scored"]
         return body, [p["name"] for p in sorted(panels, key=lambda p: p["id"])], scored
+
+    def minutes(self, cid: int) -> bytes:
+        return self._call("GET", f"/api/v1/conventions/{cid}/berita-acara.pdf").content
 
     def issue(self, cid: int) -> tuple[int, int]:
         body = self._json("POST", f"/api/v1/conventions/{cid}/awards")

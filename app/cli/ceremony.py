@@ -73,7 +73,7 @@ def _source(url: str | None, token: str | None) -> Iterator[Source]:
     else:
         settings = get_settings()
         try:
-            source = DatabaseSource(settings.database_url, settings.public_url)
+            source = DatabaseSource(settings.database_url, settings.effective_public_url)
         except Exception as exc:
             raise fail(f"cannot open the database: {exc}", 1) from exc
     try:
@@ -203,6 +203,25 @@ def certificate_files(
                 _write(output / name, render())
                 progress.advance(task)
     console.print(f"wrote {len(jobs)} certificate(s) to {output}", highlight=False)
+
+
+@cli.command("berita-acara")
+def minutes_file(
+    convention: ConventionOption,
+    output: Annotated[
+        Path,
+        typer.Option(
+            "--output", "-o", help="The PDF to write.", dir_okay=False, show_default=False
+        ),
+    ],
+    url: UrlOption = None,
+    token: TokenOption = None,
+) -> None:
+    """The minutes of the jury's decision (berita acara) of the published results, as a PDF."""
+    with _source(url, token) as source:
+        data = source.minutes(convention)
+    _write(output, data)
+    err.print(f"wrote the berita acara of convention {convention} to {output}")
 
 
 class RankingFormat(StrEnum):

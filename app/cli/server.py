@@ -117,6 +117,38 @@ def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
         db.dispose()
 
 
+WILDCARD_HOSTS = frozenset({"0.0.0.0", "::", ""})
+
+
+def listen_url(host: str, port: int) -> str:
+    """``http://HOST:PORT`` of an address ``serve`` listens on (an IPv6 host in brackets)."""
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
+
+
+def _public_url(host: str, port: int) -> str:
+    """The public URL in force: ``KONVENSI_PUBLIC_URL``, else the address served; for a
+    wildcard host (every interface) the loopback address on the same port, with a warning to
+    set it. The workers read it from the environment."""
+    settings = get_settings()
+    if settings.public_url:
+        return settings.public_url
+    if host in WILDCARD_HOSTS:
+        public_url = listen_url("127.0.0.1", port)
+        err.print(
+            f"[yellow]warning:[/] KONVENSI_PUBLIC_URL is not set and {host or '*'} is every "
+            f"address: certificates will point at {public_url}; set KONVENSI_PUBLIC_URL to the "
+            "address tablets and the public reach",
+            highlight=False,
+            soft_wrap=True,
+        )
+    else:
+        public_url = listen_url(host, port)
+    os.environ["KONVENSI_PUBLIC_URL"] = public_url
+    get_settings.cache_clear()
+    return public_url
+
+
 def _try_first(loaded: object, base_url: str) -> None:
     """What a newcomer should look at first, printed once after the demo is loaded."""
     conventions = getattr(loaded, "conventions", [])
@@ -150,8 +182,11 @@ def serve(
     import uvicorn
 
     _check_ready(demo)
-    _bootstrap(demo, f"http://{host}:{port}")
-    console.print(f"serving on http://{host}:{port} (docs at /docs), {workers} worker(s)")
+    address = listen_url(host, port)
+    public_url = _public_url(host, port)
+    _bootstrap(demo, address)
+    console.print(f"serving on {address} (docs at /docs), {workers} worker(s)", highlight=False)
+    console.print(f"public URL (certificates' QR codes): {public_url}", highlight=False)
     uvicorn.run(
         "app.main:create_app",
         factory=True,

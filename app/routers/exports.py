@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention, SessionDep
-from app.services import exports, tables
+from app.services import exports, minutes, tables
 from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
@@ -68,7 +68,7 @@ def export_table(
         convention,
         kind,
         method=method,
-        public_url=request.app.state.settings.public_url,
+        public_url=request.app.state.settings.effective_public_url,
     )
     stem = f"{kind}-{convention.id}" + (f"-{method}" if kind == "ranking" else "")
     spec = tables.FORMATS[fmt]
@@ -85,8 +85,28 @@ def export_certificates_zip(
 ) -> Response:
     """Every certificate of the convention as a printable PDF, in one ZIP, named by letter
     number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked."""
-    items = exports.piagams(session, convention, request.app.state.settings.public_url)
+    items = exports.piagams(session, convention, request.app.state.settings.effective_public_url)
     # Rendering takes a while: end the read first, so no snapshot or connection is held.
     session.commit()
     body = exports.zip_pdfs(exports.rendered(items))
     return _download(body, "application/zip", f"piagam-{convention.id}.zip")
+
+
+@router.get(
+    "/berita-acara.pdf",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The minutes of the jury's decision",
+        }
+    },
+)
+def read_minutes(convention: AdminConvention, session: SessionDep) -> Response:
+    """The minutes of the jury's decision (*berita acara penetapan hasil penilaian*): the
+    convention, date and place, the method, the ranking down to `top_n` (per category with
+    awards per category) with scores to 2 decimals, and every juror by panel with a line to
+    sign. 404 until the results are published."""
+    data = minutes.minutes(session, convention)
+    session.commit()  # the read is over before the slow part
+    return _download(minutes.render(data), "application/pdf", minutes.file_name(convention))

@@ -28,7 +28,7 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
     `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
     DICABUT / REVOKED."""
     cert, convention = certificates.find_by_code(session, code)
-    data = certificate_pdf.piagam(cert, convention, request.app.state.settings.public_url)
+    data = certificate_pdf.piagam(cert, convention, request.app.state.settings.effective_public_url)
     # A def route (threadpool): rendering takes a while, after the read has ended.
     session.commit()
     return Response(

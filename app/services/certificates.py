@@ -11,7 +11,7 @@ import base64
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,9 +29,13 @@ JAKARTA = ZoneInfo("Asia/Jakarta")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 
 
-def letter_number(sequence: int, letter_code: str, issued_at: datetime) -> str:
-    local = issued_at.astimezone(JAKARTA)
-    return f"{sequence:03d}/{letter_code}/{ROMAN[local.month - 1]}/{local.year}"
+def letter_number(
+    sequence: int, letter_code: str, issued_at: datetime, ceremony_date: date | None = None
+) -> str:
+    """``001/KIP-SLK/V/2018``: the month and year are the ceremony's when the convention sets
+    its date, else those of the day of issue in Asia/Jakarta."""
+    day = ceremony_date or issued_at.astimezone(JAKARTA).date()
+    return f"{sequence:03d}/{letter_code}/{ROMAN[day.month - 1]}/{day.year}"
 
 
 def new_code() -> str:
@@ -99,7 +103,9 @@ def issue_planned(session: Session, convention: Convention, plan: list[Planned])
             Certificate(
                 convention_id=convention.id,
                 sequence=seq,
-                number=letter_number(seq, convention.letter_code, issued_at),
+                number=letter_number(
+                    seq, convention.letter_code, issued_at, convention.ceremony_date
+                ),
                 code=code,
                 kind=planned.kind,
                 recipient_type=planned.recipient_type,

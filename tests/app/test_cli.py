@@ -22,6 +22,7 @@ from tests.app.databases import ENGINES, fresh_database
 
 SECRET = "a-secret-key-for-the-cli-tests-long-enough"
 VARIABLES = (
+    "KONVENSI_PUBLIC_URL",
     "KONVENSI_DATABASE_URL",
     "KONVENSI_SECRET_KEY",
     "KONVENSI_ADMIN_USERNAME",
@@ -416,3 +417,54 @@ def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(sqlite_url: str) -
     assert result.exit_code == 0, result.output
     assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 7
     assert count(sqlite_url, Account) == 8
+
+
+# --- the public URL -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("host", "public_url", "warned"),
+    [
+        ("127.0.0.1", "http://127.0.0.1:8123", False),
+        ("192.168.1.20", "http://192.168.1.20:8123", False),
+        ("::1", "http://[::1]:8123", False),
+        ("0.0.0.0", "http://127.0.0.1:8123", True),
+    ],
+)
+def test_serve_prints_the_public_url_it_listens_on(
+    served: list[dict[str, Any]], sqlite_url: str, host: str, public_url: str, warned: bool
+) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run(
+        "serve", "--host", host, "--port", "8123", database_url=sqlite_url, secret_key=SECRET
+    )
+    assert result.exit_code == 0, result.output
+    assert f"public URL (certificates' QR codes): {public_url}" in result.stdout
+    assert ("KONVENSI_PUBLIC_URL is not set" in result.stderr) is warned
+    assert served and served[0]["port"] == 8123
+
+
+@pytest.mark.usefixtures("served")
+def test_serve_keeps_a_public_url_that_is_set_without_its_trailing_slash(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run(
+        "serve",
+        "--port",
+        "8123",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        public_url="https://konvensi.example.go.id/",
+    )
+    assert result.exit_code == 0, result.output
+    assert "public URL (certificates' QR codes): https://konvensi.example.go.id\n" in result.stdout
+
+
+@pytest.mark.parametrize("value", ["konvensi.example.go.id", "ftp://x.example", "/verify"])
+def test_serve_refuses_a_public_url_that_is_not_absolute_http(
+    served: list[dict[str, Any]], sqlite_url: str, value: str
+) -> None:
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET, public_url=value)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "KONVENSI_PUBLIC_URL" in line and "absolute http(s) URL" in line
+    assert served == []

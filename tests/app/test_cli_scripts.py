@@ -190,6 +190,18 @@ def test_unreachable_server_fails_in_one_line(run: Any) -> None:
     assert line.startswith("konvensi: cannot reach http://127.0.0.1:9")
 
 
+def test_berita_acara_writes_the_minutes(run: Any, db: Published, tmp_path: Path) -> None:
+    out = tmp_path / "berita-acara.pdf"
+    result = run("berita-acara", "-c", db.issued.cid, "-o", out)
+    assert result.exit_code == 0, result.output
+    text = "\n".join(page.extract_text() for page in PdfReader(out).pages)
+    assert "BERITA ACARA" in text and str(db.issued.entries[0].acronym) in text
+    assert all(j.account.full_name in text for j in db.issued.jurors)
+    unpublished = run("berita-acara", "-c", db.draft.cid, "-o", tmp_path / "x.pdf")
+    assert unpublished.exit_code == 1
+    assert "no published results" in unpublished.stderr
+
+
 def test_certificates_writes_every_pdf(run: Any, db: Published, tmp_path: Path) -> None:
     out = tmp_path / "piagam"
     result = run("certificates", "-c", db.issued.cid, "--output", out)

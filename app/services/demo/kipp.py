@@ -9,6 +9,8 @@ innovations are examples, not a real contest's.
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.enums import ConventionStatus
 
 CONVENTION = {
@@ -22,6 +24,7 @@ CONVENTION = {
     "signatory_name": "Gubernur Sumatera Barat",
     "signatory_title": "Gubernur Sumatera Barat",
     "status": ConventionStatus.JUDGING,
+    "ceremony_date": date(2018, 8, 17),
 }
 
 PANEL = "Tim Panel Independen"

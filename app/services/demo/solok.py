@@ -13,6 +13,8 @@ top 3: one juror's absence would award it), the fourth has drafts to finish.
 
 from __future__ import annotations
 
+from datetime import date
+
 from app.enums import ConventionStatus
 
 CONVENTION = {
@@ -26,6 +28,8 @@ CONVENTION = {
     "signatory_name": "Zul Elfian",
     "signatory_title": "Wali Kota Solok",
     "status": ConventionStatus.JUDGING,
+    # Day two of the Display Inovasi, when the Wali Kota gave the awards (Rabu, 9 Mei 2018).
+    "ceremony_date": date(2018, 5, 9),
 }
 
 # code, name, weight, tie-break rank

@@ -152,15 +152,20 @@ async function pull(session) {
   let criteria;
   let entries;
   if (stageId != null) {
-    stage = { id: stageId, name: null };
-    try {
-      const read = await api.request("GET", `${base}/stages/${stageId}`, { token });
-      stage = { id: stageId, name: read.name, code: read.code, kind: read.kind };
-    } catch (error) {
-      if (error instanceof api.AuthError || error instanceof api.NetworkError) throw error;
-    }
+    // The convention names its current stage (code, name, kind) for jurors.
+    const current = convention.current_stage;
+    stage = current
+      ? { id: stageId, name: current.name, code: current.code, kind: current.kind }
+      : { id: stageId, name: null };
     criteria = await api.getAll(`${base}/criteria?stage_id=${stageId}`, token);
-    entries = await api.getAll(`${base}/stages/${stageId}/entries`, token);
+    try {
+      entries = await api.getAll(`${base}/stages/${stageId}/entries`, token);
+    } catch (error) {
+      // 403: this juror's panel does not judge the current stage; nothing to score in it.
+      if (!(error instanceof api.HttpError) || error.status !== 403) throw error;
+      entries = [];
+      stage.notJudged = true;
+    }
   } else {
     criteria = await api.getAll(`${base}/criteria`, token);
     entries = await api.getAll(`${base}/entries`, token);

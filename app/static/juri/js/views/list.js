@@ -126,6 +126,7 @@ export class ListView {
     replace(this.heading, convention ? convention.name : "Memuat data konvensi…");
     const parts = [];
     if (state.stage) parts.push(`Tahap: ${state.stage.name || `tahap ${state.stage.id}`}`);
+    if (state.stage && state.stage.notJudged) parts.push("Panel Anda tidak menilai tahap ini");
     if (convention) parts.push(CONVENTION_STATUS[convention.status] || convention.status);
     if (state.session) parts.push(`Juri: ${state.session.full_name}`);
     if (convention && convention.judging_deadline) {

@@ -1,0 +1,58 @@
+"""The minutes of the jury's decision (berita acara): the PDF's text, through the API and the
+``konvensi berita-acara`` command."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from fastapi.testclient import TestClient
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from tests.app import factories as f
+
+
+def text_of(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def published(client: TestClient, session: Session, w: f.World) -> None:
+    w.convention.city = "Solok"
+    w.convention.top_n = 2
+    w.convention.ceremony_date = date(2018, 5, 9)
+    for i, entry in enumerate(w.entries):
+        for juror in w.jurors:
+            f.make_sheet(session, juror.account, entry, {"A": 9 - 2 * i, "B": 9 - 2 * i})
+    f.set_status(session, w.convention, "closed")
+    response = client.post(w.url("/results"), headers=w.admin.headers)
+    assert response.status_code == 201, response.text
+
+
+def test_minutes_name_the_date_place_method_ranking_and_jurors(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    f.problem(
+        client.get(world.url("/berita-acara.pdf"), headers=world.admin.headers), 404, "not-found"
+    )
+    published(client, session, world)
+    response = client.get(world.url("/berita-acara.pdf"), headers=world.admin.headers)
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == "application/pdf"
+    text = text_of(response.content)
+    assert "BERITA ACARA" in text and "PENETAPAN HASIL PENILAIAN" in text
+    assert "Rabu, 9 Mei 2018" in text
+    assert "Solok" in text and "rata-rata (mean)" in text
+    e0, e1, e2 = world.entries
+    # The ranking down to top_n = 2, scores with 2 decimals.
+    assert e0.acronym in text and "90.00" in text and "Juara I" in text
+    assert e1.acronym in text and "70.00" in text and "Juara II" in text
+    assert e2.acronym not in text
+    for juror in world.jurors:
+        assert juror.account.full_name in text
+    assert "Panel K" in text and "Panel L" in text
+    f.problem(
+        client.get(world.url("/berita-acara.pdf"), headers=world.jurors[0].headers),
+        403,
+        "forbidden",
+    )
