@@ -325,7 +325,8 @@ export class SheetView {
     const queued = state.queue.get(this.entryId);
     const refused = state.refused.get(this.entryId);
     const server = state.sheets.get(this.entryId);
-    const key = JSON.stringify([queued && [queued.seq, queued.state], refused && refused.refused_at, server && server.version]);
+    const status = state.convention && state.convention.status;
+    const key = JSON.stringify([queued && [queued.seq, queued.state], refused && refused.refused_at, server && server.version, status]);
     if (key === this.shownKey && !force) return;
     if (this.shownKey !== null && !this.touched && !this.restored) {
       // Nothing typed here yet: show what another tablet or the server changed meanwhile.
