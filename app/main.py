@@ -13,7 +13,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import __version__
+from app import __version__, openapi
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.routers import (
@@ -31,10 +31,11 @@ from app.routers import (
     ranking,
     rubric,
     sheets,
+    site,
     stages,
 )
 from app.routers.problems import install_error_handlers, problem_response, problems
-from app.schemas import ProblemOut
+from app.schemas.analysis import HealthOut
 
 API_PREFIX = "/api/v1"
 
@@ -133,6 +134,10 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        # Served by app.routers.site from vendored assets: a venue may have no internet.
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
         title="Konvensi",
         version=__version__,
         description=DESCRIPTION,
@@ -158,7 +163,11 @@ def create_app(
     app.state.secret_key = _secret_key(settings, demo)
     install_error_handlers(app)
 
-    @app.get("/health", tags=["health"], responses=problems(503, s503="The database is down"))
+    @app.get(
+        "/health",
+        tags=["health"],
+        responses={200: {"model": HealthOut}, **problems(503, s503="The database is down")},
+    )
     async def read_health() -> Any:
         """`{"status": "ok"}` when the database answers; 503 otherwise. No auth."""
         try:
@@ -190,24 +199,8 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     # Outside /api/v1: the page a certificate's QR code opens (paper outlives API versions).
     app.include_router(pages.router)
+    app.include_router(site.router)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
-    _document_problems(app)
+    openapi.install(app)
     return app
-
-
-def _document_problems(app: FastAPI) -> None:
-    """Add the ``Problem`` schema that the routes' problem+json responses refer to."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()  # cached by FastAPI as app.openapi_schema: completed in place
-        problem = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(problem.pop("$defs", {}))
-        components["Problem"] = problem
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

@@ -18,21 +18,15 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader
 
 from app.enums import CertificateKind
 from app.errors import NotFound
 from app.routers.deps import SessionDep
+from app.routers.templates import render
 from app.services import certificate_pdf, certificates
 
 router = APIRouter(tags=["public"])
 
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 _HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -48,7 +42,7 @@ RECIPIENTS = {"opd": "Perangkat Daerah (OPD)", "innovator": "Inovator", "juror":
 
 
 def _page(template: str, status_code: int, **context: Any) -> HTMLResponse:
-    html = _templates.get_template(template).render(**context)
+    html = render(template, **context)
     return HTMLResponse(html, status_code=status_code, headers=_HEADERS)
 
 

@@ -19,6 +19,11 @@ from app.routers.deps import (
     problems,
 )
 from app.schemas import PublishIn, RankingOut, ResultsOut, WithdrawIn, WithdrawnOut
+from app.schemas.analysis import (
+    AgreementOut,
+    ExplainOut,
+    ResultsCheckOut,
+)
 from app.services import ranking, results
 from app.services.common import MAX_ID
 from scoring import Method
@@ -94,7 +99,7 @@ def read_ranking_csv(
 @router.get(
     "/ranking/entries/{entry_id}",
     response_class=Response,
-    responses={200: {"model": dict[str, Any]}},
+    responses={200: {"model": ExplainOut}},
 )
 def explain_entry(
     convention: AdminConvention,
@@ -109,9 +114,7 @@ def explain_entry(
     return _json(ranking.explain(session, convention, entry_id, method, stage_id))
 
 
-@router.get(
-    "/ranking/agreement", response_class=Response, responses={200: {"model": dict[str, Any]}}
-)
+@router.get("/ranking/agreement", response_class=Response, responses={200: {"model": AgreementOut}})
 def read_agreement(
     convention: AdminConvention,
     session: SessionDep,
@@ -202,7 +205,7 @@ async def withdraw_results(
     return _json(results.withdraw(session, admin, convention, data.reason))
 
 
-@router.get("/results/verify", response_class=Response, responses={200: {"model": dict[str, Any]}})
+@router.get("/results/verify", response_class=Response, responses={200: {"model": ResultsCheckOut}})
 def verify_results(convention: AdminConvention, session: SessionDep) -> Response:
     """Recompute the published ranking from today's sheets: does it still match?"""
     return _json(results.verify(session, convention))
