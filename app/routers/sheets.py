@@ -123,10 +123,10 @@ async def put_my_sheet(cid: int, entry_id: int, request: Request) -> Response:
     # body, then one transaction that awaits nothing; see app/db.py).
     db: Database = request.app.state.db
     claims = verify_token(bearer_token(request), request.app.state.secret_key)
-    stage_id = _stage_param(request.query_params.get("stage_id"))
     raw = await request.body()
     with db.write() as conn:
         principal = principal_for(conn, claims)  # still 401 before anything else
+        stage_id = _stage_param(request.query_params.get("stage_id"))
         written = sheets.put_sheet(
             conn,
             principal,

@@ -55,7 +55,7 @@ def ranking_table(
 ) -> Table:
     """The ranking as ``GET …/ranking`` answers it, one column per panel in id order, then one
     per scored stage (the final ranking of a convention judged in stages)."""
-    stages = list(stage_codes) if len(stage_codes) > 1 and body.get("stage_id") is None else []
+    stages = list(stage_codes) if body.get("stage_id") is None else []
     columns = [
         Column("Peringkat", "int", 10),
         Column("ID Entri", "int", 9),

@@ -241,7 +241,11 @@ def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tup
 # --- shaping -------------------------------------------------------------------------------
 
 
-def row_dict(row: scoring.RankingRow, info: EntryInfo, *, final: bool) -> dict[str, Any]:
+def row_dict(
+    row: scoring.RankingRow, info: EntryInfo, *, final: bool, only_stage: str | None = None
+) -> dict[str, Any]:
+    """A ranking row as the API shows it. ``only_stage``: the code of a convention's one
+    stage, whose score is the row's (Step 6 changes nothing with one stage)."""
     out = {
         "rank": row.rank,
         "entry_id": row.entry_id,
@@ -260,7 +264,12 @@ def row_dict(row: scoring.RankingRow, info: EntryInfo, *, final: bool) -> dict[s
     }
     if final:
         out["reach_stage_id"] = row.reach_stage_id
-        out["stage_scores"] = row.stage_scores or {}
+        stage_scores = row.stage_scores
+        if stage_scores is None:
+            stage_scores = {}
+            if only_stage is not None and row.score is not None:
+                stage_scores = {only_stage: row.score}
+        out["stage_scores"] = stage_scores
     else:
         out["advances"] = bool(row.advances)
     return out
@@ -275,15 +284,23 @@ def ranking_dict(
 ) -> dict[str, Any]:
     info = data.info
     final = stage_id is None
+    only = _only_stage(data)
     return {
         "convention_id": data.convention.id,
         "method": ranking.method,
         "top_n": ranking.top_n,
         "stage_id": stage_id,
         "category": category,
-        "rows": [row_dict(row, info[row.entry_id], final=final) for row in ranking.rows],
+        "rows": [
+            row_dict(row, info[row.entry_id], final=final, only_stage=only) for row in ranking.rows
+        ],
         "warnings": [{"code": w.code, "entry_ids": list(w.entry_ids)} for w in ranking.warnings],
     }
+
+
+def _only_stage(data: RankingInput) -> str | None:
+    stages = data.contest.stages
+    return stages[0].code if len(stages) == 1 else None
 
 
 def scored_stage(convention: Convention, stage_id: int) -> Stage:
@@ -334,10 +351,10 @@ def _csv_text(value: str) -> str:
 
 def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[str]) -> str:
     """The contract's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty; a
-    ``stage:<code>`` column per scored stage after the panels when there are several."""
+    ``stage:<code>`` column per code of ``stage_codes`` after the panels (final ranking)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    stage_columns = stage_codes if len(stage_codes) > 1 and body.get("stage_id") is None else []
+    stage_columns = stage_codes if body.get("stage_id") is None else []
     writer.writerow(
         [
             _csv_text(header)
@@ -390,6 +407,10 @@ def panel_names(session: Session, convention_id: int) -> list[str]:
 
 
 def scored_stage_codes(convention: Convention) -> list[str]:
+    """The ``stage:<code>`` columns of the final ranking's tables: one per scored stage when
+    the convention has more than one stage (of any kind), else none."""
+    if len(convention.stages) < 2:
+        return []
     return [s.code for s in convention.stages if s.kind == StageKind.SCORED]
 
 
@@ -420,7 +441,9 @@ def explain(
     explanation = scoring.explain_in(data.contest, stage, ranking, entry_id, method)
     body = asdict(explanation)
     body["stage_id"] = stage.id
-    body["row"] = row_dict(row, data.info[entry_id], final=stage_id is None)
+    body["row"] = row_dict(
+        row, data.info[entry_id], final=stage_id is None, only_stage=_only_stage(data)
+    )
     body["row"]["decided_by"] = row.decided_by
     body["row"]["keys"] = list(row.keys)
     panel_of = {p.id: p.name for p in data.panels}
