@@ -29,6 +29,7 @@ from app.routers import (
     pages,
     public,
     ranking,
+    results_page,
     rubric,
     sheets,
     site,
@@ -200,6 +201,7 @@ def create_app(
     # Outside /api/v1: the page a certificate's QR code opens (paper outlives API versions).
     app.include_router(pages.router)
     app.include_router(site.router)
+    app.include_router(results_page.router)
 
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     openapi.install(app)

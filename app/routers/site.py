@@ -16,9 +16,12 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
+from sqlalchemy import select
 
 from app import __version__
 from app.errors import NotFound
+from app.models import Convention, Result
+from app.routers.deps import SessionDep
 from app.routers.templates import render
 
 router = APIRouter(include_in_schema=False)
@@ -114,9 +117,16 @@ async def read_redoc() -> HTMLResponse:
 
 
 @router.get("/")
-async def read_landing_page(request: Request) -> HTMLResponse:
-    """The front door: what this service is and where to go, in Indonesian with English."""
-    page = render("site/landing.html", version=__version__, base=str(request.base_url))
+async def read_landing_page(session: SessionDep) -> HTMLResponse:
+    """The front door: what this service is and where to go, in Indonesian with English;
+    and the conventions whose results are published (``/hasil/{cid}``)."""
+    published = session.execute(
+        select(Convention.id, Convention.name, Convention.year, Result.status)
+        .join(Result, Result.convention_id == Convention.id)
+        .order_by(Convention.year.desc(), Convention.id.desc())
+        .limit(50)
+    ).all()
+    page = render("site/landing.html", version=__version__, published=published)
     return HTMLResponse(
         page,
         headers={
