@@ -390,7 +390,8 @@ class Engine:
     ) -> dict[int, float]:
         """Steps 2 and 3 for the entries at `positions` that have sheets: position -> S.
 
-        With `panel_scores`, also fills it with position -> {panel position: P}.
+        A group whose `values` come back empty has no score. With `panel_scores`, also fills
+        it with position -> {panel position: P}.
         """
         aggregate = PANEL_SCORE[method]
         n_panels = self.n_panels
@@ -407,7 +408,10 @@ class Engine:
             for pp in panel_range:
                 sl = group(base + pp)
                 if sl is not None:
-                    ps[pp] = aggregate(values(sl))
+                    # Empty when `values` leaves a juror out (Step 8) and it was the only one.
+                    xs = values(sl)
+                    if xs:
+                        ps[pp] = aggregate(xs)
             if len(ps) == n_panels:
                 out[pos] = fsum(map(mul, weights, ps.values())) / all_weights
             elif ps:
