@@ -23,8 +23,11 @@ from scoring.model import (
     RankingRow,
     RankingWarning,
     Sheet,
+    Stability,
+    StabilityRow,
     Stage,
     StageKind,
+    Verdict,
 )
 from scoring.ranking import disagreements, explain, explain_in, rank
 from scoring.reliability import (
@@ -37,6 +40,7 @@ from scoring.reliability import (
     leniency,
     stage_agreement,
 )
+from scoring.stability import stability
 from scoring.stages import admissions, rank_final, rank_stage, selection
 
 __all__ = [
@@ -61,9 +65,12 @@ __all__ = [
     "RankingRow",
     "RankingWarning",
     "Sheet",
+    "Stability",
+    "StabilityRow",
     "Stage",
     "StageAgreement",
     "StageKind",
+    "Verdict",
     "admissions",
     "disagreements",
     "explain",
@@ -77,5 +84,6 @@ __all__ = [
     "rank_final",
     "rank_stage",
     "selection",
+    "stability",
     "stage_agreement",
 ]

@@ -132,6 +132,45 @@ class Ranking:
     warnings: tuple[RankingWarning, ...]
 
 
+class Verdict(StrEnum):
+    """An entry's award with any one juror left out (Step 8)."""
+
+    STABLE_IN = "stable_in"
+    """Awarded in the full ranking and in every reduced one."""
+    STABLE_OUT = "stable_out"
+    """Awarded in none of them."""
+    CUSP = "cusp"
+    """Awarded in some and not in others: the award hangs on a single juror."""
+
+
+@dataclass(frozen=True, slots=True)
+class StabilityRow:
+    """One entry's line of Step 8. `rank` is its rank in the full ranking; `rank_min` and
+    `rank_max` range over the full and the reduced rankings (null ranks ignored; both None
+    when never ranked); `awarded_share` is the fraction of the reduced rankings that award it
+    (advance it, for a stage's ranking), None when no juror is left out; `changed_by` names
+    the jurors whose absence alone changes its award, by id."""
+
+    entry_id: int
+    rank: int | None
+    rank_min: int | None
+    rank_max: int | None
+    awarded_share: float | None
+    verdict: Verdict
+    changed_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stability:
+    """Step 8 for one ranking: rows in the ranking's order; `juror_ids` is J, the jurors left
+    out in turn (`jurors_left_out` of them)."""
+
+    method: str
+    jurors_left_out: int
+    rows: tuple[StabilityRow, ...]
+    juror_ids: tuple[int, ...] = ()
+
+
 class StageKind(StrEnum):
     SCORED = "scored"
     SCREENING = "screening"

@@ -1,0 +1,853 @@
+"""Step 8 of docs/scoring.md: would the ranking hold if any one juror had not judged?
+
+For each juror j of J the ranking is computed again with every sheet of j left out, in every
+stage, everything else equal (a *reduced* ranking). Building the engines again for each
+juror would cost |J| rankings. Instead the runs of the full ranking are built once and, for
+each juror, only what its sheets change is computed again:
+
+* ``mean``, ``median``, ``trimmed``: a panel score changes only in the (entry, panel) groups
+  the juror scored; each is computed again from the group's other totals by the function of
+  Step 2, and S(e) from the entry's other panel scores as Step 3 does. The reduced scores are
+  bit for bit those of a full recomputation (fsum rounds once, whatever the order).
+* ``zscore``: leaving a juror out moves mu and sigma, hence every T' of the stage, but not
+  the mu_k, sigma_k or n_k of any other juror. So a panel score is
+  (A + mu' C + sigma' Z) / n, with per-group sums computed once (A: T - mu_k of flat jurors
+  and T of jurors under m sheets; C: the number of standardized and flat values; Z:
+  (T - mu_k) / sigma_k of standardized jurors), and mu', sigma' exact from per-juror sums.
+  Such a key is within a bound delta of the exact one (delta is about 1e-12 of the values'
+  magnitude, thousands of times the rounding error); when a decision of the ranking lies
+  that close (a 1e-9 link of Step 4 or a min_score cut), the juror's reduced ranking is
+  computed exactly instead.
+
+The order is then computed again in full (a sort and Step 4's chains), with tie-break keys
+only for the entries still tied, and those exactly.
+"""
+
+import math
+from collections import deque
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import partial
+from itertools import chain, compress, islice, repeat
+from operator import add, attrgetter, floordiv, mod, mul, ne, neg, not_, sub, truediv
+from typing import Any
+
+from scoring._engine import ADJUSTED, PANEL_SCORE, TOLERANCE, Values, ZFit, check_method
+from scoring.model import (
+    Advance,
+    AdvanceRule,
+    AwardScope,
+    Contest,
+    Criterion,
+    Method,
+    Ranking,
+    Stability,
+    StabilityRow,
+    Verdict,
+)
+from scoring.stages import (
+    FinalPlan,
+    Level,
+    StageRun,
+    _memo,
+    chain_groups,
+    final_plan,
+    final_ranking,
+    order,
+    stage_ranking,
+    stage_run,
+)
+
+__all__ = ["stability"]
+
+_START = attrgetter("start")
+_STOP = attrgetter("stop")
+_ERROR = 1e-12
+"""The bound on a zscore shortcut key's distance to the exact key, relative to the values'
+magnitude: the shortcut and the exact sum differ by some 20 roundings (2e-15)."""
+_NO_RANK = 1 << 62
+
+Tier = tuple[list[int], Mapping[int, float], list[Level]]
+"""Entries of one reach (best first once ordered), their K0 and the keys after it."""
+
+
+def stability(
+    contest: Contest,
+    method: str = "mean",
+    *,
+    stage_id: int | None = None,
+    category: str | None = None,
+) -> Stability:
+    """Step 8 of docs/scoring.md: each entry's rank range and award over the rankings with
+    one juror left out.
+
+    The ranking is the final one (Step 6), with `stage_id` that stage's (where "awarded"
+    means "advances"; a screening stage raises ValueError), with `category` that category's
+    (Step 7). J holds the jurors with a sheet counted in it: in any stage for the final
+    ranking, in the stage for a stage's, for an entry of the category for a category's. For
+    each juror of J the ranking is computed again without any of its sheets, in every stage,
+    admissions as recorded and zscore's statistics recomputed without it. Rows follow the
+    ranking's order.
+
+    >>> from scoring import Contest, Criterion, Eligibility, Entry, Juror, Panel, Sheet, Stage
+    >>> totals = {1: (80, 70, 10), 2: (70, 80, 10), 3: (80, 75, 10)}  # juror: entries 1-3
+    >>> sheets = [Sheet(j, e, {"X": s}) for j, row in totals.items() for e, s in enumerate(row, 1)]
+    >>> contest = Contest(
+    ...     (Stage(1, "UTAMA", criteria=(Criterion(1, "X", 1, 0, 100),), sheets=sheets),),
+    ...     (Panel(1, "P", 1),), tuple(Juror(j, 1) for j in totals),
+    ...     tuple(Entry(e, 10 + e) for e in (1, 2, 3)), Eligibility(), top_n=1)
+    >>> result = stability(contest)
+    >>> result.jurors_left_out
+    3
+    >>> [(r.entry_id, r.rank, r.rank_min, r.rank_max, r.verdict.value) for r in result.rows]
+    [(1, 1, 1, 2, 'cusp'), (2, 2, 1, 2, 'cusp'), (3, 3, 3, 3, 'stable_out')]
+    >>> [(r.awarded_share, r.changed_by) for r in result.rows[:2]]
+    [(0.6666666666666666, (1,)), (0.6666666666666666, (1, 3))]
+
+    Without juror 1, entry 2 wins alone (77.5 against 75); without juror 3, the two tie at 75
+    and share rank 1: both awarded.
+    """
+    checked = check_method(method)
+    board: _Board
+    if stage_id is None:
+        plan = final_plan(contest, checked)
+        full = final_ranking(contest, plan, checked, category, extras=False)
+        board = _FinalBoard(contest, plan, category)
+    else:
+        stage, run = stage_run(contest, stage_id, checked)
+        full = stage_ranking(contest, stage, run, checked, category)
+        board = _StageBoard(contest, stage.advance, run, category)
+    return _assess(checked, full, board, stage_id is not None)
+
+
+def _assess(method: str, full: Ranking, board: "_Board", advances: bool) -> Stability:
+    """Step 8's rows from the full ranking and the reduced ones, juror by juror."""
+    rows = full.rows
+    ids = [r.entry_id for r in rows]
+    won = [bool(r.advances) if advances else r.awarded for r in rows]
+    low = [_NO_RANK if r.rank is None else r.rank for r in rows]
+    high = [r.rank or 0 for r in rows]
+    wins = [0] * len(rows)
+    flips: dict[int, list[int]] = {}
+    jurors = board.jurors()
+    for j in jurors:
+        found = board.outcome(j, exact=False)
+        if found is None:
+            # A decision lies within the shortcut's error bound: compute this one exactly.
+            found = board.outcome(j, exact=True)
+            assert found is not None
+        ranks, awarded = found
+        low = list(map(min, low, map(ranks.get, ids, repeat(_NO_RANK))))
+        high = list(map(max, high, map(ranks.get, ids, repeat(0))))
+        now = list(map(awarded.__contains__, ids))
+        wins = list(map(add, wins, now))
+        for i in compress(range(len(ids)), map(ne, won, now)):
+            flips.setdefault(i, []).append(j)
+    out = []
+    n = len(jurors)
+    for i, row in enumerate(rows):
+        if not n:
+            verdict = Verdict.STABLE_IN if won[i] else Verdict.STABLE_OUT
+        elif won[i] and wins[i] == n:
+            verdict = Verdict.STABLE_IN
+        elif not won[i] and not wins[i]:
+            verdict = Verdict.STABLE_OUT
+        else:
+            verdict = Verdict.CUSP
+        out.append(
+            StabilityRow(
+                entry_id=row.entry_id,
+                rank=row.rank,
+                rank_min=None if low[i] == _NO_RANK else low[i],
+                rank_max=high[i] or None,
+                awarded_share=wins[i] / n if n else None,
+                verdict=verdict,
+                changed_by=tuple(flips.get(i, ())),
+            )
+        )
+    return Stability(method, n, tuple(out), tuple(jurors))
+
+
+# --- ranks ---------------------------------------------------------------------------------
+
+
+def _ranks(
+    tiers: Sequence[Tier], members: Collection[int] | None, delta: float
+) -> dict[int, int] | None:
+    """Competition ranks over the tiers (Step 4, Step 6's reaches), of the `members` alone
+    when given (Step 7). None when `delta` (the keys' error bound) puts a link in doubt."""
+    out: dict[int, int] = {}
+    rank = 1
+    for items, k0, levels in tiers:
+        chosen = items if members is None else list(filter(members.__contains__, items))
+        if not chosen:
+            continue
+        key = k0.__getitem__
+        if delta and _near_link(chosen, key, delta):
+            return None
+        groups = chain_groups(chosen, key)
+        # The entries still tied on K0 go through Step 4's next keys together (their keys
+        # computed at once, for them only); chaining them again on K0 gives back the same
+        # groups, in the same order, each split in place.
+        tied = [e for g in groups if len(g) > 1 for e in g]
+        split = iter(order(sorted(tied), k0, levels).groups if tied else ())
+        for g in groups:
+            if len(g) == 1:
+                out[g[0]] = rank
+                rank += 1
+                continue
+            left = len(g)
+            while left:
+                part = next(split)
+                out.update(dict.fromkeys(part, rank))
+                rank += len(part)
+                left -= len(part)
+    return out
+
+
+def _near_link(items: Iterable[int], key: Callable[[int], float], delta: float) -> bool:
+    """Whether two neighbours in the order are within 2 delta of Step 4's 1e-9 link, where
+    keys off by up to delta could link where exact ones would not, or the reverse."""
+    ks = sorted(map(key, items), reverse=True)
+    gaps = map(sub, ks, islice(ks, 1, None))
+    return min(map(abs, map(sub, gaps, repeat(TOLERANCE))), default=math.inf) <= 2 * delta
+
+
+def _categories(
+    entry_ids: Iterable[int], category_of: Mapping[int, str | None]
+) -> list[str | None]:
+    """The categories that have a ranking, as ``stages._category_ranks`` names them (an empty
+    name is None's)."""
+    return [name or None for name in sorted({category_of[e] or "" for e in entry_ids})]
+
+
+def _members(category_of: Mapping[int, str | None], category: str | None) -> frozenset[int]:
+    return frozenset(e for e, c in category_of.items() if c == category)
+
+
+# --- one stage without one juror ----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Reduced:
+    """A stage's scores S_s with one juror left out: every entry's (`scores`), the entries
+    whose score may have changed or gone (`changed`), and how far a score may be from the
+    exact one (`delta`, 0 when exact)."""
+
+    scores: Mapping[int, float]
+    changed: Sequence[int]
+    delta: float
+
+
+@dataclass(frozen=True, slots=True)
+class _Sheets:
+    """One juror's counted sheets in a stage, in (entry, panel) order: their positions in the
+    engine's layout, their groups, their entries, and for each group (by the start of its
+    slice) the offset of the juror's sheet in it."""
+
+    positions: list[int]
+    keys: list[int]
+    entry_ids: list[int]
+    drop: dict[int, int]
+
+
+def _exact_parts(xs: list[float]) -> list[float]:
+    """A few floats whose exact sum is the exact sum of `xs`: fsum rounds the sum once, and
+    what that rounding left out is summed again, until nothing is. The sum of several jurors'
+    values is then one fsum over their parts, exactly as over the values themselves."""
+    parts: list[float] = []
+    for _ in range(64):
+        s = math.fsum(chain(xs, map(neg, parts)))
+        if not s:
+            return parts
+        parts.append(s)
+    return xs  # not reached: each round takes 52 more bits of a sum of at most 2,100
+
+
+class _Spread:
+    """zscore's statistics of one kind of value in a stage (T, or 100 q of a criterion): per
+    juror its count, mean, sum of squared deviations and exact parts, so that mu and sigma
+    without one juror cost O(jurors) and equal those of a full recomputation."""
+
+    __slots__ = ("count", "mean", "min_sheets", "parts", "squares", "values")
+
+    def __init__(self, values: list[float], by_juror: Mapping[int, list[int]], min_sheets: int):
+        self.values = values
+        self.min_sheets = min_sheets
+        self.count: dict[int, int] = {}
+        self.mean: dict[int, float] = {}
+        self.squares: dict[int, float] = {}
+        self.parts: dict[int, list[float]] = {}
+        get = values.__getitem__
+        for k, idx in by_juror.items():
+            # As Engine._zfit computes them.
+            xs = list(map(get, idx))
+            mu_k = math.fsum(xs) / len(xs)
+            d = list(map(sub, xs, repeat(mu_k)))
+            self.count[k] = len(xs)
+            self.mean[k] = mu_k
+            self.squares[k] = math.fsum(map(mul, d, d))
+            self.parts[k] = _exact_parts(xs)
+
+    def fit(self, left_out: int | None) -> ZFit:
+        """Engine._zfit over every value but those of juror `left_out`."""
+        jurors = [k for k in self.count if k != left_out]
+        n = sum(map(self.count.__getitem__, jurors))
+        if not n:
+            return ZFit(self.values, 0.0, 0.0, {})
+        mu = math.fsum(chain.from_iterable(map(self.parts.__getitem__, jurors))) / n
+        squares: list[float] = []
+        for k in jurors:
+            squares += (self.squares[k], self.count[k] * (self.mean[k] - mu) ** 2)
+        sigma = math.sqrt(math.fsum(squares) / n)
+        centre = {
+            k: (self.mean[k], math.sqrt(self.squares[k] / self.count[k]))
+            for k in jurors
+            if self.count[k] >= self.min_sheets
+        }
+        return ZFit(self.values, mu, sigma, centre)
+
+
+@dataclass(frozen=True, slots=True)
+class _Shortcut:
+    """zscore's panel scores as (A + mu C + sigma Z) / n per (entry, panel) group, in group
+    key order (`index`: key -> place), with each counted sheet's share of A, C and Z; and per
+    scored entry its groups (a slice of that order) and the sum of their panel weights."""
+
+    keys: list[int]
+    index: dict[int, int]
+    n: list[int]
+    c: list[int]
+    a: list[float]
+    z: list[float]
+    weight: list[float]
+    sheet_c: list[int]
+    sheet_a: list[float]
+    sheet_z: list[float]
+    entry_ids: list[int]
+    spans: list[slice]
+    span_of: dict[int, int]
+    den: list[float]
+    a_max: float
+    z_max: float
+    """max |a| and max |z| over the sheets: with mu' and sigma', a bound on every |T'|."""
+
+
+_PanelSums = tuple[dict[int, tuple[float, ...]], dict[int, float], dict[int, float]]
+
+
+class _Stage:
+    """One scored stage's run, and its scores with any one juror left out."""
+
+    __slots__ = (
+        "_columns",
+        "_panels",
+        "_sheets",
+        "_shortcut",
+        "_spreads",
+        "adjusted",
+        "by_juror",
+        "engine",
+        "key_of",
+        "method",
+        "min_sheets",
+        "run",
+    )
+
+    def __init__(self, run: StageRun) -> None:
+        self.run = run
+        self.engine = engine = run.engine
+        self.method = run.method
+        self.min_sheets = run.min_sheets
+        self.adjusted = run.method in ADJUSTED
+        key_of = [0] * len(engine.totals)
+        for k, sl in engine.groups.items():
+            key_of[sl] = repeat(k, sl.stop - sl.start)
+        self.key_of = key_of
+        self.by_juror = engine.by_juror()
+        self._sheets: dict[int, _Sheets] = {}
+        self._panels: _PanelSums | None = None
+        self._shortcut: _Shortcut | None = None
+        self._spreads: dict[str | None, _Spread] = {}
+        self._columns: dict[str, list[float]] = {}
+
+    def sheets(self, juror_id: int) -> _Sheets | None:
+        found = self._sheets.get(juror_id)
+        if found is None:
+            positions = self.by_juror.get(juror_id)
+            if positions is None:
+                return None
+            engine = self.engine
+            keys = list(map(self.key_of.__getitem__, positions))
+            entry_pos = map(floordiv, keys, repeat(engine.n_panels))
+            starts = list(map(_START, map(engine.groups.__getitem__, keys)))
+            found = _Sheets(
+                positions,
+                keys,
+                list(map(engine.entry_ids.__getitem__, entry_pos)),
+                dict(zip(starts, map(sub, positions, starts), strict=True)),
+            )
+            self._sheets[juror_id] = found
+        return found
+
+    # Scores S_s without a juror.
+
+    def scores(self, juror_id: int, exact: bool) -> _Reduced:
+        sheets = self.sheets(juror_id)
+        if sheets is None:
+            return _Reduced(self.run.scores, (), 0.0)
+        if not self.adjusted:
+            return self._plain(sheets)
+        if exact:
+            found = self.exact(juror_id, self.run.scores)
+            return _Reduced(found, list(self.run.scores), 0.0)
+        return self._shortcut_scores(juror_id, sheets)
+
+    def _plain(self, sheets: _Sheets) -> _Reduced:
+        """mean, median, trimmed: the juror's groups from their other values, bit for bit."""
+        engine = self.engine
+        get = engine.totals.__getitem__
+        positions, keys = sheets.positions, sheets.keys
+        slices = list(map(engine.groups.__getitem__, keys))
+        rest = list(
+            map(
+                add,
+                map(get, map(slice, map(_START, slices), positions)),
+                map(get, map(slice, map(add, positions, repeat(1)), map(_STOP, slices))),
+            )
+        )
+        others, den, den_without = self._panel_sums()
+        weights = [p.weight for p in engine.panels]
+        own_weight = map(weights.__getitem__, map(mod, keys, repeat(engine.n_panels)))
+        aggregate = PANEL_SCORE[self.method]
+        scores = dict(self.run.scores)
+        if all(rest):
+            own = zip(map(mul, own_weight, map(aggregate, rest)))
+            new = map(
+                truediv,
+                map(math.fsum, map(add, map(others.__getitem__, keys), own)),
+                map(den.__getitem__, keys),
+            )
+            scores.update(zip(sheets.entry_ids, new, strict=True))
+            return _Reduced(scores, sheets.entry_ids, 0.0)
+        # The juror was alone in some group: that panel has no score for the entry any more.
+        for e, k, w, xs in zip(sheets.entry_ids, keys, own_weight, rest, strict=True):
+            if xs:
+                scores[e] = math.fsum((*others[k], w * aggregate(xs))) / den[k]
+            elif others[k]:
+                scores[e] = math.fsum(others[k]) / den_without[k]
+            else:
+                del scores[e]
+        return _Reduced(scores, sheets.entry_ids, 0.0)
+
+    def _panel_sums(self) -> "_PanelSums":
+        """Per (entry, panel) group: W_q P(q, e) of the entry's other panels, the sum of the
+        weights of its panels, and of its other panels (Step 3's terms)."""
+        if self._panels is not None:
+            return self._panels
+        engine = self.engine
+        n_panels = engine.n_panels
+        weights = [p.weight for p in engine.panels]
+        others: dict[int, tuple[float, ...]] = {}
+        den: dict[int, float] = {}
+        den_without: dict[int, float] = {}
+        for e, ps in self.run.panel_scores.items():
+            base = engine.entry_pos[e] * n_panels
+            products = {pp: weights[pp] * p for pp, p in ps.items()}
+            total = math.fsum(map(weights.__getitem__, ps))
+            for pp in ps:
+                rest = [q for q in ps if q != pp]
+                others[base + pp] = tuple(map(products.__getitem__, rest))
+                den[base + pp] = total
+                den_without[base + pp] = math.fsum(map(weights.__getitem__, rest))
+        self._panels = (others, den, den_without)
+        return self._panels
+
+    def _shortcut_scores(self, juror_id: int, sheets: _Sheets) -> _Reduced:
+        """zscore: every group's (A + mu' C + sigma' Z) / n, the juror's share taken out."""
+        cut = self._shortcut_sums()
+        fit = self._spread(None).fit(juror_id)
+        mu, sigma = fit.mu, fit.sigma
+        idx = list(map(cut.index.__getitem__, sheets.keys))
+        pos = sheets.positions
+        n = cut.n.copy()
+        c = cut.c.copy()
+        a = cut.a.copy()
+        z = cut.z.copy()
+        _take_out(n, idx, repeat(1))
+        _take_out(c, idx, map(cut.sheet_c.__getitem__, pos))
+        _take_out(a, idx, map(cut.sheet_a.__getitem__, pos))
+        _take_out(z, idx, map(cut.sheet_z.__getitem__, pos))
+        # A group the juror was alone in: its sums are exactly 0 now; n = 1 keeps the
+        # division quiet, and the entry's score is made again without that group below.
+        lonely = list(compress(idx, map(not_, map(n.__getitem__, idx))))
+        for i in lonely:
+            n[i] = 1
+        spread = map(mul, repeat(sigma), z)
+        panel = map(truediv, map(add, map(add, a, map(mul, repeat(mu), c)), spread), n)
+        q = list(map(mul, cut.weight, panel))
+        new = map(truediv, map(math.fsum, map(q.__getitem__, cut.spans)), cut.den)
+        scores = dict(zip(cut.entry_ids, new, strict=True))
+        if lonely:
+            gone = set(lonely)
+            ids = self.engine.entry_ids
+            n_panels = self.engine.n_panels
+            for e in {ids[cut.keys[i] // n_panels] for i in lonely}:
+                span = cut.spans[cut.span_of[e]]
+                kept = [g for g in range(span.start, span.stop) if g not in gone]
+                if kept:
+                    top = math.fsum(map(q.__getitem__, kept))
+                    scores[e] = top / math.fsum(map(cut.weight.__getitem__, kept))
+                else:
+                    del scores[e]
+        size = abs(mu) + sigma * cut.z_max + cut.a_max
+        return _Reduced(scores, cut.entry_ids, _ERROR * max(1.0, size))
+
+    def _shortcut_sums(self) -> _Shortcut:
+        if self._shortcut is not None:
+            return self._shortcut
+        engine = self.engine
+        fit = self._spread(None).fit(None)
+        values = engine.totals
+        count = len(values)
+        sheet_a = list(values)  # T, for jurors under m sheets
+        sheet_z = [0.0] * count
+        sheet_c = [0] * count
+        for k, (mu_k, sigma_k) in fit.centre.items():
+            idx = self.by_juror[k]
+            d = list(map(sub, map(values.__getitem__, idx), repeat(mu_k)))
+            deque(map(sheet_c.__setitem__, idx, repeat(1)), maxlen=0)
+            if sigma_k > TOLERANCE:
+                deque(map(sheet_z.__setitem__, idx, map(truediv, d, repeat(sigma_k))), maxlen=0)
+                deque(map(sheet_a.__setitem__, idx, repeat(0.0)), maxlen=0)
+            else:
+                deque(map(sheet_a.__setitem__, idx, d), maxlen=0)
+        keys = sorted(engine.groups)
+        slices = list(map(engine.groups.__getitem__, keys))
+        n_panels = engine.n_panels
+        weights = [p.weight for p in engine.panels]
+        weight = [weights[k % n_panels] for k in keys]
+        entry_ids: list[int] = []
+        spans: list[slice] = []
+        den: list[float] = []
+        start = 0
+        for i in range(1, len(keys) + 1):
+            if i == len(keys) or keys[i] // n_panels != keys[start] // n_panels:
+                entry_ids.append(engine.entry_ids[keys[start] // n_panels])
+                spans.append(slice(start, i))
+                den.append(math.fsum(weight[start:i]))
+                start = i
+        self._shortcut = _Shortcut(
+            keys=keys,
+            index={k: i for i, k in enumerate(keys)},
+            n=list(map(sub, map(_STOP, slices), map(_START, slices))),
+            c=list(map(sum, map(sheet_c.__getitem__, slices))),
+            a=list(map(math.fsum, map(sheet_a.__getitem__, slices))),
+            z=list(map(math.fsum, map(sheet_z.__getitem__, slices))),
+            weight=weight,
+            sheet_c=sheet_c,
+            sheet_a=sheet_a,
+            sheet_z=sheet_z,
+            entry_ids=entry_ids,
+            spans=spans,
+            span_of={e: i for i, e in enumerate(entry_ids)},
+            den=den,
+            a_max=max(map(abs, sheet_a), default=0.0),
+            z_max=max(map(abs, sheet_z), default=0.0),
+        )
+        return self._shortcut
+
+    # Exact keys for a few entries.
+
+    def exact(self, juror_id: int, entry_ids: Iterable[int]) -> dict[int, float]:
+        """S_s without the juror, for the entries given, as a full recomputation gives it."""
+        return self._keys(juror_id, None, entry_ids)
+
+    def tie_break(
+        self, juror_id: int, criterion: Criterion, entry_ids: Iterable[int]
+    ) -> dict[int, float]:
+        """C(c, e) without the juror (Step 4), for the entries given."""
+        return self._keys(juror_id, criterion, entry_ids)
+
+    def levels(self, juror_id: int) -> list[Level]:
+        return [
+            (c.code, _memo(partial(self.tie_break, juror_id, c))) for c in self.engine.tie_breaks
+        ]
+
+    def _keys(
+        self, juror_id: int, criterion: Criterion | None, entry_ids: Iterable[int]
+    ) -> dict[int, float]:
+        engine = self.engine
+        pos_of = engine.entry_pos
+        positions = [pos_of[e] for e in entry_ids if e in pos_of]
+        wanted = sum(map(engine.sheet_count.__getitem__, positions))
+        few = wanted * 4 <= len(engine.totals)
+        values: Values
+        if self.adjusted:
+            values = engine._zscore(self._spread(criterion).fit(juror_id), few)
+        elif criterion is None:
+            values = engine.totals.__getitem__
+        elif few:
+            values = engine.values(self.method, self.min_sheets, criterion, wanted)
+        else:
+            values = self._column(criterion).__getitem__
+        sheets = self.sheets(juror_id)
+        if sheets is not None:
+            values = _dropping(values, sheets.drop)
+        found = engine.entry_scores(self.method, values, positions)
+        ids = engine.entry_ids
+        return {ids[p]: s for p, s in found.items()}
+
+    def _column(self, criterion: Criterion) -> list[float]:
+        """100 q(j, e, c) of every counted sheet, in the engine's layout."""
+        found = self._columns.get(criterion.code)
+        if found is None:
+            values = self.engine.values(Method.MEAN, self.min_sheets, criterion)
+            found = self._columns[criterion.code] = values(slice(None))
+        return found
+
+    def _spread(self, criterion: Criterion | None) -> _Spread:
+        code = None if criterion is None else criterion.code
+        found = self._spreads.get(code)
+        if found is None:
+            values = self.engine.totals if criterion is None else self._column(criterion)
+            found = self._spreads[code] = _Spread(values, self.by_juror, self.min_sheets)
+        return found
+
+
+def _take_out(sums: list[Any], places: list[int], shares: Iterable[Any]) -> None:
+    """sums[i] -= share at each of the places, at C speed."""
+    deque(map(sums.__setitem__, places, map(sub, map(sums.__getitem__, places), shares)), maxlen=0)
+
+
+def _dropping(values: Values, drop: Mapping[int, int]) -> Values:
+    """`values` without the left-out juror's sheet in each group (`drop`: a group's slice
+    start -> the offset of that sheet in it)."""
+
+    def rest(sl: slice) -> list[float]:
+        xs = values(sl)
+        at = drop.get(sl.start)
+        if at is not None:
+            del xs[at]
+        return xs
+
+    return rest
+
+
+# --- the rankings ---------------------------------------------------------------------------
+
+
+class _Board:
+    """A ranking as Step 8 needs it: J, and the ranks and awards without one juror."""
+
+    def jurors(self) -> list[int]:
+        raise NotImplementedError
+
+    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+        """Ranks of the listed entries and the awarded (advancing) entries with the juror
+        left out; None when the shortcut cannot decide and `exact` is false."""
+        raise NotImplementedError
+
+
+def _scope(
+    stages: Iterable[_Stage], category_of: Mapping[int, str | None], category: str | None
+) -> list[int]:
+    """J: the jurors with a sheet counted in these stages (for an entry of the category)."""
+    found: set[int] = set()
+    for st in stages:
+        for j in st.by_juror:
+            if j in found:
+                continue
+            sheets = st.sheets(j)
+            assert sheets is not None
+            if category is None or any(category_of[e] == category for e in sheets.entry_ids):
+                found.add(j)
+    return sorted(found)
+
+
+class _FinalBoard(_Board):
+    """The final ranking (Step 6), or a category's (Step 7)."""
+
+    def __init__(self, contest: Contest, plan: FinalPlan, category: str | None) -> None:
+        self.plan = plan
+        self.stages = {i: _Stage(run) for i, run in plan.runs.items()}
+        self.category = category
+        self.category_of = {e.id: e.category for e in contest.entries}
+        self.top_n = contest.top_n
+        self.per_category = contest.award_scope is AwardScope.PER_CATEGORY
+        runs = plan.runs
+        final: dict[int, float] = {}
+        by_reach: dict[int, list[int]] = {}
+        for e, reach in plan.reach.items():
+            f = plan.final(e, lambda i: runs[i].scores)
+            if f is not None:
+                final[e] = f
+                by_reach.setdefault(reach, []).append(e)
+        self.final = final
+        # (entries, t) per reach, the later first; every entry of a reach has the same t.
+        self.by_reach = [
+            (by_reach[r], plan.scored_reach[by_reach[r][0]]) for r in sorted(by_reach, reverse=True)
+        ]
+        self.categories = _categories(final, self.category_of)
+        self.members = {c: _members(self.category_of, c) for c in self.categories}
+        # One stage (the common case): F = (V S) / V, or S when V = 0, for every entry.
+        self.solo: float | None = None
+        if len(plan.stages) == 1 and 0 in runs:
+            self.solo = plan.stages[0].weight
+
+    def jurors(self) -> list[int]:
+        return _scope(self.stages.values(), self.category_of, self.category)
+
+    def _final(self, reduced: Mapping[int, _Reduced]) -> dict[int, float]:
+        """F(e) without the juror: again only where a stage score changed."""
+        final = dict(self.final)
+        if self.solo is not None:
+            found = reduced[0]
+            scores = found.scores
+            ids = found.changed
+            if len(scores) < len(self.plan.runs[0].scores):
+                for e in ids:
+                    if e not in scores:
+                        final.pop(e, None)
+                ids = [e for e in ids if e in scores]
+            got = map(scores.__getitem__, ids)
+            v = self.solo
+            new = map(truediv, map(mul, repeat(v), got), repeat(v)) if v > 0 else got
+            final.update(zip(ids, new, strict=True))
+            return final
+        scores_of = lambda i: reduced[i].scores  # noqa: E731
+        changed = set(chain.from_iterable(r.changed for r in reduced.values()))
+        for e in changed:
+            if e in self.plan.reach:
+                f = self.plan.final(e, scores_of)
+                if f is None:
+                    final.pop(e, None)
+                else:
+                    final[e] = f
+        return final
+
+    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+        reduced = {i: st.scores(juror_id, exact) for i, st in self.stages.items()}
+        delta = max((r.delta for r in reduced.values()), default=0.0)
+        if delta:
+            # F is a weighted mean of stage scores: as far off as the farthest, and a rounding.
+            delta *= 2
+        final = self._final(reduced)
+        lost = len(final) < len(self.final)
+        levels: dict[int, list[Level]] = {}
+        tiers: list[Tier] = []
+        for items, t in self.by_reach:
+            chosen = [e for e in items if e in final] if lost else items
+            if not chosen:
+                continue
+            if t not in levels:
+                levels[t] = self._levels(juror_id, t, reduced[t])
+            tiers.append((chosen, final, levels[t]))
+        category = self.category
+        listed: dict[int, int] | None
+        overall = None
+        if category is None or not self.per_category:
+            overall = _ranks(tiers, None, delta)
+            if overall is None:
+                return None
+        if category is None:
+            listed = overall
+        elif category == "":
+            listed = {}  # no ranking is named "" (see _categories)
+        else:
+            listed = _ranks(tiers, self.members.get(category, frozenset()), delta)
+        if listed is None:
+            return None
+        top_n = self.top_n
+        awarded: set[int] = set()
+        if not self.per_category:
+            assert overall is not None
+            awarded = {e for e, r in overall.items() if r <= top_n}
+        elif category is not None:
+            awarded = {e for e, r in listed.items() if r <= top_n}
+        else:
+            for c in self.categories:
+                ranks = _ranks(tiers, self.members[c], delta)
+                if ranks is None:
+                    return None
+                awarded.update(e for e, r in ranks.items() if r <= top_n)
+        return listed, awarded
+
+    def _levels(self, juror_id: int, t: int, reduced: _Reduced) -> list[Level]:
+        st = self.stages[t]
+        levels: list[Level] = []
+        if self.plan.k1:
+            label = f"stage:{self.plan.stages[t].code}"
+            if reduced.delta:
+                levels.append((label, _memo(partial(st.exact, juror_id))))
+            else:
+                scores = reduced.scores
+                levels.append((label, lambda need: scores))
+        levels.extend(st.levels(juror_id))
+        return levels
+
+
+class _StageBoard(_Board):
+    """A scored stage's ranking, where "awarded" means "advances" (Step 6's rules)."""
+
+    def __init__(
+        self, contest: Contest, rule: Advance, run: StageRun, category: str | None
+    ) -> None:
+        self.stage = _Stage(run)
+        self.rule = rule
+        self.category = category
+        self.category_of = {e.id: e.category for e in contest.entries}
+        self.items = [e for e in run.entry_ids if e in run.scores]
+        self.categories = _categories(self.items, self.category_of)
+        self.members = {c: _members(self.category_of, c) for c in self.categories}
+
+    def jurors(self) -> list[int]:
+        return _scope([self.stage], self.category_of, self.category)
+
+    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+        reduced = self.stage.scores(juror_id, exact)
+        scores = reduced.scores
+        delta = reduced.delta
+        items = self.items
+        if len(scores) < len(items):
+            items = [e for e in items if e in scores]
+        tiers: list[Tier] = [(items, scores, self.stage.levels(juror_id))]
+        rule = self.rule
+        category = self.category
+        overall = None
+        if category is None or rule.rule is AdvanceRule.TOP:
+            overall = _ranks(tiers, None, delta)
+            if overall is None:
+                return None
+        listed: dict[int, int] | None
+        if category is None:
+            listed = overall
+        elif category == "":
+            listed = {}
+        else:
+            listed = _ranks(tiers, self.members.get(category, frozenset()), delta)
+        if listed is None:
+            return None
+        count = rule.count if rule.count is not None else 0
+        advancing: set[int]
+        if rule.rule is AdvanceRule.ALL:
+            advancing = set(items)
+        elif rule.rule is AdvanceRule.MIN_SCORE:
+            low = (rule.min_score if rule.min_score is not None else math.inf) - TOLERANCE
+            got = [scores[e] for e in items]
+            if delta and min(map(abs, map(sub, got, repeat(low))), default=math.inf) <= 2 * delta:
+                return None
+            advancing = set(compress(items, map(low.__le__, got)))
+        elif rule.rule is AdvanceRule.TOP:
+            assert overall is not None
+            advancing = {e for e, r in overall.items() if r <= count}
+        else:
+            advancing = set()
+            # An entry advances on its own category's rank: only the listed one matters.
+            wanted = self.categories if category is None else [category]
+            for c in (c for c in wanted if c in self.members):
+                ranks = listed if c == category else _ranks(tiers, self.members[c], delta)
+                if ranks is None:
+                    return None
+                advancing.update(e for e, r in ranks.items() if r <= count)
+        return listed, advancing
