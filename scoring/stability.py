@@ -25,14 +25,27 @@ only for the entries still tied, and those exactly.
 
 import math
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain, compress, islice, repeat
-from operator import add, attrgetter, floordiv, mod, mul, ne, neg, not_, sub, truediv
-from typing import Any
+from operator import (
+    add,
+    attrgetter,
+    floordiv,
+    getitem,
+    itemgetter,
+    le,
+    mul,
+    ne,
+    neg,
+    not_,
+    sub,
+    truediv,
+)
+from typing import Any, cast
 
-from scoring._engine import ADJUSTED, PANEL_SCORE, TOLERANCE, Values, ZFit, check_method
+from scoring._engine import ADJUSTED, TOLERANCE, Values, ZFit, check_method
 from scoring.model import (
     Advance,
     AdvanceRule,
@@ -40,7 +53,6 @@ from scoring.model import (
     Contest,
     Criterion,
     Method,
-    Ranking,
     Stability,
     StabilityRow,
     Verdict,
@@ -50,16 +62,14 @@ from scoring.stages import (
     Level,
     StageRun,
     _memo,
-    chain_groups,
     final_plan,
-    final_ranking,
     order,
-    stage_ranking,
     stage_run,
 )
 
 __all__ = ["stability"]
 
+_FIRST = itemgetter(0)
 _START = attrgetter("start")
 _STOP = attrgetter("stop")
 _ERROR = 1e-12
@@ -110,24 +120,27 @@ def stability(
     checked = check_method(method)
     board: _Board
     if stage_id is None:
-        plan = final_plan(contest, checked)
-        full = final_ranking(contest, plan, checked, category, extras=False)
-        board = _FinalBoard(contest, plan, category)
+        board = _FinalBoard(contest, final_plan(contest, checked), category)
     else:
         stage, run = stage_run(contest, stage_id, checked)
-        full = stage_ranking(contest, stage, run, checked, category)
         board = _StageBoard(contest, stage.advance, run, category)
-    return _assess(checked, full, board, stage_id is not None)
+    return _assess(checked, board)
 
 
-def _assess(method: str, full: Ranking, board: "_Board", advances: bool) -> Stability:
-    """Step 8's rows from the full ranking and the reduced ones, juror by juror."""
-    rows = full.rows
-    ids = [r.entry_id for r in rows]
-    won = [bool(r.advances) if advances else r.awarded for r in rows]
-    low = [_NO_RANK if r.rank is None else r.rank for r in rows]
-    high = [r.rank or 0 for r in rows]
-    wins = [0] * len(rows)
+def _assess(method: str, board: "_Board") -> Stability:
+    """Step 8's rows: the full ranking, then the reduced ones juror by juror."""
+    full = board.outcome(None, exact=True)
+    assert full is not None
+    ranks, awarded = full
+    listed = board.listed()
+    # The ranking's order: by rank, ties by entry id, then the unranked entries by id.
+    ids = sorted((e for e in listed if e in ranks), key=lambda e: (ranks[e], e))
+    ids += [e for e in listed if e not in ranks]
+    rank = list(map(ranks.get, ids))
+    won = list(map(awarded.__contains__, ids))
+    low = list(map(ranks.get, ids, repeat(_NO_RANK)))
+    high = list(map(ranks.get, ids, repeat(0)))
+    wins = [0] * len(ids)
     flips: dict[int, list[int]] = {}
     jurors = board.jurors()
     for j in jurors:
@@ -145,7 +158,7 @@ def _assess(method: str, full: Ranking, board: "_Board", advances: bool) -> Stab
             flips.setdefault(i, []).append(j)
     out = []
     n = len(jurors)
-    for i, row in enumerate(rows):
+    for i, e in enumerate(ids):
         if not n:
             verdict = Verdict.STABLE_IN if won[i] else Verdict.STABLE_OUT
         elif won[i] and wins[i] == n:
@@ -156,8 +169,8 @@ def _assess(method: str, full: Ranking, board: "_Board", advances: bool) -> Stab
             verdict = Verdict.CUSP
         out.append(
             StabilityRow(
-                entry_id=row.entry_id,
-                rank=row.rank,
+                entry_id=e,
+                rank=rank[i],
                 rank_min=None if low[i] == _NO_RANK else low[i],
                 rank_max=high[i] or None,
                 awarded_share=wins[i] / n if n else None,
@@ -175,7 +188,13 @@ def _ranks(
     tiers: Sequence[Tier], members: Collection[int] | None, delta: float
 ) -> dict[int, int] | None:
     """Competition ranks over the tiers (Step 4, Step 6's reaches), of the `members` alone
-    when given (Step 7). None when `delta` (the keys' error bound) puts a link in doubt."""
+    when given (Step 7). None when `delta` (the keys' error bound) puts a link in doubt.
+
+    As ``stages.order`` and ``chain_groups`` do, at C speed where nothing is tied: the sort
+    (of entries listed in the full ranking's order, so nearly sorted already), then the
+    links of Step 4.1 between neighbours. The entries still tied on K0 go through the next
+    keys together, by ``order``: chaining them again on K0 gives back the same groups in the
+    same order, each split in place."""
     out: dict[int, int] = {}
     rank = 1
     for items, k0, levels in tiers:
@@ -183,34 +202,36 @@ def _ranks(
         if not chosen:
             continue
         key = k0.__getitem__
-        if delta and _near_link(chosen, key, delta):
+        ordered = sorted(chosen, key=key, reverse=True)
+        ks = list(map(key, ordered))
+        gaps = list(map(sub, ks, islice(ks, 1, None)))
+        if delta and min(map(abs, map(sub, gaps, repeat(TOLERANCE))), default=1.0) <= 2 * delta:
+            # Keys off by up to delta could link where exact ones would not, or the reverse.
             return None
-        groups = chain_groups(chosen, key)
-        # The entries still tied on K0 go through Step 4's next keys together (their keys
-        # computed at once, for them only); chaining them again on K0 gives back the same
-        # groups, in the same order, each split in place.
-        tied = [e for g in groups if len(g) > 1 for e in g]
-        split = iter(order(sorted(tied), k0, levels).groups if tied else ())
-        for g in groups:
-            if len(g) == 1:
-                out[g[0]] = rank
-                rank += 1
-                continue
-            left = len(g)
-            while left:
-                part = next(split)
-                out.update(dict.fromkeys(part, rank))
-                rank += len(part)
-                left -= len(part)
+        n = len(ordered)
+        out.update(zip(ordered, range(rank, rank + n), strict=True))
+        linked = list(compress(range(n - 1), map(TOLERANCE.__ge__, gaps)))
+        if linked:
+            runs: list[tuple[int, int]] = []  # first and last place of each tied group
+            first = last = linked[0]
+            for i in linked[1:]:
+                if i != last + 1:
+                    runs.append((first, last + 1))
+                    first = i
+                last = i
+            runs.append((first, last + 1))
+            tied = sorted(chain.from_iterable(ordered[a : b + 1] for a, b in runs))
+            split = iter(order(tied, k0, levels).groups)
+            for a, b in runs:
+                at = rank + a
+                left = b - a + 1
+                while left:
+                    part = next(split)
+                    out.update(dict.fromkeys(part, at))
+                    at += len(part)
+                    left -= len(part)
+        rank += n
     return out
-
-
-def _near_link(items: Iterable[int], key: Callable[[int], float], delta: float) -> bool:
-    """Whether two neighbours in the order are within 2 delta of Step 4's 1e-9 link, where
-    keys off by up to delta could link where exact ones would not, or the reverse."""
-    ks = sorted(map(key, items), reverse=True)
-    gaps = map(sub, ks, islice(ks, 1, None))
-    return min(map(abs, map(sub, gaps, repeat(TOLERANCE))), default=math.inf) <= 2 * delta
 
 
 def _categories(
@@ -333,7 +354,135 @@ class _Shortcut:
     """max |a| and max |z| over the sheets: with mu' and sigma', a bound on every |T'|."""
 
 
-_PanelSums = tuple[dict[int, tuple[float, ...]], dict[int, float], dict[int, float]]
+def _pick(pairs: list[tuple[float, float]], values: Iterable[float]) -> Iterator[float]:
+    """(a, b)[v <= a] for each pair (a, b) and value v: an s'[i] of `_Leave`."""
+    return cast(Iterator[float], map(getitem, pairs, map(le, values, map(_FIRST, pairs))))
+
+
+def _parts_of(lists: list[list[float]]) -> list[tuple[float, ...]]:
+    """`_exact_parts` of many lists, a round at a time for all of them (most need two)."""
+    out: list[tuple[float, ...]] = list(zip(map(math.fsum, lists)))
+    todo = list(range(len(lists)))
+    for _ in range(3):
+        if not todo:
+            return out
+        rest = map(map, repeat(neg), map(out.__getitem__, todo))
+        left = list(map(math.fsum, map(chain, map(lists.__getitem__, todo), rest)))
+        for i, r in zip(todo, left, strict=True):
+            if r:
+                out[i] += (r,)
+        todo = list(compress(todo, left))
+    for i in todo:
+        out[i] = tuple(_exact_parts(lists[i]))
+    return out
+
+
+class _Leave:
+    """mean, median, trimmed: what a panel score without one of its values needs, per (entry,
+    panel) group key, so that it is a few operations on floats given here and the bit-exact
+    result of Step 2 on the group's other values.
+
+    `size`: the group's number of values. `parts`: exact parts of its sum (mean, trimmed).
+    With s the group's values sorted and one value v left out, s' the others:
+    s'[i] = s[i] when s[i] < v, else s[i + 1], that is (s[i], s[i + 1])[v <= s[i]]; so
+    `high` and `low` hold those pairs: for median, at h = (n - 1) // 2 and h - 1 (odd n), the
+    middle of s'; for trimmed, at n - 2 and 0, the ends of s' (the middle's sum is then the
+    group's sum less v and the two ends, exactly). Step 3's terms, per group: the weight of
+    its panel, W_q P(q, e) of the entry's other panels (`other`, their sum when there is at
+    most one: a float addition is what fsum gives for two terms; else `others`), and the sum
+    of the weights of the entry's panels (`den`).
+    """
+
+    __slots__ = ("den", "high", "low", "other", "others", "parts", "size", "weight")
+
+    def __init__(self, run: StageRun) -> None:
+        engine = run.engine
+        method = run.method
+        keys = sorted(engine.groups)
+        lists = list(map(engine.totals.__getitem__, map(engine.groups.__getitem__, keys)))
+        self.size = dict(zip(keys, map(len, lists), strict=True))
+        self.parts: dict[int, tuple[float, ...]] = {}
+        self.high: dict[int, tuple[float, float]] = {}
+        self.low: dict[int, tuple[float, float]] = {}
+        if method != Method.MEDIAN:
+            self.parts = dict(zip(keys, _parts_of(lists), strict=True))
+        if method == Method.MEDIAN:
+            for k, xs in zip(keys, map(sorted, lists), strict=True):
+                n = len(xs)
+                h = (n - 1) // 2
+                if n >= 2:
+                    self.high[k] = (xs[h], xs[h + 1])
+                if n >= 3 and n % 2:
+                    self.low[k] = (xs[h - 1], xs[h])
+        elif method == Method.TRIMMED:
+            for k, xs in zip(keys, map(sorted, lists), strict=True):
+                if len(xs) >= 4:
+                    self.low[k] = (xs[0], xs[1])
+                    self.high[k] = (xs[-2], xs[-1])
+        n_panels = engine.n_panels
+        weights = [p.weight for p in engine.panels]
+        self.weight = {k: weights[k % n_panels] for k in keys}
+        self.other: dict[int, float] | None = {} if n_panels <= 2 else None
+        self.others: dict[int, tuple[float, ...]] = {}
+        self.den: dict[int, float] = {}
+        for e, ps in run.panel_scores.items():
+            base = engine.entry_pos[e] * n_panels
+            products = {pp: weights[pp] * p for pp, p in ps.items()}
+            total = math.fsum(map(weights.__getitem__, ps))
+            for pp in ps:
+                rest = tuple(v for q, v in products.items() if q != pp)
+                if self.other is not None:
+                    self.other[base + pp] = rest[0] if rest else 0.0
+                else:
+                    self.others[base + pp] = rest
+                self.den[base + pp] = total
+
+    def panel_scores(
+        self, method: Method, keys: list[int], values: list[float], left: list[int]
+    ) -> list[float]:
+        """Step 2 in each group `keys[i]` without one of its values `values[i]`, `left[i]`
+        (at least 1) values remaining."""
+        neg_values = list(map(neg, values))
+        if method == Method.MEDIAN:
+            out = list(_pick(list(map(self.high.__getitem__, keys)), values))
+            odd = list(compress(range(len(keys)), map(self.low.__contains__, keys)))
+            if odd:
+                low = list(map(self.low.__getitem__, map(keys.__getitem__, odd)))
+                below = _pick(low, map(values.__getitem__, odd))
+                mid = map(truediv, map(add, below, map(out.__getitem__, odd)), repeat(2))
+                deque(map(out.__setitem__, odd, mid), maxlen=0)
+            return out
+        parts = list(map(self.parts.__getitem__, keys))
+        if method == Method.MEAN:
+            return list(map(truediv, map(math.fsum, map(add, parts, zip(neg_values))), left))
+        # trimmed: the mean below 3 values, else the middle's sum over left - 2.
+        out = [0.0] * len(keys)
+        wide = [n >= 3 for n in left]
+        narrow = list(compress(range(len(keys)), map(not_, wide)))
+        if narrow:
+            sums = map(
+                math.fsum,
+                map(add, map(parts.__getitem__, narrow), zip(map(neg_values.__getitem__, narrow))),
+            )
+            deque(
+                map(out.__setitem__, narrow, map(truediv, sums, map(left.__getitem__, narrow))),
+                maxlen=0,
+            )
+        at = list(compress(range(len(keys)), wide))
+        ks = list(map(keys.__getitem__, at))
+        vs = list(map(values.__getitem__, at))
+        low = list(map(self.low.__getitem__, ks))
+        high = list(map(self.high.__getitem__, ks))
+        ends = zip(
+            map(neg_values.__getitem__, at),
+            map(neg, _pick(low, vs)),
+            map(neg, _pick(high, vs)),
+            strict=True,
+        )
+        sums = map(math.fsum, map(add, map(parts.__getitem__, at), ends))
+        counts = map(sub, map(left.__getitem__, at), repeat(2))
+        deque(map(out.__setitem__, at, map(truediv, sums, counts)), maxlen=0)
+        return out
 
 
 class _Stage:
@@ -366,12 +515,15 @@ class _Stage:
         self.key_of = key_of
         self.by_juror = engine.by_juror()
         self._sheets: dict[int, _Sheets] = {}
-        self._panels: _PanelSums | None = None
+        self._panels: _Leave | None = None
         self._shortcut: _Shortcut | None = None
         self._spreads: dict[str | None, _Spread] = {}
         self._columns: dict[str, list[float]] = {}
 
-    def sheets(self, juror_id: int) -> _Sheets | None:
+    def sheets(self, juror_id: int | None) -> _Sheets | None:
+        """The juror's counted sheets here; None for no juror or one without any."""
+        if juror_id is None:
+            return None
         found = self._sheets.get(juror_id)
         if found is None:
             positions = self.by_juror.get(juror_id)
@@ -392,75 +544,52 @@ class _Stage:
 
     # Scores S_s without a juror.
 
-    def scores(self, juror_id: int, exact: bool) -> _Reduced:
+    def scores(self, juror_id: int | None, exact: bool) -> _Reduced:
         sheets = self.sheets(juror_id)
-        if sheets is None:
+        if juror_id is None or sheets is None:
             return _Reduced(self.run.scores, (), 0.0)
         if not self.adjusted:
-            return self._plain(sheets)
+            return self._plain(juror_id, sheets)
         if exact:
             found = self.exact(juror_id, self.run.scores)
             return _Reduced(found, list(self.run.scores), 0.0)
         return self._shortcut_scores(juror_id, sheets)
 
-    def _plain(self, sheets: _Sheets) -> _Reduced:
-        """mean, median, trimmed: the juror's groups from their other values, bit for bit."""
-        engine = self.engine
-        get = engine.totals.__getitem__
-        positions, keys = sheets.positions, sheets.keys
-        slices = list(map(engine.groups.__getitem__, keys))
-        rest = list(
-            map(
-                add,
-                map(get, map(slice, map(_START, slices), positions)),
-                map(get, map(slice, map(add, positions, repeat(1)), map(_STOP, slices))),
-            )
-        )
-        others, den, den_without = self._panel_sums()
-        weights = [p.weight for p in engine.panels]
-        own_weight = map(weights.__getitem__, map(mod, keys, repeat(engine.n_panels)))
-        aggregate = PANEL_SCORE[self.method]
+    def _plain(self, juror_id: int, sheets: _Sheets) -> _Reduced:
+        """mean, median, trimmed: the juror's groups without its value, bit for bit."""
+        leave = self._leave()
+        keys, entry_ids = sheets.keys, sheets.entry_ids
+        values = list(map(self.engine.totals.__getitem__, sheets.positions))
+        left = list(map(sub, map(leave.size.__getitem__, keys), repeat(1)))
         scores = dict(self.run.scores)
-        if all(rest):
-            own = zip(map(mul, own_weight, map(aggregate, rest)))
-            new = map(
-                truediv,
-                map(math.fsum, map(add, map(others.__getitem__, keys), own)),
-                map(den.__getitem__, keys),
-            )
-            scores.update(zip(sheets.entry_ids, new, strict=True))
-            return _Reduced(scores, sheets.entry_ids, 0.0)
-        # The juror was alone in some group: that panel has no score for the entry any more.
-        for e, k, w, xs in zip(sheets.entry_ids, keys, own_weight, rest, strict=True):
-            if xs:
-                scores[e] = math.fsum((*others[k], w * aggregate(xs))) / den[k]
-            elif others[k]:
-                scores[e] = math.fsum(others[k]) / den_without[k]
-            else:
-                del scores[e]
+        if not all(left):
+            # The juror was alone in some group: the panel has no score for the entry any
+            # more; such entries are computed again the plain way, the others as below.
+            alone = list(compress(entry_ids, map(not_, left)))
+            again = self._keys(juror_id, None, alone)
+            for e in alone:
+                if e in again:
+                    scores[e] = again[e]
+                else:
+                    del scores[e]
+            keys = list(compress(keys, left))
+            values = list(compress(values, left))
+            entry_ids = list(compress(entry_ids, left))
+            left = list(compress(left, left))
+        panel = leave.panel_scores(self.method, keys, values, left)
+        own = list(map(mul, map(leave.weight.__getitem__, keys), panel))
+        top: Iterable[float]
+        if leave.other is not None:
+            top = map(add, map(leave.other.__getitem__, keys), own)
+        else:
+            top = map(math.fsum, map(add, map(leave.others.__getitem__, keys), zip(own)))
+        new = map(truediv, top, map(leave.den.__getitem__, keys))
+        scores.update(zip(entry_ids, new, strict=True))
         return _Reduced(scores, sheets.entry_ids, 0.0)
 
-    def _panel_sums(self) -> "_PanelSums":
-        """Per (entry, panel) group: W_q P(q, e) of the entry's other panels, the sum of the
-        weights of its panels, and of its other panels (Step 3's terms)."""
-        if self._panels is not None:
-            return self._panels
-        engine = self.engine
-        n_panels = engine.n_panels
-        weights = [p.weight for p in engine.panels]
-        others: dict[int, tuple[float, ...]] = {}
-        den: dict[int, float] = {}
-        den_without: dict[int, float] = {}
-        for e, ps in self.run.panel_scores.items():
-            base = engine.entry_pos[e] * n_panels
-            products = {pp: weights[pp] * p for pp, p in ps.items()}
-            total = math.fsum(map(weights.__getitem__, ps))
-            for pp in ps:
-                rest = [q for q in ps if q != pp]
-                others[base + pp] = tuple(map(products.__getitem__, rest))
-                den[base + pp] = total
-                den_without[base + pp] = math.fsum(map(weights.__getitem__, rest))
-        self._panels = (others, den, den_without)
+    def _leave(self) -> "_Leave":
+        if self._panels is None:
+            self._panels = _Leave(self.run)
         return self._panels
 
     def _shortcut_scores(self, juror_id: int, sheets: _Sheets) -> _Reduced:
@@ -559,23 +688,26 @@ class _Stage:
 
     # Exact keys for a few entries.
 
-    def exact(self, juror_id: int, entry_ids: Iterable[int]) -> dict[int, float]:
+    def exact(self, juror_id: int | None, entry_ids: Iterable[int]) -> dict[int, float]:
         """S_s without the juror, for the entries given, as a full recomputation gives it."""
         return self._keys(juror_id, None, entry_ids)
 
     def tie_break(
-        self, juror_id: int, criterion: Criterion, entry_ids: Iterable[int]
+        self, juror_id: int | None, criterion: Criterion, entry_ids: Iterable[int]
     ) -> dict[int, float]:
         """C(c, e) without the juror (Step 4), for the entries given."""
         return self._keys(juror_id, criterion, entry_ids)
 
-    def levels(self, juror_id: int) -> list[Level]:
+    def levels(self, juror_id: int | None) -> list[Level]:
+        """Step 4's tie-break keys without the juror (the run's own without one)."""
+        if juror_id is None:
+            return self.run.levels()
         return [
             (c.code, _memo(partial(self.tie_break, juror_id, c))) for c in self.engine.tie_breaks
         ]
 
     def _keys(
-        self, juror_id: int, criterion: Criterion | None, entry_ids: Iterable[int]
+        self, juror_id: int | None, criterion: Criterion | None, entry_ids: Iterable[int]
     ) -> dict[int, float]:
         engine = self.engine
         pos_of = engine.entry_pos
@@ -643,9 +775,14 @@ class _Board:
     def jurors(self) -> list[int]:
         raise NotImplementedError
 
-    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+    def listed(self) -> list[int]:
+        """The entries the ranking lists, by id."""
+        raise NotImplementedError
+
+    def outcome(self, juror_id: int | None, exact: bool) -> tuple[dict[int, int], set[int]] | None:
         """Ranks of the listed entries and the awarded (advancing) entries with the juror
-        left out; None when the shortcut cannot decide and `exact` is false."""
+        left out (None: the full ranking); None when the shortcut cannot decide and `exact`
+        is false."""
         raise NotImplementedError
 
 
@@ -676,24 +813,48 @@ class _FinalBoard(_Board):
         self.top_n = contest.top_n
         self.per_category = contest.award_scope is AwardScope.PER_CATEGORY
         runs = plan.runs
-        final: dict[int, float] = {}
-        by_reach: dict[int, list[int]] = {}
-        for e, reach in plan.reach.items():
-            f = plan.final(e, lambda i: runs[i].scores)
-            if f is not None:
-                final[e] = f
-                by_reach.setdefault(reach, []).append(e)
-        self.final = final
-        # (entries, t) per reach, the later first; every entry of a reach has the same t.
-        self.by_reach = [
-            (by_reach[r], plan.scored_reach[by_reach[r][0]]) for r in sorted(by_reach, reverse=True)
-        ]
-        self.categories = _categories(final, self.category_of)
-        self.members = {c: _members(self.category_of, c) for c in self.categories}
         # One stage (the common case): F = (V S) / V, or S when V = 0, for every entry.
         self.solo: float | None = None
         if len(plan.stages) == 1 and 0 in runs:
             self.solo = plan.stages[0].weight
+        final: dict[int, float] = {}
+        by_reach: dict[int, list[int]] = {}
+        if self.solo is not None:
+            final = self._solo(runs[0].scores, list(runs[0].scores))
+            if final:
+                by_reach[0] = list(final)
+        else:
+            for e, reach in plan.reach.items():
+                f = plan.final(e, lambda i: runs[i].scores)
+                if f is not None:
+                    final[e] = f
+                    by_reach.setdefault(reach, []).append(e)
+        self.final = final
+        # (entries, t) per reach, the later first, entries in the full ranking's order (a
+        # reduced ranking sorts them again: nearly sorted, fast); a reach has one t.
+        self.by_reach = [
+            (
+                sorted(by_reach[r], key=final.__getitem__, reverse=True),
+                plan.scored_reach[by_reach[r][0]],
+            )
+            for r in sorted(by_reach, reverse=True)
+        ]
+        self.categories = _categories(final, self.category_of)
+        self.members = {c: _members(self.category_of, c) for c in self.categories}
+
+    def _solo(self, scores: Mapping[int, float], ids: list[int]) -> dict[int, float]:
+        """F of these entries (all scored) in a one-stage contest."""
+        v = self.solo
+        assert v is not None
+        got = map(scores.__getitem__, ids)
+        new = map(truediv, map(mul, repeat(v), got), repeat(v)) if v > 0 else got
+        return dict(zip(ids, new, strict=True))
+
+    def listed(self) -> list[int]:
+        category = self.category
+        if category is None:
+            return list(self.plan.reach)
+        return [e for e in self.plan.reach if self.category_of[e] == category]
 
     def jurors(self) -> list[int]:
         return _scope(self.stages.values(), self.category_of, self.category)
@@ -710,10 +871,7 @@ class _FinalBoard(_Board):
                     if e not in scores:
                         final.pop(e, None)
                 ids = [e for e in ids if e in scores]
-            got = map(scores.__getitem__, ids)
-            v = self.solo
-            new = map(truediv, map(mul, repeat(v), got), repeat(v)) if v > 0 else got
-            final.update(zip(ids, new, strict=True))
+            final.update(self._solo(scores, list(ids)))
             return final
         scores_of = lambda i: reduced[i].scores  # noqa: E731
         changed = set(chain.from_iterable(r.changed for r in reduced.values()))
@@ -726,7 +884,7 @@ class _FinalBoard(_Board):
                     final[e] = f
         return final
 
-    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+    def outcome(self, juror_id: int | None, exact: bool) -> tuple[dict[int, int], set[int]] | None:
         reduced = {i: st.scores(juror_id, exact) for i, st in self.stages.items()}
         delta = max((r.delta for r in reduced.values()), default=0.0)
         if delta:
@@ -773,7 +931,7 @@ class _FinalBoard(_Board):
                 awarded.update(e for e, r in ranks.items() if r <= top_n)
         return listed, awarded
 
-    def _levels(self, juror_id: int, t: int, reduced: _Reduced) -> list[Level]:
+    def _levels(self, juror_id: int | None, t: int, reduced: _Reduced) -> list[Level]:
         st = self.stages[t]
         levels: list[Level] = []
         if self.plan.k1:
@@ -797,14 +955,22 @@ class _StageBoard(_Board):
         self.rule = rule
         self.category = category
         self.category_of = {e.id: e.category for e in contest.entries}
-        self.items = [e for e in run.entry_ids if e in run.scores]
+        # In the full ranking's order (see _FinalBoard).
+        self.items = sorted(run.scores, key=run.scores.__getitem__, reverse=True)
         self.categories = _categories(self.items, self.category_of)
         self.members = {c: _members(self.category_of, c) for c in self.categories}
+        self.entry_ids = run.entry_ids
 
     def jurors(self) -> list[int]:
         return _scope([self.stage], self.category_of, self.category)
 
-    def outcome(self, juror_id: int, exact: bool) -> tuple[dict[int, int], set[int]] | None:
+    def listed(self) -> list[int]:
+        category = self.category
+        if category is None:
+            return list(self.entry_ids)
+        return [e for e in self.entry_ids if self.category_of.get(e) == category]
+
+    def outcome(self, juror_id: int | None, exact: bool) -> tuple[dict[int, int], set[int]] | None:
         reduced = self.stage.scores(juror_id, exact)
         scores = reduced.scores
         delta = reduced.delta

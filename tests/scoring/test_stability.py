@@ -331,8 +331,8 @@ def test_zscore_decides_a_link_in_doubt_exactly(monkeypatch: pytest.MonkeyPatch)
     taken: list[int] = []
     outcome = module._FinalBoard.outcome
 
-    def spy(self: module._FinalBoard, juror_id: int, exact: bool) -> object:
-        if exact:
+    def spy(self: module._FinalBoard, juror_id: int | None, exact: bool) -> object:
+        if exact and juror_id is not None:  # None: the full ranking
             taken.append(juror_id)
         return outcome(self, juror_id, exact)
 
