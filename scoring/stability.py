@@ -260,7 +260,7 @@ class _Reduced:
     delta: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Sheets:
     """One juror's counted sheets in a stage, in (entry, panel) order: their positions in the
     engine's layout, their groups, their entries, and for each group (by the start of its
@@ -269,7 +269,7 @@ class _Sheets:
     positions: list[int]
     keys: list[int]
     entry_ids: list[int]
-    drop: dict[int, int]
+    drop: dict[int, int] | None = None
 
 
 def _exact_parts(xs: list[float]) -> list[float]:
@@ -489,6 +489,7 @@ class _Stage:
     """One scored stage's run, and its scores with any one juror left out."""
 
     __slots__ = (
+        "_asked",
         "_columns",
         "_panels",
         "_sheets",
@@ -519,6 +520,7 @@ class _Stage:
         self._shortcut: _Shortcut | None = None
         self._spreads: dict[str | None, _Spread] = {}
         self._columns: dict[str, list[float]] = {}
+        self._asked: dict[str, int] = {}
 
     def sheets(self, juror_id: int | None) -> _Sheets | None:
         """The juror's counted sheets here; None for no juror or one without any."""
@@ -532,15 +534,17 @@ class _Stage:
             engine = self.engine
             keys = list(map(self.key_of.__getitem__, positions))
             entry_pos = map(floordiv, keys, repeat(engine.n_panels))
-            starts = list(map(_START, map(engine.groups.__getitem__, keys)))
-            found = _Sheets(
-                positions,
-                keys,
-                list(map(engine.entry_ids.__getitem__, entry_pos)),
-                dict(zip(starts, map(sub, positions, starts), strict=True)),
-            )
-            self._sheets[juror_id] = found
+            entry_ids = list(map(engine.entry_ids.__getitem__, entry_pos))
+            found = self._sheets[juror_id] = _Sheets(positions, keys, entry_ids)
         return found
+
+    def _drop(self, sheets: _Sheets) -> dict[int, int]:
+        """For each group of the juror's, by the start of its slice, the offset of the
+        juror's sheet in it."""
+        if sheets.drop is None:
+            starts = list(map(_START, map(self.engine.groups.__getitem__, sheets.keys)))
+            sheets.drop = dict(zip(starts, map(sub, sheets.positions, starts), strict=True))
+        return sheets.drop
 
     # Scores S_s without a juror.
 
@@ -719,13 +723,18 @@ class _Stage:
             values = engine._zscore(self._spread(criterion).fit(juror_id), few)
         elif criterion is None:
             values = engine.totals.__getitem__
-        elif few:
-            values = engine.values(self.method, self.min_sheets, criterion, wanted)
         else:
-            values = self._column(criterion).__getitem__
+            # The engine's rule (read a few sheets' scores, else the whole column once),
+            # over every juror's asking: ties come back juror after juror.
+            code = criterion.code
+            self._asked[code] = asked = self._asked.get(code, 0) + wanted
+            if code in self._columns or asked * 4 > len(engine.totals):
+                values = self._column(criterion).__getitem__
+            else:
+                values = engine.values(self.method, self.min_sheets, criterion, wanted)
         sheets = self.sheets(juror_id)
         if sheets is not None:
-            values = _dropping(values, sheets.drop)
+            values = _dropping(values, self._drop(sheets))
         found = engine.entry_scores(self.method, values, positions)
         ids = engine.entry_ids
         return {ids[p]: s for p, s in found.items()}
