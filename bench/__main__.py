@@ -1,11 +1,13 @@
-"""``python -m bench [submit|ranking|all] [options]``: the benchmarks of issues 4 and 6.
+"""``python -m bench [submit|ranking|stability|all] [options]``: the benchmarks of issues 4, 6
+and 12.
 
-``make bench`` runs both with their defaults (15 s per load point; ranking sizes 158, 5,000
-and 50,000 entries). Examples::
+``make bench`` runs them all with their defaults (15 s per load point; ranking sizes 158,
+5,000 and 50,000 entries; stability at 5,000 x 20). Examples::
 
     python -m bench submit --quick
     python -m bench submit --engines sqlite --workers 1 --connections 64
     python -m bench ranking --sizes 158,5000
+    python -m bench stability --repeat 5
 """
 
 from __future__ import annotations
@@ -30,7 +32,9 @@ def _engines(text: str) -> tuple[str, ...]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("which", nargs="?", default="all", choices=("all", "submit", "ranking"))
+    parser.add_argument(
+        "which", nargs="?", default="all", choices=("all", "submit", "ranking", "stability")
+    )
     parser.add_argument(
         "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
     )
@@ -51,6 +55,8 @@ def main(argv: list[str] | None = None) -> int:
     rank.add_argument("--sizes", type=_ints, default=None, help="entries, e.g. 158,5000,50000")
     rank.add_argument("--repeat", type=int, default=None, help="timings per point (best kept)")
     rank.add_argument("--no-http", action="store_true", help="skip the server and its memory")
+    steady = parser.add_argument_group("stability (--sizes and --repeat as well)")
+    steady.add_argument("--jurors", type=int, default=None, help="jurors (20)")
     args = parser.parse_args(argv)
 
     common.install_signal_handlers()
@@ -76,6 +82,14 @@ def main(argv: list[str] | None = None) -> int:
                 sizes=args.sizes or ((158, 5000) if args.quick else ranking.SIZES),
                 repeat=args.repeat or (1 if args.quick else 3),
                 http=not args.no_http,
+            )
+        if args.which in ("all", "stability"):
+            from bench import stability
+
+            stability.run(
+                sizes=args.sizes or stability.SIZES,
+                jurors=args.jurors or stability.JURORS,
+                repeat=args.repeat or (3 if args.quick else 5),
             )
     except KeyboardInterrupt:
         common.stop_all()

@@ -36,6 +36,8 @@ from operator import (
     getitem,
     itemgetter,
     le,
+    lt,
+    mod,
     mul,
     ne,
     neg,
@@ -70,6 +72,9 @@ from scoring.stages import (
 __all__ = ["stability"]
 
 _FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_LAST = itemgetter(-1)
+_BEFORE_LAST = itemgetter(-2)
 _START = attrgetter("start")
 _STOP = attrgetter("stop")
 _ERROR = 1e-12
@@ -134,7 +139,8 @@ def _assess(method: str, board: "_Board") -> Stability:
     ranks, awarded = full
     listed = board.listed()
     # The ranking's order: by rank, ties by entry id, then the unranked entries by id.
-    ids = sorted((e for e in listed if e in ranks), key=lambda e: (ranks[e], e))
+    ranked = list(filter(ranks.__contains__, listed))
+    ids = [e for _, e in sorted(zip(map(ranks.__getitem__, ranked), ranked, strict=True))]
     ids += [e for e in listed if e not in ranks]
     rank = list(map(ranks.get, ids))
     won = list(map(awarded.__contains__, ids))
@@ -234,6 +240,11 @@ def _ranks(
     return out
 
 
+def _within(ranks: Mapping[int, int], cut: int) -> set[int]:
+    """The entries ranked `cut` or better (awarded with top_n, or through a top-k rule)."""
+    return set(compress(ranks, map(cut.__ge__, ranks.values())))
+
+
 def _categories(
     entry_ids: Iterable[int], category_of: Mapping[int, str | None]
 ) -> list[str | None]:
@@ -260,16 +271,14 @@ class _Reduced:
     delta: float
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Sheets:
     """One juror's counted sheets in a stage, in (entry, panel) order: their positions in the
-    engine's layout, their groups, their entries, and for each group (by the start of its
-    slice) the offset of the juror's sheet in it."""
+    engine's layout, their groups and their entries."""
 
     positions: list[int]
     keys: list[int]
     entry_ids: list[int]
-    drop: dict[int, int] | None = None
 
 
 def _exact_parts(xs: list[float]) -> list[float]:
@@ -354,6 +363,11 @@ class _Shortcut:
     """max |a| and max |z| over the sheets: with mu' and sigma', a bound on every |T'|."""
 
 
+def _items(seqs: Sequence[Sequence[float]], at: Iterable[int]) -> Iterator[float]:
+    """seqs[i][at[i]] for each i."""
+    return cast(Iterator[float], map(getitem, seqs, at))
+
+
 def _pick(pairs: list[tuple[float, float]], values: Iterable[float]) -> Iterator[float]:
     """(a, b)[v <= a] for each pair (a, b) and value v: an s'[i] of `_Leave`."""
     return cast(Iterator[float], map(getitem, pairs, map(le, values, map(_FIRST, pairs))))
@@ -379,60 +393,109 @@ def _parts_of(lists: list[list[float]]) -> list[tuple[float, ...]]:
 
 class _Leave:
     """mean, median, trimmed: what a panel score without one of its values needs, per (entry,
-    panel) group key, so that it is a few operations on floats given here and the bit-exact
+    panel) group key, so that it is a few operations on floats kept here, and the bit-exact
     result of Step 2 on the group's other values.
 
-    `size`: the group's number of values. `parts`: exact parts of its sum (mean, trimmed).
-    With s the group's values sorted and one value v left out, s' the others:
-    s'[i] = s[i] when s[i] < v, else s[i + 1], that is (s[i], s[i + 1])[v <= s[i]]; so
-    `high` and `low` hold those pairs: for median, at h = (n - 1) // 2 and h - 1 (odd n), the
-    middle of s'; for trimmed, at n - 2 and 0, the ends of s' (the middle's sum is then the
-    group's sum less v and the two ends, exactly). Step 3's terms, per group: the weight of
-    its panel, W_q P(q, e) of the entry's other panels (`other`, their sum when there is at
-    most one: a float addition is what fsum gives for two terms; else `others`), and the sum
-    of the weights of the entry's panels (`den`).
+    `size`: the group's number of values n. `parts`: exact parts of its sum (mean, and
+    trimmed below 4 values): fsum(parts + (-v,)) is fsum of the other values, to the bit.
+    With s the group's values sorted and a value v left out, s' the others:
+    s'[i] = s[i] when s[i] < v, else s[i + 1], that is (s[i], s[i + 1])[v <= s[i]]. So for
+    median `high` holds that pair at h = (n - 1) // 2 and `low` at h - 1 (odd n): the middle
+    of s'. For trimmed (n >= 4), the middle of s' sums to the group's sum less s[0] and
+    s[n - 1] (`middle`, exact parts) less w, where w is s[1] when v <= s[0] (a lowest value
+    goes), s[n - 2] when v > s[n - 2] (the highest goes), else v; `ends` holds
+    (s[0], s[1], s[n - 2]).
+
+    Step 3's terms, per group: the weight of its panel; W_q P(q, e) of the entry's other
+    panels (`other`, their sum when there is at most one, as a float addition is what fsum
+    gives for two terms; else `others`); and the sum of the weights of the entry's panels
+    (`den`).
     """
 
-    __slots__ = ("den", "high", "low", "other", "others", "parts", "size", "weight")
+    __slots__ = (
+        "den",
+        "ends",
+        "high",
+        "low",
+        "middle",
+        "other",
+        "others",
+        "parts",
+        "size",
+        "weight",
+    )
 
     def __init__(self, run: StageRun) -> None:
         engine = run.engine
         method = run.method
         keys = sorted(engine.groups)
         lists = list(map(engine.totals.__getitem__, map(engine.groups.__getitem__, keys)))
-        self.size = dict(zip(keys, map(len, lists), strict=True))
+        sizes = list(map(len, lists))
+        self.size = dict(zip(keys, sizes, strict=True))
         self.parts: dict[int, tuple[float, ...]] = {}
         self.high: dict[int, tuple[float, float]] = {}
         self.low: dict[int, tuple[float, float]] = {}
+        self.middle: dict[int, tuple[float, ...]] = {}
+        self.ends: dict[int, tuple[float, float, float]] = {}
         if method != Method.MEDIAN:
             self.parts = dict(zip(keys, _parts_of(lists), strict=True))
         if method == Method.MEDIAN:
-            for k, xs in zip(keys, map(sorted, lists), strict=True):
-                n = len(xs)
-                h = (n - 1) // 2
-                if n >= 2:
-                    self.high[k] = (xs[h], xs[h + 1])
-                if n >= 3 and n % 2:
-                    self.low[k] = (xs[h - 1], xs[h])
+            at = list(compress(range(len(keys)), map(le, repeat(2), sizes)))
+            xs = list(map(sorted, map(lists.__getitem__, at)))
+            h = list(map(floordiv, map(sub, map(sizes.__getitem__, at), repeat(1)), repeat(2)))
+            above = _items(xs, map(add, h, repeat(1)))
+            middle = list(_items(xs, h))
+            ks = list(map(keys.__getitem__, at))
+            self.high = dict(zip(ks, zip(middle, above, strict=True), strict=True))
+            odd = list(compress(range(len(at)), map(mod, map(sizes.__getitem__, at), repeat(2))))
+            odd = [i for i in odd if h[i]]
+            before = map(sub, map(h.__getitem__, odd), repeat(1))
+            below = _items(list(map(xs.__getitem__, odd)), before)
+            pairs = zip(below, map(middle.__getitem__, odd), strict=True)
+            self.low = dict(zip(map(ks.__getitem__, odd), pairs, strict=True))
         elif method == Method.TRIMMED:
-            for k, xs in zip(keys, map(sorted, lists), strict=True):
-                if len(xs) >= 4:
-                    self.low[k] = (xs[0], xs[1])
-                    self.high[k] = (xs[-2], xs[-1])
+            at = list(compress(range(len(keys)), map(le, repeat(4), sizes)))
+            xs = list(map(sorted, map(lists.__getitem__, at)))
+            ks = list(map(keys.__getitem__, at))
+            first = list(map(_FIRST, xs))
+            last = map(neg, map(_LAST, xs))
+            gone = zip(map(neg, first), last, strict=True)
+            middle_parts = map(add, map(self.parts.__getitem__, ks), gone)
+            self.middle = dict(zip(ks, middle_parts, strict=True))
+            ends = zip(first, map(_SECOND, xs), map(_BEFORE_LAST, xs), strict=True)
+            self.ends = dict(zip(ks, ends, strict=True))
         n_panels = engine.n_panels
         weights = [p.weight for p in engine.panels]
         self.weight = {k: weights[k % n_panels] for k in keys}
-        self.other: dict[int, float] | None = {} if n_panels <= 2 else None
+        self.other: dict[int, float] | None = None
         self.others: dict[int, tuple[float, ...]] = {}
         self.den: dict[int, float] = {}
+        pos_of = engine.entry_pos
+        if n_panels == 2:
+            other = self.other = {}
+            den = self.den
+            both = math.fsum(weights)
+            w0, w1 = weights
+            for e, ps in run.panel_scores.items():
+                base = pos_of[e] * 2
+                if len(ps) == 2:
+                    other[base] = w1 * ps[1]
+                    other[base + 1] = w0 * ps[0]
+                    den[base] = den[base + 1] = both
+                else:
+                    for pp in ps:
+                        other[base + pp] = 0.0
+                        den[base + pp] = weights[pp]
+            return
         for e, ps in run.panel_scores.items():
-            base = engine.entry_pos[e] * n_panels
+            base = pos_of[e] * n_panels
             products = {pp: weights[pp] * p for pp, p in ps.items()}
             total = math.fsum(map(weights.__getitem__, ps))
             for pp in ps:
                 rest = tuple(v for q, v in products.items() if q != pp)
-                if self.other is not None:
-                    self.other[base + pp] = rest[0] if rest else 0.0
+                if n_panels == 1:
+                    self.other = self.other if self.other is not None else {}
+                    self.other[base + pp] = 0.0
                 else:
                     self.others[base + pp] = rest
                 self.den[base + pp] = total
@@ -442,7 +505,6 @@ class _Leave:
     ) -> list[float]:
         """Step 2 in each group `keys[i]` without one of its values `values[i]`, `left[i]`
         (at least 1) values remaining."""
-        neg_values = list(map(neg, values))
         if method == Method.MEDIAN:
             out = list(_pick(list(map(self.high.__getitem__, keys)), values))
             odd = list(compress(range(len(keys)), map(self.low.__contains__, keys)))
@@ -452,37 +514,36 @@ class _Leave:
                 mid = map(truediv, map(add, below, map(out.__getitem__, odd)), repeat(2))
                 deque(map(out.__setitem__, odd, mid), maxlen=0)
             return out
-        parts = list(map(self.parts.__getitem__, keys))
         if method == Method.MEAN:
-            return list(map(truediv, map(math.fsum, map(add, parts, zip(neg_values))), left))
-        # trimmed: the mean below 3 values, else the middle's sum over left - 2.
-        out = [0.0] * len(keys)
-        wide = [n >= 3 for n in left]
-        narrow = list(compress(range(len(keys)), map(not_, wide)))
-        if narrow:
-            sums = map(
-                math.fsum,
-                map(add, map(parts.__getitem__, narrow), zip(map(neg_values.__getitem__, narrow))),
+            parts = map(self.parts.__getitem__, keys)
+            sums = map(math.fsum, map(add, parts, zip(map(neg, values))))
+            return list(map(truediv, sums, left))
+        # trimmed: the mean below 3 values left, else the middle's sum over left - 2.
+        wide = list(map(self.middle.__contains__, keys))
+        if not all(wide):
+            out = [0.0] * len(keys)
+            narrow = list(compress(range(len(keys)), map(not_, wide)))
+            parts = map(self.parts.__getitem__, map(keys.__getitem__, narrow))
+            vs = map(neg, map(values.__getitem__, narrow))
+            sums = map(math.fsum, map(add, parts, zip(vs)))
+            got = map(truediv, sums, map(left.__getitem__, narrow))
+            deque(map(out.__setitem__, narrow, got), maxlen=0)
+            at = list(compress(range(len(keys)), wide))
+            rest = self.panel_scores(
+                method,
+                list(map(keys.__getitem__, at)),
+                list(map(values.__getitem__, at)),
+                list(map(left.__getitem__, at)),
             )
-            deque(
-                map(out.__setitem__, narrow, map(truediv, sums, map(left.__getitem__, narrow))),
-                maxlen=0,
-            )
-        at = list(compress(range(len(keys)), wide))
-        ks = list(map(keys.__getitem__, at))
-        vs = list(map(values.__getitem__, at))
-        low = list(map(self.low.__getitem__, ks))
-        high = list(map(self.high.__getitem__, ks))
-        ends = zip(
-            map(neg_values.__getitem__, at),
-            map(neg, _pick(low, vs)),
-            map(neg, _pick(high, vs)),
-            strict=True,
-        )
-        sums = map(math.fsum, map(add, map(parts.__getitem__, at), ends))
-        counts = map(sub, map(left.__getitem__, at), repeat(2))
-        deque(map(out.__setitem__, at, map(truediv, sums, counts)), maxlen=0)
-        return out
+            deque(map(out.__setitem__, at, rest), maxlen=0)
+            return out
+        ends = list(map(self.ends.__getitem__, keys))
+        lowest = map(le, values, map(_FIRST, ends))
+        w = _items(list(zip(values, map(_SECOND, ends), strict=True)), lowest)
+        highest = map(lt, map(_LAST, ends), values)
+        w = _items(list(zip(w, map(_LAST, ends), strict=True)), highest)
+        sums = map(math.fsum, map(add, map(self.middle.__getitem__, keys), zip(map(neg, w))))
+        return list(map(truediv, sums, map(sub, left, repeat(2))))
 
 
 class _Stage:
@@ -537,14 +598,6 @@ class _Stage:
             entry_ids = list(map(engine.entry_ids.__getitem__, entry_pos))
             found = self._sheets[juror_id] = _Sheets(positions, keys, entry_ids)
         return found
-
-    def _drop(self, sheets: _Sheets) -> dict[int, int]:
-        """For each group of the juror's, by the start of its slice, the offset of the
-        juror's sheet in it."""
-        if sheets.drop is None:
-            starts = list(map(_START, map(self.engine.groups.__getitem__, sheets.keys)))
-            sheets.drop = dict(zip(starts, map(sub, sheets.positions, starts), strict=True))
-        return sheets.drop
 
     # Scores S_s without a juror.
 
@@ -732,9 +785,8 @@ class _Stage:
                 values = self._column(criterion).__getitem__
             else:
                 values = engine.values(self.method, self.min_sheets, criterion, wanted)
-        sheets = self.sheets(juror_id)
-        if sheets is not None:
-            values = _dropping(values, self._drop(sheets))
+        if self.sheets(juror_id) is not None:
+            values = _dropping(values, engine.jurors, juror_id)
         found = engine.entry_scores(self.method, values, positions)
         ids = engine.entry_ids
         return {ids[p]: s for p, s in found.items()}
@@ -761,15 +813,15 @@ def _take_out(sums: list[Any], places: list[int], shares: Iterable[Any]) -> None
     deque(map(sums.__setitem__, places, map(sub, map(sums.__getitem__, places), shares)), maxlen=0)
 
 
-def _dropping(values: Values, drop: Mapping[int, int]) -> Values:
-    """`values` without the left-out juror's sheet in each group (`drop`: a group's slice
-    start -> the offset of that sheet in it)."""
+def _dropping(values: Values, jurors: list[int], juror_id: int | None) -> Values:
+    """`values` without the left-out juror's sheet in each group (`jurors`: the juror of each
+    sheet in the engine's layout)."""
 
     def rest(sl: slice) -> list[float]:
         xs = values(sl)
-        at = drop.get(sl.start)
-        if at is not None:
-            del xs[at]
+        found = jurors[sl]
+        if juror_id in found:
+            del xs[found.index(juror_id)]
         return xs
 
     return rest
@@ -929,15 +981,15 @@ class _FinalBoard(_Board):
         awarded: set[int] = set()
         if not self.per_category:
             assert overall is not None
-            awarded = {e for e, r in overall.items() if r <= top_n}
+            awarded = _within(overall, top_n)
         elif category is not None:
-            awarded = {e for e, r in listed.items() if r <= top_n}
+            awarded = _within(listed, top_n)
         else:
             for c in self.categories:
                 ranks = _ranks(tiers, self.members[c], delta)
                 if ranks is None:
                     return None
-                awarded.update(e for e, r in ranks.items() if r <= top_n)
+                awarded |= _within(ranks, top_n)
         return listed, awarded
 
     def _levels(self, juror_id: int | None, t: int, reduced: _Reduced) -> list[Level]:
@@ -1015,7 +1067,7 @@ class _StageBoard(_Board):
             advancing = set(compress(items, map(low.__le__, got)))
         elif rule.rule is AdvanceRule.TOP:
             assert overall is not None
-            advancing = {e for e, r in overall.items() if r <= count}
+            advancing = _within(overall, count)
         else:
             advancing = set()
             # An entry advances on its own category's rank: only the listed one matters.
@@ -1024,5 +1076,5 @@ class _StageBoard(_Board):
                 ranks = listed if c == category else _ranks(tiers, self.members[c], delta)
                 if ranks is None:
                     return None
-                advancing.update(e for e, r in ranks.items() if r <= count)
+                advancing |= _within(ranks, count)
         return listed, advancing
