@@ -1,13 +1,14 @@
-"""``python -m bench [submit|ranking|stability|all] [options]``: the benchmarks of issues 4, 6
-and 12.
+"""``python -m bench [submit|ranking|stability|memory|all] [options]``: the benchmarks of
+issues 4, 6 and 12.
 
 ``make bench`` runs them all with their defaults (15 s per load point; ranking sizes 158,
-5,000 and 50,000 entries; stability at 5,000 x 20). Examples::
+5,000 and 50,000 entries; stability at 5,000 x 20; memory at 50,000 x 20). Examples::
 
     python -m bench submit --quick
     python -m bench submit --engines sqlite --workers 1 --connections 64
     python -m bench ranking --sizes 158,5000
     python -m bench stability --repeat 5
+    python -m bench memory
 """
 
 from __future__ import annotations
@@ -33,7 +34,10 @@ def _engines(text: str) -> tuple[str, ...]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "which", nargs="?", default="all", choices=("all", "submit", "ranking", "stability")
+        "which",
+        nargs="?",
+        default="all",
+        choices=("all", "submit", "ranking", "stability", "memory"),
     )
     parser.add_argument(
         "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
@@ -83,6 +87,10 @@ def main(argv: list[str] | None = None) -> int:
                 repeat=args.repeat or (1 if args.quick else 3),
                 http=not args.no_http,
             )
+        if args.which in ("all", "memory"):
+            from bench import memory
+
+            memory.run(jurors=args.jurors or 20)
         if args.which in ("all", "stability"):
             from bench import stability
 

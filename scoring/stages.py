@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import and_
 
 from scoring._engine import TOLERANCE, Engine, check_method
 from scoring.model import (
@@ -25,6 +26,7 @@ from scoring.model import (
     Ranking,
     RankingRow,
     RankingWarning,
+    SheetColumns,
     Stage,
     StageKind,
 )
@@ -154,7 +156,15 @@ class StageRun:
             if admitted is not None:
                 entries = [e for e in entries if e.id in admitted]
             entry_ids = {e.id for e in entries}
-            sheets = [s for s in sheets if s[0] in juror_ids and s[1] in entry_ids]
+            if isinstance(sheets, SheetColumns):
+                keep = map(
+                    and_,
+                    map(juror_ids.__contains__, sheets.juror_ids),
+                    map(entry_ids.__contains__, sheets.entry_ids),
+                )
+                sheets = sheets.select(keep)
+            else:
+                sheets = [s for s in sheets if s[0] in juror_ids and s[1] in entry_ids]
         self.engine = engine = Engine(
             stage.criteria, panels, jurors, entries, sheets, contest.eligibility
         )
