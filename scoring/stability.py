@@ -24,7 +24,7 @@ only for the entries still tied, and those exactly.
 """
 
 import math
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -39,7 +39,6 @@ from operator import (
     lt,
     mod,
     mul,
-    ne,
     neg,
     not_,
     sub,
@@ -47,7 +46,15 @@ from operator import (
 )
 from typing import Any, cast
 
-from scoring._engine import ADJUSTED, TOLERANCE, Values, ZFit, check_method
+from scoring._engine import (
+    ADJUSTED,
+    PANEL_SCORE,
+    TOLERANCE,
+    Engine,
+    Values,
+    ZFit,
+    check_method,
+)
 from scoring.model import (
     Advance,
     AdvanceRule,
@@ -143,10 +150,12 @@ def _assess(method: str, board: "_Board") -> Stability:
     ids = [e for _, e in sorted(zip(map(ranks.__getitem__, ranked), ranked, strict=True))]
     ids += [e for e in listed if e not in ranks]
     rank = list(map(ranks.get, ids))
-    won = list(map(awarded.__contains__, ids))
-    low = list(map(ranks.get, ids, repeat(_NO_RANK)))
-    high = list(map(ranks.get, ids, repeat(0)))
-    wins = [0] * len(ids)
+    won = set(awarded)
+    # Per juror, the ranks of the rows (missing: a high mark for the minimum, 0 for the
+    # maximum), the entries awarded, and those whose award differs from the full ranking's.
+    lows = [list(map(ranks.get, ids, repeat(_NO_RANK)))]
+    highs = [list(map(ranks.get, ids, repeat(0)))]
+    wins: Counter[int] = Counter()
     flips: dict[int, list[int]] = {}
     jurors = board.jurors()
     for j in jurors:
@@ -156,20 +165,23 @@ def _assess(method: str, board: "_Board") -> Stability:
             found = board.outcome(j, exact=True)
             assert found is not None
         ranks, awarded = found
-        low = list(map(min, low, map(ranks.get, ids, repeat(_NO_RANK))))
-        high = list(map(max, high, map(ranks.get, ids, repeat(0))))
-        now = list(map(awarded.__contains__, ids))
-        wins = list(map(add, wins, now))
-        for i in compress(range(len(ids)), map(ne, won, now)):
-            flips.setdefault(i, []).append(j)
+        lows.append(list(map(ranks.get, ids, repeat(_NO_RANK))))
+        highs.append(list(map(ranks.get, ids, repeat(0))))
+        wins.update(awarded)
+        for e in won.symmetric_difference(awarded):
+            flips.setdefault(e, []).append(j)
+    low = list(map(min, *lows)) if jurors else lows[0]
+    high = list(map(max, *highs)) if jurors else highs[0]
     out = []
     n = len(jurors)
     for i, e in enumerate(ids):
+        full_won = e in won
+        times = wins[e]
         if not n:
-            verdict = Verdict.STABLE_IN if won[i] else Verdict.STABLE_OUT
-        elif won[i] and wins[i] == n:
+            verdict = Verdict.STABLE_IN if full_won else Verdict.STABLE_OUT
+        elif full_won and times == n:
             verdict = Verdict.STABLE_IN
-        elif not won[i] and not wins[i]:
+        elif not full_won and not times:
             verdict = Verdict.STABLE_OUT
         else:
             verdict = Verdict.CUSP
@@ -179,9 +191,9 @@ def _assess(method: str, board: "_Board") -> Stability:
                 rank=rank[i],
                 rank_min=None if low[i] == _NO_RANK else low[i],
                 rank_max=high[i] or None,
-                awarded_share=wins[i] / n if n else None,
+                awarded_share=times / n if n else None,
                 verdict=verdict,
-                changed_by=tuple(flips.get(i, ())),
+                changed_by=tuple(flips.get(e, ())),
             )
         )
     return Stability(method, n, tuple(out), tuple(jurors))
@@ -425,11 +437,17 @@ class _Leave:
         "weight",
     )
 
-    def __init__(self, run: StageRun) -> None:
-        engine = run.engine
-        method = run.method
+    def __init__(
+        self,
+        engine: Engine,
+        method: Method,
+        values: list[float],
+        panel_scores: Mapping[int, Mapping[int, float]] | None,
+    ) -> None:
+        """`values`: T, or 100 q of a tie-break criterion, in the engine's layout;
+        `panel_scores`: their full panel scores P by entry position, when known."""
         keys = sorted(engine.groups)
-        lists = list(map(engine.totals.__getitem__, map(engine.groups.__getitem__, keys)))
+        lists = list(map(values.__getitem__, map(engine.groups.__getitem__, keys)))
         sizes = list(map(len, lists))
         self.size = dict(zip(keys, sizes, strict=True))
         self.parts: dict[int, tuple[float, ...]] = {}
@@ -470,14 +488,19 @@ class _Leave:
         self.other: dict[int, float] | None = None
         self.others: dict[int, tuple[float, ...]] = {}
         self.den: dict[int, float] = {}
-        pos_of = engine.entry_pos
+        if panel_scores is None:
+            by_pos: dict[int, dict[int, float]] = {}
+            full = map(PANEL_SCORE[method], lists)
+            for k, p in zip(keys, full, strict=True):
+                by_pos.setdefault(k // n_panels, {})[k % n_panels] = p
+            panel_scores = by_pos
         if n_panels == 2:
             other = self.other = {}
             den = self.den
             both = math.fsum(weights)
             w0, w1 = weights
-            for e, ps in run.panel_scores.items():
-                base = pos_of[e] * 2
+            for pos, ps in panel_scores.items():
+                base = pos * 2
                 if len(ps) == 2:
                     other[base] = w1 * ps[1]
                     other[base + 1] = w0 * ps[0]
@@ -487,8 +510,8 @@ class _Leave:
                         other[base + pp] = 0.0
                         den[base + pp] = weights[pp]
             return
-        for e, ps in run.panel_scores.items():
-            base = pos_of[e] * n_panels
+        for pos, ps in panel_scores.items():
+            base = pos * n_panels
             products = {pp: weights[pp] * p for pp, p in ps.items()}
             total = math.fsum(map(weights.__getitem__, ps))
             for pp in ps:
@@ -552,10 +575,12 @@ class _Stage:
     __slots__ = (
         "_asked",
         "_columns",
-        "_panels",
+        "_leaves",
+        "_mine",
         "_sheets",
         "_shortcut",
         "_spreads",
+        "_tied",
         "adjusted",
         "by_juror",
         "engine",
@@ -577,11 +602,13 @@ class _Stage:
         self.key_of = key_of
         self.by_juror = engine.by_juror()
         self._sheets: dict[int, _Sheets] = {}
-        self._panels: _Leave | None = None
+        self._leaves: dict[str | None, _Leave] = {}
+        self._mine: dict[int, dict[int, int]] = {}
         self._shortcut: _Shortcut | None = None
         self._spreads: dict[str | None, _Spread] = {}
         self._columns: dict[str, list[float]] = {}
         self._asked: dict[str, int] = {}
+        self._tied: dict[str, int] = {}
 
     def sheets(self, juror_id: int | None) -> _Sheets | None:
         """The juror's counted sheets here; None for no juror or one without any."""
@@ -614,21 +641,34 @@ class _Stage:
 
     def _plain(self, juror_id: int, sheets: _Sheets) -> _Reduced:
         """mean, median, trimmed: the juror's groups without its value, bit for bit."""
-        leave = self._leave()
-        keys, entry_ids = sheets.keys, sheets.entry_ids
         values = list(map(self.engine.totals.__getitem__, sheets.positions))
-        left = list(map(sub, map(leave.size.__getitem__, keys), repeat(1)))
+        got = self._without(juror_id, None, sheets.keys, values, sheets.entry_ids)
         scores = dict(self.run.scores)
+        if len(got) < len(sheets.entry_ids):
+            for e in sheets.entry_ids:
+                if e not in got:
+                    del scores[e]  # the juror was its only one
+        scores.update(got)
+        return _Reduced(scores, sheets.entry_ids, 0.0)
+
+    def _without(
+        self,
+        juror_id: int,
+        criterion: Criterion | None,
+        keys: list[int],
+        values: list[float],
+        entry_ids: list[int],
+    ) -> dict[int, float]:
+        """S (or C(c, e)) without the juror, of entries each with the juror's sheet, of value
+        `values[i]` (T, or 100 q of the criterion), in group `keys[i]`; entries left with no
+        value are left out."""
+        leave = self._leave(criterion)
+        left = list(map(sub, map(leave.size.__getitem__, keys), repeat(1)))
+        out: dict[int, float] = {}
         if not all(left):
             # The juror was alone in some group: the panel has no score for the entry any
             # more; such entries are computed again the plain way, the others as below.
-            alone = list(compress(entry_ids, map(not_, left)))
-            again = self._keys(juror_id, None, alone)
-            for e in alone:
-                if e in again:
-                    scores[e] = again[e]
-                else:
-                    del scores[e]
+            out.update(self._keys(juror_id, criterion, compress(entry_ids, map(not_, left))))
             keys = list(compress(keys, left))
             values = list(compress(values, left))
             entry_ids = list(compress(entry_ids, left))
@@ -641,13 +681,22 @@ class _Stage:
         else:
             top = map(math.fsum, map(add, map(leave.others.__getitem__, keys), zip(own)))
         new = map(truediv, top, map(leave.den.__getitem__, keys))
-        scores.update(zip(entry_ids, new, strict=True))
-        return _Reduced(scores, sheets.entry_ids, 0.0)
+        out.update(zip(entry_ids, new, strict=True))
+        return out
 
-    def _leave(self) -> "_Leave":
-        if self._panels is None:
-            self._panels = _Leave(self.run)
-        return self._panels
+    def _leave(self, criterion: Criterion | None) -> "_Leave":
+        code = None if criterion is None else criterion.code
+        found = self._leaves.get(code)
+        if found is None:
+            engine = self.engine
+            if criterion is None:
+                pos = engine.entry_pos
+                ps = {pos[e]: p for e, p in self.run.panel_scores.items()}
+                found = _Leave(engine, self.method, engine.totals, ps)
+            else:
+                found = _Leave(engine, self.method, self._column(criterion), None)
+            self._leaves[code] = found
+        return found
 
     def _shortcut_scores(self, juror_id: int, sheets: _Sheets) -> _Reduced:
         """zscore: every group's (A + mu' C + sigma' Z) / n, the juror's share taken out."""
@@ -753,7 +802,29 @@ class _Stage:
         self, juror_id: int | None, criterion: Criterion, entry_ids: Iterable[int]
     ) -> dict[int, float]:
         """C(c, e) without the juror (Step 4), for the entries given."""
-        return self._keys(juror_id, criterion, entry_ids)
+        sheets = self.sheets(juror_id)
+        if juror_id is None or sheets is None or self.adjusted:
+            return self._keys(juror_id, criterion, entry_ids)
+        engine = self.engine
+        wanted = list(entry_ids)
+        code = criterion.code
+        self._tied[code] = tied = self._tied.get(code, 0) + len(wanted)
+        if code not in self._leaves and tied * 4 <= len(engine.entry_ids):
+            return self._keys(juror_id, criterion, wanted)
+        # Ties come back juror after juror (median's, on most reduced rankings): past a
+        # quarter of the entries, the criterion's groups get the totals' precomputation.
+        mine = self._mine.get(juror_id)
+        if mine is None:
+            ids = sheets.entry_ids
+            mine = self._mine[juror_id] = dict(zip(ids, range(len(ids)), strict=True))
+        at = [mine[e] for e in wanted if e in mine]
+        column = self._column(criterion)
+        keys = list(map(sheets.keys.__getitem__, at))
+        values = list(map(column.__getitem__, map(sheets.positions.__getitem__, at)))
+        ids = list(map(sheets.entry_ids.__getitem__, at))
+        got = self._without(juror_id, criterion, keys, values, ids)
+        got.update(self._keys(None, criterion, [e for e in wanted if e not in mine]))
+        return got
 
     def levels(self, juror_id: int | None) -> list[Level]:
         """Step 4's tie-break keys without the juror (the run's own without one)."""
