@@ -70,9 +70,9 @@ from scoring.stages import (
     FinalPlan,
     Level,
     StageRun,
+    _chain_missing,
     _memo,
     final_plan,
-    order,
     stage_run,
 )
 
@@ -208,11 +208,10 @@ def _ranks(
     """Competition ranks over the tiers (Step 4, Step 6's reaches), of the `members` alone
     when given (Step 7). None when `delta` (the keys' error bound) puts a link in doubt.
 
-    As ``stages.order`` and ``chain_groups`` do, at C speed where nothing is tied: the sort
-    (of entries listed in the full ranking's order, so nearly sorted already), then the
-    links of Step 4.1 between neighbours. The entries still tied on K0 go through the next
-    keys together, by ``order``: chaining them again on K0 gives back the same groups in the
-    same order, each split in place."""
+    What ``stages.order`` computes, at C speed where nothing is tied: the sort (of entries
+    listed in the full ranking's order, so nearly sorted already), then Step 4.1's links
+    between neighbours; the runs of linked entries are the groups tied on K0, which go
+    through the next keys together (`_refine`)."""
     out: dict[int, int] = {}
     rank = 1
     for items, k0, levels in tiers:
@@ -238,8 +237,7 @@ def _ranks(
                     first = i
                 last = i
             runs.append((first, last + 1))
-            tied = sorted(chain.from_iterable(ordered[a : b + 1] for a, b in runs))
-            split = iter(order(tied, k0, levels).groups)
+            split = iter(_refine([ordered[a : b + 1] for a, b in runs], levels))
             for a, b in runs:
                 at = rank + a
                 left = b - a + 1
@@ -250,6 +248,39 @@ def _ranks(
                     left -= len(part)
         rank += n
     return out
+
+
+def _refine(groups: list[list[int]], levels: Sequence[Level]) -> list[list[int]]:
+    """Step 4.2 on groups tied on K0, best first, as ``stages.order`` splits them: each
+    group on the next key (computed at once for every entry still tied), then each part on
+    the key after, until single entries or the keys run out. Pairs, the common tie, are
+    compared directly."""
+    for _, compute in levels:
+        need = sorted(i for g in groups if len(g) > 1 for i in g)
+        if not need:
+            break
+        get = compute(need).get
+        split: list[list[int]] = []
+        for g in groups:
+            if len(g) == 1:
+                split.append(g)
+            elif len(g) == 2:
+                a, b = g
+                ka, kb = get(a), get(b)
+                if ka is None or kb is None:
+                    # A missing key is lower than any number, equal to another missing one.
+                    if ka is None and kb is None:
+                        split.append(g)
+                    else:
+                        split += [[b], [a]] if ka is None else [[a], [b]]
+                elif abs(ka - kb) <= TOLERANCE:
+                    split.append(g)
+                else:
+                    split += [[a], [b]] if ka > kb else [[b], [a]]
+            else:
+                split.extend(_chain_missing(g, get))
+        groups = split
+    return groups
 
 
 def _within(ranks: Mapping[int, int], cut: int) -> set[int]:
