@@ -36,7 +36,6 @@ from operator import (
     getitem,
     itemgetter,
     le,
-    lt,
     mod,
     mul,
     neg,
@@ -44,7 +43,7 @@ from operator import (
     sub,
     truediv,
 )
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from scoring._engine import (
     ADJUSTED,
@@ -88,6 +87,8 @@ _ERROR = 1e-12
 """The bound on a zscore shortcut key's distance to the exact key, relative to the values'
 magnitude: the shortcut and the exact sum differ by some 20 roundings (2e-15)."""
 _NO_RANK = 1 << 62
+
+_T = TypeVar("_T")
 
 Tier = tuple[list[int], Mapping[int, float], list[Level]]
 """Entries of one reach (best first once ordered), their K0 and the keys after it."""
@@ -406,6 +407,13 @@ class _Shortcut:
     """max |a| and max |z| over the sheets: with mu' and sigma', a bound on every |T'|."""
 
 
+def _dense(by_key: Mapping[int, _T], n: int, missing: _T) -> list[_T]:
+    """`by_key` as a list over keys 0 to n - 1, `missing` where it has none."""
+    out = [missing] * n
+    deque(map(out.__setitem__, by_key, by_key.values()), maxlen=0)
+    return out
+
+
 def _items(seqs: Sequence[Sequence[float]], at: Iterable[int]) -> Iterator[float]:
     """seqs[i][at[i]] for each i."""
     return cast(Iterator[float], map(getitem, seqs, at))
@@ -446,8 +454,8 @@ class _Leave:
     median `high` holds that pair at h = (n - 1) // 2 and `low` at h - 1 (odd n): the middle
     of s'. For trimmed (n >= 4), the middle of s' sums to the group's sum less s[0] and
     s[n - 1] (`middle`, exact parts) less w, where w is s[1] when v <= s[0] (a lowest value
-    goes), s[n - 2] when v > s[n - 2] (the highest goes), else v; `ends` holds
-    (s[0], s[1], s[n - 2]).
+    goes), s[n - 2] when v > s[n - 2] (the highest goes), else v (`second`: s[1],
+    `before_last`: s[n - 2]).
 
     Step 3's terms, per group: the weight of its panel; W_q P(q, e) of the entry's other
     panels (`other`, their sum when there is at most one, as a float addition is what fsum
@@ -456,16 +464,26 @@ class _Leave:
     """
 
     __slots__ = (
+        "before_last",
+        "before_last_at",
         "den",
-        "ends",
+        "den_at",
         "high",
         "low",
         "middle",
+        "middle_at",
+        "odd_at",
         "other",
+        "other_at",
         "others",
         "parts",
+        "second",
+        "second_at",
         "size",
+        "size_at",
         "weight",
+        "weight_at",
+        "wide_at",
     )
 
     def __init__(
@@ -485,7 +503,8 @@ class _Leave:
         self.high: dict[int, tuple[float, float]] = {}
         self.low: dict[int, tuple[float, float]] = {}
         self.middle: dict[int, tuple[float, ...]] = {}
-        self.ends: dict[int, tuple[float, float, float]] = {}
+        self.second: dict[int, float] = {}
+        self.before_last: dict[int, float] = {}
         if method != Method.MEDIAN:
             self.parts = dict(zip(keys, _parts_of(lists), strict=True))
         if method == Method.MEDIAN:
@@ -511,8 +530,8 @@ class _Leave:
             gone = zip(map(neg, first), last, strict=True)
             middle_parts = map(add, map(self.parts.__getitem__, ks), gone)
             self.middle = dict(zip(ks, middle_parts, strict=True))
-            ends = zip(first, map(_SECOND, xs), map(_BEFORE_LAST, xs), strict=True)
-            self.ends = dict(zip(ks, ends, strict=True))
+            self.second = dict(zip(ks, map(_SECOND, xs), strict=True))
+            self.before_last = dict(zip(ks, map(_BEFORE_LAST, xs), strict=True))
         n_panels = engine.n_panels
         weights = [p.weight for p in engine.panels]
         self.weight = {k: weights[k % n_panels] for k in keys}
@@ -540,19 +559,30 @@ class _Leave:
                     for pp in ps:
                         other[base + pp] = 0.0
                         den[base + pp] = weights[pp]
-            return
-        for pos, ps in panel_scores.items():
-            base = pos * n_panels
-            products = {pp: weights[pp] * p for pp, p in ps.items()}
-            total = math.fsum(map(weights.__getitem__, ps))
-            for pp in ps:
-                rest = tuple(v for q, v in products.items() if q != pp)
-                if n_panels == 1:
-                    self.other = self.other if self.other is not None else {}
-                    self.other[base + pp] = 0.0
-                else:
-                    self.others[base + pp] = rest
-                self.den[base + pp] = total
+        else:
+            for pos, ps in panel_scores.items():
+                base = pos * n_panels
+                products = {pp: weights[pp] * p for pp, p in ps.items()}
+                total = math.fsum(map(weights.__getitem__, ps))
+                for pp in ps:
+                    rest = tuple(v for q, v in products.items() if q != pp)
+                    if n_panels == 1:
+                        self.other = self.other if self.other is not None else {}
+                        self.other[base + pp] = 0.0
+                    else:
+                        self.others[base + pp] = rest
+                    self.den[base + pp] = total
+        # By group key, in lists: a list lookup is cheaper than a dict's, per sheet per juror.
+        n = len(engine.entry_ids) * n_panels
+        self.size_at = _dense(self.size, n, 0)
+        self.weight_at = _dense(self.weight, n, 0.0)
+        self.den_at = _dense(self.den, n, 0.0)
+        self.other_at = None if self.other is None else _dense(self.other, n, 0.0)
+        self.odd_at = _dense(dict.fromkeys(self.low, True), n, False)
+        self.wide_at = _dense(dict.fromkeys(self.middle, True), n, False)
+        self.middle_at = _dense(self.middle, n, ())
+        self.second_at = _dense(self.second, n, 0.0)
+        self.before_last_at = _dense(self.before_last, n, 0.0)
 
     def panel_scores(
         self, method: Method, keys: list[int], values: list[float], left: list[int]
@@ -561,7 +591,7 @@ class _Leave:
         (at least 1) values remaining."""
         if method == Method.MEDIAN:
             out = list(_pick(list(map(self.high.__getitem__, keys)), values))
-            odd = list(compress(range(len(keys)), map(self.low.__contains__, keys)))
+            odd = list(compress(range(len(keys)), map(self.odd_at.__getitem__, keys)))
             if odd:
                 low = list(map(self.low.__getitem__, map(keys.__getitem__, odd)))
                 below = _pick(low, map(values.__getitem__, odd))
@@ -573,7 +603,7 @@ class _Leave:
             sums = map(math.fsum, map(add, parts, zip(map(neg, values))))
             return list(map(truediv, sums, left))
         # trimmed: the mean below 3 values left, else the middle's sum over left - 2.
-        wide = list(map(self.middle.__contains__, keys))
+        wide = list(map(self.wide_at.__getitem__, keys))
         if not all(wide):
             out = [0.0] * len(keys)
             narrow = list(compress(range(len(keys)), map(not_, wide)))
@@ -591,12 +621,12 @@ class _Leave:
             )
             deque(map(out.__setitem__, at, rest), maxlen=0)
             return out
-        ends = list(map(self.ends.__getitem__, keys))
-        lowest = map(le, values, map(_FIRST, ends))
-        w = _items(list(zip(values, map(_SECOND, ends), strict=True)), lowest)
-        highest = map(lt, map(_LAST, ends), values)
-        w = _items(list(zip(w, map(_LAST, ends), strict=True)), highest)
-        sums = map(math.fsum, map(add, map(self.middle.__getitem__, keys), zip(map(neg, w))))
+        # w = s[1] when v <= s[0], s[n - 2] when v > s[n - 2], else v: v clamped to
+        # [s[1], s[n - 2]], as no value lies strictly between s[0] and s[1].
+        floor = map(self.second_at.__getitem__, keys)
+        ceiling = map(self.before_last_at.__getitem__, keys)
+        w = cast(Iterator[float], map(min, map(max, values, floor), ceiling))
+        sums = map(math.fsum, map(add, map(self.middle_at.__getitem__, keys), zip(map(neg, w))))
         return list(map(truediv, sums, map(sub, left, repeat(2))))
 
 
@@ -694,7 +724,7 @@ class _Stage:
         `values[i]` (T, or 100 q of the criterion), in group `keys[i]`; entries left with no
         value are left out."""
         leave = self._leave(criterion)
-        left = list(map(sub, map(leave.size.__getitem__, keys), repeat(1)))
+        left = list(map(sub, map(leave.size_at.__getitem__, keys), repeat(1)))
         out: dict[int, float] = {}
         if not all(left):
             # The juror was alone in some group: the panel has no score for the entry any
@@ -705,13 +735,13 @@ class _Stage:
             entry_ids = list(compress(entry_ids, left))
             left = list(compress(left, left))
         panel = leave.panel_scores(self.method, keys, values, left)
-        own = list(map(mul, map(leave.weight.__getitem__, keys), panel))
+        own = list(map(mul, map(leave.weight_at.__getitem__, keys), panel))
         top: Iterable[float]
-        if leave.other is not None:
-            top = map(add, map(leave.other.__getitem__, keys), own)
+        if leave.other_at is not None:
+            top = map(add, map(leave.other_at.__getitem__, keys), own)
         else:
             top = map(math.fsum, map(add, map(leave.others.__getitem__, keys), zip(own)))
-        new = map(truediv, top, map(leave.den.__getitem__, keys))
+        new = map(truediv, top, map(leave.den_at.__getitem__, keys))
         out.update(zip(entry_ids, new, strict=True))
         return out
 
