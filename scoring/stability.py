@@ -6,9 +6,11 @@ juror would cost |J| rankings. Instead the runs of the full ranking are built on
 each juror, only what its sheets change is computed again:
 
 * ``mean``, ``median``, ``trimmed``: a panel score changes only in the (entry, panel) groups
-  the juror scored; each is computed again from the group's other totals by the function of
-  Step 2, and S(e) from the entry's other panel scores as Step 3 does. The reduced scores are
-  bit for bit those of a full recomputation (fsum rounds once, whatever the order).
+  the juror scored, and an entry's score only through them. Each group keeps a few floats
+  (the exact parts of its sum; the sorted neighbours of its middle, or of its ends) from
+  which Step 2 without any one of its values is an fsum or a pick (`_Leave`), and S(e)
+  follows from the entry's other panel scores as Step 3 does. The reduced scores are bit for
+  bit those of a full recomputation: fsum rounds the exact sum once, whatever its terms.
 * ``zscore``: leaving a juror out moves mu and sigma, hence every T' of the stage, but not
   the mu_k, sigma_k or n_k of any other juror. So a panel score is
   (A + mu' C + sigma' Z) / n, with per-group sums computed once (A: T - mu_k of flat jurors

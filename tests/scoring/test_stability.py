@@ -106,6 +106,34 @@ def test_stage_stability_is_the_references(conv: ref.Convention) -> None:
             check(conv, stage.id, category)
 
 
+@settings(SETTINGS, max_examples=150)
+@given(conventions())
+def test_rows_follow_the_engines_ranking(conv: ref.Convention) -> None:
+    """The rows, their ranks and the full ranking's awards are those of rank_final and
+    rank_stage, whatever Step 8 computes them with."""
+    built = contest(conv)
+    rankings: list[tuple[scoring.Ranking, scoring.Stability, bool]] = []
+    for category in [None, *categories(conv)]:
+        got = scoring.stability(built, conv.method, category=category)
+        rankings.append((scoring.rank_final(built, conv.method, category=category), got, False))
+        for stage in conv.stages:
+            if stage.kind == "scored":
+                want = scoring.rank_stage(built, stage.id, conv.method, category=category)
+                got = scoring.stability(built, conv.method, stage_id=stage.id, category=category)
+                rankings.append((want, got, True))
+    for want, got, advances in rankings:
+        assert [(r.entry_id, r.rank) for r in got.rows] == [(r.entry_id, r.rank) for r in want.rows]
+        for g, w in zip(got.rows, want.rows, strict=True):
+            won = bool(w.advances) if advances else w.awarded
+            if g.verdict is scoring.Verdict.STABLE_IN:
+                assert won
+            if g.verdict is scoring.Verdict.STABLE_OUT:
+                assert not won
+            if g.rank is not None:
+                assert g.rank_min is not None and g.rank_max is not None
+                assert g.rank_min <= g.rank <= g.rank_max
+
+
 def flatten(conv: ref.Convention, juror_id: int) -> ref.Convention:
     """The juror's sheets all alike (a flat juror for zscore: sigma_j = 0)."""
     sheets = []
