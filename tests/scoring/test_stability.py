@@ -8,6 +8,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import math
+import random
 from dataclasses import replace
 from unittest.mock import patch
 
@@ -379,3 +380,130 @@ def test_zscore_decides_a_link_in_doubt_exactly(monkeypatch: pytest.MonkeyPatch)
 
 def test_docstring_example() -> None:
     assert doctest.testmod(module).failed == 0
+
+
+# ---------------------------------------------------------------------------------------
+# Mid-size conventions (dozens of entries, ties on most reduced rankings) against the engine
+# ranking each reduced convention in full.
+
+
+@st.composite
+def mid_contests(draw: st.DrawFn) -> scoring.Contest:
+    rnd = random.Random(draw(st.integers(0, 2**32)))
+    n_panels = rnd.randint(1, 3)
+    panels = tuple(
+        scoring.Panel(p + 1, f"P{p}", rnd.choice([1.0, 2.0, 0.5])) for p in range(n_panels)
+    )
+    jurors = tuple(scoring.Juror(j + 1, rnd.randint(1, n_panels)) for j in range(rnd.randint(3, 9)))
+    categories = ["teknologi", "produk", "proses"][: rnd.randint(1, 3)]
+    entries = tuple(
+        scoring.Entry(e + 1, rnd.randint(1, 6), rnd.choice(categories))
+        for e in range(rnd.randint(10, 60))
+    )
+    stages = []
+    admitted: frozenset[int] | None = None
+    for i in range(rnd.randint(1, 2)):
+        criteria = tuple(
+            scoring.Criterion(
+                10 * i + c, f"S{i}C{c}", rnd.choice([1, 2, 3]), 0, 10, c + 1 if c < 2 else None
+            )
+            for c in range(rnd.randint(1, 3))
+        )
+        sheets = [
+            scoring.Sheet(j.id, e.id, {c.code: rnd.randint(0, 20) / 2 for c in criteria})
+            for e in entries
+            if admitted is None or e.id in admitted
+            for j in jurors
+            if rnd.random() < 0.85
+        ]
+        rule = rnd.choice(
+            [
+                scoring.Advance(),
+                scoring.Advance(scoring.AdvanceRule.TOP, count=rnd.randint(1, 10)),
+                scoring.Advance(scoring.AdvanceRule.TOP_PER_CATEGORY, count=rnd.randint(1, 4)),
+                scoring.Advance(
+                    scoring.AdvanceRule.MIN_SCORE, min_score=rnd.choice([40.0, 55.0, 70.0])
+                ),
+            ]
+        )
+        stages.append(
+            scoring.Stage(
+                i + 1, f"S{i}", weight=rnd.choice([0.0, 1.0, 2.5]), criteria=criteria,
+                advance=rule, admitted=admitted, sheets=sheets,
+            )
+        )  # fmt: skip
+        admitted = frozenset(e.id for e in entries if rnd.random() < 0.5)
+    conflicts = {(rnd.choice(jurors).id, rnd.randint(1, 6)) for _ in range(rnd.randint(0, 3))}
+    return scoring.Contest(
+        tuple(stages),
+        panels,
+        jurors,
+        entries,
+        scoring.Eligibility.of(conflicts=conflicts),
+        top_n=rnd.randint(1, 10),
+        zscore_min_sheets=rnd.randint(1, 12),
+        award_scope=rnd.choice(list(scoring.AwardScope)),
+    )
+
+
+def brute(
+    built: scoring.Contest, method: str, stage_id: int | None, category: str | None
+) -> list[tuple[int, int | None, int | None, int | None, float | None, str, tuple[int, ...]]]:
+    """Step 8 the long way: the engine ranks the convention without each juror of J."""
+
+    def ranking(c: scoring.Contest) -> scoring.Ranking:
+        if stage_id is None:
+            return scoring.rank_final(c, method, category=category)
+        return scoring.rank_stage(c, stage_id, method, category=category)
+
+    def won(r: scoring.RankingRow) -> bool:
+        return bool(r.advances) if stage_id is not None else r.awarded
+
+    plan = engine.final_plan(built, scoring.Method(method))
+    category_of = {e.id: e.category for e in built.entries}
+    scope = set()
+    for i, run in plan.runs.items():
+        if stage_id is not None and built.stages[i].id != stage_id:
+            continue
+        e = run.engine
+        for k, sl in e.groups.items():
+            if category is None or category_of[e.entry_ids[k // e.n_panels]] == category:
+                scope.update(e.jurors[sl])
+    full = ranking(built)
+    reduced = {j: {r.entry_id: r for r in ranking(without(built, j)).rows} for j in sorted(scope)}
+    out = []
+    for r in full.rows:
+        others = [red[r.entry_id] for red in reduced.values()]
+        ranks = [x.rank for x in (r, *others) if x.rank is not None]
+        wins = [won(x) for x in others]
+        if not reduced:
+            verdict = "stable_in" if won(r) else "stable_out"
+        elif won(r) and all(wins):
+            verdict = "stable_in"
+        elif not won(r) and not any(wins):
+            verdict = "stable_out"
+        else:
+            verdict = "cusp"
+        flips = tuple(j for j, red in reduced.items() if won(red[r.entry_id]) != won(r))
+        share = sum(wins) / len(wins) if wins else None
+        low, high = min(ranks, default=None), max(ranks, default=None)
+        out.append((r.entry_id, r.rank, low, high, share, verdict, flips))
+    return out
+
+
+@settings(SETTINGS, max_examples=60)
+@given(mid_contests(), st.sampled_from(scoring.METHODS))
+def test_mid_size_stability_is_the_engine_without_each_juror(
+    built: scoring.Contest, method: scoring.Method
+) -> None:
+    cases: list[tuple[int | None, str | None]] = [(None, None)]
+    cases += [(None, c) for c in sorted({e.category or "" for e in built.entries})]
+    cases += [(s.id, None) for s in built.stages]
+    for stage_id, category in cases:
+        got = scoring.stability(built, method, stage_id=stage_id, category=category)
+        rows = [
+            (r.entry_id, r.rank, r.rank_min, r.rank_max, r.awarded_share, r.verdict.value, flips)
+            for r in got.rows
+            for flips in [r.changed_by]
+        ]
+        assert rows == brute(built, method, stage_id, category), (stage_id, category)
