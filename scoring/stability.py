@@ -1135,7 +1135,7 @@ class _FinalBoard(_Board):
                 levels.append((label, _memo(partial(st.exact, juror_id))))
             else:
                 scores = reduced.scores
-                levels.append((label, lambda need: scores))
+                levels.append((label, lambda _need: scores))
         levels.extend(st.levels(juror_id))
         return levels
 

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import stages as engine
+from scoring.stability import _FinalBoard
 from tests.scoring import reference as ref
 from tests.scoring.test_reference import conventions
 from tests.scoring.test_stages import contest
@@ -151,7 +152,8 @@ def zscore_conventions(draw: st.DrawFn) -> ref.Convention:
     """zscore, with jurors under m sheets, flat jurors and standardized ones."""
     conv = draw(conventions())
     conv = replace(conv, method="zscore", zscore_min_sheets=draw(st.integers(1, 6)))
-    if conv.jurors and draw(st.booleans()):
+    flat = draw(st.booleans())
+    if conv.jurors and flat:
         conv = flatten(conv, draw(st.sampled_from([j.id for j in conv.jurors])))
     return conv
 
@@ -257,12 +259,16 @@ PANEL = (ref.Panel(1, "P"),)
 
 
 def judged(
-    rows: dict[int, tuple[float, ...]], *, top_n: int = 1, method: ref.Method = "mean", **kw: object
+    rows: dict[int, tuple[float, ...]],
+    *,
+    top_n: int = 1,
+    method: ref.Method = "mean",
+    advance: ref.Advance = ref.Advance(),
 ) -> ref.Convention:
     """One stage, one criterion 0..100 (T is the score): juror -> scores of entries 1, 2, ..."""
     n = max(len(r) for r in rows.values())
     return ref.Convention(
-        stages=(ref.Stage(1, "UTAMA", criteria=X, **kw),),
+        stages=(ref.Stage(1, "UTAMA", criteria=X, advance=advance),),
         panels=PANEL,
         jurors=tuple(ref.Juror(j, 1) for j in rows),
         entries=tuple(ref.Entry(e, 10 + e) for e in range(1, n + 1)),
@@ -358,14 +364,14 @@ def test_zscore_decides_a_link_in_doubt_exactly(monkeypatch: pytest.MonkeyPatch)
     conv = judged({1: (50, high, 40), 2: (50, low, 40), 3: (50, low, 40), 4: (50, low, 40)})
     conv = replace(conv, method="zscore", zscore_min_sheets=10)
     taken: list[int] = []
-    outcome = module._FinalBoard.outcome
+    outcome = _FinalBoard.outcome
 
-    def spy(self: module._FinalBoard, juror_id: int | None, exact: bool) -> object:
+    def spy(self: _FinalBoard, juror_id: int | None, exact: bool) -> object:
         if exact and juror_id is not None:  # None: the full ranking
             taken.append(juror_id)
         return outcome(self, juror_id, exact)
 
-    monkeypatch.setattr(module._FinalBoard, "outcome", spy)
+    monkeypatch.setattr(_FinalBoard, "outcome", spy)
     got = scoring.stability(contest(conv), "zscore")
     assert taken == [1]
     assert [
