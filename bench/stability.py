@@ -11,10 +11,12 @@ the same run and interleaved:
 * **stability**: ``scoring.stability``, the full ranking and the ranking without each juror
   (|J| = the number of jurors).
 
-Best of ``repeat``, wall and CPU seconds (CPU resists a machine shared with other work), with
-the collector as the service runs a ranking of a large input (``big_input``: ``gc.freeze``
-from 50,000 sheets). Targets: stability within 3x one ranking for mean, median and trimmed,
-6x for zscore.
+Best of ``repeat``, wall and CPU seconds, with the collector as the service runs a ranking of
+a large input (``big_input``: ``gc.freeze`` from 50,000 sheets). Targets: stability within 3x
+one ranking for mean, median and trimmed, 6x for zscore, judged on CPU time: both are
+single-threaded, so on a quiet machine wall and CPU agree, while on this shared one a short
+ranking often catches a quiet moment that a longer stability run cannot, which skews the wall
+ratio either way (both ratios are printed and saved).
 """
 
 from __future__ import annotations
@@ -148,14 +150,16 @@ def report(rows: list[dict[str, Any]], repeat: int) -> dict[str, Any]:
     )
     print(
         "floor: scoring.rank_final on the same contest; stability: scoring.stability, the full"
-        " ranking and one reduced ranking per juror. Wall and CPU best of each, interleaved."
+        " ranking and one reduced ranking per juror. Wall and CPU best of each, interleaved;"
+        " the targets are judged on CPU time (see the module's docstring)."
     )
     verdicts = []
     for r in rows:
-        ok = r["ratio"] <= r["target"]
+        ok = r["ratio_cpu"] <= r["target"]
         verdicts.append(
-            f"{r['method']} @ {r['entries']} x {r['jurors']}: {r['ratio']:.2f}x one ranking"
-            f" (CPU {r['ratio_cpu']:.2f}x; target <= {r['target']:g}x) {'met' if ok else 'NOT met'}"
+            f"{r['method']} @ {r['entries']} x {r['jurors']}: {r['ratio_cpu']:.2f}x one ranking"
+            f" in CPU time ({r['ratio']:.2f}x wall; target <= {r['target']:g}x)"
+            f" {'met' if ok else 'NOT met'}"
         )
     print("\nTargets (issue 12)")
     for v in verdicts:
