@@ -6,8 +6,11 @@ The routes that answer these serialise plain dicts for speed; these models docum
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, Field
 
+from app.enums import Category
 from app.schemas.ranking import RankingRowOut
 from scoring import Method
 
@@ -39,6 +42,45 @@ class CriterionWeightOut(BaseModel):
     tie_break_rank: int | None
 
 
+Verdict = Literal["stable_in", "stable_out", "cusp"]
+
+
+class StabilityRowOut(BaseModel):
+    entry_id: int
+    rank: int | None
+    rank_min: int | None = Field(description="The best rank with any one juror left out.")
+    rank_max: int | None = Field(description="The worst rank with any one juror left out.")
+    awarded_share: float | None = Field(
+        description="The share of the rankings with one juror left out that award it (advance "
+        "it, in a stage's ranking); null when no juror can be left out."
+    )
+    verdict: Verdict = Field(
+        description="`stable_in`: awarded whoever is left out; `stable_out`: never awarded; "
+        "`cusp`: its award hangs on a single juror."
+    )
+
+
+class StabilityOut(BaseModel):
+    convention_id: int
+    method: Method
+    stage_id: int | None
+    category: Category | None
+    jurors_left_out: int = Field(description="|J|: the jurors left out in turn.")
+    rows: list[StabilityRowOut]
+
+
+class JurorRefOut(BaseModel):
+    juror_id: int
+    full_name: str | None
+
+
+class EntryStabilityOut(StabilityRowOut):
+    jurors_left_out: int
+    changed_by: list[JurorRefOut] = Field(
+        description="The jurors whose absence alone would change the entry's award."
+    )
+
+
 class ExplainOut(BaseModel):
     entry_id: int
     method: Method
@@ -51,6 +93,9 @@ class ExplainOut(BaseModel):
     tie_break_keys: dict[str, float]
     decided_by: str | None
     criteria: list[CriterionWeightOut]
+    stability: EntryStabilityOut | None = Field(
+        description="Step 8 for the entry in the same ranking; null when it has no place in it."
+    )
 
 
 class PanelPairOut(BaseModel):
