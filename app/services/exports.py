@@ -226,7 +226,7 @@ def rewards_table(
         Column("Jenis Penerima", "text", 11),
         Column("Nama Penerima", "text", 32),
         Column("Jenis Hadiah", "text", 16),
-        Column("Jumlah (Rp)", "int", 16),
+        Column("Jumlah (Rp)", "rupiah", 18),
         Column("Keterangan", "text", 30),
         Column("Status", "text", 13),
         Column("Tanggal Diserahkan (WIB)", "datetime", 17),
