@@ -28,6 +28,19 @@ def axe_source() -> str:
     return (ROOT / dest / "axe.min.js").read_text()
 
 
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on ``page`` as it is."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
+        page.evaluate(axe_source())
+    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
 @contextmanager
 def chromium() -> Iterator[Any]:
     require("chromium (apt-get install chromium)", os.path.exists(CHROMIUM))
@@ -150,17 +163,7 @@ class Juri:
 
     def axe(self) -> list[dict[str, Any]]:
         """axe-core's serious and critical violations on the screen as it is."""
-        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
-            self.page.evaluate(axe_source())
-        result: dict[str, Any] = self.page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']})"
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        return axe_violations(self.page)
 
     def layout_problems(self) -> list[str]:
         """Sideways scrolling, and visible controls smaller than 44 px."""
