@@ -1,5 +1,5 @@
 """Driving the jurors' app (``/juri/``) in Debian's Chromium through Playwright: the browser,
-a page object that speaks the app's accessible names (CONTRACT.md "Pages"), and axe-core."""
+a page object that speaks the app's accessible names (docs/api.md "Pages"), and axe-core."""
 
 from __future__ import annotations
 
