@@ -35,7 +35,7 @@ from app.schemas import (
     StageUpdate,
 )
 from app.schemas.stages import AdvanceMinScore, AdvanceTop
-from app.services import advance, stages
+from app.services import admissions, advance, stages
 from scoring import Method
 
 router = APIRouter(
@@ -146,8 +146,8 @@ async def list_stage_entries(
     """The entries admitted to the stage (the secretariat, and jurors of the panels that
     judge it; other jurors 403). The first stage admits every entry not disqualified."""
     stage = stages.get(session, convention, sid)
-    stages.require_reader(stage, principal)
-    items, total = stages.list_admitted(session, convention, stage, page.limit, page.offset)
+    admissions.require_reader(stage, principal)
+    items, total = admissions.list_admitted(session, convention, stage, page.limit, page.offset)
     if principal.is_admin:
         return page_of(EntryOut, items, total, page)
     return page_of(EntryJurorOut, items, total, page)
@@ -165,7 +165,9 @@ async def decide_entry(
     """A screening decision: `passed` true or false (with a `reason` when not passed), for
     an entry of the current screening stage while the convention is judging."""
     stage = stages.get(session, convention, sid)
-    decision = stages.decide(session, convention, stage, entry_id, data.passed, data.reason, admin)
+    decision = admissions.decide(
+        session, convention, stage, entry_id, data.passed, data.reason, admin
+    )
     return DecisionOut.model_validate(decision)
 
 
@@ -175,7 +177,7 @@ async def list_decisions(
 ) -> Page[DecisionOut]:
     """A screening stage's decisions, by entry."""
     stage = stages.get(session, convention, sid)
-    items, total = stages.list_decisions(session, stage, page.limit, page.offset)
+    items, total = admissions.list_decisions(session, stage, page.limit, page.offset)
     return page_of(DecisionOut, items, total, page)
 
 
@@ -242,5 +244,5 @@ async def read_stage_results(
     admitted). 404 until the stage is advanced."""
     stage = stages.get(session, convention, sid)
     return StageResultOut.model_validate(
-        advance.result_dict(stage, stages.stage_result(session, stage))
+        advance.result_dict(stage, advance.stage_result(session, stage))
     )

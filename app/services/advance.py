@@ -3,17 +3,29 @@ and removals with a reason), previewed without a change, or recorded in one tran
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import StageKind
-from app.errors import Incomplete, ValidationFailed
-from app.models import Convention, ScreeningDecision, Stage
+from app.enums import ConventionStatus, Role, StageKind, StageState
+from app.errors import ConventionState, Duplicate, Incomplete, NotFound, ValidationFailed
+from app.models import (
+    Account,
+    Admission,
+    Convention,
+    Entry,
+    ScreeningDecision,
+    Sheet,
+    Stage,
+    StageResult,
+    utcnow,
+)
 from app.security import Principal
-from app.services import ranking, stages
+from app.services import admissions, audit, ranking
+from app.services.stages import first_advanced, state_of
 
 
 def _selection(
@@ -39,7 +51,7 @@ def preview(session: Session, convention: Convention, stage: Stage, method: str)
     nothing."""
     method = ranking.check_method(method)
     selected, _data, stage_ranking = _selection(session, convention, stage, method)
-    nxt = stages.next_stage(convention, stage)
+    nxt = next_stage(convention, stage)
     return {
         "stage_id": stage.id,
         "next_stage_id": nxt.id if nxt is not None else None,
@@ -93,16 +105,18 @@ def advance(
     """Freeze the stage's ranking, admit the selection to the next stage, make it current
     and reopen judging, all in the request's one transaction (audited)."""
     method = ranking.check_method(method)
-    nxt = stages.require_advanceable(convention, stage)
+    nxt = require_advanceable(convention, stage)
     if stage.kind == StageKind.SCREENING:
-        missing = stages.undecided(session, convention, stage)
+        missing = undecided(session, convention, stage)
         if missing:
             raise Incomplete(
                 f"{len(missing)} entries of screening stage {stage.code} have no decision yet.",
                 missing,
             )
     selected, data, stage_ranking = _selection(session, convention, stage, method)
-    admitted_here = [e for e in stages.admitted_ids(session, convention, stage) if e in data.info]
+    admitted_here = [
+        e for e in admissions.admitted_ids(session, convention, stage) if e in data.info
+    ]
     _check_changes(admitted_here, selected, add, remove, reason)
     chosen = (set(selected) | set(add)) - set(remove)
     admitted = sorted(chosen)
@@ -117,7 +131,7 @@ def advance(
         "removed_entry_ids": sorted(remove),
         "reason": reason,
     }
-    stages.record_advance(session, convention, stage, nxt, admitted, frozen, actor)
+    record_advance(session, convention, stage, nxt, admitted, frozen, actor)
     return {
         "stage_id": stage.id,
         "next_stage_id": nxt.id,
@@ -173,3 +187,114 @@ def result_dict(stage: Stage, result: Any) -> dict[str, Any]:
         "reason": result.reason,
         "created_at": result.created_at,
     }
+
+
+# --- advancing ----------------------------------------------------------------------------------
+
+
+def next_stage(convention: Convention, stage: Stage) -> Stage | None:
+    stages = convention.stages
+    index = next(i for i, s in enumerate(stages) if s.id == stage.id)
+    return stages[index + 1] if index + 1 < len(stages) else None
+
+
+def record_advance(
+    session: Session,
+    convention: Convention,
+    stage: Stage,
+    nxt: Stage,
+    admitted: Sequence[int],
+    frozen: dict[str, Any],
+    actor: Principal,
+) -> None:
+    """Freeze the stage, admit ``admitted`` to ``nxt`` and make it current; the first stage's
+    own entries are fixed at the first advance. Judging reopens for the next stage."""
+    now = utcnow()
+    if not first_advanced(convention):
+        first = convention.stages[0]
+        everyone = list(
+            session.scalars(
+                select(Entry.id).where(
+                    Entry.convention_id == convention.id, Entry.disqualified.is_(False)
+                )
+            )
+        )
+        if everyone:
+            session.execute(
+                insert(Admission), [{"stage_id": first.id, "entry_id": e} for e in everyone]
+            )
+    if admitted:
+        session.execute(insert(Admission), [{"stage_id": nxt.id, "entry_id": e} for e in admitted])
+    session.add(StageResult(stage_id=stage.id, created_by=actor.id, created_at=now, **frozen))
+    stage.advanced_at = now
+    before_status = convention.status
+    convention.status = ConventionStatus.JUDGING
+    convention.updated_at = now
+    session.flush()
+    session.refresh(convention, ["stages"])
+    audit.record(
+        session,
+        actor=actor,
+        action="stage.advance",
+        target_type="stage",
+        target_id=stage.id,
+        convention_id=convention.id,
+        before={"status": before_status, "current_stage_id": stage.id},
+        after={
+            "status": ConventionStatus.JUDGING,
+            "current_stage_id": nxt.id,
+            "method": frozen["method"],
+            "admitted": len(admitted),
+            "added_entry_ids": frozen["added_entry_ids"],
+            "removed_entry_ids": frozen["removed_entry_ids"],
+            "reason": frozen["reason"],
+        },
+    )
+
+
+def require_advanceable(convention: Convention, stage: Stage) -> Stage:
+    """The next stage, when ``stage`` may be advanced now (409 otherwise)."""
+    if stage.advanced_at is not None:
+        raise Duplicate(f"Stage {stage.code} has already been advanced.")
+    if state_of(convention, stage) is not StageState.CURRENT:
+        raise ConventionState(f"Stage {stage.code} is not the current stage.")
+    nxt = next_stage(convention, stage)
+    if nxt is None:
+        raise ConventionState(
+            f"Stage {stage.code} is the last stage: there is nothing to advance to; publish "
+            "the results instead."
+        )
+    if convention.status != ConventionStatus.CLOSED:
+        raise ConventionState(
+            f"A stage is advanced only when the convention is closed; it is {convention.status}."
+        )
+    return nxt
+
+
+def undecided(session: Session, convention: Convention, stage: Stage) -> list[int]:
+    decided = set(
+        session.scalars(
+            select(ScreeningDecision.entry_id).where(ScreeningDecision.stage_id == stage.id)
+        )
+    )
+    return [e for e in admissions.admitted_ids(session, convention, stage) if e not in decided]
+
+
+def stage_result(session: Session, stage: Stage) -> StageResult:
+    result = session.scalar(select(StageResult).where(StageResult.stage_id == stage.id))
+    if result is None:
+        raise NotFound(f"Stage {stage.code} has not been advanced: it has no frozen results.")
+    return result
+
+
+def jurors_of(session: Session, convention: Convention, stage: Stage) -> list[int]:
+    stmt = select(Account.id).where(
+        Account.convention_id == convention.id, Account.role == Role.JUROR
+    )
+    if not stage.all_panels:
+        stmt = stmt.where(Account.panel_id.in_([p.panel_id for p in stage.panels]))
+    return list(session.scalars(stmt.order_by(Account.id)))
+
+
+def count_sheets(session: Session, stage: Stage) -> int:
+    return session.scalar(select(func.count()).where(Sheet.stage_id == stage.id)) or 0

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 import scoring
 from app.enums import Role, StageKind
 from app.models import Account, Convention, Entry, Sheet
-from app.services import eligibility, stages
+from app.services import admissions, eligibility
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ def load_eligibility(session: Session, convention: Convention) -> Eligibility:
             for row in session.execute(stmt.order_by(Account.id))
         ]
     )
-    admitted = set(stages.admitted_ids(session, convention, stage))
+    admitted = set(admissions.admitted_ids(session, convention, stage))
     entries = [
         EntryRow(*row)
         for row in session.execute(

@@ -27,7 +27,7 @@ import scoring
 from app.enums import Category, Role, StageKind
 from app.errors import NotFound, ValidationFailed
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Stage
-from app.services import eligibility, stages
+from app.services import admissions, eligibility, stages
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,9 +148,9 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
     ):
         entries.append(scoring.Entry(entry_id, opd_id, category))
         info[entry_id] = EntryInfo(title, acronym, opd_code, category)
-    recorded = stages.recorded_admissions(session, convention)
+    recorded = admissions.recorded_admissions(session, convention)
     fixed = stages.first_advanced(convention)
-    decisions = stages.decisions_of(session, [s.id for s in stage_rows])
+    decisions = admissions.decisions_of(session, [s.id for s in stage_rows])
     codes = {stage_id: [c.code for c in found] for stage_id, found in criteria.items()}
     sheets = submitted_sheets(session, cid, codes)
     contest_stages = []
