@@ -258,7 +258,7 @@ def ranking_table(
     token: TokenOption = None,
 ) -> None:
     """The live ranking: the final one, a stage's (--stage) or a category's (--category)."""
-    from app.services import ranking
+    from app.services import ranking_csv
 
     kind = category.value if category else None
     with _source(url, token) as source:
@@ -275,7 +275,7 @@ def ranking_table(
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if format is RankingFormat.CSV:
-        text = ranking.ranking_csv(body, panels, stage_codes)
+        text = ranking_csv.ranking_csv(body, panels, stage_codes)
         sys.stdout.write(_with_stability_columns(text, body) if steady is not None else text)
         return
     scope = f", tahap {stage}" if stage else ""

@@ -25,7 +25,7 @@ from app.schemas.analysis import (
     ResultsCheckOut,
     StabilityOut,
 )
-from app.services import ranking, results, stability
+from app.services import explain, ranking, ranking_csv, results, stability
 from app.services.common import MAX_ID
 from scoring import Method
 
@@ -83,7 +83,7 @@ def read_ranking_csv(
     scored stage when there are several), numbers with 2 decimals, text that a spreadsheet
     would run as a formula prefixed with `'`."""
     body = ranking.compute(session, convention, method, stage_id=stage_id, category=category)
-    text = ranking.ranking_csv(
+    text = ranking_csv.ranking_csv(
         body,
         ranking.panel_names(session, convention.id),
         ranking.scored_stage_codes(convention),
@@ -148,7 +148,7 @@ def read_agreement(
 ) -> Response:
     """How much the panels agree (Kendall's tau-b, Spearman's rho), each panel's own
     ranking, and entries whose jurors disagree strongly: where to look before publishing."""
-    return _json(ranking.agreement(session, convention, method, threshold, top))
+    return _json(explain.agreement(session, convention, method, threshold, top))
 
 
 @router.post(

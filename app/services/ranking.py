@@ -7,15 +7,13 @@ sheets is most of the cost of a ranking (``python -m bench ranking``).
 
 from __future__ import annotations
 
-import csv
 import gc
-import io
 import itertools
 import operator
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
 
@@ -25,7 +23,7 @@ from sqlalchemy.orm import Session
 
 import scoring
 from app.enums import Category, Role, StageKind
-from app.errors import NotFound, ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Stage
 from app.services import admissions, eligibility, stages
 
@@ -323,7 +321,7 @@ def ranking_dict(
 ) -> dict[str, Any]:
     info = data.info
     final = stage_id is None
-    only = _only_stage(data)
+    only = only_stage(data)
     return {
         "convention_id": data.convention.id,
         "method": ranking.method,
@@ -337,7 +335,7 @@ def ranking_dict(
     }
 
 
-def _only_stage(data: RankingInput) -> str | None:
+def only_stage(data: RankingInput) -> str | None:
     stages = data.contest.stages
     return stages[0].code if len(stages) == 1 else None
 
@@ -395,71 +393,6 @@ def compute(
     return ranking_dict(data, ranking, stage_id=stage_id, category=category)
 
 
-def _csv_number(value: float | None) -> str:
-    return "" if value is None else f"{value:.2f}"
-
-
-def _csv_bool(value: bool) -> str:
-    return "true" if value else "false"
-
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _csv_text(value: str) -> str:
-    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading ``'``."""
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
-def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[str]) -> str:
-    """The contract's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty; a
-    ``stage:<code>`` column per code of ``stage_codes`` after the panels (final ranking)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    stage_columns = stage_codes if body.get("stage_id") is None else []
-    writer.writerow(
-        [
-            _csv_text(header)
-            for header in (
-                "rank",
-                "entry_id",
-                "title",
-                "acronym",
-                "opd_code",
-                "score",
-                *panel_names,
-                *(f"stage:{code}" for code in stage_columns),
-                "sheet_count",
-                "expected_sheet_count",
-                "complete",
-                "tied",
-                "awarded",
-            )
-        ]
-    )
-    for row in body["rows"]:
-        panel_scores = row["panel_scores"]
-        stage_scores = row.get("stage_scores") or {}
-        writer.writerow(
-            [
-                "" if row["rank"] is None else row["rank"],
-                row["entry_id"],
-                _csv_text(row["title"]),
-                _csv_text(row["acronym"] or ""),
-                _csv_text(row["opd_code"]),
-                _csv_number(row["score"]),
-                *[_csv_number(panel_scores.get(name)) for name in panel_names],
-                *[_csv_number(stage_scores.get(code)) for code in stage_columns],
-                row["sheet_count"],
-                row["expected_sheet_count"],
-                _csv_bool(row["complete"]),
-                _csv_bool(row["tied"]),
-                _csv_bool(row["awarded"]),
-            ]
-        )
-    return out.getvalue()
-
-
 def panel_names(session: Session, convention_id: int) -> list[str]:
     return list(
         session.scalars(
@@ -474,132 +407,3 @@ def scored_stage_codes(convention: Convention) -> list[str]:
     if len(convention.stages) < 2:
         return []
     return [s.code for s in convention.stages if s.kind == StageKind.SCORED]
-
-
-def explain(
-    session: Session,
-    convention: Convention,
-    entry_id: int,
-    method: str,
-    stage_id: int | None = None,
-) -> dict[str, Any]:
-    """How an entry's numbers come about: in ``stage_id``, or (the final ranking) in the
-    stage its final place rests on, t(e) (docs/scoring.md Step 6)."""
-    return explain_in(load_input(session, convention), entry_id, check_method(method), stage_id)
-
-
-def explain_in(
-    data: RankingInput, entry_id: int, method: str, stage_id: int | None
-) -> dict[str, Any]:
-    """``explain`` on loaded input (``method`` checked)."""
-    convention = data.convention
-    if entry_id not in data.info:
-        raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")
-    stage: scoring.Stage | None
-    if stage_id is not None:
-        scored_stage(convention, stage_id)
-        ranking = data.rank_stage(stage_id, method)
-        stage = data.stage(stage_id)
-    else:
-        ranking = data.rank(method)
-        stage = _scored_reach(data, ranking, entry_id)
-    row = next((r for r in ranking.rows if r.entry_id == entry_id), None)
-    if row is None or stage is None:
-        raise NotFound(f"Entry {entry_id} has no place in this ranking.")
-    explanation = scoring.explain_in(data.contest, stage, ranking, entry_id, method)
-    body = asdict(explanation)
-    body["stage_id"] = stage.id
-    body["row"] = row_dict(
-        row, data.info[entry_id], final=stage_id is None, only_stage=_only_stage(data)
-    )
-    body["row"]["decided_by"] = row.decided_by
-    body["row"]["keys"] = list(row.keys)
-    panel_of = {p.id: p.name for p in data.panels}
-    for juror in body["jurors"]:
-        juror["panel"] = panel_of.get(juror["panel_id"])
-    body["criteria"] = [
-        {
-            "code": k.code,
-            "weight": k.weight,
-            "min_score": k.min_score,
-            "max_score": k.max_score,
-            "tie_break_rank": k.tie_break_rank,
-        }
-        for k in stage.criteria
-    ]
-    return body
-
-
-def _scored_reach(
-    data: RankingInput, ranking: scoring.Ranking, entry_id: int
-) -> scoring.Stage | None:
-    """t(e): the entry's reach if scored, else the last scored stage before it."""
-    row = next((r for r in ranking.rows if r.entry_id == entry_id), None)
-    if row is None or row.reach_stage_id is None:
-        return None
-    found: scoring.Stage | None = None
-    for stage in data.contest.stages:
-        if stage.kind is scoring.StageKind.SCORED:
-            found = stage
-        if stage.id == row.reach_stage_id:
-            break
-    return found
-
-
-def agreement(
-    session: Session, convention: Convention, method: str, threshold: float, top: int
-) -> dict[str, Any]:
-    method = check_method(method)
-    data = load_input(session, convention)
-    ranking = data.rank(method)
-    panels = list(data.panels)
-    pairs = scoring.panel_agreement(ranking, panels)
-    per_panel = scoring.panel_rankings(ranking, panels)
-    runs = scoring.stage_runs(data.contest, method)
-    spread: list[tuple[int, int, float]] = []
-    per_stage = []
-    for stage in data.contest.stages:
-        if stage.kind is not scoring.StageKind.SCORED:
-            continue
-        run = runs.get(stage.id)
-        totals = run.totals() if run is not None else []
-        stage_panels = (
-            run.panels()
-            if run is not None
-            else [p for p in panels if stage.panel_ids is None or p.id in stage.panel_ids]
-        )
-        panel_ids = {p.id for p in stage_panels}
-        stage_jurors = [j for j in data.contest.jurors if j.panel_id in panel_ids]
-        found = scoring.stage_agreement(totals, stage_jurors, stage_panels)
-        per_stage.append(
-            {
-                "stage_id": stage.id,
-                "panels": [asdict(p) for p in found.panels],
-                "jurors": [asdict(j) for j in found.jurors],
-            }
-        )
-        spread.extend((stage.id, e, d) for e, d in _spread(totals, threshold))
-    return {
-        "convention_id": convention.id,
-        "method": method,
-        "pairs": [asdict(p) for p in pairs],
-        "panel_rankings": {
-            name: [{"rank": r, "entry_id": e, "score": s} for r, e, s in rows[:top]]
-            for name, rows in per_panel.items()
-        },
-        "disagreement_threshold": threshold,
-        "disagreements": [
-            {"entry_id": e, "spread": d, "stage_id": s} for s, e, d in sorted(spread)
-        ],
-        "stages": per_stage,
-    }
-
-
-def _spread(totals: list[tuple[int, int, float]], threshold: float) -> list[tuple[int, float]]:
-    """Entries whose jurors' totals spread more than ``threshold`` (max T - min T)."""
-    low: dict[int, float] = {}
-    high: dict[int, float] = {}
-    for _juror, entry, value in totals:
-        low[entry] = min(low.get(entry, value), value)
-        high[entry] = max(high.get(entry, value), value)
-    return [(e, high[e] - low[e]) for e in sorted(low) if high[e] - low[e] > threshold]

@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session
 
 import scoring
 from app.models import Account, Convention
+from app.services.explain import explain_in
 from app.services.ranking import (
     RankingInput,
     big_input,
     check_method,
-    explain_in,
     load_input,
     request,
 )
