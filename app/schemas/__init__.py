@@ -50,6 +50,7 @@ from app.schemas.entries import (
     OpdOut,
     OpdUpdate,
 )
+from app.schemas.imports import ImportOut, JurorImportedOut
 from app.schemas.judging import (
     AssignmentItem,
     AssignmentOut,
@@ -127,6 +128,7 @@ __all__ = [
     "EntryProgress",
     "EntryUpdate",
     "Id",
+    "ImportOut",
     "InnovatorIn",
     "InnovatorOut",
     "InnovatorPublicOut",
@@ -134,6 +136,7 @@ __all__ = [
     "IssueOut",
     "JurorAssignmentsIn",
     "JurorCreate",
+    "JurorImportedOut",
     "JurorOut",
     "JurorProgressOut",
     "JurorSummary",

@@ -66,7 +66,10 @@ def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
     return [Innovator(position=i, name=item.name, nip=item.nip) for i, item in enumerate(items)]
 
 
-def create(session: Session, convention: Convention, data: EntryCreate, actor: Principal) -> Entry:
+def create(
+    session: Session, convention: Convention, data: EntryCreate, actor: Principal | None
+) -> Entry:
+    """Add an entry; ``actor`` is None for the ``konvensi`` command."""
     if stages.first_advanced(convention):
         raise ConventionState(
             "A stage has been advanced: the first stage's entries are fixed, and no entry can "

@@ -30,7 +30,10 @@ def _check_code(session: Session, convention_id: int, code: str, opd_id: int | N
         raise Duplicate(f"An OPD with code {code!r} already exists.")
 
 
-def create(session: Session, convention: Convention, data: OpdCreate, actor: Principal) -> Opd:
+def create(
+    session: Session, convention: Convention, data: OpdCreate, actor: Principal | None
+) -> Opd:
+    """Add an OPD; ``actor`` is None for the ``konvensi`` command."""
     _check_code(session, convention.id, data.code, None)
     opd = Opd(convention_id=convention.id, **data.model_dump())
     session.add(opd)
