@@ -134,7 +134,7 @@ async def import_rows(
     rows under the header from 1) and nothing is written. A key that exists (an OPD's code, an
     OPD's entry title, a username), in the convention or earlier in the file, is such an error
     unless `existing=skip`. Jurors without `kata_sandi` get a generated password, shown in this
-    answer only. At most 5,000 data rows (jurors 200) and 5 MiB (413)."""
+    answer only. At most 5,000 data rows (jurors 100) and 5 MiB (413)."""
     with db.lookup() as lookup:
         conventions.get(lookup, cid)  # 404 before the file is read
     form, upload = await _upload(request)

@@ -12,8 +12,11 @@ from openpyxl.worksheet.formula import ArrayFormula
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import Duplicate
 from app.models import Account, AuditEvent, Entry, Opd, utcnow
+from app.schemas import OpdCreate
 from app.security import verify_password
+from app.services import opds
 from app.services.imports import passwords
 from tests.app import factories as f
 from tests.app.import_files import (
@@ -434,3 +437,13 @@ def test_a_bad_last_row_leaves_nothing_written(
         ("row", 300, "kode", "letters, digits, '_', '.' and '-', starting with a letter or digit"),
     ]
     assert count(session, Opd, world.cid) == 2
+
+
+def test_create_many_adds_none_when_a_code_repeats_or_exists(
+    session: Session, world: f.World
+) -> None:
+    for codes in (["BARU", "BARU"], ["BARU", "BAPPEDA"]):
+        items = [OpdCreate(code=code, name="Dinas") for code in codes]
+        with pytest.raises(Duplicate):
+            opds.create_many(session, world.convention, items, None)
+        assert count(session, Opd, world.cid) == 2

@@ -17,8 +17,9 @@ from app.errors import ValidationFailed
 from app.schemas import InnovatorIn
 from app.services.imports.files import MAX_ROWS, RawTable, normalize_header
 
-# Jurors' passwords are hashed one by one (about 0.15 s each on a server core).
-MAX_JUROR_ROWS = 200
+# Jurors' passwords are hashed one by one (0.1 to 0.25 s each on a server core): 100
+# take up to half a minute, under a reverse proxy's usual 60 s timeout.
+MAX_JUROR_ROWS = 100
 # Past this, the answer lists the first ones and counts the rest.
 MAX_ERRORS = 1_000
 

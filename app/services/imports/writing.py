@@ -45,23 +45,25 @@ def write(
     hashes: Hashes,
     hasher: Callable[[str], str],
 ) -> list[Created]:
-    """Create the plan's rows, in file order; ``actor`` is None for the ``konvensi`` command.
+    """Create the plan's rows, in file order, through the create routes' services; ``actor``
+    is None for the ``konvensi`` command.
     A password missing from ``hashes`` (the file changed between check and write) is hashed
     here."""
+    rows = [n for n, _ in plan.creates]
+    if plan.kind is ImportKind.OPDS:
+        opd_items = [data for _, data in plan.creates if isinstance(data, OpdCreate)]
+        made: list[Opd | Entry] = list(opds.create_many(session, convention, opd_items, actor))
+        return [Created(n, item) for n, item in zip(rows, made, strict=True)]
+    if plan.kind is ImportKind.ENTRIES:
+        entry_items = [data for _, data in plan.creates if isinstance(data, EntryCreate)]
+        made = list(entries.create_many(session, convention, entry_items, actor))
+        return [Created(n, item) for n, item in zip(rows, made, strict=True)]
+    # Jurors are few (their passwords are hashed): the create route's service, one by one.
     created: list[Created] = []
     for n, data in plan.creates:
-        if plan.kind is ImportKind.OPDS:
-            assert isinstance(data, OpdCreate)
-            created.append(Created(n, opds.create(session, convention, data, actor)))
-        elif plan.kind is ImportKind.ENTRIES:
-            assert isinstance(data, EntryCreate)
-            created.append(Created(n, entries.create(session, convention, data, actor)))
-        else:
-            assert isinstance(data, JurorCreate)
-            known = hashes.get(n)
-            password_hash = (
-                known[1] if known and known[0] == data.password else hasher(data.password)
-            )
-            juror = jurors.create(session, convention, data, password_hash, actor)
-            created.append(Created(n, juror, plan.generated.get(n)))
+        assert isinstance(data, JurorCreate)
+        known = hashes.get(n)
+        password_hash = known[1] if known and known[0] == data.password else hasher(data.password)
+        juror = jurors.create(session, convention, data, password_hash, actor)
+        created.append(Created(n, juror, plan.generated.get(n)))
     return created
