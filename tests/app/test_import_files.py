@@ -14,8 +14,17 @@ from sqlalchemy.orm import Session
 from app.models import Account, Entry, Opd
 from app.services.imports import MAX_BYTES, MAX_JUROR_ROWS, MAX_ROWS
 from tests.app import factories as f
-from tests.app.import_files import ENTRY_HEADER, JUROR_HEADER, OPD_HEADER, csv_bytes, xlsx_bytes
-from tests.app.test_imports import XLSX, count, errors, send
+from tests.app.import_files import (
+    ENTRY_HEADER,
+    JUROR_HEADER,
+    OPD_HEADER,
+    XLSX,
+    count,
+    csv_bytes,
+    errors,
+    send,
+    xlsx_bytes,
+)
 
 
 def test_latin1_csv_is_415(client: TestClient, session: Session, world: f.World) -> None:
