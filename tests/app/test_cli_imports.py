@@ -192,3 +192,27 @@ def test_import_into_an_unknown_convention_fails(db: Db, tmp_path: Path) -> None
     result = konvensi("import", "opds", file, "-c", db.cid + 1000)
     assert result.exit_code == 1
     assert f"Convention {db.cid + 1000} not found" in result.stderr
+
+
+@pytest.mark.usefixtures("run")
+def test_import_lists_the_first_thousand_of_a_flood(db: Db, tmp_path: Path) -> None:
+    rows = [OPD_HEADER] + [["", f"Dinas {i}"] for i in range(1_001)]
+    result = konvensi("import", "opds", write(tmp_path, "opd.csv", csv_bytes(rows)), "-c", db.cid)
+    assert result.exit_code == 1
+    assert "(the first 1000 of 1001 problems)" in result.stderr
+    assert "1001 problem(s) in the file" in result.stderr.splitlines()[-1]
+
+
+def test_import_into_a_database_that_is_not_migrated_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KONVENSI_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    get_settings.cache_clear()
+    try:
+        file = write(tmp_path, "opd.csv", csv_bytes([OPD_HEADER, ["A", "B"]]))
+        result = konvensi("import", "opds", file, "-c", 1)
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot use the database" in lines[0], result.stderr

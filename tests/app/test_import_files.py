@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from sqlalchemy.orm import Session
 
 from app.models import Account, Entry, Opd
-from app.services.imports import MAX_BYTES, MAX_JUROR_ROWS, MAX_ROWS
+from app.services.imports import MAX_BYTES, MAX_JUROR_ROWS, MAX_ROWS, files
 from tests.app import factories as f
 from tests.app.import_files import (
     ENTRY_HEADER,
@@ -275,3 +276,67 @@ def test_a_juror_or_anonymous_caller_imports_nothing(
         template = client.get(world.url("/imports/opds/template.xlsx"), headers=headers)
         f.problem(template, status, name)
     assert count(session, Opd, world.cid) == 2
+
+
+def test_a_file_of_too_many_rows_even_empty_ones_is_413(client: TestClient, world: f.World) -> None:
+    content = b"kode;nama\r\n" + b";\r\n" * 100_001
+    body = f.problem(send(client, world, "opds", content), 413, "too-large")
+    assert "more than 100000 rows, empty ones included" in body["detail"]
+
+
+def test_a_csv_cell_beyond_the_csv_reader_limit_is_422(client: TestClient, world: f.World) -> None:
+    content = b'kode,nama\nA,"' + b"x" * 200_000 + b'"\n'
+    (problem,) = errors(send(client, world, "opds", content))
+    assert problem[0] == "file" and "not a well-formed CSV near line 2" in problem[1]
+
+
+def test_a_workbook_that_unpacks_too_large_is_413(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(files, "MAX_UNPACKED_BYTES", 1_000)
+    content = xlsx_bytes([OPD_HEADER, ["A", "B"]])
+    body = f.problem(send(client, world, "opds", content, "opd.xlsx"), 413, "too-large")
+    assert "unpacks to" in body["detail"]
+
+
+def test_a_workbook_without_a_worksheet_is_415(client: TestClient, world: f.World) -> None:
+    book = Workbook()
+    book.create_chartsheet("Grafik")
+    book.remove(book.active)
+    out = io.BytesIO()
+    book.save(out)
+    body = f.problem(
+        send(client, world, "opds", out.getvalue(), "o.xlsx"), 415, "unsupported-media-type"
+    )
+    assert "XLSX" in body["detail"] or "worksheet" in body["detail"]
+
+
+def test_a_workbook_whose_sheet_is_broken_is_415(client: TestClient, world: f.World) -> None:
+    good = zipfile.ZipFile(io.BytesIO(xlsx_bytes([OPD_HEADER, ["A", "B"]])))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as broken:
+        for member in good.infolist():
+            data = good.read(member)
+            if member.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            broken.writestr(member, data)
+    body = f.problem(
+        send(client, world, "opds", out.getvalue(), "o.xlsx"), 415, "unsupported-media-type"
+    )
+    assert "cannot be read" in body["detail"]
+
+
+def test_a_body_streamed_past_the_limit_is_413(client: TestClient, world: f.World) -> None:
+    boundary = b'--x\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\n\r\n'
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit is met while reading
+        yield boundary
+        for _ in range(6):
+            yield b"x" * (1024 * 1024)
+
+    response = client.post(
+        world.url("/imports/opds"),
+        content=chunks(),
+        headers=world.admin.headers | {"Content-Type": "multipart/form-data; boundary=x"},
+    )
+    f.problem(response, 413, "too-large")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -93,3 +94,44 @@ def test_username_of_another_convention_is_refused_even_with_skip(
     assert errors(send(client, world, "jurors", content, existing="skip")) == [
         ("row", 1, "username", f"the username 'k1-{other.cid}' is taken by another account"),
     ]
+
+
+def test_a_password_too_long_and_a_repeated_conflict(client: TestClient, world: f.World) -> None:
+    content = csv_bytes(
+        [
+            JUROR_HEADER,
+            ["juri.panjang", "Panjang", "K", "x" * 257, ""],
+            ["juri.ulang", "Ulang", "K", "", "BAPPEDA; bappeda; BAPPEDA"],
+        ]
+    )
+    assert errors(send(client, world, "jurors", content)) == [
+        ("row", 1, "kata_sandi", "must have at most 256 characters"),
+    ]
+    content = csv_bytes([JUROR_HEADER, ["juri.ulang", "Ulang", "K", "", "BAPPEDA; bappeda"]])
+    response = send(client, world, "jurors", content)
+    assert response.status_code == 201, response.text
+    assert response.json()["items"][0]["conflict_opd_ids"] == [world.opds[0].id]
+
+
+@pytest.mark.parametrize(
+    ("password", "problem"),
+    [
+        ("   \t      ", "must not be only whitespace"),
+        ("pendek", "must have at least 10 characters"),
+        ("x" * 257, "must have at most 256 characters"),
+        ("rahasia-panjang", None),
+        ("  sepuluh  ", None),
+    ],
+)
+def test_the_password_rule(password: str, problem: str | None) -> None:
+    assert passwords.password_problem(password) == problem
+
+
+def test_generated_passwords_are_readable_and_differ() -> None:
+    made = {passwords.generate_password() for _ in range(200)}
+    assert len(made) == 200
+    for password in made:
+        groups = password.split("-")
+        assert [len(g) for g in groups] == [4, 4, 4]
+        assert set("".join(groups)) <= set(passwords.ALPHABET)
+        assert not set("0o1li") & set(password)

@@ -268,3 +268,15 @@ def test_a_flood_of_problems_lists_the_first_thousand(client: TestClient, world:
 )
 def test_an_xlsx_cell_reads_as_a_person_reads_it(value: object, text: str) -> None:
     assert files._cell_text(value) == text
+
+
+def test_an_innovator_name_too_long_is_named(client: TestClient, world: f.World) -> None:
+    content = csv_bytes([ENTRY_HEADER, ["Satu", "", "BAPPEDA", "sdm", "", "N" * 201]])
+    assert errors(send(client, world, "entries", content)) == [
+        (
+            "row",
+            1,
+            "inovator",
+            f"innovator 1 ({'N' * 201}): String should have at most 200 characters",
+        ),
+    ]
