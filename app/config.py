@@ -50,6 +50,20 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_driver(cls, value: str) -> str:
+        scheme = value.partition("://")[0].lower()
+        if scheme in ("postgres", "postgresql"):
+            # Never echo the rest: it may hold a password.
+            raise PydanticCustomError(
+                "database_url",
+                "{scheme}:// names no driver this service has; write postgresql+psycopg:// "
+                "(psycopg 3) with the same user, host and database",
+                {"scheme": scheme},
+            )
+        return value
+
     @field_validator("public_url")
     @classmethod
     def _absolute_http_url(cls, value: str | None) -> str | None:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app import __version__
+from app import __version__, openapi
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.routers import (
@@ -31,12 +31,14 @@ from app.routers import (
     pages,
     public,
     ranking,
+    results_page,
     rubric,
     sheets,
+    site,
     stages,
 )
 from app.routers.problems import install_error_handlers, problem_response, problems
-from app.schemas import ProblemOut
+from app.schemas.analysis import HealthOut
 from app.services import imports as imports_service
 
 API_PREFIX = "/api/v1"
@@ -147,6 +149,10 @@ def create_app(
 
     app = FastAPI(
         lifespan=lifespan,
+        # Served by app.routers.site from vendored assets: a venue may have no internet.
+        docs_url=None,
+        redoc_url=None,
+        generate_unique_id_function=openapi.operation_id,
         title="Konvensi",
         version=__version__,
         description=DESCRIPTION,
@@ -173,7 +179,11 @@ def create_app(
     app.state.secret_key = _secret_key(settings, demo)
     install_error_handlers(app)
 
-    @app.get("/health", tags=["health"], responses=problems(503, s503="The database is down"))
+    @app.get(
+        "/health",
+        tags=["health"],
+        responses={200: {"model": HealthOut}, **problems(503, s503="The database is down")},
+    )
     async def read_health() -> Any:
         """`{"status": "ok"}` when the database answers; 503 otherwise. No auth."""
         try:
@@ -206,6 +216,8 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     # Outside /api/v1: the page a certificate's QR code opens (paper outlives API versions).
     app.include_router(pages.router)
+    app.include_router(site.router)
+    app.include_router(results_page.router)
 
     app.add_middleware(
         BodyLimit,
@@ -213,22 +225,5 @@ def create_app(
         # An import's file, with room for the multipart framing around it.
         wider=[(IMPORT_PATH, imports_service.MAX_BYTES + 64 * 1024)],
     )
-    _document_problems(app)
+    openapi.install(app)
     return app
-
-
-def _document_problems(app: FastAPI) -> None:
-    """Add the ``Problem`` schema that the routes' problem+json responses refer to."""
-    generate = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is not None:
-            return app.openapi_schema
-        schema = generate()  # cached by FastAPI as app.openapi_schema: completed in place
-        problem = ProblemOut.model_json_schema(ref_template="#/components/schemas/{model}")
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.update(problem.pop("$defs", {}))
-        components["Problem"] = problem
-        return schema
-
-    app.openapi = openapi  # type: ignore[method-assign]

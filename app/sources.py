@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session
 from app.db import Database, create_db_engine
 from app.errors import Problem
 from app.models import Convention
-from app.services import awards, certificate_pdf, conventions, exports, minutes, ranking
+from app.services import (
+    awards,
+    certificate_pdf,
+    conventions,
+    exports,
+    minutes,
+    ranking,
+    stability,
+)
 
 PAGE = 500
 
@@ -39,9 +47,23 @@ class Source(Protocol):
         self, cid: int, method: str, stage: str | None = None, category: str | None = None
     ) -> tuple[dict[str, Any], list[str], list[str]]: ...
     def issue(self, cid: int) -> tuple[int, int]: ...
+    def stability(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> dict[str, Any]: ...
     def minutes(self, cid: int) -> bytes: ...
     def certificate_jobs(self, cid: int) -> list[Job]: ...
     def close(self) -> None: ...
+
+
+def stage_by_code(cid: int, stages: list[tuple[int, str]], code: str | None) -> int | None:
+    """The id of the stage ``code`` names (case ignored), of ``(id, code)`` pairs."""
+    if code is None:
+        return None
+    found = [i for i, c in stages if c.casefold() == code.casefold()]
+    if not found:
+        codes = ", ".join(c for _i, c in stages)
+        raise ScriptError(f"convention {cid} has no stage {code!r} (its stages: {codes})")
+    return found[0]
 
 
 def _first_line(exc: BaseException) -> str:
@@ -90,15 +112,7 @@ class DatabaseSource:
         scored stages' codes."""
         with self._session() as session:
             convention = self._convention(session, cid)
-            stage_id = None
-            if stage is not None:
-                found = [s for s in convention.stages if s.code.casefold() == stage.casefold()]
-                if not found:
-                    codes = ", ".join(s.code for s in convention.stages)
-                    raise ScriptError(
-                        f"convention {cid} has no stage {stage!r} (its stages: {codes})"
-                    )
-                stage_id = found[0].id
+            stage_id = stage_by_code(cid, [(s.id, s.code) for s in convention.stages], stage)
             body = ranking.compute(
                 session, convention, method, stage_id=stage_id, category=category
             )
@@ -106,6 +120,16 @@ class DatabaseSource:
                 body,
                 ranking.panel_names(session, cid),
                 ranking.scored_stage_codes(convention),
+            )
+
+    def stability(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> dict[str, Any]:
+        with self._session() as session:
+            convention = self._convention(session, cid)
+            stage_id = stage_by_code(cid, [(s.id, s.code) for s in convention.stages], stage)
+            return stability.compute(
+                session, convention, method, stage_id=stage_id, category=category
             )
 
     def minutes(self, cid: int) -> bytes:
@@ -183,17 +207,27 @@ class ServerSource:
         params: dict[str, Any] = {"method": method}
         stages = self._all(f"/api/v1/conventions/{cid}/stages")
         if stage is not None:
-            found = [s for s in stages if s["code"].casefold() == stage.casefold()]
-            if not found:
-                codes = ", ".join(s["code"] for s in stages)
-                raise ScriptError(f"convention {cid} has no stage {stage!r} (its stages: {codes})")
-            params["stage_id"] = found[0]["id"]
+            params["stage_id"] = stage_by_code(cid, [(s["id"], s["code"]) for s in stages], stage)
         if category is not None:
             params["category"] = category
         body = self._json("GET", f"/api/v1/conventions/{cid}/ranking", params=params)
         panels = self._all(f"/api/v1/conventions/{cid}/panels")
         scored = [s["code"] for s in stages if s["kind"] == "scored"]
         return body, [p["name"] for p in sorted(panels, key=lambda p: p["id"])], scored
+
+    def stability(
+        self, cid: int, method: str, stage: str | None = None, category: str | None = None
+    ) -> dict[str, Any]:
+        params: dict[str, Any] = {"method": method}
+        if stage is not None:
+            stages = self._all(f"/api/v1/conventions/{cid}/stages")
+            params["stage_id"] = stage_by_code(cid, [(s["id"], s["code"]) for s in stages], stage)
+        if category is not None:
+            params["category"] = category
+        found: dict[str, Any] = self._json(
+            "GET", f"/api/v1/conventions/{cid}/ranking/stability", params=params
+        )
+        return found
 
     def minutes(self, cid: int) -> bytes:
         return self._call("GET", f"/api/v1/conventions/{cid}/berita-acara.pdf").content

@@ -1,13 +1,16 @@
-"""``python -m bench [submit|ranking|scoring|all] [options]``: the benchmarks of issues 4 and 6,
-and the timing of ``scoring`` alone.
+"""``python -m bench [submit|ranking|stability|memory|scoring|all] [options]``: the benchmarks
+of issues 4, 6 and 12, and the timing of ``scoring`` alone.
 
-``make bench`` runs submit and ranking with their defaults (15 s per load point; ranking sizes
-158, 5,000 and 50,000 entries). Examples::
+``make bench`` runs submit, ranking, memory and stability with their defaults (15 s per load
+point; ranking sizes 158, 5,000 and 50,000 entries; stability at 5,000 x 20; memory at
+50,000 x 20). Examples::
 
     python -m bench submit --quick
     python -m bench submit --engines sqlite --workers 1 --connections 64
     python -m bench ranking --sizes 158,5000
     python -m bench scoring --order interleaved --repeat 3
+    python -m bench stability --repeat 5
+    python -m bench memory
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ def _engines(text: str) -> tuple[str, ...]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument(
-        "which", nargs="?", default="all", choices=("all", "submit", "ranking", "scoring")
+        "which",
+        nargs="?",
+        default="all",
+        choices=("all", "submit", "ranking", "stability", "memory", "scoring"),
     )
     parser.add_argument(
         "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
@@ -63,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the order the sheets are handed over in",
     )
     pure.add_argument("--float-scores", action="store_true", help="scores with decimals")
+    steady = parser.add_argument_group("stability (--sizes and --repeat as well)")
+    steady.add_argument("--jurors", type=int, default=None, help="jurors (20)")
     args = parser.parse_args(argv)
 
     common.install_signal_handlers()
@@ -97,6 +105,18 @@ def main(argv: list[str] | None = None) -> int:
                 float_scores=args.float_scores,
                 repeat=args.repeat or 1,
                 entries=5_000 if args.quick else scoring_perf.N_ENTRIES,
+            )
+        if args.which in ("all", "memory"):
+            from bench import memory
+
+            memory.run(jurors=args.jurors or 20)
+        if args.which in ("all", "stability"):
+            from bench import stability
+
+            stability.run(
+                sizes=args.sizes or stability.SIZES,
+                jurors=args.jurors or stability.JURORS,
+                repeat=args.repeat or (3 if args.quick else 5),
             )
     except KeyboardInterrupt:
         common.stop_all()

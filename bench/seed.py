@@ -277,9 +277,18 @@ def seed(
         _bulk(
             engine,
             "entry",
-            ("convention_id", "opd_id", "title", "acronym", "category", "created_at", "updated_at"),
             (
-                (cid, opd_of[i], f"Inovasi nomor {i}", f"INO{i}", "teknologi", stamp, stamp)
+                "convention_id",
+                "opd_id",
+                "title",
+                "acronym",
+                "category",
+                "disqualified",
+                "created_at",
+                "updated_at",
+            ),
+            (
+                (cid, opd_of[i], f"Inovasi nomor {i}", f"INO{i}", "teknologi", False, stamp, stamp)
                 for i in range(entries)
             ),
         )

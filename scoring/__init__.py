@@ -23,8 +23,13 @@ from scoring.model import (
     RankingRow,
     RankingWarning,
     Sheet,
+    SheetColumns,
+    Sheets,
+    Stability,
+    StabilityRow,
     Stage,
     StageKind,
+    Verdict,
 )
 from scoring.ranking import disagreements, explain, explain_in, rank
 from scoring.reliability import (
@@ -37,6 +42,7 @@ from scoring.reliability import (
     leniency,
     stage_agreement,
 )
+from scoring.stability import stability
 from scoring.stages import StageRun, admissions, rank_final, rank_stage, selection, stage_runs
 
 __all__ = [
@@ -61,10 +67,15 @@ __all__ = [
     "RankingRow",
     "RankingWarning",
     "Sheet",
+    "SheetColumns",
+    "Sheets",
+    "Stability",
+    "StabilityRow",
     "Stage",
     "StageAgreement",
     "StageKind",
     "StageRun",
+    "Verdict",
     "admissions",
     "disagreements",
     "explain",
@@ -78,6 +89,7 @@ __all__ = [
     "rank_final",
     "rank_stage",
     "selection",
+    "stability",
     "stage_agreement",
     "stage_runs",
 ]

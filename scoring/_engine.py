@@ -1,19 +1,21 @@
 """Steps 1 to 3 of docs/scoring.md over every sheet of a convention, and who may judge what.
 
 A million sheets are too many to wrap in objects. The counted sheets are laid out once in
-(entry, panel) order as parallel lists (juror id, score mapping, total), so that every
-group Step 2 aggregates is a slice, and the hot paths run as C-level ``map`` chains.
+(entry, panel) order as parallel lists (juror id, total), so that every group Step 2
+aggregates is a slice, and the hot paths run as C-level ``map`` chains. The scores are read
+from the input where it lies: a mapping per sheet, or a column per criterion
+(``SheetColumns``, the compact form).
 """
 
 import math
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 from operator import add, itemgetter, mul, sub, truediv
 
 from scoring.eligibility import Eligibility
-from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetLike
+from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetColumns, SheetLike
 
 TOLERANCE = 1e-9
 """Two keys this close are equal (Step 4) and a juror this even is "flat" (Step 2)."""
@@ -82,6 +84,7 @@ class Engine:
     __slots__ = (
         "_by_juror",
         "_zfits",
+        "columns",
         "criteria",
         "entry_ids",
         "entry_pos",
@@ -104,7 +107,7 @@ class Engine:
         panels: Sequence[Panel],
         jurors: Sequence[Juror],
         entries: Sequence[Entry],
-        sheets: Iterable[SheetLike],
+        sheets: Iterable[SheetLike] | SheetColumns,
         eligibility: Eligibility,
     ) -> None:
         self._check_inputs(criteria, panels, jurors, entries)
@@ -127,13 +130,24 @@ class Engine:
         self._by_juror: dict[int, list[int]] | None = None
         self._zfits: dict[tuple[str | None, int], ZFit] = {}
 
-        sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
-        try:
-            juror_ids = list(map(_JUROR, sheet_list))
-            entry_ids = list(map(_ENTRY, sheet_list))
-            self.scores = list(map(_SCORES, sheet_list))
-        except (IndexError, TypeError, KeyError) as exc:
-            raise ValueError("a sheet is (juror_id, entry_id, scores)") from exc
+        self.scores: list[Mapping[str, float]] = []
+        self.columns: Mapping[str, Sequence[float]] | None = None
+        if isinstance(sheets, SheetColumns):
+            # The ids as the contest's own int objects where known (one object per juror,
+            # not one per sheet); an unknown one is reported below.
+            known_jurors = {j: j for j in self.juror_panel}
+            juror_ids = list(map(known_jurors.get, sheets.juror_ids, sheets.juror_ids))
+            known_entries = {e: e for e in self.entry_ids}
+            entry_ids = list(map(known_entries.get, sheets.entry_ids, sheets.entry_ids))
+            self.columns = sheets.scores
+        else:
+            sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
+            try:
+                juror_ids = list(map(_JUROR, sheet_list))
+                entry_ids = list(map(_ENTRY, sheet_list))
+                self.scores = list(map(_SCORES, sheet_list))
+            except (IndexError, TypeError, KeyError) as exc:
+                raise ValueError("a sheet is (juror_id, entry_id, scores)") from exc
 
         by_id, allowed_by_id = eligibility.by_entry(ordered, self.juror_panel)
         pos = self.entry_pos
@@ -252,8 +266,14 @@ class Engine:
         factors = [100.0 * c.weight / ((c.max_score - c.min_score) * sum_w) for c in self.criteria]
         offset = math.fsum(f * c.min_score for f, c in zip(factors, self.criteria, strict=True))
         codes = [c.code for c in self.criteria]
-        if len(codes) == 1:
-            row: Iterable[Iterable[float]] = zip(map(itemgetter(codes[0]), self.scores))
+        row: Iterable[Iterable[float]]
+        if self.columns is not None:
+            missing = [c for c in codes if c not in self.columns]
+            if missing:
+                raise ValueError(f"a sheet has no score for criterion {missing[0]!r}")
+            row = zip(*(self.columns[c] for c in codes), strict=True)
+        elif len(codes) == 1:
+            row = zip(map(itemgetter(codes[0]), self.scores))
         else:
             row = map(itemgetter(*codes), self.scores)
         # sum_c f_c s_c - sum_c f_c min_c, each sum rounded once (fsum); the score mappings
@@ -272,6 +292,8 @@ class Engine:
 
     def score(self, c: Criterion, i: int) -> float:
         """s(j, e, c) of counted sheet i."""
+        if self.columns is not None:
+            return self.columns[c.code][self.order[i]]
         s: float = self.scores[self.order[i]][c.code]
         return s
 
@@ -282,12 +304,17 @@ class Engine:
         code = c.code
         scores = self.scores
         order = self.order
+        column = self.columns[code] if self.columns is not None else None
+        if few and column is not None:
+            return lambda sl: [
+                100.0 * ((s - low) / span) for s in map(column.__getitem__, order[sl])
+            ]
         if few:
             # A handful of tied entries: compute their slices on demand.
             return lambda sl: [
                 100.0 * ((d[code] - low) / span) for d in map(scores.__getitem__, order[sl])
             ]
-        col: Iterable[float] = map(itemgetter(code), scores)
+        col: Iterable[float] = column if column is not None else map(itemgetter(code), scores)
         if low:
             col = map(sub, col, repeat(low))
         full = list(map(mul, repeat(100.0), map(truediv, col, repeat(span))))
@@ -390,7 +417,8 @@ class Engine:
     ) -> dict[int, float]:
         """Steps 2 and 3 for the entries at `positions` that have sheets: position -> S.
 
-        With `panel_scores`, also fills it with position -> {panel position: P}.
+        A group whose `values` come back empty has no score. With `panel_scores`, also fills
+        it with position -> {panel position: P}.
         """
         aggregate = PANEL_SCORE[method]
         n_panels = self.n_panels
@@ -407,7 +435,10 @@ class Engine:
             for pp in panel_range:
                 sl = group(base + pp)
                 if sl is not None:
-                    ps[pp] = aggregate(values(sl))
+                    # Empty when `values` leaves a juror out (Step 8) and it was the only one.
+                    xs = values(sl)
+                    if xs:
+                        ps[pp] = aggregate(xs)
             if len(ps) == n_panels:
                 out[pos] = fsum(map(mul, weights, ps.values())) / all_weights
             elif ps:

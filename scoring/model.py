@@ -1,9 +1,11 @@
 """Plain data that goes into and comes out of the ranking (docs/scoring.md, "Notation")."""
 
-from collections.abc import Mapping, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Final, NamedTuple
+from itertools import compress
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 if TYPE_CHECKING:
     from scoring.eligibility import Eligibility
@@ -83,6 +85,60 @@ SheetLike = Sheet | tuple[int, int, Mapping[str, float]]
 
 
 @dataclass(frozen=True, slots=True)
+class SheetColumns:
+    """Submitted sheets as columns: sheet i is juror_ids[i]'s for entry_ids[i], scoring
+    scores[code][i] on each criterion.
+
+    The compact form of a large convention's sheets. In ``array('q')`` and ``array('d')``
+    columns a million sheets of six criteria take 64 MB, against some 450 MB as a tuple and a
+    dict per sheet; the ranking is the same to the bit. Every column has one length; a
+    criterion without a column cannot be scored (ValueError), columns of other codes are
+    ignored.
+    """
+
+    juror_ids: Sequence[int]
+    entry_ids: Sequence[int]
+    scores: Mapping[str, Sequence[float]]
+
+    def __post_init__(self) -> None:
+        n = len(self.juror_ids)
+        if len(self.entry_ids) != n or any(len(col) != n for col in self.scores.values()):
+            raise ValueError("sheet columns must all have the same length")
+
+    def __len__(self) -> int:
+        return len(self.juror_ids)
+
+    def __iter__(self) -> Iterator[Sheet]:
+        """Sheet by sheet, as tuples and dicts (for small inputs and tests)."""
+        codes = list(self.scores)
+        columns = [self.scores[c] for c in codes]
+        for i, (juror_id, entry_id) in enumerate(zip(self.juror_ids, self.entry_ids, strict=True)):
+            yield Sheet(
+                juror_id, entry_id, {c: col[i] for c, col in zip(codes, columns, strict=True)}
+            )
+
+    def select(self, keep: Iterable[bool]) -> "SheetColumns":
+        """The sheets at the places where `keep` is true, in the same kind of columns."""
+        mask = list(keep)
+        return SheetColumns(
+            _compressed(self.juror_ids, mask),
+            _compressed(self.entry_ids, mask),
+            {c: _compressed(col, mask) for c, col in self.scores.items()},
+        )
+
+
+def _compressed(column: Sequence[Any], mask: list[bool]) -> Sequence[Any]:
+    kept = compress(column, mask)
+    if isinstance(column, array):
+        return array(column.typecode, kept)
+    return list(kept)
+
+
+Sheets = Sequence[SheetLike] | SheetColumns
+"""A stage's submitted sheets: one tuple (or Sheet) each, or columns."""
+
+
+@dataclass(frozen=True, slots=True)
 class RankingRow:
     """One entry's line in the ranking (Steps 3 to 5).
 
@@ -130,6 +186,45 @@ class Ranking:
     top_n: int
     rows: tuple[RankingRow, ...]
     warnings: tuple[RankingWarning, ...]
+
+
+class Verdict(StrEnum):
+    """An entry's award with any one juror left out (Step 8)."""
+
+    STABLE_IN = "stable_in"
+    """Awarded in the full ranking and in every reduced one."""
+    STABLE_OUT = "stable_out"
+    """Awarded in none of them."""
+    CUSP = "cusp"
+    """Awarded in some and not in others: the award hangs on a single juror."""
+
+
+@dataclass(frozen=True, slots=True)
+class StabilityRow:
+    """One entry's line of Step 8. `rank` is its rank in the full ranking; `rank_min` and
+    `rank_max` range over the full and the reduced rankings (null ranks ignored; both None
+    when never ranked); `awarded_share` is the fraction of the reduced rankings that award it
+    (advance it, for a stage's ranking), None when no juror is left out; `changed_by` names
+    the jurors whose absence alone changes its award, by id."""
+
+    entry_id: int
+    rank: int | None
+    rank_min: int | None
+    rank_max: int | None
+    awarded_share: float | None
+    verdict: Verdict
+    changed_by: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Stability:
+    """Step 8 for one ranking: rows in the ranking's order; `juror_ids` is J, the jurors left
+    out in turn (`jurors_left_out` of them)."""
+
+    method: str
+    jurors_left_out: int
+    rows: tuple[StabilityRow, ...]
+    juror_ids: tuple[int, ...] = ()
 
 
 class StageKind(StrEnum):
@@ -180,7 +275,7 @@ class Stage:
     advance: Advance = Advance()
     admitted: frozenset[int] | None = None
     decisions: Mapping[int, bool] = field(default_factory=dict)
-    sheets: Sequence[SheetLike] = ()
+    sheets: "Sheets" = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,9 @@ from scoring.model import (
     JurorTotal,
     Panel,
     Ranking,
+    SheetColumns,
     SheetLike,
+    Sheets,
     Stage,
 )
 from scoring.stages import StageRun, admissions, chain_groups, rank_final
@@ -27,13 +29,13 @@ def _contest(
     panels: Sequence[Panel],
     jurors: Sequence[Juror],
     entries: Sequence[Entry],
-    sheets: Iterable[SheetLike],
+    sheets: Iterable[SheetLike] | SheetColumns,
     top_n: int,
     zscore_min_sheets: int,
     eligibility: Eligibility,
 ) -> Contest:
     """A convention of one stage: what Steps 1 to 5 rank."""
-    sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
+    sheet_list: Sheets = sheets if isinstance(sheets, list | tuple | SheetColumns) else list(sheets)
     stage = Stage(0, "UTAMA", criteria=tuple(criteria), sheets=sheet_list)
     return Contest(
         (stage,),
@@ -51,7 +53,7 @@ def rank(
     panels: Sequence[Panel],
     jurors: Sequence[Juror],
     entries: Sequence[Entry],
-    sheets: Iterable[SheetLike],
+    sheets: Iterable[SheetLike] | SheetColumns,
     *,
     method: str = "mean",
     top_n: int = 10,
@@ -72,6 +74,8 @@ def rank(
     entry id), and, when `assignments` is given, assigned to it. Without recusals and
     assignments this is Step 5's rule. Sheets of ineligible jurors are ignored; sheets
     for unknown jurors or entries, duplicate sheets and unknown methods raise ValueError.
+    `sheets` are (juror_id, entry_id, scores) tuples, or ``SheetColumns`` for a large
+    convention (the same ranking in a seventh of the memory).
     """
     rule = Eligibility.of(conflicts, recusals, assignments)
     contest = _contest(criteria, panels, jurors, entries, sheets, top_n, zscore_min_sheets, rule)
@@ -83,7 +87,7 @@ def explain(
     panels: Sequence[Panel],
     jurors: Sequence[Juror],
     entries: Sequence[Entry],
-    sheets: Iterable[SheetLike],
+    sheets: Iterable[SheetLike] | SheetColumns,
     entry_id: int,
     *,
     method: str = "mean",
@@ -171,7 +175,7 @@ def disagreements(
     panels: Sequence[Panel],
     jurors: Sequence[Juror],
     entries: Sequence[Entry],
-    sheets: Iterable[SheetLike],
+    sheets: Iterable[SheetLike] | SheetColumns,
     *,
     threshold: float = 25.0,
     conflicts: Iterable[tuple[int, int]] = (),

@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import and_
 
 from scoring._engine import TOLERANCE, Engine, check_method
 from scoring.model import (
@@ -25,6 +26,7 @@ from scoring.model import (
     Ranking,
     RankingRow,
     RankingWarning,
+    SheetColumns,
     Stage,
     StageKind,
 )
@@ -154,7 +156,15 @@ class StageRun:
             if admitted is not None:
                 entries = [e for e in entries if e.id in admitted]
             entry_ids = {e.id for e in entries}
-            sheets = [s for s in sheets if s[0] in juror_ids and s[1] in entry_ids]
+            if isinstance(sheets, SheetColumns):
+                keep = map(
+                    and_,
+                    map(juror_ids.__contains__, sheets.juror_ids),
+                    map(entry_ids.__contains__, sheets.entry_ids),
+                )
+                sheets = sheets.select(keep)
+            else:
+                sheets = [s for s in sheets if s[0] in juror_ids and s[1] in entry_ids]
         self.engine = engine = Engine(
             stage.criteria, panels, jurors, entries, sheets, contest.eligibility
         )
@@ -461,6 +471,18 @@ def _advancing(stage: Stage, run: StageRun, lines: Mapping[int, _Line], tiers: _
     return {i for i, r in category_rank.items() if r <= count}
 
 
+def stage_run(contest: Contest, stage_id: int, method: Method) -> tuple[Stage, StageRun]:
+    """A scored stage and Steps 1 to 3 inside it over its admitted entries; a screening stage
+    raises ValueError."""
+    index = _stage_index(contest, stage_id)
+    stage = contest.stages[index]
+    if stage.kind is not StageKind.SCORED:
+        raise ValueError(f"stage {stage.code!r} is a screening stage: it has no ranking")
+    admitted = admissions(contest)[index]
+    everyone = index == 0 and stage.admitted is None
+    return stage, StageRun(contest, stage, None if everyone else admitted, method)
+
+
 def rank_stage(
     contest: Contest,
     stage_id: int,
@@ -474,13 +496,14 @@ def rank_stage(
     `category`, that category's entries alone (Step 7). A screening stage raises ValueError.
     """
     method = check_method(method)
-    index = _stage_index(contest, stage_id)
-    stage = contest.stages[index]
-    if stage.kind is not StageKind.SCORED:
-        raise ValueError(f"stage {stage.code!r} is a screening stage: it has no ranking")
-    admitted = admissions(contest)[index]
-    everyone = index == 0 and stage.admitted is None
-    run = StageRun(contest, stage, None if everyone else admitted, method)
+    stage, run = stage_run(contest, stage_id, method)
+    return stage_ranking(contest, stage, run, method, category)
+
+
+def stage_ranking(
+    contest: Contest, stage: Stage, run: StageRun, method: Method, category: str | None
+) -> Ranking:
+    """`rank_stage` from the stage's run."""
     category_of = {e.id: e.category for e in contest.entries}
     lines: dict[int, _Line] = {}
     for i in run.entry_ids:
@@ -545,6 +568,77 @@ def selection(
 # --- the final ranking --------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class FinalPlan:
+    """Step 6 for every entry with a reach, by stage index: r(e) (`reach`), t(e)
+    (`scored_reach`, for the entries that have one) and U(e) (`used`); and the runs of the
+    scored stages that admit someone."""
+
+    stages: tuple[Stage, ...]
+    runs: dict[int, StageRun]
+    reach: dict[int, int]
+    scored_reach: dict[int, int]
+    used: dict[int, tuple[int, ...]]
+    k1: bool
+    """More than one scored stage: S_t(e) is the key K1 of the final order."""
+
+    def final(self, entry_id: int, scores: Callable[[int], Mapping[int, float]]) -> float | None:
+        """F(e) from the stages' scores (`scores(i)`: entry id -> S_i): the V-weighted mean
+        over U(e), missing when one is missing; S_t(e) when U(e) is empty."""
+        used = self.used[entry_id]
+        if used:
+            runs = self.runs
+            values = [scores(i).get(entry_id) if i in runs else None for i in used]
+            present = [v for v in values if v is not None]
+            if len(present) < len(values):
+                return None
+            weights = [self.stages[i].weight for i in used]
+            weighted = math.fsum(w * v for w, v in zip(weights, present, strict=True))
+            return weighted / math.fsum(weights)
+        t = self.scored_reach.get(entry_id)
+        if t is None or t not in self.runs:
+            return None
+        return scores(t).get(entry_id)
+
+
+def final_plan(contest: Contest, method: Method) -> FinalPlan:
+    """Every scored stage's run (Steps 1 to 3 inside it) and each entry's reach (Step 6)."""
+    stages = contest.stages
+    if not stages:
+        raise ValueError("a contest has at least one stage")
+    admitted = admissions(contest)
+    scored_index = [i for i, s in enumerate(stages) if s.kind is StageKind.SCORED]
+    runs: dict[int, StageRun] = {}
+    for i in scored_index:
+        if admitted[i]:
+            everyone = i == 0 and stages[0].admitted is None
+            runs[i] = StageRun(contest, stages[i], None if everyone else admitted[i], method)
+    reach_of: dict[int, int] = {}
+    scored_reach: dict[int, int] = {}
+    used: dict[int, tuple[int, ...]] = {}
+    for e in sorted(e.id for e in contest.entries):
+        reach = max((i for i, a in enumerate(admitted) if e in a), default=None)
+        if reach is None:
+            continue
+        reach_of[e] = reach
+        t = max((i for i in scored_index if i <= reach), default=None)
+        if t is not None:
+            scored_reach[e] = t
+        used[e] = tuple(i for i in scored_index if i <= reach and stages[i].weight > 0)
+    return FinalPlan(stages, runs, reach_of, scored_reach, used, len(scored_index) > 1)
+
+
+def final_levels(plan: FinalPlan, t: int) -> list[Level]:
+    """The keys after K0 = F of the final order inside a reach whose scored reach is t:
+    K1 = S_t (with more than one scored stage), then the tie-break criteria of stage t."""
+    run = plan.runs[t]
+    levels: list[Level] = []
+    if plan.k1:
+        levels.append((f"stage:{plan.stages[t].code}", _stage_key(run)))
+    levels.extend(run.levels())
+    return levels
+
+
 def rank_final(
     contest: Contest,
     method: str = "mean",
@@ -559,18 +653,20 @@ def rank_final(
     this is Steps 1 to 5 exactly. Without `extras`, rows leave out `category_rank` and
     `reach_stage_id` (the plain Steps 1 to 5 of ``scoring.rank``)."""
     method = check_method(method)
-    stages = contest.stages
-    if not stages:
-        raise ValueError("a contest has at least one stage")
-    admitted = admissions(contest)
-    scored_index = [i for i, s in enumerate(stages) if s.kind is StageKind.SCORED]
-    runs: dict[int, StageRun] = {}
-    for i in scored_index:
-        if admitted[i]:
-            everyone = i == 0 and stages[0].admitted is None
-            runs[i] = StageRun(contest, stages[i], None if everyone else admitted[i], method)
+    return final_ranking(contest, final_plan(contest, method), method, category, extras)
+
+
+def final_ranking(
+    contest: Contest,
+    plan: FinalPlan,
+    method: Method,
+    category: str | None = None,
+    extras: bool = True,
+) -> Ranking:
+    """`rank_final` from the plan."""
+    stages = plan.stages
+    runs = plan.runs
     multi = len(stages) > 1
-    k1 = len(scored_index) > 1
     category_of = {e.id: e.category for e in contest.entries}
     lines: dict[int, _Line] = {}
     final: dict[int, float] = {}
@@ -578,12 +674,9 @@ def rank_final(
     missing_stage: list[int] = []
     missing_panel: list[int] = []
     nobody: list[int] = []
-    scope_t: dict[int, int] = {}
-    for e in sorted(category_of):
-        reach = max((i for i, a in enumerate(admitted) if e in a), default=None)
-        if reach is None:
-            continue
-        t = max((i for i in scored_index if i <= reach), default=None)
+    scores_of = _scores_of(runs)
+    for e, reach in plan.reach.items():
+        t = plan.scored_reach.get(e)
         run = runs.get(t) if t is not None else None
         if run is not None:
             sheets, expected = run.counts(e)
@@ -595,25 +688,11 @@ def rank_final(
         else:
             sheets, expected, panel_scores = 0, 0, {}
         stage_scores = {
-            stages[i].code: runs[i].scores[e]
-            for i in scored_index
-            if i <= reach and i in runs and e in runs[i].scores
+            stages[i].code: r.scores[e] for i, r in runs.items() if i <= reach and e in r.scores
         }
-        used = [i for i in scored_index if i <= reach and stages[i].weight > 0]
-        f: float | None
-        if used:
-            values = [runs[i].scores.get(e) if i in runs else None for i in used]
-            present = [v for v in values if v is not None]
-            if len(present) < len(values):
-                f = None
-                if multi:
-                    missing_stage.append(e)
-            else:
-                weights = [stages[i].weight for i in used]
-                weighted = math.fsum(w * v for w, v in zip(weights, present, strict=True))
-                f = weighted / math.fsum(weights)
-        else:
-            f = run.scores.get(e) if run is not None else None
+        f = plan.final(e, scores_of)
+        if f is None and plan.used[e] and multi:
+            missing_stage.append(e)
         lines[e] = _Line(
             e,
             f,
@@ -624,20 +703,13 @@ def rank_final(
             stages[reach].id if extras else None,
             stage_scores if multi else None,
         )
-        if f is not None and t is not None:
+        if f is not None:
             final[e] = f
             by_reach.setdefault(reach, []).append(e)
-            scope_t[e] = t
     tiers: list[tuple[list[int], Mapping[int, float], list[Level]]] = []
     for reach in sorted(by_reach, reverse=True):
         items = by_reach[reach]
-        t = scope_t[items[0]]
-        run_t = runs[t]
-        levels: list[Level] = []
-        if k1:
-            levels.append((f"stage:{stages[t].code}", _stage_key(run_t)))
-        levels.extend(run_t.levels())
-        tiers.append((items, final, levels))
+        tiers.append((items, final, final_levels(plan, plan.scored_reach[items[0]])))
     warnings = [
         RankingWarning("panel_missing", tuple(missing_panel)),
         RankingWarning("no_eligible_juror", tuple(nobody)),
@@ -655,3 +727,7 @@ def rank_final(
         extra_warnings=warnings,
         extras=extras,
     )
+
+
+def _scores_of(runs: Mapping[int, StageRun]) -> Callable[[int], Mapping[int, float]]:
+    return lambda i: runs[i].scores

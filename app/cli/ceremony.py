@@ -247,34 +247,82 @@ def ranking_table(
     format: Annotated[
         RankingFormat, typer.Option("--format", "-f", help="table, csv (as ranking.csv) or json.")
     ] = RankingFormat.TABLE,
+    with_stability: Annotated[
+        bool,
+        typer.Option(
+            "--stability",
+            help="Add Step 8: each entry's rank range and verdict with any one juror left out.",
+        ),
+    ] = False,
     url: UrlOption = None,
     token: TokenOption = None,
 ) -> None:
     """The live ranking: the final one, a stage's (--stage) or a category's (--category)."""
     from app.services import ranking
 
+    kind = category.value if category else None
     with _source(url, token) as source:
         label = source.convention_label(convention)
-        body, panels, stage_codes = source.ranking(
-            convention, method.value, stage, category.value if category else None
-        )
+        body, panels, stage_codes = source.ranking(convention, method.value, stage, kind)
+        steady = source.stability(convention, method.value, stage, kind) if with_stability else None
+    if steady is not None:
+        by_entry = {row["entry_id"]: row for row in steady["rows"]}
+        body["jurors_left_out"] = steady["jurors_left_out"]
+        for row in body["rows"]:
+            found = by_entry.get(row["entry_id"], {})
+            row["stability"] = {k: found.get(k) for k in STABILITY_FIELDS}
     if format is RankingFormat.JSON:
         sys.stdout.write(json.dumps(body, ensure_ascii=False, indent=2, default=str) + "\n")
         return
     if format is RankingFormat.CSV:
-        sys.stdout.write(ranking.ranking_csv(body, panels, stage_codes))
+        text = ranking.ranking_csv(body, panels, stage_codes)
+        sys.stdout.write(_with_stability_columns(text, body) if steady is not None else text)
         return
     scope = f", tahap {stage}" if stage else ""
     scope += f", kategori {category.value}" if category else ""
-    console.print(_ranking_table(body, panels, f"{label}: peringkat ({method.value}{scope})"))
+    title = f"{label}: peringkat ({method.value}{scope})"
+    console.print(_ranking_table(body, panels, title, with_stability=steady is not None))
+    if steady is not None:
+        console.print(
+            f"stabilitas: {steady['jurors_left_out']} juri ditinggalkan bergantian; "
+            "cusp = penghargaannya bergantung pada satu juri",
+            highlight=False,
+        )
     for warning in body.get("warnings", []):
         ids = ", ".join(str(i) for i in warning["entry_ids"])
         console.print(f"[yellow]warning:[/] {warning['code']} (entries {ids})", highlight=False)
 
 
-def _ranking_table(body: dict[str, Any], panels: list[str], title: str) -> Table:
+STABILITY_FIELDS = ("rank_min", "rank_max", "awarded_share", "verdict")
+
+
+def _with_stability_columns(text: str, body: dict[str, Any]) -> str:
+    """ranking.csv with Step 8's columns added at the end of each line."""
+    lines = text.splitlines()
+    out = [lines[0] + "," + ",".join(STABILITY_FIELDS)]
+    for line, row in zip(lines[1:], body["rows"], strict=True):
+        s = row["stability"]
+        share = "" if s["awarded_share"] is None else f"{s['awarded_share']:.2f}"
+        cells = [s["rank_min"], s["rank_max"], share, s["verdict"]]
+        out.append(line + "," + ",".join("" if c is None else str(c) for c in cells))
+    return "\n".join(out) + "\n"
+
+
+VERDICTS = {"stable_in": "masuk", "stable_out": "keluar", "cusp": "cusp ?"}
+
+
+def _stability_cells(found: dict[str, Any]) -> tuple[str, str]:
+    low, high = found["rank_min"], found["rank_max"]
+    span = "" if low is None else (str(low) if low == high else f"{low}-{high}")
+    return span, VERDICTS.get(found["verdict"] or "", "")
+
+
+def _ranking_table(
+    body: dict[str, Any], panels: list[str], title: str, *, with_stability: bool = False
+) -> Table:
     """A ranking that reads at 80 columns: the innovation's acronym (or title) folds, the
-    numbers stay whole; = marks a tie, * an award (or, in a stage, a place in the next)."""
+    numbers stay whole; = marks a tie, * an award (or, in a stage, a place in the next).
+    ``with_stability``: the rank range and verdict of Step 8 (``?`` marks a cusp)."""
     shown = Table(title=title, title_justify="left", expand=False, pad_edge=False)
     shown.add_column("#", justify="right")
     shown.add_column("Inovasi", overflow="fold", ratio=1)
@@ -283,6 +331,9 @@ def _ranking_table(body: dict[str, Any], panels: list[str], title: str) -> Table
     for name in panels:
         shown.add_column(name, justify="right", overflow="ellipsis", max_width=11)
     shown.add_column("Lembar", justify="right")
+    if with_stability:
+        shown.add_column("Rentang", justify="right")
+        shown.add_column("Stabil", justify="left")
     shown.add_column("", justify="left")
     for row in body["rows"]:
         marks = ("=" if row["tied"] else "") + (
@@ -295,6 +346,7 @@ def _ranking_table(body: dict[str, Any], panels: list[str], title: str) -> Table
             tables.text(row["score"], "number"),
             *[tables.text(row["panel_scores"].get(name), "number") for name in panels],
             f"{row['sheet_count']}/{row['expected_sheet_count']}",
+            *(_stability_cells(row["stability"]) if with_stability else ()),
             marks,
         )
     return shown

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import secrets
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -70,6 +72,43 @@ def _check_ready(demo: bool) -> None:
         raise fail(
             f"the database is at revision {current or 'none (empty)'}, the newest is "
             f"{head}: run `konvensi migrate` first"
+        )
+
+
+def _check_port(host: str, port: int) -> None:
+    """One line, not a traceback after the demo loaded, when the port is taken."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                return  # another trouble (an address not of this machine): uvicorn says it
+            raise fail(
+                f"port {port} on {host or '*'} is in use: stop what listens there or "
+                "choose another with --port (make run PORT=...)"
+            ) from exc
+
+
+def _check_someone_can_log_in() -> None:
+    """A service nobody can log in to is refused, saying how to make the first account."""
+    from sqlalchemy import select
+
+    from app.db import Database, create_db_engine
+    from app.enums import Role
+    from app.models import Account
+
+    db = Database(create_db_engine(get_settings().database_url))
+    try:
+        with db.lookup() as session:
+            found = session.scalar(select(Account.id).where(Account.role == Role.ADMIN).limit(1))
+    finally:
+        db.dispose()
+    if found is None:
+        raise fail(
+            "no secretariat account: set KONVENSI_ADMIN_USERNAME and KONVENSI_ADMIN_PASSWORD, "
+            "or run `konvensi create-admin NAME` (or `konvensi serve --demo` to try it out)"
         )
 
 
@@ -182,9 +221,11 @@ def serve(
     import uvicorn
 
     _check_ready(demo)
+    _check_port(host, port)
     address = listen_url(host, port)
     public_url = _public_url(host, port)
     _bootstrap(demo, address)
+    _check_someone_can_log_in()
     console.print(f"serving on {address} (docs at /docs), {workers} worker(s)", highlight=False)
     console.print(f"public URL (certificates' QR codes): {public_url}", highlight=False)
     uvicorn.run(

@@ -30,6 +30,9 @@ from app.schemas import (
     RewardTotals,
     RewardUpdate,
 )
+from app.schemas.analysis import (
+    JurorCertificatesOut,
+)
 from app.services import awards, certificates, rewards
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
@@ -102,14 +105,14 @@ async def list_certificates(
 )
 async def issue_juror_certificates(
     convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
-) -> dict[str, int]:
+) -> JurorCertificatesOut:
     """Certificates of appreciation (`juror` kind) for every juror (idempotent)."""
     issued = certificates.issue_juror_certificates(session, admin, convention)
     if issued:
         created(response, f"/api/v1/conventions/{convention.id}/certificates?kind=juror")
     else:
         response.status_code = 200
-    return {"issued_certificates": issued}
+    return JurorCertificatesOut(issued_certificates=issued)
 
 
 @router.get("/certificates/{certificate_id}")

@@ -18,7 +18,7 @@ from app.routers.deps import (
     page_of,
 )
 from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
-from app.schemas.conventions import WarningOut
+from app.schemas.conventions import ConventionWarningOut
 from app.services import conventions, progress
 
 router = APIRouter(prefix="/conventions", tags=["conventions"], responses=CONVENTION_PROBLEMS)
@@ -62,7 +62,7 @@ async def update_convention(
     if closing:
         missing = progress.incomplete_entry_ids(session, convention)
         if missing:
-            updated.warnings = [WarningOut(code="incomplete", entry_ids=missing)]
+            updated.warnings = [ConventionWarningOut(code="incomplete", entry_ids=missing)]
     return updated
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
@@ -29,6 +29,10 @@ from app.schemas import (
     Page,
     RecusalIn,
     RecusalOut,
+)
+from app.schemas.analysis import (
+    AssignmentsAddedOut,
+    JurorAssignmentsOut,
 )
 from app.services import audit, conventions, judging, progress
 
@@ -101,11 +105,11 @@ async def list_entry_progress(
 @router.post("/assignments", responses=WRITE_PROBLEMS)
 async def create_assignments(
     convention: AdminConvention, data: AssignmentsIn, admin: ConventionAdmin, session: SessionDep
-) -> dict[str, int]:
+) -> AssignmentsAddedOut:
     """Assign entries to jurors, in bulk (idempotent). They decide who scores what when the
     convention's `assignment_mode` is `assigned`."""
     pairs = [(item.juror_id, item.entry_id) for item in data.items]
-    return judging.add_assignments(session, admin, convention, pairs)
+    return AssignmentsAddedOut(**judging.add_assignments(session, admin, convention, pairs))
 
 
 @router.put("/jurors/{juror_id}/assignments", responses=WRITE_PROBLEMS)
@@ -115,12 +119,12 @@ async def replace_assignments(
     data: JurorAssignmentsIn,
     admin: ConventionAdmin,
     session: SessionDep,
-) -> dict[str, Any]:
+) -> JurorAssignmentsOut:
     """Replace the entries assigned to one juror."""
     entry_ids = judging.replace_juror_assignments(
         session, admin, convention, juror_id, data.entry_ids
     )
-    return {"juror_id": juror_id, "entry_ids": entry_ids}
+    return JurorAssignmentsOut(juror_id=juror_id, entry_ids=entry_ids)
 
 
 @router.get("/assignments")

@@ -15,24 +15,21 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from jinja2 import Environment, FileSystemLoader
 
+from app import __version__
 from app.enums import CertificateKind
 from app.errors import NotFound
 from app.routers.deps import SessionDep
+from app.routers.site import PAGE_CSP
+from app.routers.templates import render
 from app.services import certificate_pdf, certificates
 
 router = APIRouter(tags=["public"])
 
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).resolve().parent.parent / "templates"),
-    autoescape=True,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
 _HEADERS = {
     "Content-Security-Policy": (
         "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
@@ -48,7 +45,7 @@ RECIPIENTS = {"opd": "Perangkat Daerah (OPD)", "innovator": "Inovator", "juror":
 
 
 def _page(template: str, status_code: int, **context: Any) -> HTMLResponse:
-    html = _templates.get_template(template).render(**context)
+    html = render(template, **context)
     return HTMLResponse(html, status_code=status_code, headers=_HEADERS)
 
 
@@ -56,6 +53,19 @@ def _standing(kind: str, rank: int | None, award_name: str | None) -> str:
     """What the certificate recognises: "Juara I (peringkat 1)", "Peserta (peringkat 7)"."""
     label = award_name if kind == CertificateKind.WINNER and award_name else KINDS.get(kind, kind)
     return f"{label} (peringkat {rank})" if rank is not None else label
+
+
+_FORM_HEADERS = {**_HEADERS, "Content-Security-Policy": PAGE_CSP}
+
+
+@router.get("/verify", include_in_schema=False, response_model=None)
+async def read_verify_form(code: str | None = None) -> HTMLResponse | RedirectResponse:
+    """A form to type a certificate's code; sent, it leads to ``/verify/{code}``."""
+    typed = (code or "").strip().replace(" ", "")
+    if typed:
+        return RedirectResponse(f"/verify/{quote(typed[:64], safe='')}", status_code=303)
+    html = render("site/verify_form.html", version=__version__, empty=code is not None)
+    return HTMLResponse(html, headers=_FORM_HEADERS)
 
 
 @router.get(

@@ -75,6 +75,32 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return errors
 
 
+def _body_model(request: Request) -> Any:
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None)
+    return getattr(getattr(field, "field_info", None), "annotation", None)
+
+
+def _missing_body_fields(request: Request, errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A request with no body at all names the body's required fields, not just ``body``."""
+    if not any(err["loc"] == ["body"] and err["msg"] == "Field required" for err in errors):
+        return errors
+    fields = getattr(_body_model(request), "model_fields", None) or {}
+    required = [name for name, info in fields.items() if info.is_required()]
+    if not required:
+        return errors
+    named = [{"loc": ["body", name], "msg": "Field required"} for name in required]
+    return [err for err in errors if err["loc"] != ["body"]] + named
+
+
+def _json_sent_to_a_form(request: Request) -> bool:
+    route = request.scope.get("route")
+    field = getattr(route, "body_field", None)
+    is_form = field is not None and type(field.field_info).__name__ == "Form"
+    content_type = request.headers.get("content-type", "")
+    return is_form and content_type.split(";")[0].strip().lower().endswith("json")
+
+
 def _describe(errors: list[dict[str, Any]]) -> str:
     parts = []
     for err in errors[:5]:
@@ -115,11 +141,15 @@ def install_error_handlers(app: FastAPI) -> None:
         return _from_problem(exc)
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_request: Request, exc: RequestValidationError) -> Response:
-        errors = _validation_errors(exc)
-        return problem_response(
-            422, "validation", "Invalid input", _describe(errors), errors=errors
-        )
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        errors = _missing_body_fields(request, _validation_errors(exc))
+        detail = _describe(errors)
+        if _json_sent_to_a_form(request):
+            detail = (
+                "send form fields (application/x-www-form-urlencoded), not JSON: "
+                "username=...&password=... (the OAuth2 password flow); " + detail
+            )
+        return problem_response(422, "validation", "Invalid input", detail, errors=errors)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> Response:

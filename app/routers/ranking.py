@@ -19,7 +19,13 @@ from app.routers.deps import (
     problems,
 )
 from app.schemas import PublishIn, RankingOut, ResultsOut, WithdrawIn, WithdrawnOut
-from app.services import ranking, results
+from app.schemas.analysis import (
+    AgreementOut,
+    ExplainOut,
+    ResultsCheckOut,
+    StabilityOut,
+)
+from app.services import ranking, results, stability
 from app.services.common import MAX_ID
 from scoring import Method
 
@@ -94,7 +100,7 @@ def read_ranking_csv(
 @router.get(
     "/ranking/entries/{entry_id}",
     response_class=Response,
-    responses={200: {"model": dict[str, Any]}},
+    responses={200: {"model": ExplainOut}},
 )
 def explain_entry(
     convention: AdminConvention,
@@ -105,13 +111,31 @@ def explain_entry(
 ) -> Response:
     """How one entry's score and place come about: each juror's total and each criterion's
     contribution, each panel's score, and the tie-break that decided its place; in the stage
-    the final place rests on, or in `?stage_id=`."""
-    return _json(ranking.explain(session, convention, entry_id, method, stage_id))
+    the final place rests on, or in `?stage_id=`. `stability` says how the entry fares with
+    any one juror left out (Step 8): its rank range, award share and verdict, and the jurors
+    whose absence alone would change its award."""
+    return _json(stability.explain(session, convention, entry_id, method, stage_id))
 
 
-@router.get(
-    "/ranking/agreement", response_class=Response, responses={200: {"model": dict[str, Any]}}
-)
+@router.get("/ranking/stability", response_class=Response, responses={200: {"model": StabilityOut}})
+def read_stability(
+    convention: AdminConvention,
+    session: SessionDep,
+    method: MethodQuery = Method.MEAN,
+    stage_id: StageQuery = None,
+    category: CategoryQuery = None,
+) -> Response:
+    """Would the winner still win if any one juror had not judged? For each entry of the
+    ranking (final, `?stage_id=`'s or `?category=`'s), in its order: the rank range over the
+    rankings with one juror left out, the share of them that award it, and a verdict:
+    `stable_in`, `stable_out`, or `cusp` (its award hangs on a single juror: look at it before
+    signing). docs/scoring.md Step 8."""
+    return _json(
+        stability.compute(session, convention, method, stage_id=stage_id, category=category)
+    )
+
+
+@router.get("/ranking/agreement", response_class=Response, responses={200: {"model": AgreementOut}})
 def read_agreement(
     convention: AdminConvention,
     session: SessionDep,
@@ -202,7 +226,7 @@ async def withdraw_results(
     return _json(results.withdraw(session, admin, convention, data.reason))
 
 
-@router.get("/results/verify", response_class=Response, responses={200: {"model": dict[str, Any]}})
+@router.get("/results/verify", response_class=Response, responses={200: {"model": ResultsCheckOut}})
 def verify_results(convention: AdminConvention, session: SessionDep) -> Response:
     """Recompute the published ranking from today's sheets: does it still match?"""
     return _json(results.verify(session, convention))

@@ -23,7 +23,7 @@ from app.routers.deps import (
     bearer_token,
     problems,
 )
-from app.schemas import SheetIn, SheetOut, SyncIn, SyncOut
+from app.schemas import Page, SheetOut, SyncIn, SyncOut
 from app.security import Principal, ensure_can_see_convention, principal_for, verify_token
 from app.services import conventions, jurors, sheets, stages
 from app.services.common import MAX_ID
@@ -58,7 +58,7 @@ Me = Annotated[Principal, Depends(_me)]
 _SHEET_BODY = {
     "requestBody": {
         "required": True,
-        "content": {_JSON: {"schema": SheetIn.model_json_schema()}},
+        "content": {_JSON: {"schema": {"$ref": "#/components/schemas/SheetIn"}}},
     },
     "parameters": [
         {
@@ -123,10 +123,10 @@ async def put_my_sheet(cid: int, entry_id: int, request: Request) -> Response:
     # body, then one transaction that awaits nothing; see app/db.py).
     db: Database = request.app.state.db
     claims = verify_token(bearer_token(request), request.app.state.secret_key)
-    stage_id = _stage_param(request.query_params.get("stage_id"))
     raw = await request.body()
     with db.write() as conn:
         principal = principal_for(conn, claims)  # still 401 before anything else
+        stage_id = _stage_param(request.query_params.get("stage_id"))
         written = sheets.put_sheet(
             conn,
             principal,
@@ -186,7 +186,7 @@ SheetStatusFilter = Annotated[
 ]
 
 
-@router.get("/me/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response)
+@router.get("/me/sheets", responses={200: {"model": Page[SheetOut]}}, response_class=Response)
 async def list_my_sheets(
     cid: int,
     me: Me,
@@ -225,7 +225,7 @@ async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) ->
 
 
 @router.get(
-    "/{juror_id}/sheets", responses={200: {"model": dict[str, Any]}}, response_class=Response
+    "/{juror_id}/sheets", responses={200: {"model": Page[SheetOut]}}, response_class=Response
 )
 async def list_juror_sheets(
     convention: AdminConvention,

@@ -117,7 +117,7 @@ class CurrentStageOut(Output):
     kind: StageKind
 
 
-class WarningOut(BaseModel):
+class ConventionWarningOut(BaseModel):
     code: str = Field(description="`incomplete`: entries of the current stage still miss sheets.")
     entry_ids: list[int]
 
@@ -147,7 +147,7 @@ class ConventionOut(Output):
     )
     created_at: datetime
     updated_at: datetime
-    warnings: list[WarningOut] = Field(
+    warnings: list[ConventionWarningOut] = Field(
         default_factory=list,
         description="On closing: entries of the current stage that still miss sheets.",
     )

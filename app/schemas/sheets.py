@@ -11,6 +11,7 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    WithJsonSchema,
 )
 
 from app.enums import (
@@ -68,9 +69,25 @@ class SyncItem(BaseModel):
         description="The stage the tablet scored it in; when it is no longer the current "
         "stage, the item is refused (409 `convention-state`) and nothing is written.",
     )
-    scores: Annotated[dict[str, Any], Field(max_length=MAX_SCORES)]
-    comment: Any = None
-    submit: Any = False
+    # Each item is judged on its own with the rules of PUT (a bad one is `invalid`, the rest
+    # apply), so these are read loosely here and documented as PUT's body has them.
+    scores: Annotated[
+        dict[str, Any],
+        Field(max_length=MAX_SCORES),
+        WithJsonSchema(
+            {
+                "type": "object",
+                "additionalProperties": {"type": "number"},
+                "maxProperties": MAX_SCORES,
+                "description": "Criterion code → score, as in the sheet PUT.",
+            }
+        ),
+    ]
+    comment: Annotated[
+        Any,
+        WithJsonSchema({"anyOf": [{"type": "string", "maxLength": MAX_COMMENT}, {"type": "null"}]}),
+    ] = None
+    submit: Annotated[Any, WithJsonSchema({"type": "boolean", "default": False})] = False
     base_version: Annotated[int, Strict(), Field(ge=1)] | None = Field(
         None,
         description="The version the tablet last saw (like `If-Match`); omit to write "
@@ -115,7 +132,13 @@ class SyncResult(BaseModel):
     )
     status: int = Field(description="The HTTP status a single PUT would have answered.")
     sheet: SheetOut | None = None
-    problem: dict[str, Any] | None = None
+    # Kept whole (a problem may carry more members, like `current_version`).
+    problem: Annotated[
+        dict[str, Any] | None,
+        WithJsonSchema(
+            {"anyOf": [{"$ref": "#/components/schemas/Problem"}, {"type": "null"}], "default": None}
+        ),
+    ] = None
 
 
 class SyncOut(BaseModel):

@@ -135,7 +135,7 @@ class AdvanceIn(Input):
     reason: Reason | None = Field(None, description="Required when `add` or `remove` is not empty.")
 
 
-class WarningOut(BaseModel):
+class StageWarningOut(BaseModel):
     code: str
     entry_ids: list[int]
 
@@ -144,14 +144,14 @@ class AdvancePreviewOut(BaseModel):
     stage_id: int
     next_stage_id: int | None
     entry_ids: list[int] = Field(description="The entries admitted to the next stage.")
-    warnings: list[WarningOut]
+    warnings: list[StageWarningOut]
 
 
 class StageResultOut(BaseModel):
     stage_id: int
     method: Method
     rows: list[dict[str, Any]]
-    warnings: list[WarningOut]
+    warnings: list[StageWarningOut]
     entry_ids: list[int] = Field(description="The entries admitted to the next stage.")
     added_entry_ids: list[int]
     removed_entry_ids: list[int]

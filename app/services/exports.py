@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.enums import Category
 from app.models import Certificate, Convention, Reward
-from app.services import awards, certificate_pdf, certificates, ranking
+from app.services import awards, certificate_pdf, certificates, ranking, stability
 from app.services.certificate_pdf import Piagam
 from app.services.tables import Column, Table
 
@@ -51,11 +51,17 @@ def _label(labels: Mapping[str, str], value: str | None) -> str | None:
 
 
 def ranking_table(
-    body: Mapping[str, Any], panel_names: Sequence[str], stage_codes: Sequence[str] = ()
+    body: Mapping[str, Any],
+    panel_names: Sequence[str],
+    stage_codes: Sequence[str] = (),
+    stability: Mapping[int, Mapping[str, Any]] | None = None,
 ) -> Table:
     """The ranking as ``GET …/ranking`` answers it, one column per panel in id order, then one
-    per scored stage (the final ranking of a convention judged in stages)."""
-    stages = list(stage_codes) if len(stage_codes) > 1 and body.get("stage_id") is None else []
+    per scored stage (the final ranking of a convention judged in stages); with
+    ``stability`` (rows of ``GET …/ranking/stability`` by entry), Step 8's verdict and award
+    share at the end."""
+    stages = list(stage_codes) if body.get("stage_id") is None else []
+    steady = stability or {}
     columns = [
         Column("Peringkat", "int", 10),
         Column("ID Entri", "int", 9),
@@ -72,6 +78,11 @@ def ranking_table(
         Column("Lengkap", "bool", 9),
         Column("Seri", "bool", 7),
         Column("Penerima Penghargaan", "bool", 12),
+        *(
+            [Column("Stabilitas", "text", 11), Column("Porsi Penghargaan", "number", 12)]
+            if stability is not None
+            else []
+        ),
     ]
     rows = [
         [
@@ -90,6 +101,14 @@ def ranking_table(
             row["complete"],
             row["tied"],
             row["awarded"],
+            *(
+                [
+                    steady.get(row["entry_id"], {}).get("verdict"),
+                    steady.get(row["entry_id"], {}).get("awarded_share"),
+                ]
+                if stability is not None
+                else []
+            ),
         ]
         for row in body["rows"]
     ]
@@ -207,7 +226,7 @@ def rewards_table(
         Column("Jenis Penerima", "text", 11),
         Column("Nama Penerima", "text", 32),
         Column("Jenis Hadiah", "text", 16),
-        Column("Jumlah (Rp)", "int", 16),
+        Column("Jumlah (Rp)", "rupiah", 18),
         Column("Keterangan", "text", 30),
         Column("Status", "text", 13),
         Column("Tanggal Diserahkan (WIB)", "datetime", 17),
@@ -262,9 +281,12 @@ Builder = Callable[[Session, Convention, str, str], Table]
 
 
 def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
-    body = ranking.compute(session, convention, method)
+    method = ranking.check_method(method)
+    data = ranking.load_input(session, convention)
+    body = ranking.ranking_dict(data, data.rank(method))
+    steady = {e: stability.row_dict(row) for e, row in stability.of_rows(data, method).items()}
     panels = ranking.panel_names(session, convention.id)
-    return ranking_table(body, panels, ranking.scored_stage_codes(convention))
+    return ranking_table(body, panels, ranking.scored_stage_codes(convention), steady)
 
 
 def _awards(session: Session, convention: Convention, _method: str, _public_url: str) -> Table:

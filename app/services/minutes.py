@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -20,11 +19,10 @@ from sqlalchemy.orm import Session
 
 from app.enums import AwardScope, Category, Role
 from app.models import Account, Convention, Panel, Result
-from app.services.certificate_pdf import FONT_DIR, MONTHS
+from app.services.certificate_pdf import FONT_DIR
+from app.services.dates import JAKARTA, MONTHS, long_date
 from app.services.results import get_result
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
-DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 METHODS = {
     "mean": "rata-rata",
     "median": "median",
@@ -66,8 +64,7 @@ class Minutes:
     jurors: list[tuple[str, list[str]]]
 
 
-def indonesian_day(day: date) -> str:
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+indonesian_day = long_date
 
 
 def _award_name(convention: Convention, rank: int, top_n: int) -> str:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import csv
 import gc
 import io
-from collections.abc import Iterator
+import itertools
+import operator
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from operator import itemgetter
@@ -148,7 +151,8 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
     recorded = stages.recorded_admissions(session, convention)
     fixed = stages.first_advanced(convention)
     decisions = stages.decisions_of(session, [s.id for s in stage_rows])
-    sheets = submitted_sheets(session, cid)
+    codes = {stage_id: [c.code for c in found] for stage_id, found in criteria.items()}
+    sheets = submitted_sheets(session, cid, codes)
     contest_stages = []
     for i, s in enumerate(stage_rows):
         contest_stages.append(
@@ -166,7 +170,7 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
                 ),
                 admitted=None if (i == 0 and not fixed) else recorded[s.id],
                 decisions=decisions[s.id],
-                sheets=sheets.get(s.id, []),
+                sheets=sheets.get(s.id, ()),
             )
         )
     contest = scoring.Contest(
@@ -183,20 +187,58 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
 
 
 _PLACEHOLDER = {"qmark": "?", "format": "%s", "pyformat": "%s"}
-_by_entry = itemgetter(1)
 _BLOCK = 20_000
 
 
-def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tuple[int, int, Any]]]:
-    """stage id -> (juror_id, entry_id, scores) of the convention's submitted sheets, those of
-    disqualified entries left out.
+class _Columns:
+    """One stage's submitted sheets, gathered block by block into ``array`` columns."""
 
-    The bare driver's cursor, not SQLAlchemy rows: a Row per sheet cost a third of the load
-    time at a million sheets. Each block of scores (JSON text) is decoded by one orjson call
-    over a JSON array of them, and zipped with the ids at C speed. On PostgreSQL the cursor
-    is a server-side one, so that the client never holds the whole result at once (libpq
-    would otherwise buffer every row, and the C heap does not shrink back afterwards); the
-    sqlite3 cursor already steps through rows as they are fetched.
+    def __init__(self, stage_id: int, codes: Sequence[str]) -> None:
+        self.stage_id = stage_id
+        self.jurors = array("q")
+        self.entries = array("q")
+        self.scores = {code: array("d") for code in codes}
+
+    def extend(self, jurors: Sequence[int], entries: Sequence[int], scores: list[Any]) -> None:
+        self.jurors.extend(jurors)
+        self.entries.extend(entries)
+        for code, column in self.scores.items():
+            try:
+                column.extend(map(itemgetter(code), scores))
+            except KeyError:
+                at = next(i for i, found in enumerate(scores) if code not in found)
+                raise ValueError(
+                    f"the submitted sheet of juror {jurors[at]} for entry {entries[at]} in stage "
+                    f"{self.stage_id} has no score for criterion {code}"
+                ) from None
+
+    def finish(self) -> scoring.SheetColumns:
+        # Rows come in submission order; grouped by entry, scoring walks memory in order and
+        # runs about twice as fast. Reordered only when they are not already in order.
+        entries = self.entries
+        if any(map(operator.gt, entries, itertools.islice(entries, 1, None))):
+            order = sorted(range(len(entries)), key=entries.__getitem__)
+            self.jurors = array("q", map(self.jurors.__getitem__, order))
+            self.entries = array("q", map(entries.__getitem__, order))
+            for code, column in self.scores.items():
+                self.scores[code] = array("d", map(column.__getitem__, order))
+        return scoring.SheetColumns(self.jurors, self.entries, self.scores)
+
+
+def submitted_sheets(
+    session: Session, convention_id: int, codes: Mapping[int, Sequence[str]]
+) -> dict[int, scoring.SheetColumns]:
+    """stage id -> the convention's submitted sheets of that stage as columns (``codes``: the
+    stage's criterion codes), those of disqualified entries left out.
+
+    A million sheets of six criteria take some 60 MB as ``array`` columns, against 450 MB as a
+    tuple and a dict per sheet (``python -m bench memory``). They are read with the bare
+    driver's cursor, not SQLAlchemy rows (a Row per sheet cost a third of the load time), in
+    blocks whose scores (JSON text) one orjson call decodes; a block's dicts are dropped once
+    their values are in the columns. On PostgreSQL the cursor is a server-side one, so that
+    the client never holds the whole result at once (libpq would otherwise buffer every row,
+    and the C heap does not shrink back afterwards); the sqlite3 cursor already steps through
+    rows as they are fetched.
     """
     conn = session.connection()
     mark = _PLACEHOLDER[conn.dialect.paramstyle]
@@ -214,7 +256,7 @@ def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tup
             " ORDER BY stage_id",
             (convention_id, convention_id),
         )
-        out: dict[int, list[tuple[int, int, Any]]] = {}
+        out: dict[int, _Columns] = {}
         loads = orjson.loads
         while rows := cursor.fetchmany(_BLOCK):
             stage_ids, jurors, entries, scores = zip(*rows, strict=True)
@@ -225,15 +267,12 @@ def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tup
                 end = start
                 while end < len(stage_ids) and stage_ids[end] == stage_id:
                     end += 1
-                out.setdefault(stage_id, []).extend(
-                    zip(jurors[start:end], entries[start:end], decoded[start:end], strict=True)
-                )
+                columns = out.get(stage_id)
+                if columns is None:
+                    columns = out[stage_id] = _Columns(stage_id, codes.get(stage_id, ()))
+                columns.extend(jurors[start:end], entries[start:end], decoded[start:end])
                 start = end
-        # Rows come in submission order; grouped by entry, scoring walks memory in order and
-        # runs about twice as fast (a sort of already-sorted data costs next to nothing).
-        for listed in out.values():
-            listed.sort(key=_by_entry)
-        return out
+        return {stage_id: columns.finish() for stage_id, columns in out.items()}
     finally:
         cursor.close()
 
@@ -241,7 +280,11 @@ def submitted_sheets(session: Session, convention_id: int) -> dict[int, list[tup
 # --- shaping -------------------------------------------------------------------------------
 
 
-def row_dict(row: scoring.RankingRow, info: EntryInfo, *, final: bool) -> dict[str, Any]:
+def row_dict(
+    row: scoring.RankingRow, info: EntryInfo, *, final: bool, only_stage: str | None = None
+) -> dict[str, Any]:
+    """A ranking row as the API shows it. ``only_stage``: the code of a convention's one
+    stage, whose score is the row's (Step 6 changes nothing with one stage)."""
     out = {
         "rank": row.rank,
         "entry_id": row.entry_id,
@@ -260,7 +303,12 @@ def row_dict(row: scoring.RankingRow, info: EntryInfo, *, final: bool) -> dict[s
     }
     if final:
         out["reach_stage_id"] = row.reach_stage_id
-        out["stage_scores"] = row.stage_scores or {}
+        stage_scores = row.stage_scores
+        if stage_scores is None:
+            stage_scores = {}
+            if only_stage is not None and row.score is not None:
+                stage_scores = {only_stage: row.score}
+        out["stage_scores"] = stage_scores
     else:
         out["advances"] = bool(row.advances)
     return out
@@ -275,15 +323,23 @@ def ranking_dict(
 ) -> dict[str, Any]:
     info = data.info
     final = stage_id is None
+    only = _only_stage(data)
     return {
         "convention_id": data.convention.id,
         "method": ranking.method,
         "top_n": ranking.top_n,
         "stage_id": stage_id,
         "category": category,
-        "rows": [row_dict(row, info[row.entry_id], final=final) for row in ranking.rows],
+        "rows": [
+            row_dict(row, info[row.entry_id], final=final, only_stage=only) for row in ranking.rows
+        ],
         "warnings": [{"code": w.code, "entry_ids": list(w.entry_ids)} for w in ranking.warnings],
     }
+
+
+def _only_stage(data: RankingInput) -> str | None:
+    stages = data.contest.stages
+    return stages[0].code if len(stages) == 1 else None
 
 
 def scored_stage(convention: Convention, stage_id: int) -> Stage:
@@ -296,6 +352,31 @@ def scored_stage(convention: Convention, stage_id: int) -> Stage:
     return stage
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a ranking route asks for, checked (422 naming the query parameter), with the
+    convention loaded."""
+
+    data: RankingInput
+    method: str
+    stage_id: int | None
+    category: str | None
+
+
+def request(
+    session: Session,
+    convention: Convention,
+    method: str,
+    stage_id: int | None,
+    category: str | None,
+) -> Request:
+    method = check_method(method)
+    category = check_category(category)
+    if stage_id is not None:
+        scored_stage(convention, stage_id)
+    return Request(load_input(session, convention), method, stage_id, category)
+
+
 def compute(
     session: Session,
     convention: Convention,
@@ -305,11 +386,9 @@ def compute(
     category: str | None = None,
 ) -> dict[str, Any]:
     """The final ranking, a stage's (``stage_id``) or a category's (``category``)."""
-    method = check_method(method)
-    category = check_category(category)
-    data = load_input(session, convention)
+    asked = request(session, convention, method, stage_id, category)
+    data, method, category = asked.data, asked.method, asked.category
     if stage_id is not None:
-        scored_stage(convention, stage_id)
         ranking = data.rank_stage(stage_id, method, category)
     else:
         ranking = data.rank(method, category)
@@ -334,10 +413,10 @@ def _csv_text(value: str) -> str:
 
 def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[str]) -> str:
     """The contract's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty; a
-    ``stage:<code>`` column per scored stage after the panels when there are several."""
+    ``stage:<code>`` column per code of ``stage_codes`` after the panels (final ranking)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    stage_columns = stage_codes if len(stage_codes) > 1 and body.get("stage_id") is None else []
+    stage_columns = stage_codes if body.get("stage_id") is None else []
     writer.writerow(
         [
             _csv_text(header)
@@ -390,6 +469,10 @@ def panel_names(session: Session, convention_id: int) -> list[str]:
 
 
 def scored_stage_codes(convention: Convention) -> list[str]:
+    """The ``stage:<code>`` columns of the final ranking's tables: one per scored stage when
+    the convention has more than one stage (of any kind), else none."""
+    if len(convention.stages) < 2:
+        return []
     return [s.code for s in convention.stages if s.kind == StageKind.SCORED]
 
 
@@ -402,8 +485,14 @@ def explain(
 ) -> dict[str, Any]:
     """How an entry's numbers come about: in ``stage_id``, or (the final ranking) in the
     stage its final place rests on, t(e) (docs/scoring.md Step 6)."""
-    method = check_method(method)
-    data = load_input(session, convention)
+    return explain_in(load_input(session, convention), entry_id, check_method(method), stage_id)
+
+
+def explain_in(
+    data: RankingInput, entry_id: int, method: str, stage_id: int | None
+) -> dict[str, Any]:
+    """``explain`` on loaded input (``method`` checked)."""
+    convention = data.convention
     if entry_id not in data.info:
         raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")
     stage: scoring.Stage | None
@@ -420,7 +509,9 @@ def explain(
     explanation = scoring.explain_in(data.contest, stage, ranking, entry_id, method)
     body = asdict(explanation)
     body["stage_id"] = stage.id
-    body["row"] = row_dict(row, data.info[entry_id], final=stage_id is None)
+    body["row"] = row_dict(
+        row, data.info[entry_id], final=stage_id is None, only_stage=_only_stage(data)
+    )
     body["row"]["decided_by"] = row.decided_by
     body["row"]["keys"] = list(row.keys)
     panel_of = {p.id: p.name for p in data.panels}

@@ -373,8 +373,9 @@ def delete_stage(session: Session, convention: Convention, stage: Stage, actor: 
 
 
 def admitted_ids(session: Session, convention: Convention, stage: Stage) -> list[int]:
-    """A_s by entry id: the first stage admits every entry not disqualified until it is fixed
-    (when the secretariat first advances); a later stage what was recorded for it."""
+    """A_s by entry id, disqualified entries left out: the first stage admits every entry
+    until it is fixed (when the secretariat first advances); a later stage what was recorded
+    for it."""
     first = convention.stages[0]
     if stage.id == first.id and not first_advanced(convention):
         return list(
@@ -387,7 +388,8 @@ def admitted_ids(session: Session, convention: Convention, stage: Stage) -> list
     return list(
         session.scalars(
             select(Admission.entry_id)
-            .where(Admission.stage_id == stage.id)
+            .join(Entry, Entry.id == Admission.entry_id)
+            .where(Admission.stage_id == stage.id, Entry.disqualified.is_(False))
             .order_by(Admission.entry_id)
         )
     )
@@ -420,11 +422,10 @@ def is_admitted(session: Session, convention: Convention, stage: Stage, entry: E
 def list_admitted(
     session: Session, convention: Convention, stage: Stage, limit: int, offset: int
 ) -> tuple[list[Entry], int]:
+    """The entries admitted to ``stage`` (A_s), a disqualified one never."""
     first = convention.stages[0]
-    stmt = select(Entry).where(Entry.convention_id == convention.id)
-    if stage.id == first.id and not first_advanced(convention):
-        stmt = stmt.where(Entry.disqualified.is_(False))
-    else:
+    stmt = select(Entry).where(Entry.convention_id == convention.id, Entry.disqualified.is_(False))
+    if stage.id != first.id or first_advanced(convention):
         stmt = stmt.where(
             exists().where(Admission.stage_id == stage.id, Admission.entry_id == Entry.id)
         )

@@ -18,7 +18,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-CellKind = Literal["text", "int", "number", "bool", "datetime"]
+CellKind = Literal["text", "int", "number", "rupiah", "bool", "datetime"]
 
 # A spreadsheet runs text starting with these as a formula ("CSV injection"); names and
 # titles come from OPDs, so a quote keeps them text.
@@ -78,7 +78,14 @@ def to_csv(table: Table) -> str:
     return out.getvalue()
 
 
-_NUMBER_FORMATS = {"int": "0", "number": "0.00", "datetime": "yyyy-mm-dd hh:mm"}
+# Rupiah as Indonesian reads it in a spreadsheet: "Rp 5.000.000" (the separator follows the
+# reader's locale; the value stays a whole number).
+_NUMBER_FORMATS = {
+    "int": "0",
+    "number": "0.00",
+    "rupiah": '"Rp "#,##0',
+    "datetime": "yyyy-mm-dd hh:mm",
+}
 
 
 def _xlsx_text(value: str) -> str:
@@ -106,7 +113,7 @@ def to_xlsx(table: Table) -> bytes:
                 cell.value = "Ya" if value else "Tidak"
             elif column.kind == "datetime":
                 cell.value = value.replace(tzinfo=None, microsecond=0)
-            elif column.kind in ("int", "number"):
+            elif column.kind in ("int", "number", "rupiah"):
                 cell.value = value
             else:
                 cell.value = _xlsx_text(str(value))

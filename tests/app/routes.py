@@ -3,9 +3,10 @@
 The rules (first match wins):
 
 * ``public``: ``/health``, the docs (``/docs``, ``/docs/oauth2-redirect``, ``/redoc``,
-  ``/openapi.json``), ``/verify/…``, the juror app's files (``GET /juri/…``),
-  ``GET /api/v1/certificates/…``, ``GET /api/v1/conventions/{cid}/results`` and
-  ``POST …/objections``: no token needed.
+  ``/openapi.json``), ``/verify/…``, the pages and their files (``GET /``, ``/verify``,
+  ``/hasil/…``, ``/static/…``, the juror app ``/juri/…``, the dashboard ``/sekretariat/…``),
+  ``GET /api/v1/certificates/…``, ``GET /api/v1/conventions/{cid}/results``, and
+  ``POST …/objections`` with its form ``POST /hasil/{cid}``: no token needed.
 * ``login``: ``POST /api/v1/auth/token``.
 * ``any``: ``GET /api/v1/me``: any valid token.
 * ``juror``: anything under ``/api/v1/conventions/{cid}/jurors/me`` ("the secretariat using
@@ -97,11 +98,11 @@ def classify(method: str, path: str) -> str:
     if method == "GET" and (
         path.startswith(f"{API}/certificates/")
         or path == f"{CONVENTION}/results"
-        or path == "/juri"
-        or path.startswith("/juri/")
+        or path in ("/", "/juri", "/verify", "/sekretariat")
+        or path.startswith(("/juri/", "/static/", "/hasil/", "/sekretariat/"))
     ):
         return "public"
-    if (method, path) == ("POST", f"{CONVENTION}/objections"):
+    if (method, path) in (("POST", f"{CONVENTION}/objections"), ("POST", "/hasil/{cid}")):
         return "public"
     if (method, path) == ("POST", f"{API}/auth/token"):
         return "login"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,9 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 @pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
+
+
+ADMIN_ENV = {"admin_username": "sekretariat", "admin_password": "rahasia-sekretariat-1"}
 
 
 def run(*args: str, **env: str | None) -> Result:
@@ -189,7 +193,14 @@ def test_serve_on_migrated_database_with_key_starts(
 ) -> None:
     assert run("migrate", database_url=sqlite_url).exit_code == 0
     result = run(
-        "serve", "--port", "8123", "--workers", "2", database_url=sqlite_url, secret_key=SECRET
+        "serve",
+        "--port",
+        "8123",
+        "--workers",
+        "2",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        **ADMIN_ENV,
     )
     assert result.exit_code == 0, result.output
     assert len(served) == 1
@@ -282,11 +293,15 @@ def test_bootstrap_warns_when_the_username_is_a_jurors(sqlite_url: str) -> None:
 
 
 @pytest.mark.usefixtures("served")
-def test_bootstrap_needs_both_variables(sqlite_url: str) -> None:
+def test_bootstrap_needs_both_variables(sqlite_url: str, served: list[dict[str, Any]]) -> None:
     migrate.upgrade(sqlite_url)
     result = run("serve", database_url=sqlite_url, secret_key=SECRET, admin_username="solo")
-    assert result.exit_code == 0, result.output
     assert count(sqlite_url, Account) == 0
+    # Nobody could log in: refused, saying how to make the first account.
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "no secretariat account" in line and "konvensi create-admin" in line
+    assert served == []
 
 
 # --- the demo ---------------------------------------------------------------------------------
@@ -436,7 +451,14 @@ def test_serve_prints_the_public_url_it_listens_on(
 ) -> None:
     migrate.upgrade(sqlite_url)
     result = run(
-        "serve", "--host", host, "--port", "8123", database_url=sqlite_url, secret_key=SECRET
+        "serve",
+        "--host",
+        host,
+        "--port",
+        "8123",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        **ADMIN_ENV,
     )
     assert result.exit_code == 0, result.output
     assert f"public URL (certificates' QR codes): {public_url}" in result.stdout
@@ -454,6 +476,7 @@ def test_serve_keeps_a_public_url_that_is_set_without_its_trailing_slash(sqlite_
         database_url=sqlite_url,
         secret_key=SECRET,
         public_url="https://konvensi.example.go.id/",
+        **ADMIN_ENV,
     )
     assert result.exit_code == 0, result.output
     assert "public URL (certificates' QR codes): https://konvensi.example.go.id\n" in result.stdout
@@ -467,4 +490,43 @@ def test_serve_refuses_a_public_url_that_is_not_absolute_http(
     assert result.exit_code == 2
     line = one_line(result.stderr)
     assert "KONVENSI_PUBLIC_URL" in line and "absolute http(s) URL" in line
+    assert served == []
+
+
+def test_serve_says_in_one_line_that_the_port_is_taken(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    migrate.upgrade(sqlite_url)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run(
+            "serve", "--port", port, database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV
+        )
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert f"port {port} on 127.0.0.1 is in use" in line and "--port" in line
+    assert served == []
+    assert count(sqlite_url, Account) == 0  # refused before anything was written
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_a_database_url_without_the_driver_says_which_to_write(
+    served: list[dict[str, Any]], scheme: str
+) -> None:
+    url = f"{scheme}://konvensi:rahasia-db@db.example/konvensi"
+    result = run("serve", database_url=url, secret_key=SECRET)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "KONVENSI_DATABASE_URL" in line and "postgresql+psycopg://" in line
+    assert "rahasia-db" not in line  # never the password
+    assert served == []
+
+
+def test_a_token_lifetime_below_its_minimum_is_one_line(served: list[dict[str, Any]]) -> None:
+    result = run("serve", secret_key=SECRET, token_ttl_seconds="5")
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert "KONVENSI_TOKEN_TTL_SECONDS" in line and "60" in line
     assert served == []

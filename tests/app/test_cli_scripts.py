@@ -247,6 +247,28 @@ def test_ranking_prints_csv_and_json(run: Any, db: Published) -> None:
     assert "no stage 'NOPE' (its stages: UTAMA)" in unknown.stderr
 
 
+def test_ranking_with_stability_adds_the_range_and_verdict(run: Any, db: Published) -> None:
+    table = run("ranking", "-c", db.issued.cid, "--stability")
+    assert table.exit_code == 0, table.output
+    e0 = db.issued.entries[0]
+    line = next(line for line in table.stdout.splitlines() if f" {e0.acronym} " in line)
+    cells = [c.strip() for c in line.strip("│┃ ").split("│")]
+    assert cells[-3:] == ["1", "masuk", "*"]  # always first, always awarded
+    assert "3 juri ditinggalkan bergantian" in table.stdout
+    as_csv = run("ranking", "-c", db.issued.cid, "--stability", "--format", "csv")
+    lines = as_csv.stdout.splitlines()
+    assert lines[0].endswith(",awarded,rank_min,rank_max,awarded_share,verdict")
+    assert lines[1].endswith(",true,1,1,1.00,stable_in")
+    as_json = json.loads(run("ranking", "-c", db.issued.cid, "--stability", "-f", "json").stdout)
+    assert as_json["jurors_left_out"] == 3
+    assert as_json["rows"][0]["stability"] == {
+        "rank_min": 1,
+        "rank_max": 1,
+        "awarded_share": 1.0,
+        "verdict": "stable_in",
+    }
+
+
 def test_ranking_refuses_an_unknown_method(run: Any, db: Published) -> None:
     result = run("ranking", "-c", db.issued.cid, "--method", "best")
     assert result.exit_code == 2
@@ -277,6 +299,7 @@ def test_scripts_through_a_server(
     assert listed.exit_code == 0, listed.output
     assert json.loads(listed.stdout) == [
         {
+            "category": None,
             "rank": 1,
             "name": "Juara I",
             "entry_id": server.data["awards"][0]["entry_id"],
@@ -304,8 +327,12 @@ def test_scripts_through_a_server(
 
     table = run("ranking", "-c", cid)
     assert table.exit_code == 0, table.output
-    assert "Fasilitator Perencanaan Teladan" in table.stdout
-    assert "Nilai KemenPAN-RB" in table.stdout
+    # The 80-column table: acronyms, a column per panel.
+    assert "FASTREN" in table.stdout and "KemenPAN-RB" in table.stdout
+    steady = run("ranking", "-c", cid, "--stability", "--format", "csv")
+    assert steady.exit_code == 0, steady.output
+    # One juror: without it nobody is ranked, so even the winner's award hangs on it.
+    assert steady.stdout.splitlines()[1].endswith(",true,1,1,0.00,cusp")
 
     refused = run("awards", "-c", cid, "--token", "not-a-token")
     line = _one_line_error(refused)

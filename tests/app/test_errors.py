@@ -410,3 +410,21 @@ def test_health_and_api_with_database_down_are_503(tmp_path: Any, admin: f.Login
         f.problem(response, 503, "unavailable")
         assert response.headers["retry-after"] == "1"
     down.state.db.dispose()
+
+
+def test_json_sent_to_the_token_route_says_to_send_form_fields(client: TestClient) -> None:
+    answer = client.post("/api/v1/auth/token", json={"username": "a", "password": "b"})
+    body = f.problem(answer, 422, "validation")
+    assert body["detail"].startswith("send form fields (application/x-www-form-urlencoded)")
+    assert body["errors"] == [
+        {"loc": ["body", "username"], "msg": "Field required"},
+        {"loc": ["body", "password"], "msg": "Field required"},
+    ]
+
+
+def test_a_missing_body_names_the_required_fields(client: TestClient, world: f.World) -> None:
+    for path in ("/results/withdraw", "/certificates/1/revoke"):
+        answer = client.post(world.url(path), headers=world.admin.headers)
+        body = f.problem(answer, 422, "validation")
+        assert body["errors"] == [{"loc": ["body", "reason"], "msg": "Field required"}], path
+        assert body["detail"] == "reason: Field required"

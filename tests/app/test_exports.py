@@ -36,6 +36,8 @@ RANKING_HEADERS = [
     "Lengkap",
     "Seri",
     "Penerima Penghargaan",
+    "Stabilitas",
+    "Porsi Penghargaan",
 ]
 AWARD_HEADERS = [
     "Peringkat",
@@ -147,6 +149,8 @@ def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None
             "3",
             "3",
             *yty,
+            "stable_in",
+            "1.00",
         ],
         [
             "2",
@@ -160,6 +164,8 @@ def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None
             "3",
             "3",
             *ytt,
+            "stable_out",
+            "0.00",
         ],
         [
             "",
@@ -175,14 +181,48 @@ def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None
             "0",
             "3",
             *ttt,
+            "stable_out",
+            "0.00",
         ],
     ]
     title, rows = _xlsx(client, world, "ranking", "?method=median")
     assert title == "Peringkat (median)"
     assert rows == [
         RANKING_HEADERS,
-        [1, e0.id, "FASTREN", e0.acronym, "BAPPEDA", "teknologi", 1, 90, 90, 90, 3, 3, *yty],
-        [2, e1.id, "SMASH CARE'S", e1.acronym, "DINKES", "teknologi", 2, 50, 50, 50, 3, 3, *ytt],
+        [
+            1,
+            e0.id,
+            "FASTREN",
+            e0.acronym,
+            "BAPPEDA",
+            "teknologi",
+            1,
+            90,
+            90,
+            90,
+            3,
+            3,
+            *yty,
+            "stable_in",
+            1,
+        ],
+        [
+            2,
+            e1.id,
+            "SMASH CARE'S",
+            e1.acronym,
+            "DINKES",
+            "teknologi",
+            2,
+            50,
+            50,
+            50,
+            3,
+            3,
+            *ytt,
+            "stable_out",
+            0,
+        ],
         [
             None,
             e2.id,
@@ -197,6 +237,8 @@ def test_ranking_export_csv_and_xlsx(client: TestClient, world: f.World) -> None
             0,
             3,
             *ttt,
+            "stable_out",
+            0,
         ],
     ]
 
@@ -294,6 +336,14 @@ def test_xlsx_numbers_are_numbers_with_formats(client: TestClient, world: f.Worl
     assert sheet["H2"].number_format == "0.00"
     assert sheet["H2"].data_type == "n"
     assert sheet["A1"].font.bold
+    # Rupiah with thousands separators, still a number.
+    rewards = load_workbook(io.BytesIO(_get(client, world, "/exports/rewards.xlsx", XLSX))).active
+    amount = rewards.cell(row=2, column=REWARD_HEADERS.index("Jumlah (Rp)") + 1)
+    assert (amount.value, amount.data_type, amount.number_format) == (
+        10_000_000,
+        "n",
+        '"Rp "#,##0',
+    )
     assert sheet.freeze_panes == "A2"
     rewards = load_workbook(io.BytesIO(_get(client, world, "/exports/rewards.xlsx", XLSX))).active
     assert rewards["H2"].value == 10_000_000

@@ -320,6 +320,14 @@ def test_put_naming_a_stage_that_is_not_current_writes_nothing(
         422,
         "validation",
     )
+    # 401 comes first, even before a malformed query: a token its password change ended.
+    w.jurors[0].account.credential_stamp = "changed"
+    session.flush()
+    f.problem(
+        put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}}, "?stage_id=abc"),
+        401,
+        "unauthenticated",
+    )
     assert session.scalar(select(func.count()).select_from(Sheet)) == 0
 
 
@@ -711,3 +719,54 @@ def test_results_are_published_only_at_the_last_stage(client: TestClient, world:
         409,
         "convention-state",
     )
+
+
+def test_a_disqualified_entry_leaves_the_stage_it_was_admitted_to(
+    client: TestClient, world: f.World, two_stages: dict[str, Any]
+) -> None:
+    w = world
+    status(client, w, "judging")
+    e0, e1, e2 = (e.id for e in w.entries)
+    submit_all(
+        client, w, {e0: {"A": 9, "B": 9}, e1: {"A": 5, "B": 5}, e2: {"A": 7, "B": 7}}, w.jurors
+    )
+    status(client, w, "closed")
+    first, second = two_stages["first"]["id"], two_stages["second"]["id"]
+    assert (
+        client.post(w.url(f"/stages/{first}/advance"), headers=w.admin.headers).status_code == 201
+    )
+    listed = client.get(w.url(f"/stages/{second}/entries"), headers=w.admin.headers).json()
+    assert [e["id"] for e in listed["items"]] == [e0, e2]
+    body = {"disqualified": True, "disqualification_reason": "Plagiat"}
+    assert (
+        client.patch(w.url(f"/entries/{e2}"), json=body, headers=w.admin.headers).status_code == 200
+    )
+    listed = client.get(w.url(f"/stages/{second}/entries"), headers=w.admin.headers).json()
+    assert ([e["id"] for e in listed["items"]], listed["total"]) == ([e0], 1)
+    # Its juror is told it is not in the stage, as for any entry not admitted.
+    f.problem(put(client, w, w.jurors[2], e2, {"scores": {"P": 50}}), 409, "not-in-stage")
+
+
+def test_one_stage_final_rows_name_their_stage_score(client: TestClient, world: f.World) -> None:
+    """The final ranking's rows carry stage_scores {"<code>": score} with one stage too."""
+    w = world
+    status(client, w, "judging")
+    e0, e1, e2 = (e.id for e in w.entries)
+    submit_all(client, w, {e0: {"A": 9, "B": 9}, e1: {"A": 5, "B": 5}}, w.jurors)
+    rows = client.get(w.url("/ranking"), headers=w.admin.headers).json()["rows"]
+    by_id = {r["entry_id"]: r for r in rows}
+    assert by_id[e0]["stage_scores"] == {"UTAMA": pytest.approx(90.0)}
+    assert by_id[e1]["stage_scores"] == {"UTAMA": pytest.approx(50.0)}
+    assert by_id[e2]["stage_scores"] == {}  # no sheets, no score
+    header = client.get(w.url("/ranking.csv"), headers=w.admin.headers).text.splitlines()[0]
+    assert not any(column.startswith("stage:") for column in header.split(","))
+
+
+def test_a_screening_stage_and_one_scored_stage_get_the_stage_column(
+    client: TestClient, world: f.World
+) -> None:
+    """More than one stage (of any kind): one `stage:<code>` column per scored stage."""
+    w = world
+    add_stage(client, w, code="SELEKSI", name="Seleksi administrasi", kind="screening", position=1)
+    header = client.get(w.url("/ranking.csv"), headers=w.admin.headers).text.splitlines()[0]
+    assert [c for c in header.split(",") if c.startswith("stage:")] == ["stage:UTAMA"]
