@@ -35,22 +35,7 @@ KindPath = Annotated[ImportKind, Path(description="`opds`, `entries` or `jurors`
 _FILE_BODY = {
     "requestBody": {
         "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "required": ["file"],
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "A CSV (UTF-8, with or without BOM; comma or "
-                            "semicolon) or an XLSX workbook (its first sheet).",
-                        }
-                    },
-                }
-            }
-        },
+        "content": {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/ImportFile"}}},
     }
 }
 

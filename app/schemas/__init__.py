@@ -50,7 +50,7 @@ from app.schemas.entries import (
     OpdOut,
     OpdUpdate,
 )
-from app.schemas.imports import ImportOut, JurorImportedOut
+from app.schemas.imports import ImportFile, ImportOut, JurorImportedOut
 from app.schemas.judging import (
     AssignmentItem,
     AssignmentOut,
@@ -128,6 +128,7 @@ __all__ = [
     "EntryProgress",
     "EntryUpdate",
     "Id",
+    "ImportFile",
     "ImportOut",
     "InnovatorIn",
     "InnovatorOut",

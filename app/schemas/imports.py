@@ -8,6 +8,15 @@ from app.schemas.entries import EntryOut, OpdOut
 from app.schemas.jurors import JurorOut
 
 
+class ImportFile(BaseModel):
+    """The multipart body of an import (documentation only: the route reads it by hand)."""
+
+    file: bytes = Field(
+        description="A CSV (UTF-8, with or without BOM; comma or semicolon) or an XLSX "
+        "workbook (its first sheet)."
+    )
+
+
 class JurorImportedOut(JurorOut):
     """A juror created by an import, with the password generated for it (shown this once)."""
 
