@@ -39,8 +39,9 @@ def import_file(
         typer.Option("--skip-existing", help="Skip rows whose key exists instead of refusing."),
     ] = False,
 ) -> None:
-    """Import OPDs, entries or jurors from a CSV or XLSX file, all or nothing (the columns:
-    docs/api.md, "Bulk import"). Jurors without a password get one, printed once."""
+    """Import OPDs, entries or jurors from a CSV or XLSX file, all or nothing.
+
+    Columns as in POST .../imports/{kind} (docs/api.md); generated passwords printed once."""
     from sqlalchemy.exc import SQLAlchemyError
 
     from app.db import Database, create_db_engine
