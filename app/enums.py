@@ -18,6 +18,7 @@ __all__ = [
     "CertificateKind",
     "CertificateStatus",
     "ConventionStatus",
+    "ImportKind",
     "ObjectionStatus",
     "RecipientType",
     "ResultStatus",
@@ -47,6 +48,14 @@ class ConventionStatus(StrEnum):
     DRAFT = "draft"
     JUDGING = "judging"
     CLOSED = "closed"
+
+
+class ImportKind(StrEnum):
+    """What a bulk import file holds (``POST …/imports/{kind}``)."""
+
+    OPDS = "opds"
+    ENTRIES = "entries"
+    JURORS = "jurors"
 
 
 class AssignmentMode(StrEnum):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -22,6 +23,7 @@ from app.routers import (
     conventions,
     entries,
     exports,
+    imports,
     judging,
     jurors,
     objections,
@@ -37,8 +39,10 @@ from app.routers import (
 )
 from app.routers.problems import install_error_handlers, problem_response, problems
 from app.schemas.analysis import HealthOut
+from app.services import imports as imports_service
 
 API_PREFIX = "/api/v1"
+IMPORT_PATH = re.compile(rf"^{API_PREFIX}/conventions/[^/]+/imports/[^/]+$")
 
 DESCRIPTION = """
 Konvensi runs a regional innovation convention (*Konvensi Inovasi Daerah*): OPDs enter
@@ -64,34 +68,44 @@ with `openapi-python-client` from `/openapi.json` runs a juror's whole flow (see
 
 
 class BodyLimit:
-    """Refuses request bodies over ``max_bytes`` with 413, declared or streamed."""
+    """Refuses request bodies over ``max_bytes`` with 413, declared or streamed; a path that
+    matches one of ``wider`` (an import's file) has its own, larger limit."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(
+        self, app: ASGIApp, max_bytes: int, wider: Sequence[tuple[re.Pattern[str], int]] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.wider = [(path, max(limit, max_bytes)) for path, limit in wider]
+
+    def limit(self, path: str) -> int:
+        for pattern, limit in self.wider:
+            if pattern.match(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit(scope["path"]) if self.wider else self.max_bytes
         for name, value in scope["headers"]:
             if name == b"content-length":
                 try:
                     declared = int(value)
                 except ValueError:
                     declared = 0
-                if declared > self.max_bytes:
+                if declared > max_bytes:
                     response = problem_response(
                         413,
                         "too-large",
                         "Request too large",
-                        f"The body may be at most {self.max_bytes} bytes.",
+                        f"The body may be at most {max_bytes} bytes.",
                     )
                     await response(scope, receive, send)
                     return
                 break
         received = 0
-        max_bytes = self.max_bytes
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -154,6 +168,7 @@ def create_app(
             {"name": "opds", "description": "Government units (OPD)."},
             {"name": "entries", "description": "Innovations and their innovators."},
             {"name": "jurors", "description": "Jurors' accounts, panels and conflicts."},
+            {"name": "imports", "description": "OPDs, entries and jurors from a CSV or XLSX."},
             {"name": "stages", "description": "Stages of judging: rounds, screening, advancing."},
             {"name": "sheets", "description": "Score sheets, written from juror tablets."},
             {"name": "judging", "description": "Progress, recusals, assignments, audit log."},
@@ -195,6 +210,7 @@ def create_app(
         opds,
         entries,
         jurors,
+        imports,
         judging,
         ranking,
         objections,
@@ -208,6 +224,11 @@ def create_app(
     app.include_router(site.router)
     app.include_router(results_page.router)
 
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        max_bytes=settings.max_body_bytes,
+        # An import's file, with room for the multipart framing around it.
+        wider=[(IMPORT_PATH, imports_service.MAX_BYTES + 64 * 1024)],
+    )
     openapi.install(app)
     return app

@@ -2,7 +2,8 @@
 
 FastAPI's document is completed once, in place: operation ids are short and stable
 (``<tag>-<function>``, e.g. ``sheets-put_my_sheet``); every request body is a named
-component (``SheetIn`` of the hand-parsed sheet ``PUT``, ``TokenForm`` of the login form);
+component (``SheetIn`` of the hand-parsed sheet ``PUT``, ``ImportFile`` of an import's
+multipart body, ``TokenForm`` of the login form);
 an optional body is the component itself, not ``anyOf [it, null]``; the 422 answers are the
 ``Problem`` the service really sends (never FastAPI's ``HTTPValidationError``); binary
 answers (PDF, ZIP, XLSX, CSV) are ``{"type": "string", "format": "binary"}``.
@@ -15,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.schemas import ProblemOut, SheetIn
+from app.schemas import ImportFile, ProblemOut, SheetIn
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -38,7 +39,8 @@ def install(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()  # cached by FastAPI as app.openapi_schema: completed in place
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        for model, name in ((ProblemOut, "Problem"), (SheetIn, "SheetIn")):
+        hand_parsed = ((ProblemOut, "Problem"), (SheetIn, "SheetIn"), (ImportFile, "ImportFile"))
+        for model, name in hand_parsed:
             found = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(found.pop("$defs", {}))
             components[name] = found

@@ -50,6 +50,7 @@ from app.schemas.entries import (
     OpdOut,
     OpdUpdate,
 )
+from app.schemas.imports import ImportFile, ImportOut, JurorImportedOut
 from app.schemas.judging import (
     AssignmentItem,
     AssignmentOut,
@@ -127,6 +128,8 @@ __all__ = [
     "EntryProgress",
     "EntryUpdate",
     "Id",
+    "ImportFile",
+    "ImportOut",
     "InnovatorIn",
     "InnovatorOut",
     "InnovatorPublicOut",
@@ -134,6 +137,7 @@ __all__ = [
     "IssueOut",
     "JurorAssignmentsIn",
     "JurorCreate",
+    "JurorImportedOut",
     "JurorOut",
     "JurorProgressOut",
     "JurorSummary",

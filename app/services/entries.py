@@ -66,35 +66,59 @@ def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
     return [Innovator(position=i, name=item.name, nip=item.nip) for i, item in enumerate(items)]
 
 
-def create(session: Session, convention: Convention, data: EntryCreate, actor: Principal) -> Entry:
+def create(
+    session: Session, convention: Convention, data: EntryCreate, actor: Principal | None
+) -> Entry:
+    """Add an entry; ``actor`` is None for the ``konvensi`` command."""
+    return create_many(session, convention, [data], actor)[0]
+
+
+def create_many(
+    session: Session, convention: Convention, items: list[EntryCreate], actor: Principal | None
+) -> list[Entry]:
+    """Add entries in one flush and one audit statement (a bulk import): none once a stage
+    has advanced (409), none when an ``opd_id`` is not the convention's (422)."""
     if stages.first_advanced(convention):
         raise ConventionState(
             "A stage has been advanced: the first stage's entries are fixed, and no entry can "
             "be added."
         )
-    ref_in_convention(session, Opd, convention.id, data.opd_id, "opd_id")
-    entry = Entry(
-        convention_id=convention.id,
-        opd_id=data.opd_id,
-        title=data.title,
-        acronym=data.acronym,
-        category=data.category,
-        summary=data.summary,
-        innovators=_innovators(data.innovators),
-    )
-    session.add(entry)
+    known = set(session.scalars(select(Opd.id).where(Opd.convention_id == convention.id)))
+    for data in items:
+        if data.opd_id not in known:
+            raise ValidationFailed.field(
+                ["body", "opd_id"], f"no such id in this convention: {data.opd_id}"
+            )
+    created = [
+        Entry(
+            convention_id=convention.id,
+            opd_id=data.opd_id,
+            title=data.title,
+            acronym=data.acronym,
+            category=data.category,
+            summary=data.summary,
+            innovators=_innovators(data.innovators),
+        )
+        for data in items
+    ]
+    session.add_all(created)
     session.flush()
-    audit.record(
+    audit.record_many(
         session,
-        actor=actor,
-        action="entry.create",
-        target_type="entry",
-        target_id=entry.id,
-        convention_id=convention.id,
-        entry_id=entry.id,
-        after=_snapshot(entry),
+        [
+            audit.event(
+                actor=actor,
+                action="entry.create",
+                target_type="entry",
+                target_id=entry.id,
+                convention_id=convention.id,
+                entry_id=entry.id,
+                after=_snapshot(entry),
+            )
+            for entry in created
+        ],
     )
-    return entry
+    return created
 
 
 def update(

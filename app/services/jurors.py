@@ -64,8 +64,9 @@ def create(
     convention: Convention,
     data: JurorCreate,
     password_hash: str,
-    actor: Principal,
+    actor: Principal | None,
 ) -> Account:
+    """Add a juror; ``actor`` is None for the ``konvensi`` command."""
     ref_in_convention(session, Panel, convention.id, data.panel_id, "panel_id")
     _check_opds(session, convention.id, data.conflict_opd_ids)
     if username_taken(session, data.username):

@@ -30,21 +30,42 @@ def _check_code(session: Session, convention_id: int, code: str, opd_id: int | N
         raise Duplicate(f"An OPD with code {code!r} already exists.")
 
 
-def create(session: Session, convention: Convention, data: OpdCreate, actor: Principal) -> Opd:
-    _check_code(session, convention.id, data.code, None)
-    opd = Opd(convention_id=convention.id, **data.model_dump())
-    session.add(opd)
+def create(
+    session: Session, convention: Convention, data: OpdCreate, actor: Principal | None
+) -> Opd:
+    """Add an OPD; ``actor`` is None for the ``konvensi`` command."""
+    return create_many(session, convention, [data], actor)[0]
+
+
+def create_many(
+    session: Session, convention: Convention, items: list[OpdCreate], actor: Principal | None
+) -> list[Opd]:
+    """Add OPDs in one flush and one audit statement (a bulk import); a code that exists, or
+    repeats among ``items``, is 409 and adds none."""
+    taken = set(session.scalars(select(Opd.code).where(Opd.convention_id == convention.id)))
+    seen: set[str] = set()
+    for code in (data.code for data in items):
+        if code in taken or code in seen:
+            raise Duplicate(f"An OPD with code {code!r} already exists.")
+        seen.add(code)
+    created = [Opd(convention_id=convention.id, **data.model_dump()) for data in items]
+    session.add_all(created)
     session.flush()
-    audit.record(
+    audit.record_many(
         session,
-        actor=actor,
-        action="opd.create",
-        target_type="opd",
-        target_id=opd.id,
-        convention_id=convention.id,
-        after=audit.snapshot(opd, FIELDS),
+        [
+            audit.event(
+                actor=actor,
+                action="opd.create",
+                target_type="opd",
+                target_id=opd.id,
+                convention_id=convention.id,
+                after=audit.snapshot(opd, FIELDS),
+            )
+            for opd in created
+        ],
     )
-    return opd
+    return created
 
 
 def update(session: Session, opd: Opd, data: OpdUpdate, actor: Principal) -> Opd:

@@ -68,6 +68,15 @@ FOUNDATION = frozenset(
 )
 
 
+# Routes of 1.1 that the contract names: each must stay, classified as the secretariat's.
+CONTRACT_1_1 = frozenset(
+    {
+        ("POST", f"{CONVENTION}/imports/{{kind}}"),
+        ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class Endpoint:
     method: str

@@ -13,7 +13,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.app import factories as f
 from tests.app.conftest import SECRET
-from tests.app.routes import FOUNDATION, Endpoint, endpoints
+from tests.app.routes import CONTRACT_1_1, FOUNDATION, Endpoint, endpoints
 
 ENDPOINTS = endpoints(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
 
@@ -37,6 +37,7 @@ def fill(endpoint: Endpoint, world: f.World) -> str:
         "juror_id": world.jurors[0].id,
         "sid": world.convention.stages[0].id,
         "code": "AAAAAAAAAAAAAAAA",
+        "kind": "opds",
     }
     path = endpoint.path
     for name in endpoint.params:
@@ -72,6 +73,8 @@ def test_route_table_classifies_every_route() -> None:
     assert not unknown, f"routes no rule of tests/app/routes.py classifies: {unknown}"
     missing = FOUNDATION - {(e.method, e.path) for e in ENDPOINTS}
     assert not missing, f"foundation routes that disappeared: {sorted(missing)}"
+    named = {(e.method, e.path): e.access for e in ENDPOINTS if (e.method, e.path) in CONTRACT_1_1}
+    assert named == dict.fromkeys(CONTRACT_1_1, "admin"), named
 
 
 @pytest.mark.parametrize("endpoint", _of("any", "read", "admin", "juror", "public", "login"))
