@@ -172,3 +172,66 @@ def test_race_on_first_write_creates_version_one_once(
         assert all(r.status_code == 200 for r in responses), [r.text for r in responses]
         assert {r.json()["version"] for r in responses} == {1}
         assert len({r.json()["updated_at"] for r in responses}) == 1
+
+
+# --- issuing once: results and awards ------------------------------------------------------
+
+CALLERS = 8
+
+
+def _all_at_once(url: str, token: str, method: str, path: str, body: Any = None) -> list[Any]:
+    """``CALLERS`` identical requests released together, each on its own connection."""
+    clients = [client(url, token) for _ in range(CALLERS)]
+    for c in clients:
+        ok(c.get("/health"))
+    barrier = threading.Barrier(CALLERS)
+
+    def one(c: httpx.Client) -> httpx.Response:
+        barrier.wait()
+        return c.request(method, path, json=body)
+
+    try:
+        with ThreadPoolExecutor(CALLERS) as pool:
+            return list(pool.map(one, clients))
+    finally:
+        for c in clients:
+            c.close()
+
+
+def test_concurrent_publish_and_awards_issue_exactly_once(
+    databases: Databases, module_servers: Callable[..., Server]
+) -> None:
+    """Defect 7 of issue 13: on PostgreSQL, concurrent POST …/awards answered 201, a 409
+    duplicate and 200s. Now: one 201 and the rest 200 for awards (no duplicate number or
+    code); one 201 and the rest 409 `duplicate` for results."""
+    server = module_servers(databases.new(), workers=2)
+    convention = seed_convention(server.url, entries=4, jurors=2)
+    full = dict.fromkeys(convention.codes, 8)
+    for juror in convention.jurors:
+        with client(server.url, juror.token) as c:
+            for n, entry_id in enumerate(convention.entry_ids):
+                scores = {**full, convention.codes[0]: 9 - n}
+                ok(c.put(convention.sheet_url(entry_id), json={"scores": scores, "submit": True}))
+    with client(server.url, convention.admin_token) as c:
+        ok(c.patch(convention.url(), json={"status": "closed"}))
+    published = _all_at_once(
+        server.url, convention.admin_token, "POST", convention.url("/results"), {}
+    )
+    statuses = sorted(r.status_code for r in published)
+    assert statuses == [201] + [409] * (CALLERS - 1), [r.text for r in published]
+    assert all(r.json()["type"] == "/problems/duplicate" for r in published if r.status_code == 409)
+    issued = _all_at_once(server.url, convention.admin_token, "POST", convention.url("/awards"))
+    assert sorted(r.status_code for r in issued) == [200] * (CALLERS - 1) + [201]
+    with client(server.url, convention.admin_token) as c:
+        awards = ok(c.get(convention.url("/awards"), params={"limit": 500}))["items"]
+        certificates = ok(c.get(convention.url("/certificates"), params={"limit": 500}))["items"]
+    assert [a["rank"] for a in awards] == [1, 2, 3, 4]  # top_n 10: every ranked entry, once
+    numbers = [cert["number"] for cert in certificates]
+    codes = [cert["code"] for cert in certificates]
+    assert len(numbers) == len(set(numbers)) and len(codes) == len(set(codes))
+    # Every answer names the same certificates: the 200s say what the 201 made.
+    first = next(r for r in issued if r.status_code == 201).json()
+    for answer in issued:
+        assert {c["id"] for c in answer.json()["certificates"]} == {
+            c["id"] for c in first["certificates"]
+        }
