@@ -3,7 +3,7 @@
 // are refreshed every 10 seconds while the tab is visible.
 
 import * as api from "./api.js";
-import { ctx, forget, open, refreshConvention } from "./context.js";
+import { ctx, forget, onConvention, open, refreshConvention } from "./context.js";
 import { h, replace } from "./dom.js";
 import * as session from "./session.js";
 import { STATUS, clock } from "./text.js";
@@ -179,6 +179,7 @@ async function route() {
 }
 
 function boot() {
+  onConvention(renderBar);
   api.whenAuthLost(() => {
     if (ctx.session) signedOut("Sesi Anda berakhir. Masuk lagi untuk melanjutkan.");
   });
