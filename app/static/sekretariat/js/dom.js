@@ -92,11 +92,13 @@ export function saveBlob(blob, filename) {
 }
 
 // A table from column specs {label, value(row) -> text|Node, num}.
-export function table(columns, rows, { caption, className = "data", empty = "Belum ada data." } = {}) {
+// The wrapper scrolls sideways on a narrow screen (never the page): it takes the keyboard's
+// focus so that it can be scrolled without a mouse.
+export function table(columns, rows, { caption, label, className = "data", empty = "Belum ada data." } = {}) {
   if (!rows.length) return h("p", { class: "muted" }, empty);
   return h(
     "div",
-    { class: "table-wrap" },
+    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": label || caption || "Tabel" },
     h(
       "table",
       { class: className },

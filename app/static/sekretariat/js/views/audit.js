@@ -124,7 +124,7 @@ export class AuditView {
           { label: "Perubahan", value: (e) => h("span", { class: "change" }, change(e)) },
         ],
         items,
-        { className: "data audit", empty: "Tidak ada catatan yang cocok." },
+        { className: "data audit", label: "Catatan audit", empty: "Tidak ada catatan yang cocok." },
       ),
     );
   }

@@ -133,7 +133,7 @@ export class ProgressView {
       { label: "Selesai", value: (j) => bar(j.submitted, j.expected, `${j.full_name}: ${j.submitted} dari ${j.expected} terkirim`) },
     ];
     columns.rowClass = (j) => (j.behind ? "row-behind" : "");
-    replace(this.jurorsBox, table(columns, jurors, { empty: "Belum ada juri." }));
+    replace(this.jurorsBox, table(columns, jurors, { label: "Kemajuan per juri", empty: "Belum ada juri." }));
     this.renderEntries();
   }
 
@@ -155,7 +155,7 @@ export class ProgressView {
     replace(
       this.entriesBox,
       h("p", { class: "muted small", id: "entries-count" }, `${rows.length} dari ${this.entryRows.length} inovasi`),
-      table(columns, rows, { empty: "Tidak ada inovasi yang cocok." }),
+      table(columns, rows, { label: "Kemajuan per inovasi", empty: "Tidak ada inovasi yang cocok." }),
     );
   }
 }

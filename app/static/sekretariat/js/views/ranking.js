@@ -210,7 +210,7 @@ export class RankingView {
         `${ranking.rows.length} inovasi · ${METHODS[ranking.method]} · ${ranking.top_n} teratas mendapat penghargaan · ${jurorsOut}. `,
         "Klik judul inovasi untuk melihat rinciannya.",
       ),
-      table(columns, ranking.rows, { className: "data ranking", empty: "Belum ada inovasi dalam peringkat ini." }),
+      table(columns, ranking.rows, { className: "data ranking", label: "Peringkat", empty: "Belum ada inovasi dalam peringkat ini." }),
     );
   }
 }
