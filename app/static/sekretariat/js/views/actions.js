@@ -22,12 +22,13 @@ const DOWNLOADS = [
   { path: "/berita-acara.pdf", label: "Berita acara (PDF)" },
 ];
 
-function methodSelect(id, value = "mean") {
-  return h(
+function methodSelect(id, value, onChange) {
+  const select = h(
     "select",
-    { id },
+    { id, onchange: () => onChange(select.value) },
     Object.entries(METHODS).map(([v, label]) => h("option", { value: v, selected: v === value ? true : null }, label)),
   );
+  return select;
 }
 
 const field = (id, label, control) => h("div", { class: "field" }, h("label", { for: id }, label), control);
@@ -38,6 +39,9 @@ export class ActionsView {
     this.flash = flash;
     this.live = false;
     this.notes = {};
+    // Kept across re-renders: a preview, and what the secretariat chose or typed.
+    this.preview = h("div", { id: "advance-preview", "aria-live": "polite" });
+    this.choice = { advanceMethod: "mean", publishMethod: null, days: "0" };
     for (const name of ["status", "stage", "results", "objections", "awards", "downloads"]) {
       this.notes[name] = h("div", { class: "note", id: `note-${name}`, "aria-live": "polite" });
     }
@@ -134,8 +138,12 @@ export class ActionsView {
     const current = currentStage();
     const index = ctx.stages.indexOf(current);
     const next = index >= 0 ? ctx.stages[index + 1] : null;
-    const method = methodSelect("advance-method");
-    const preview = h("div", { id: "advance-preview" });
+    const method = methodSelect("advance-method", this.choice.advanceMethod, (v) => {
+      this.choice.advanceMethod = v;
+      replace(this.preview);
+    });
+    const preview = this.preview;
+    if (!next) replace(preview);
     const doPreview = async () => {
       const answer = await api.get(api.conv(ctx.cid, `/stages/${current.id}/advance?method=${method.value}`));
       const warnings = answer.warnings.map((w) => h("li", {}, `${WARNINGS[w.code] || w.code}: ${w.entry_ids.map(entryTitle).join("; ")}`));
@@ -187,8 +195,21 @@ export class ActionsView {
 
   renderResults() {
     const r = this.results;
-    const method = methodSelect("publish-method", r ? r.method : "mean");
-    const days = h("input", { id: "objection-days", type: "number", min: "0", max: "365", step: "1", value: "0", inputmode: "numeric" });
+    const method = methodSelect("publish-method", this.choice.publishMethod || (r ? r.method : "mean"), (v) => {
+      this.choice.publishMethod = v;
+    });
+    const days = h("input", {
+      id: "objection-days",
+      type: "number",
+      min: "0",
+      max: "365",
+      step: "1",
+      value: this.choice.days,
+      inputmode: "numeric",
+      oninput: () => {
+        this.choice.days = days.value;
+      },
+    });
     const publish = async (allowIncomplete = false) => {
       const body = { method: method.value, allow_incomplete: allowIncomplete, objection_days: Number(days.value || 0) };
       try {
