@@ -50,6 +50,7 @@ class Dashboard:
     def pick(self, name: str) -> None:
         self.page.get_by_role("link", name=name).click()
         self.page.get_by_role("heading", name="Kemajuan penilaian", level=1).wait_for()
+        self.wait_idle()
 
     def tab(self, label: str, heading: str | None = None) -> None:
         self.page.get_by_role("navigation", name="Layar dasbor").get_by_role(
@@ -59,11 +60,8 @@ class Dashboard:
         self.wait_idle()
 
     def wait_idle(self) -> None:
-        """The screen has its data (the bar says when it was last refreshed)."""
-        self.page.wait_for_function(
-            "() => !document.querySelector('main .muted')?.textContent.startsWith('Memuat')"
-        )
-        self.page.wait_for_load_state("networkidle")
+        """The screen has its data (``main`` is no longer ``aria-busy``)."""
+        self.page.wait_for_function("() => document.getElementById('main').ariaBusy === 'false'")
 
     def press(self, name: str) -> None:
         self.page.get_by_role("button", name=name, exact=True).click()

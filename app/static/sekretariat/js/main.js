@@ -147,7 +147,9 @@ async function route() {
     $("tabs").hidden = true;
     view = new ConventionsView(main);
     renderBar();
+    main.setAttribute("aria-busy", "true");
     await view.mount();
+    main.setAttribute("aria-busy", "false");
     main.focus({ preventScroll: true });
     return;
   }
@@ -164,8 +166,10 @@ async function route() {
   if (serial !== routeSerial) return;
   document.title = `${screen.label} · ${ctx.convention.name} · Dasbor Sekretariat`;
   view = new screen.View(main, { flash, refreshAll: () => tick({ force: true }) });
-  renderBar();
   refreshing = true;
+  renderBar();
+  // Busy until the screen has its data (screen readers wait; tests and screenshots too).
+  main.setAttribute("aria-busy", "true");
   try {
     await view.mount();
     lastRefresh = new Date();
@@ -173,6 +177,7 @@ async function route() {
     if (!(error instanceof api.AuthError)) throw error;
   } finally {
     refreshing = false;
+    if (serial === routeSerial) main.setAttribute("aria-busy", "false");
   }
   renderBar();
   if (serial === routeSerial) main.focus({ preventScroll: true });
