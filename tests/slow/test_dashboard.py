@@ -431,9 +431,9 @@ def test_every_refusal_is_shown_with_its_detail(
         picture.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
         page.get_by_label("Berkas OPD (CSV atau XLSX)").set_input_files(str(picture))
         laptop.press("Periksa berkas OPD")
-        expect(page.locator(".import-card").first.locator(".problem")).to_contain_text("415")
+        expect(page.locator("#import-result .problem")).to_contain_text("415")
         laptop.press("Impor Inovasi")
-        expect(page.get_by_text("Pilih berkas lebih dulu.")).to_be_visible()
+        expect(page.get_by_text("Inovasi: pilih berkas lebih dulu.")).to_be_visible()
     assert laptop.axe() == []
 
 
@@ -501,7 +501,7 @@ def test_screenshots_of_every_screen(demo: Server, laptops: Any, tmp_path: Path)
         page.get_by_label("Berkas Inovasi (CSV atau XLSX)").set_input_files(str(bad))
         laptop.press("Periksa berkas Inovasi")
         expect(page.locator("table.import-errors")).to_be_visible()
-        laptop.shoot(out / "dashboard-import.png")
+        laptop.shoot(out / "dashboard-import.png", full_page=True)
     laptop.tab("Audit")
     laptop.shoot(out / "dashboard-audit.png")
     # The staged convention: the first stage's ranking while it is judged.

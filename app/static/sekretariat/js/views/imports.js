@@ -57,10 +57,11 @@ function errorTable(problem) {
 }
 
 class ImportCard {
-  constructor(spec, flash) {
+  // `result`: the one box below the cards (the full width: a dry run's table of cells).
+  constructor(spec, flash, result) {
     this.spec = spec;
     this.flash = flash;
-    this.result = h("div", { class: "import-result", "aria-live": "polite" });
+    this.result = result;
   }
 
   element() {
@@ -83,7 +84,6 @@ class ImportCard {
       h("div", { class: "field" }, h("label", { for: `file-${kind}` }, `Berkas ${label} (CSV atau XLSX)`), this.file),
       h("div", { class: "check" }, this.skip, h("label", { for: `skip-${kind}` }, "Lewati baris yang sudah ada")),
       h("div", { class: "actions-row" }, this.checkButton, this.importButton),
-      this.result,
     );
   }
 
@@ -92,14 +92,14 @@ class ImportCard {
       const { blob, name } = await api.fetchFile(api.conv(ctx.cid, `/imports/${this.spec.kind}/template.xlsx`));
       saveBlob(blob, name);
     } catch (error) {
-      if (!(error instanceof api.AuthError)) replace(this.result, problemBox(error));
+      if (!(error instanceof api.AuthError)) replace(this.result, h("h2", {}, `Templat ${this.spec.label}`), problemBox(error));
     }
   }
 
   async send(dryRun) {
     const file = this.file.files[0];
     if (!file) {
-      replace(this.result, h("p", { class: "problem", role: "alert" }, "Pilih berkas lebih dulu."));
+      replace(this.result, h("p", { class: "problem", role: "alert" }, `${this.spec.label}: pilih berkas lebih dulu.`));
       this.file.focus();
       return;
     }
@@ -107,7 +107,7 @@ class ImportCard {
     if (dryRun) q.set("dry_run", "true");
     if (this.skip.checked) q.set("existing", "skip");
     this.checkButton.disabled = this.importButton.disabled = true;
-    replace(this.result, h("p", { class: "muted" }, dryRun ? "Memeriksa…" : "Mengimpor…"));
+    replace(this.result, h("h2", {}, `${this.spec.label}: ${file.name}`), h("p", { class: "muted" }, dryRun ? "Memeriksa…" : "Mengimpor…"));
     try {
       const answer = await api.upload(api.conv(ctx.cid, `/imports/${this.spec.kind}?${q}`), file);
       this.show(answer, dryRun, file.name);
@@ -118,9 +118,9 @@ class ImportCard {
     } catch (error) {
       if (error instanceof api.AuthError) return;
       if (error.status === 422 && error.problem && (error.problem.errors || []).length) {
-        replace(this.result, h("div", { class: "problem", role: "alert" }, errorTable(error.problem)));
+        replace(this.result, h("h2", {}, `${this.spec.label}: ${file.name}`), h("div", { class: "problem", role: "alert" }, errorTable(error.problem)));
       } else {
-        replace(this.result, problemBox(error));
+        replace(this.result, h("h2", {}, `${this.spec.label}: ${file.name}`), problemBox(error));
       }
     } finally {
       this.checkButton.disabled = this.importButton.disabled = false;
@@ -135,6 +135,7 @@ class ImportCard {
     const passwords = (answer.items || []).filter((item) => item.password);
     replace(
       this.result,
+      h("h2", {}, `${this.spec.label}: ${filename}`),
       head,
       passwords.length
         ? h(
@@ -179,10 +180,11 @@ export class ImportView {
       replace(counts, `Saat ini: ${ctx.opds.size} OPD, ${ctx.entries.size} inovasi, ${ctx.jurors.size} juri.`);
     await refreshLists();
     renderCounts();
+    const result = h("section", { id: "import-result", class: "card import-result", "aria-live": "polite", "aria-label": "Hasil impor" });
     const cards = KINDS.map((spec) => new ImportCard(spec, (text) => {
       renderCounts();
       this.flash(text);
-    }));
+    }, result));
     replace(
       this.main,
       h("h1", {}, "Impor dari berkas"),
@@ -194,6 +196,7 @@ export class ImportView {
       ),
       counts,
       h("div", { class: "import-grid" }, cards.map((c) => c.element())),
+      result,
     );
   }
 }
