@@ -255,6 +255,7 @@ def test_a_whole_convention_runs_from_the_dashboard(
     laptop.press("Tutup penilaian")
     expect(page.locator("#convention-status")).to_have_text("Penilaian ditutup")
     laptop.press("Pratinjau lolos tahap")
+    expect(laptop.note("stage")).to_have_text("Pratinjau tidak mengubah apa pun.")
     laptop.press("Lanjutkan ke tahap berikutnya")
     expect(laptop.note("stage")).to_contain_text("3 inovasi lolos ke tahap Presentasi")
     expect(page.locator("#convention-status")).to_have_text("Penilaian dibuka")

@@ -145,6 +145,7 @@ export class ActionsView {
     const preview = this.preview;
     if (!next) replace(preview);
     const doPreview = async () => {
+      replace(preview, h("p", { class: "muted" }, "Memuat pratinjau…"));
       const answer = await api.get(api.conv(ctx.cid, `/stages/${current.id}/advance?method=${method.value}`));
       const warnings = answer.warnings.map((w) => h("li", {}, `${WARNINGS[w.code] || w.code}: ${w.entry_ids.map(entryTitle).join("; ")}`));
       const confirm = h(
