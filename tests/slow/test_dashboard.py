@@ -490,7 +490,12 @@ def test_screenshots_of_every_screen(demo: Server, laptops: Any, tmp_path: Path)
         "button", name="Ya, umumkan"
     ).click()
     expect(laptop.note("results")).to_contain_text("409")
-    laptop.shoot(out / "dashboard-actions.png")
+    laptop.shoot(out / "dashboard-actions.png", full_page=True)
+    # A pause in judging (closed, then open again), for the audit log to show.
+    laptop.press("Tutup penilaian")
+    expect(page.locator("#convention-status")).to_have_text("Penilaian ditutup")
+    laptop.press("Buka penilaian")
+    expect(page.locator("#convention-status")).to_have_text("Penilaian dibuka")
     if HAS_IMPORTS:
         laptop.tab("Impor", "Impor dari berkas")
         bad = write(
@@ -504,6 +509,7 @@ def test_screenshots_of_every_screen(demo: Server, laptops: Any, tmp_path: Path)
         expect(page.locator("table.import-errors")).to_be_visible()
         laptop.shoot(out / "dashboard-import.png", full_page=True)
     laptop.tab("Audit")
+    expect(page.locator("table.audit tbody tr")).to_have_count(2)
     laptop.shoot(out / "dashboard-audit.png")
     # The staged convention: the first stage's ranking while it is judged.
     page.get_by_role("link", name="Ganti konvensi").click()
