@@ -352,6 +352,31 @@ def scored_stage(convention: Convention, stage_id: int) -> Stage:
     return stage
 
 
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What a ranking route asks for, checked (422 naming the query parameter), with the
+    convention loaded."""
+
+    data: RankingInput
+    method: str
+    stage_id: int | None
+    category: str | None
+
+
+def request(
+    session: Session,
+    convention: Convention,
+    method: str,
+    stage_id: int | None,
+    category: str | None,
+) -> Request:
+    method = check_method(method)
+    category = check_category(category)
+    if stage_id is not None:
+        scored_stage(convention, stage_id)
+    return Request(load_input(session, convention), method, stage_id, category)
+
+
 def compute(
     session: Session,
     convention: Convention,
@@ -361,11 +386,9 @@ def compute(
     category: str | None = None,
 ) -> dict[str, Any]:
     """The final ranking, a stage's (``stage_id``) or a category's (``category``)."""
-    method = check_method(method)
-    category = check_category(category)
-    data = load_input(session, convention)
+    asked = request(session, convention, method, stage_id, category)
+    data, method, category = asked.data, asked.method, asked.category
     if stage_id is not None:
-        scored_stage(convention, stage_id)
         ranking = data.rank_stage(stage_id, method, category)
     else:
         ranking = data.rank(method, category)

@@ -13,11 +13,10 @@ from app.models import Account, Convention
 from app.services.ranking import (
     RankingInput,
     big_input,
-    check_category,
     check_method,
     explain_in,
     load_input,
-    scored_stage,
+    request,
 )
 
 
@@ -48,17 +47,13 @@ def compute(
     category: str | None = None,
 ) -> dict[str, Any]:
     """``GET …/ranking/stability``: rows in the ranking's order."""
-    method = check_method(method)
-    category = check_category(category)
-    if stage_id is not None:
-        scored_stage(convention, stage_id)
-    data = load_input(session, convention)
-    found = _stability(data, method, stage_id, category)
+    asked = request(session, convention, method, stage_id, category)
+    found = _stability(asked.data, asked.method, stage_id, asked.category)
     return {
         "convention_id": convention.id,
         "method": found.method,
         "stage_id": stage_id,
-        "category": category,
+        "category": asked.category,
         "jurors_left_out": found.jurors_left_out,
         "rows": [row_dict(row) for row in found.rows],
     }
