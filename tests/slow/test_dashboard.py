@@ -21,13 +21,16 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app.dashboard_browser import LAPTOP, TABLET, Dashboard
-from tests.app.juri_browser import chromium
+from tests.app.juri_browser import WAIT_MS, chromium
 from tests.slow.conftest import JUROR_PASSWORD, client, login, ok, seed_convention
 from tests.support.server import ADMIN, Server, migrate, serve_command, server_env
 
 pytestmark = [pytest.mark.slow]
 
 HAS_IMPORTS = importlib.util.find_spec("app.routers.imports") is not None
+# An import hashes jurors' passwords and a download renders PDFs: a busy 2-core machine needs
+# more than Playwright's 5 seconds.
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")
