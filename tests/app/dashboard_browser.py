@@ -72,7 +72,8 @@ class Dashboard:
     def download(self, name: str, into: Path) -> Path:
         with self.page.expect_download() as info:
             self.press(name)
-        target = into / info.value.suggested_filename
+        filename: str = info.value.suggested_filename
+        target = into / filename
         info.value.save_as(str(target))
         return target
 

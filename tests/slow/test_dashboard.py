@@ -13,7 +13,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -104,7 +104,13 @@ def write(path: Path, text: str) -> Path:
 
 
 def score_all(
-    base_url: str, cid: int, tokens: list[str], entry_ids: list[int], codes: list[str], *, skip=()
+    base_url: str,
+    cid: int,
+    tokens: list[str],
+    entry_ids: list[int],
+    codes: list[str],
+    *,
+    skip: Collection[tuple[int, int]] = (),
 ) -> None:
     """Every juror submits a sheet for every entry it may score (but the pairs in ``skip``)."""
     for j, token in enumerate(tokens):
