@@ -46,6 +46,7 @@ function renderBar() {
   const signedIn = Boolean(ctx.session);
   $("bar-actions").hidden = !signedIn;
   const c = ctx.convention;
+  $("switch-link").hidden = !ctx.cid;
   $("bar-convention").hidden = !(signedIn && c && ctx.cid);
   if (c && ctx.cid) {
     replace($("convention-name"), `${c.name}`);

@@ -4,7 +4,7 @@
 import * as api from "../api.js";
 import { ctx, entryTitle, jurorName } from "../context.js";
 import { h, replace, table } from "../dom.js";
-import { when } from "../text.js";
+import { STATUS, when } from "../text.js";
 
 const PAGE = 50;
 
@@ -36,7 +36,9 @@ export const ACTIONS = {
 function change(event) {
   const after = event.after || {};
   const before = event.before || {};
-  if (event.action === "convention.status") return `${before.status ?? "?"} → ${after.status ?? "?"}`;
+  if (event.action === "convention.status") {
+    return `${STATUS[before.status] || before.status || "?"} → ${STATUS[after.status] || after.status || "?"}`;
+  }
   if (event.action.startsWith("sheet.") && after.scores) {
     return Object.entries(after.scores).map(([k, v]) => `${k} ${v}`).join(", ");
   }
