@@ -47,15 +47,20 @@ innovations, jurors score them on tablets, the secretariat ranks them and issues
 certificates (*piagam*) and rewards.
 
 **Log in** with `POST /api/v1/auth/token` (form fields `username`, `password`) and send
-`Authorization: Bearer <access_token>`. Roles: `admin` (the secretariat) and `juror`.
+`Authorization: Bearer <access_token>`. Roles: `admin` (every convention), `secretariat` (the
+admin's rights on its own conventions) and `juror`.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`) whose `type` is one of
 `/problems/validation`, `unauthenticated`, `forbidden`, `conflict-of-interest`, `not-found`,
-`duplicate`, `in-use`, `convention-state`, `sheet-final`, `precondition-failed`,
-`too-large`, `rate-limited`.
+`method-not-allowed`, `duplicate`, `in-use`, `convention-state`, `sheet-final`,
+`not-in-stage`, `incomplete`, `precondition-failed`, `too-large`, `unsupported-media-type`,
+`rate-limited`, `unavailable`.
 
 **Lists** take `?limit=` (1 to 500, default 50) and `?offset=`, and answer
 `{"items", "total", "limit", "offset"}` ordered by id.
+
+**Clients**: the operation ids are short and stable (`sheets-put_my_sheet`); a client generated
+with `openapi-python-client` from `/openapi.json` runs a juror's whole flow (see the README).
 """
 
 

@@ -1,4 +1,4 @@
-"""How far a stage's jurors agree (SCORING.md Step 9): leniency and Krippendorff's alpha.
+"""How far a stage's jurors agree (docs/scoring.md Step 9): leniency and Krippendorff's alpha.
 
 Everything here reads the counted juror totals T(j, e) of one stage as plain
 (juror_id, entry_id, T) triples; `juror_totals` makes them from sheets with the same
@@ -86,7 +86,7 @@ def _sum_squares(values: Sequence[float]) -> float:
 
 
 def leniency(totals: Iterable[Total]) -> list[JurorLeniency]:
-    """Each juror's leniency over one stage's counted totals: SCORING.md Step 9.
+    """Each juror's leniency over one stage's counted totals: docs/scoring.md Step 9.
 
     For juror j and an entry e that j and at least one other juror have totals for,
     d(j, e) = T(j, e) - mean of T(k, e) over the other jurors k (any panel);
@@ -117,7 +117,7 @@ def leniency(totals: Iterable[Total]) -> list[JurorLeniency]:
 
 
 def krippendorff_alpha(values: Iterable[Total]) -> Alpha:
-    """Krippendorff's alpha, interval metric, of one panel: SCORING.md Step 9.
+    """Krippendorff's alpha, interval metric, of one panel: docs/scoring.md Step 9.
 
     Units are the entries, coders the panel's jurors, values T(j, e), given as
     (juror_id, entry_id, T) triples. Units with one value are dropped; over the m_u
@@ -152,7 +152,7 @@ def krippendorff_alpha(values: Iterable[Total]) -> Alpha:
 def stage_agreement(
     totals: Iterable[Total], jurors: Sequence[Juror], panels: Sequence[Panel]
 ) -> StageAgreement:
-    """Step 9 of SCORING.md for one scored stage: alpha per panel, leniency per juror.
+    """Step 9 of docs/scoring.md for one scored stage: alpha per panel, leniency per juror.
 
     `totals` are the stage's counted (juror_id, entry_id, T) triples; `jurors` place each
     juror in one of `panels` (the stage's). Every panel gets a row, by id (alpha None with

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_make_run_serves_on_the_port_given() -> None:
     # The install step is the lock's, then the project without dependencies.
     assert "install --require-hashes -r requirements-dev.lock" in shown
     assert "install --no-deps -e ." in shown
+
+
+def test_nothing_points_outside_the_repository() -> None:
+    """The project documents itself: no file names the team's private pages."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    shared = "sha" + "red"  # spelt apart, so that this file does not match itself
+    private = re.compile(rf"\.\./{shared}|/work/{shared}|\b(CONTRACT|SCORING|STYLE)\.md\b")
+    found = []
+    for name in tracked:
+        path = ROOT / name
+        if path.suffix in {".png", ".ttf", ".lock", ".tgz", ".woff2"} or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        found += [f"{name}: {m.group(0)}" for m in private.finditer(text)]
+    assert found == []

@@ -1,5 +1,5 @@
 """Driving the jurors' app (``/juri/``) in Debian's Chromium through Playwright: the browser,
-a page object that speaks the app's accessible names (CONTRACT.md "Pages"), and axe-core."""
+a page object that speaks the app's accessible names (docs/api.md "Pages"), and axe-core."""
 
 from __future__ import annotations
 
@@ -26,6 +26,19 @@ def axe_source() -> str:
     axe = next(p for p in manifest["packages"] if p["name"] == "axe-core")
     dest: str = axe["dest"]
     return (ROOT / dest / "axe.min.js").read_text()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    """axe-core's serious and critical violations on ``page`` as it is."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
+        page.evaluate(axe_source())
+    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @contextmanager
@@ -150,17 +163,7 @@ class Juri:
 
     def axe(self) -> list[dict[str, Any]]:
         """axe-core's serious and critical violations on the screen as it is."""
-        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
-            self.page.evaluate(axe_source())
-        result: dict[str, Any] = self.page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']})"
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
+        return axe_violations(self.page)
 
     def layout_problems(self) -> list[str]:
         """Sideways scrolling, and visible controls smaller than 44 px."""

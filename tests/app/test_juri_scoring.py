@@ -1,4 +1,4 @@
-"""The total a juror sees on the tablet is the total the ranking uses (SCORING.md Step 1):
+"""The total a juror sees on the tablet is the total the ranking uses (docs/scoring.md Step 1):
 the app's ``scoring.js``, run in Chromium, against the ``scoring`` package, bit for bit."""
 
 from __future__ import annotations

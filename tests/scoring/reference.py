@@ -1,4 +1,4 @@
-"""A naive reference of SCORING.md (Steps 1 to 9), for tests to compare the engine against.
+"""A naive reference of docs/scoring.md (Steps 1 to 9), for tests to compare the engine against.
 
 Written from the page alone, the way a jury member would recompute the numbers: plain
 loops, no cleverness, nothing imported from `scoring`. It is slow on purpose (Step 8
@@ -21,7 +21,7 @@ Rule = Literal["all", "top", "top_per_category", "min_score"]
 Verdict = Literal["stable_in", "stable_out", "cusp"]
 
 TOLERANCE = 1e-9
-# CONTRACT.md's list of categories, in its order (used to order per-category output).
+# docs/api.md's list of categories, in its order (used to order per-category output).
 CATEGORIES = ("teknologi", "produk", "proses", "sdm", "metode", "konseptual", "hubungan")
 
 
@@ -52,7 +52,7 @@ class Advance:
 
 @dataclass(frozen=True)
 class Stage:
-    """A stage; `panel_ids` None means every panel (CONTRACT.md). A screening stage has no
+    """A stage; `panel_ids` None means every panel (docs/api.md). A screening stage has no
     criteria, no panels and weight 0, and advances the entries whose decision is passed."""
 
     id: int
@@ -483,7 +483,7 @@ def stage_ranking(
     for e in inside:
         if e not in data.score:
             rows.append(_stage_row(data, entries[e], None, False, None, advances))
-    # Reading: a stage's ranking has `awarded` false (CONTRACT.md), so Step 5's boundary_tie
+    # Reading: a stage's ranking has `awarded` false (docs/api.md), so Step 5's boundary_tie
     # at top_n does not apply; the tie at the rule's cut, which "takes more than count"
     # (the advance preview's warning), is reported as boundary_tie instead.
     warnings = _warnings(
@@ -740,7 +740,7 @@ def stability(
     """Step 8: the ranking recomputed without each juror of J in turn (every sheet of that
     juror removed in every stage, admissions as recorded); rows in the ranking's order.
     For a stage's ranking "awarded" means "advances". A screening stage raises ValueError
-    (CONTRACT.md: 422)."""
+    (docs/api.md: 422)."""
     method = method or conv.method
     if stage_id is not None and _stage(conv, stage_id).kind == "screening":
         raise ValueError("a screening stage has no ranking to test")
@@ -845,7 +845,7 @@ def agreement(
         alpha, pairable = naive_alpha([t for t in totals if panel_of[t[0]] == p.id])
         panels.append((p.id, p.name, alpha, pairable))
     found = naive_leniency(totals)
-    # Reading: CONTRACT.md's "jurors" of a stage: every juror of the stage's panels, with
+    # Reading: docs/api.md's "jurors" of a stage: every juror of the stage's panels, with
     # leniency null and leniency_n 0 when it shares no entry with another juror.
     panel_ids = {p.id for p in _panels_of(conv, stage)}
     jurors = [

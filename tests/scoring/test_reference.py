@@ -1,4 +1,4 @@
-"""The naive reference (tests/scoring/reference.py) checked by hand on SCORING.md's cases,
+"""The naive reference (tests/scoring/reference.py) checked by hand on docs/scoring.md's cases,
 and against today's engine wherever both exist (one stage; each stage on its own)."""
 
 import math

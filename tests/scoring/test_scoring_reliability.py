@@ -1,4 +1,4 @@
-"""Step 9 of SCORING.md: leniency and Krippendorff's alpha, by hand, against the naive
+"""Step 9 of docs/scoring.md: leniency and Krippendorff's alpha, by hand, against the naive
 reference and against the `krippendorff` package."""
 
 import doctest

@@ -87,7 +87,7 @@ def by_name(typed: dict[str, str]) -> dict[str, str]:
 
 
 def step1(scores: dict[str, float]) -> str:
-    """SCORING.md Step 1 for seed_convention's rubric (0..10), as the tablet writes it."""
+    """docs/scoring.md Step 1 for seed_convention's rubric (0..10), as the tablet writes it."""
     total = 100 * sum(WEIGHTS[c] * scores[c] / 10 for c in WEIGHTS) / sum(WEIGHTS.values())
     return f"{total:.2f}".replace(".", ",")
 
@@ -604,7 +604,7 @@ def test_logout_warns_while_sheets_wait_and_the_queue_exports_as_a_file(
     assert queued == 0
 
 
-# --- stages (CONTRACT.md 1.1), detected from the convention --------------------------------
+# --- stages (docs/api.md), detected from the convention --------------------------------
 
 
 def current_stage_id(server: Server, convention: Convention) -> int:

@@ -1,4 +1,4 @@
-// The public API of the service, and nothing else (CONTRACT.md): every call the app makes
+// The public API of the service, and nothing else (docs/api.md): every call the app makes
 // is one a script could make through /api/v1.
 
 const BASE = "/api/v1";

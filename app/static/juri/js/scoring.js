@@ -1,4 +1,4 @@
-// The juror's total on the device, exactly as the server computes it (SCORING.md Step 1):
+// The juror's total on the device, exactly as the server computes it (docs/scoring.md Step 1):
 //   q_c = (s_c - min_c) / (max_c - min_c),  T = 100 * sum_c w_c q_c / sum_c w_c
 // The server evaluates it as sum_c f_c s_c - sum_c f_c min_c with f_c = 100 w_c / (range_c
 // sum_w), each sum correctly rounded (Python's math.fsum); so does this module, so that the

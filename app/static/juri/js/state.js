@@ -6,7 +6,7 @@ import * as store from "./store.js";
 export const state = {
   session: null, // {token, juror_id, username, full_name, convention_id, panel_id, needs_login}
   convention: null,
-  stage: null, // {id, name} when the server has stages (CONTRACT.md "Stages of judging")
+  stage: null, // {id, name} when the server has stages (docs/api.md "Stages of judging")
   criteria: [],
   entries: [],
   opds: new Map(),
