@@ -1,5 +1,5 @@
 """The secretariat's dashboard (``/sekretariat/``): static files served from this origin, a
-client of the public API and nothing else (CONTRACT.md "Pages").
+client of the public API and nothing else (docs/api.md).
 
 Unlike the juror app it has no service worker: it shows live data at the venue and is of no
 use offline. Its policy is the juror app's: scripts, styles and fetches of this origin only;

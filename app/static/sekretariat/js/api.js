@@ -1,4 +1,4 @@
-// The public API of the service, and nothing else (CONTRACT.md "Pages"): every call the
+// The public API of the service, and nothing else (docs/api.md): every call the
 // dashboard makes is one a script could make through /api/v1 with the same token.
 
 const BASE = "/api/v1";

@@ -3,7 +3,7 @@
 //
 // Per-juror totals come from each juror's submitted sheets of the stage
 // (GET …/jurors/{id}/sheets?stage_id=, one request per juror per 500 sheets) and the
-// stage's criteria, with SCORING.md Step 1 computed here: a few requests instead of one
+// stage's criteria, with docs/scoring.md Step 1 computed here: a few requests instead of one
 // explanation per entry. Sheets of entries the juror has a conflict with, or of disqualified
 // entries, are left out, as the ranking leaves them out. They are read again at most every
 // 60 seconds; the rest follows the 10-second refresh.

@@ -1,4 +1,4 @@
-// Bulk import of OPDs, entries and jurors from a CSV or XLSX file (CONTRACT.md "Bulk
+// Bulk import of OPDs, entries and jurors from a CSV or XLSX file (docs/api.md, "Bulk
 // import"): a dry run first (?dry_run=true) whose refusals show per cell, then the import;
 // the template of each kind; the jurors' generated passwords, shown once.
 
