@@ -21,6 +21,7 @@ from app.routers import (
     auth,
     awards,
     conventions,
+    dashboard,
     entries,
     exports,
     imports,
@@ -221,6 +222,7 @@ def create_app(
         app.include_router(module.router, prefix=API_PREFIX)
     # Outside /api/v1: the page a certificate's QR code opens (paper outlives API versions).
     app.include_router(pages.router)
+    app.include_router(dashboard.router)
     app.include_router(site.router)
     app.include_router(results_page.router)
 

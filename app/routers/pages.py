@@ -121,7 +121,7 @@ _JURI_HEADERS = {
     # Always revalidated (ETag) when online; the service worker keeps a copy for offline.
     "Cache-Control": "no-cache",
 }
-_MEDIA_TYPES = {
+MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -145,7 +145,7 @@ def juri_assets() -> dict[str, Asset]:
     files = {
         path.relative_to(JURI_DIR).as_posix(): path.read_bytes()
         for path in sorted(JURI_DIR.rglob("*"))
-        if path.is_file() and path.suffix in _MEDIA_TYPES
+        if path.is_file() and path.suffix in MEDIA_TYPES
     }
     shell = {name: body for name, body in files.items() if name != "sw.js"}
     digest = hashlib.sha256()
@@ -158,7 +158,7 @@ def juri_assets() -> dict[str, Asset]:
     files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
     return {
         name: Asset(
-            body, _MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+            body, MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"'
         )
         for name, body in files.items()
     }
@@ -170,13 +170,31 @@ async def redirect_to_juri() -> RedirectResponse:
     return RedirectResponse("/juri/", status_code=308)
 
 
+def serve_asset(asset: Asset, request: Request, headers: dict[str, str]) -> Response:
+    """An app's file with its ETag, or a 304 when the browser holds it already."""
+    headers = {**headers, "ETag": asset.etag}
+    if request.headers.get("if-none-match") == asset.etag:
+        return Response(status_code=304, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+
+def read_assets(directory: Path) -> dict[str, Asset]:
+    """Every servable file under ``directory`` by its relative path, with its ETag."""
+    return {
+        path.relative_to(directory).as_posix(): Asset(
+            body := path.read_bytes(),
+            MEDIA_TYPES[path.suffix],
+            f'"{hashlib.sha256(body).hexdigest()[:32]}"',
+        )
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.suffix in MEDIA_TYPES
+    }
+
+
 @router.get("/juri/{path:path}", include_in_schema=False)
 async def read_juri_file(path: str, request: Request) -> Response:
     """A file of the jurors' app; ``/juri/`` is its page."""
     asset = juri_assets().get(path or "index.html")
     if asset is None:
         raise NotFound(f"The juror app has no file {path!r}.")
-    headers = {**_JURI_HEADERS, "ETag": asset.etag}
-    if request.headers.get("if-none-match") == asset.etag:
-        return Response(status_code=304, headers=headers)
-    return Response(asset.body, media_type=asset.media_type, headers=headers)
+    return serve_asset(asset, request, _JURI_HEADERS)

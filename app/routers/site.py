@@ -53,12 +53,16 @@ PAGE_CSP = (
 
 @functools.cache
 def static_files() -> dict[str, tuple[bytes, str, str]]:
-    """Every servable file under ``app/static`` except the juror app (served by pages):
-    path → (body, media type, ETag)."""
+    """Every servable file under ``app/static`` except the juror app and the dashboard
+    (served by their own routers): path → (body, media type, ETag)."""
     files: dict[str, tuple[bytes, str, str]] = {}
     for path in sorted(STATIC_DIR.rglob("*")):
         relative = path.relative_to(STATIC_DIR).as_posix()
-        if not path.is_file() or relative.startswith("juri/") or path.suffix not in _MEDIA_TYPES:
+        if (
+            not path.is_file()
+            or relative.startswith(("juri/", "sekretariat/"))
+            or path.suffix not in _MEDIA_TYPES
+        ):
             continue
         body = path.read_bytes()
         etag = f'"{hashlib.sha256(body).hexdigest()[:32]}"'
