@@ -347,7 +347,7 @@ class _Spread:
 
     __slots__ = ("count", "mean", "min_sheets", "parts", "squares", "values")
 
-    def __init__(self, values: list[float], by_juror: Mapping[int, list[int]], min_sheets: int):
+    def __init__(self, values: Sequence[float], by_juror: Mapping[int, list[int]], min_sheets: int):
         self.values = values
         self.min_sheets = min_sheets
         self.count: dict[int, int] = {}
@@ -755,7 +755,7 @@ class _Stage:
             if criterion is None:
                 pos = engine.entry_pos
                 ps = {pos[e]: p for e, p in self.run.panel_scores.items()}
-                found = _Leave(engine, self.method, engine.totals, ps)
+                found = _Leave(engine, self.method, engine.totals.tolist(), ps)
             else:
                 found = _Leave(engine, self.method, self._column(criterion), None)
             self._leaves[code] = found
@@ -909,7 +909,7 @@ class _Stage:
         if self.adjusted:
             values = engine._zscore(self._spread(criterion).fit(juror_id), few)
         elif criterion is None:
-            values = engine.totals.__getitem__
+            values = engine.total_values
         else:
             # The engine's rule (read a few sheets' scores, else the whole column once),
             # over every juror's asking: ties come back juror after juror.
