@@ -13,7 +13,7 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
-from operator import add, itemgetter, mul, sub, truediv
+from operator import add, floordiv, itemgetter, mul, sub, truediv
 
 from scoring._layout import lay_out
 from scoring.eligibility import Eligibility
@@ -389,7 +389,7 @@ class Engine:
         aggregate = PANEL_SCORE[method]
         n_panels = self.n_panels
         panel_range = range(n_panels)
-        group = self.groups.get
+        bounds = self.groups.bounds
         weights = [p.weight for p in self.panels]
         weight = weights.__getitem__
         fsum = math.fsum
@@ -399,10 +399,11 @@ class Engine:
             base = pos * n_panels
             ps: dict[int, float] = {}
             for pp in panel_range:
-                sl = group(base + pp)
-                if sl is not None:
+                start = bounds[base + pp]
+                stop = bounds[base + pp + 1]
+                if start < stop:
                     # Empty when `values` leaves a juror out (Step 8) and it was the only one.
-                    xs = values(sl)
+                    xs = values(slice(start, stop))
                     if xs:
                         ps[pp] = aggregate(xs)
             if len(ps) == n_panels:
@@ -417,7 +418,7 @@ class Engine:
 
     def scored_positions(self) -> list[int]:
         n_panels = self.n_panels
-        return sorted({k // n_panels for k in self.groups})
+        return sorted(set(map(floordiv, self.groups, repeat(n_panels))))
 
     def counted(self, pos: int) -> list[int]:
         """Counted sheet positions of the entry at `pos`, by juror id."""

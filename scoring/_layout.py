@@ -10,21 +10,50 @@ Inside a group, sheets keep the order they were given in.
 
 from array import array
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress, islice, pairwise, repeat
+from itertools import accumulate, compress, islice, pairwise, repeat
 from operator import eq, gt, ne, not_
+
+
+class Groups(Mapping[int, slice]):
+    """(entry, panel) group key, entry_pos * n_panels + panel_pos -> the slice of the group's
+    counted sheets, for the groups that have some, keys ascending.
+
+    Held as one array of bounds over every key (group k is bounds[k]:bounds[k + 1]), not as
+    a slice object and two ints per group."""
+
+    __slots__ = ("bounds", "present")
+
+    def __init__(self, sizes: Sequence[int]) -> None:
+        self.bounds: array[int] = array("q", accumulate(sizes, initial=0))
+        self.present: array[int] = array("q", compress(range(len(sizes)), sizes))
+
+    def __getitem__(self, key: int) -> slice:
+        bounds = self.bounds
+        if 0 <= key < len(bounds) - 1:
+            start = bounds[key]
+            stop = bounds[key + 1]
+            if start < stop:
+                return slice(start, stop)
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self.present)
+
+    def __len__(self) -> int:
+        return len(self.present)
 
 
 @dataclass(frozen=True, slots=True)
 class Layout:
     """The counted sheets: `order[i]` is the place in the input of the i-th one, `jurors[i]`
-    its juror's id; `groups` maps entry_pos * n_panels + panel_pos to the slice of the
-    (entry, panel) group, in ascending key order; `sheet_count` is per entry position."""
+    its juror's id; `groups` the slice of each (entry, panel) group; `sheet_count` is per
+    entry position."""
 
     order: "array[int]"
     jurors: list[int]
-    groups: dict[int, slice]
+    groups: Groups
     sheet_count: list[int]
 
 
@@ -58,10 +87,9 @@ def lay_out(
 
     order: array[int] = array("q")
     jurors: list[int] = []
-    groups: dict[int, slice] = {}
+    sizes = array("q", bytes(8 * len(entry_id_of) * n_panels))
     sheet_count = [0] * len(entry_id_of)
     nobody: set[int] = set()
-    start = 0
     for a, b in pairwise(bounds):
         pos = where[a]
         js = jurors_in[a:b]
@@ -89,20 +117,16 @@ def lay_out(
         if len(found) == 1:
             order.extend(places)
             jurors.extend(js)
-            stop = start + len(js)
-            groups[base + ps[0]] = slice(start, stop)
-            start = stop
+            sizes[base + ps[0]] = len(js)
         else:
             for pp in sorted(found):
                 mask = list(map(eq, ps, repeat(pp)))
                 size = len(order)
                 order.extend(compress(places, mask))
                 jurors.extend(compress(js, mask))
-                stop = start + len(order) - size
-                groups[base + pp] = slice(start, stop)
-                start = stop
+                sizes[base + pp] = len(order) - size
         sheet_count[pos] = len(js)
-    return Layout(order, jurors, groups, sheet_count)
+    return Layout(order, jurors, Groups(sizes), sheet_count)
 
 
 def _places(ids: Sequence[int], place: Mapping[int, int], what: str) -> list[int]:
