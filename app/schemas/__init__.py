@@ -16,6 +16,7 @@ from app.schemas.awards import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
     Code,
     Id,
     Input,
@@ -26,6 +27,7 @@ from app.schemas.common import (
     Number,
     Output,
     Page,
+    PanelName,
     Password,
     Patch,
     PositiveNumber,
@@ -36,6 +38,7 @@ from app.schemas.common import (
     Title,
     UniqueIds,
     Username,
+    VisibleName,
 )
 from app.schemas.conventions import ConventionCreate, ConventionOut, ConventionUpdate
 from app.schemas.entries import (
@@ -110,6 +113,7 @@ __all__ = [
     "AwardOut",
     "CertificateOut",
     "CertificateVerifyOut",
+    "City",
     "Code",
     "ConventionCreate",
     "ConventionOut",
@@ -158,6 +162,7 @@ __all__ = [
     "Output",
     "Page",
     "PanelCreate",
+    "PanelName",
     "PanelOut",
     "PanelUpdate",
     "Password",
@@ -194,6 +199,7 @@ __all__ = [
     "TokenOut",
     "UniqueIds",
     "Username",
+    "VisibleName",
     "WithdrawIn",
     "WithdrawnOut",
 ]

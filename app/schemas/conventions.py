@@ -11,7 +11,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
 )
 
 from app.enums import (
@@ -22,6 +21,7 @@ from app.enums import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
     Input,
     LetterCode,
     Name,
@@ -50,7 +50,7 @@ class ConventionCreate(Input):
     )
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    city: City | None = None
     ceremony_date: date | None = Field(
         None,
         description="The date printed on the piagam, and the month and year of their letter "
@@ -94,7 +94,7 @@ class ConventionUpdate(Patch):
     judging_deadline: AwareDatetime | None = None
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    city: City | None = None
     award_scope: AwardScope | None = None
     ceremony_date: date | None = Field(
         None, description="The date printed on the piagam (and their letter numbers' month)."
