@@ -11,7 +11,8 @@ from scoring._engine import TOLERANCE
 from scoring.model import Advance, AdvanceRule, AwardScope, Contest
 from scoring.stability.ranks import Tier, _categories, _members, _ranks, _within
 from scoring.stability.stage import _Reduced, _Stage
-from scoring.stages import FinalPlan, Level, StageRun, _memo
+from scoring.stages import FinalPlan, Level, StageRun
+from scoring.stages.order import _memo
 
 
 class _Board:

@@ -5,7 +5,8 @@ from itertools import compress, islice, repeat
 from operator import sub
 
 from scoring._engine import TOLERANCE
-from scoring.stages import Level, _chain_missing
+from scoring.stages import Level
+from scoring.stages.order import _chain_missing
 
 Tier = tuple[list[int], Mapping[int, float], list[Level]]
 """Entries of one reach (best first once ordered), their K0 and the keys after it."""

@@ -11,7 +11,8 @@ from scoring._engine import ADJUSTED, Values
 from scoring.model import Criterion, Method
 from scoring.stability.leave import _Leave
 from scoring.stability.zscore import _Shortcut, _Spread, shortcut_scores, shortcut_sums
-from scoring.stages import Level, StageRun, _memo
+from scoring.stages import Level, StageRun
+from scoring.stages.order import _memo
 
 
 @dataclass(frozen=True, slots=True)
