@@ -73,6 +73,8 @@ CONTRACT_1_1 = frozenset(
     {
         ("POST", f"{CONVENTION}/imports/{{kind}}"),
         ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
+        ("PUT", f"{CONVENTION}/logo"),
+        ("DELETE", f"{CONVENTION}/logo"),
     }
 )
 
