@@ -3,13 +3,14 @@ of each kind (the secretariat's)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.enums import CertificateKind
 from app.errors import ValidationFailed
 from app.models import ConventionLogo
 from app.routers.deps import (
@@ -21,7 +22,7 @@ from app.routers.deps import (
     problems,
 )
 from app.schemas import LogoOut
-from app.services import logos
+from app.services import certificate_pdf, logos, preview
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
 
@@ -138,3 +139,32 @@ async def delete_logo(
 ) -> None:
     """Remove the logo: the piagam print without one."""
     logos.delete(session, admin, convention)
+
+
+@router.get(
+    "/certificates/preview.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "A sample piagam"}},
+)
+def read_certificate_preview(
+    convention: AdminConvention,
+    session: SessionDep,
+    request: Request,
+    kind: Annotated[
+        CertificateKind, Query(description="The piagam to show: `winner`, `participant`, `juror`.")
+    ] = CertificateKind.WINNER,
+) -> Response:
+    """A sample piagam of `kind` with placeholder names, as the convention's settings (city,
+    signatory, ceremony date, letter code, logo) print it now: to check them before anything
+    is issued. Its number has sequence `000` and its code verifies nothing."""
+    data = preview.sample(convention, kind, request.app.state.settings.effective_public_url)
+    # A def route (threadpool): rendering takes a while, after the read has ended.
+    session.commit()
+    return Response(
+        certificate_pdf.render(data),
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="contoh-piagam-{kind.value}.pdf"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -75,6 +75,7 @@ CONTRACT_1_1 = frozenset(
         ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
         ("PUT", f"{CONVENTION}/logo"),
         ("DELETE", f"{CONVENTION}/logo"),
+        ("GET", f"{CONVENTION}/certificates/preview.pdf"),
     }
 )
 
