@@ -73,6 +73,9 @@ CONTRACT_1_1 = frozenset(
     {
         ("POST", f"{CONVENTION}/imports/{{kind}}"),
         ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
+        ("PUT", f"{CONVENTION}/logo"),
+        ("DELETE", f"{CONVENTION}/logo"),
+        ("GET", f"{CONVENTION}/certificates/preview.pdf"),
     }
 )
 
