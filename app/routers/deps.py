@@ -66,13 +66,22 @@ async def current_principal(
 
 
 async def current_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """An ``admin``: conventions and accounts themselves are its alone."""
     if not principal.is_admin:
+        raise Forbidden("Only an admin may do this.")
+    return principal
+
+
+async def current_staff(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """An ``admin`` or a ``secretariat`` (each then sees the conventions it manages)."""
+    if principal.is_juror:
         raise Forbidden("Only the secretariat may do this.")
     return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 CurrentAdmin = Annotated[Principal, Depends(current_admin)]
+CurrentStaff = Annotated[Principal, Depends(current_staff)]
 
 
 # --- pagination and the convention --------------------------------------------------------
@@ -146,9 +155,12 @@ async def _readable_convention(
 
 
 async def _convention_admin(cid: ConventionId, principal: CurrentUser) -> Principal:
-    # A juror learns nothing about other conventions (404), and is refused its own (403).
+    """The admin of this convention: an ``admin``, or a ``secretariat`` that manages it.
+
+    A juror or a secretariat learns nothing about conventions that are not theirs (404, as if
+    unknown); a juror is refused its own (403)."""
     ensure_can_see_convention(principal, cid)
-    if not principal.is_admin:
+    if not principal.manages(cid):
         raise Forbidden("Only the secretariat may do this.")
     return principal
 
