@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import __version__, openapi
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
+from app.edge import Edge
 from app.routers import (
     auth,
     awards,
@@ -239,5 +240,7 @@ def create_app(
             (LOGO_PATH, logos.MAX_BYTES + 64 * 1024),
         ],
     )
+    # Outermost: every answer, the 413s above included, gets its headers and log line.
+    app.add_middleware(Edge)
     openapi.install(app)
     return app

@@ -37,6 +37,7 @@ from app.security import Principal
 from app.services.common import valid_id
 from app.services.sheets import statements as q
 from app.services.sheets.rules import (
+    MAX_ERRORS,
     Rule,
     SheetInput,
     StoredSheet,
@@ -368,6 +369,7 @@ def sync(
     server's sheet), ``invalid`` or ``refused`` (with the problem)."""
     results = []
     rules: dict[int, dict[str, Rule]] = {}
+    named = 0  # faults named so far: the answer names at most MAX_ERRORS in all
     for item in items:
         payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
         if_match = f'"{item.base_version}"' if item.base_version is not None else None
@@ -387,7 +389,13 @@ def sync(
                 }
             )
         except Problem as problem:
-            results.append(_sync_failure(session, principal, convention_id, item, problem))
+            failure = _sync_failure(session, principal, convention_id, item, problem)
+            errors = failure["problem"].get("errors")
+            if errors is not None:
+                # The item's detail still counts them all.
+                failure["problem"]["errors"] = errors[: max(0, MAX_ERRORS - named)]
+                named += len(failure["problem"]["errors"])
+            results.append(failure)
     return results
 
 
