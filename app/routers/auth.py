@@ -13,7 +13,7 @@ from app.errors import Unauthenticated
 from app.routers.deps import CurrentUser, DatabaseDep, problems
 from app.schemas import MeOut, TokenOut
 from app.security import issue_token, verify_password
-from app.services import accounts
+from app.services import logins
 
 router = APIRouter(tags=["auth"])
 
@@ -43,19 +43,21 @@ async def create_token(
     """
     settings = request.app.state.settings
     address = request.client.host if request.client else "unknown"
-    policy = accounts.ThrottlePolicy.from_settings(settings)
-    keys = accounts.throttle_keys(form.username, address)
+    policy = logins.ThrottlePolicy.from_settings(settings)
+    keys = logins.throttle_keys(form.username, address)
     with db.lookup() as session:
-        accounts.check_throttle(session, policy, keys)
-        candidate = accounts.find_for_login(session, form.username)
+        logins.check_throttle(session, policy, keys)
+        candidate = logins.find_for_login(session, form.username)
     # Argon2 takes a tenth of a second: off the event loop, and before any transaction.
     ok = await run_in_threadpool(verify_password, form.password, candidate.password_hash)
+    # An inactive account answers as a wrong password does (its hash was verified all the same).
+    ok = ok and candidate.active
     with db.transaction() as session:
         if not ok or candidate.account_id is None:
-            accounts.record_failure(session, keys, policy.window_seconds)
+            logins.record_failure(session, keys, policy.window_seconds)
         else:
-            accounts.clear_failures(session, keys[0])
-            account = accounts.get_account(session, candidate.account_id)
+            logins.clear_failures(session, keys[0])
+            account = logins.get_account(session, candidate.account_id)
     if not ok or candidate.account_id is None or account is None:
         raise Unauthenticated("Wrong username or password.")
     token = issue_token(
