@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from app import seclog
 from app.enums import Role
-from app.errors import Duplicate, InUse, NotFound, ValidationFailed
+from app.errors import Duplicate, InUse, NotFound, Unauthenticated, ValidationFailed
 from app.models import Account, AccountConvention, Convention, username_key
 from app.schemas.accounts import AccountCreate, AccountUpdate
 from app.security import Principal, new_credential_stamp
@@ -163,9 +163,39 @@ def set_password(account: Account, password_hash: str) -> None:
     account.credential_stamp = new_credential_stamp()
 
 
-def end_tokens(account: Account) -> None:
-    """Every token of the account stops working (a logout on every device)."""
-    account.credential_stamp = new_credential_stamp()
+def _own(session: Session, principal: Principal) -> Account:
+    """The caller's account, locked: 401 when it is gone or its tokens ended meanwhile."""
+    account = session.get(Account, principal.id, with_for_update=True)
+    if account is None or not account.active:
+        raise Unauthenticated("The access token is no longer valid; log in again.")
+    return account
+
+
+def end_tokens(session: Session, principal: Principal) -> None:
+    """Every token of the caller's account stops working (a logout on every device)."""
+    _own(session, principal).credential_stamp = new_credential_stamp()
+    session.flush()
+
+
+def change_own_password(session: Session, principal: Principal, password_hash: str) -> None:
+    """The caller's new password; every token of its account ends."""
+    account = _own(session, principal)
+    set_password(account, password_hash)
+    session.flush()
+    # A juror's change shows in its convention's audit log.
+    audit.record(
+        session,
+        actor=principal,
+        action="account.password",
+        target_type="juror" if account.role == Role.JUROR else "account",
+        target_id=account.id,
+        convention_id=account.convention_id,
+        juror_id=account.id if account.role == Role.JUROR else None,
+        after={"password": "changed"},
+    )
+    seclog.event(
+        "account.password", actor_id=principal.id, account_id=account.id, username=account.username
+    )
 
 
 def _audit(

@@ -118,4 +118,6 @@ def clear_failures(session: Session, username_key: str) -> None:
 
 
 def get_account(session: Session, account_id: int) -> Account | None:
-    return session.get(Account, account_id)
+    """The account a login verified, if it is still there and active."""
+    account = session.get(Account, account_id)
+    return account if account is not None and account.active else None
