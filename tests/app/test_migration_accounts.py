@@ -114,7 +114,9 @@ def test_upgrade_keeps_the_oldest_name_renames_later_duplicates_and_every_passwo
         (5, "juri.b", "juri.b", "juror", True),
     ]
     with engine.connect() as conn:
-        hashes = dict(conn.execute(text("SELECT id, password_hash FROM account")).all())
+        hashes: dict[int, str] = dict(
+            conn.execute(text("SELECT id, password_hash FROM account")).all()
+        )
         events = conn.execute(
             text(
                 "SELECT convention_id, action, target_type, target_id, juror_id, before, after "
