@@ -18,9 +18,13 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
+
+from app.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
 
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
@@ -59,7 +63,27 @@ Username = Annotated[
     ),
 ]
 
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+def _password_rule(value: str) -> str:
+    why = password_problem(value)
+    if why is not None:
+        raise PydanticCustomError("password", why)
+    return value
+
+
+# Every password set from 1.1 on: at least 10 characters, not only whitespace (422 naming it).
+Password = Annotated[
+    str,
+    AfterValidator(_password_rule),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": PASSWORD_MIN_LENGTH,
+            "maxLength": PASSWORD_MAX_LENGTH,
+            "description": "At least 10 characters, not only whitespace.",
+        }
+    ),
+]
 
 Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
 
