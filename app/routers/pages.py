@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app import __version__
 from app.enums import CertificateKind
 from app.errors import NotFound
+from app.models import Certificate
 from app.routers.deps import SessionDep
 from app.routers.site import PAGE_CSP
 from app.routers.templates import render
@@ -55,6 +56,13 @@ def _standing(kind: str, rank: int | None, award_name: str | None) -> str:
     return f"{label} (peringkat {rank})" if rank is not None else label
 
 
+def _link(cert: Certificate | None) -> dict[str, str] | None:
+    """Another certificate of a reissue, as the page links it: its number and page."""
+    if cert is None:
+        return None
+    return {"number": cert.number, "url": f"/verify/{cert.code}"}
+
+
 _FORM_HEADERS = {**_HEADERS, "Content-Security-Policy": PAGE_CSP}
 
 
@@ -79,7 +87,8 @@ async def read_verify_form(code: str | None = None) -> HTMLResponse | RedirectRe
 async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
     """The page a certificate's QR code opens: says plainly whether the certificate is valid
     (SAH) or revoked (DICABUT), with its recipient, innovation, rank, convention, date and
-    number. An unknown code answers a 404 page saying so."""
+    number; a reissued one links to the piagam that replaces it, and the replacement to the
+    one it replaces. An unknown code answers a 404 page saying so."""
     try:
         cert, convention = certificates.find_by_code(session, code)
     except NotFound:
@@ -102,6 +111,8 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
         ),
         "revoked_reason": cert.revoked_reason,
         "pdf_url": f"/api/v1/certificates/{cert.code}.pdf",
+        "replaced_by": _link(certificates.replacement_of(session, cert)),
+        "replaces": _link(session.get(Certificate, cert.replaces_id) if cert.replaces_id else None),
     }
     return _page("verify.html", 200, c=certificate)
 
