@@ -28,6 +28,7 @@ from app.routers.deps import SessionDep
 from app.routers.site import PAGE_CSP
 from app.routers.templates import render
 from app.services import certificate_pdf, certificates
+from app.services.dates import day_month_year
 
 router = APIRouter(tags=["public"])
 
@@ -104,7 +105,12 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
         "entry_title": cert.entry_title,
         "opd_name": cert.opd_name if cert.recipient_type != "opd" else None,
         "convention": certificate_pdf.convention_label(convention.name, convention.year),
-        "issued_on": certificate_pdf.indonesian_date(cert.issued_at),
+        # The date the piagam carries: its convention's ceremony, else its day of issue.
+        "issued_on": (
+            day_month_year(convention.ceremony_date)
+            if convention.ceremony_date
+            else certificate_pdf.indonesian_date(cert.issued_at)
+        ),
         "revoked": cert.revoked_at is not None,
         "revoked_on": (
             certificate_pdf.indonesian_date(cert.revoked_at) if cert.revoked_at else None

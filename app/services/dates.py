@@ -27,6 +27,11 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(JAKARTA).date()
 
 
+def day_month_year(day: date) -> str:
+    """``9 Mei 2018``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
 def long_date(day: date) -> str:
     """``Rabu, 9 Mei 2018``."""
     return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"

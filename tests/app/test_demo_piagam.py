@@ -82,3 +82,13 @@ def test_the_solok_demos_minutes_are_dated_on_the_ceremony(
     assert "FASTREN" in text
     for _username, full_name, _panel in solok_data.JURORS:
         assert full_name in text
+
+
+def test_the_solok_demos_verification_page_carries_the_ceremony_date(
+    client: TestClient, solok: tuple[int, dict[str, str]]
+) -> None:
+    cid, headers = solok
+    certs = client.post(f"/api/v1/conventions/{cid}/awards", headers=headers).json()
+    page = client.get(f"/verify/{certs['certificates'][0]['code']}")
+    assert page.status_code == 200
+    assert '<dd id="date">9 Mei 2018</dd>' in page.text
