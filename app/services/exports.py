@@ -251,14 +251,14 @@ def rewards_table(
 
 
 def certificate_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
-    return [
-        certificates.certificate_dict(c)
-        for c in session.scalars(
+    return certificates.certificate_dicts(
+        session,
+        session.scalars(
             select(Certificate)
             .where(Certificate.convention_id == convention_id)
             .order_by(Certificate.id)
-        )
-    ]
+        ),
+    )
 
 
 def reward_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
