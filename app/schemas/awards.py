@@ -101,6 +101,25 @@ class IssueOut(BaseModel):
     issued_certificates: int
 
 
+class LogoOut(BaseModel):
+    """The convention's logo as stored: a PNG drawn again from the upload's pixels."""
+
+    convention_id: int
+    media_type: Literal["image/png"] = "image/png"
+    width: int = Field(description="Pixels; at most 1200 on the long side.")
+    height: int
+    bytes: int = Field(description="The stored PNG's size.")
+    sha256: str
+    updated_at: datetime
+    url: str = Field(description="Where the secretariat reads the stored PNG.")
+
+
+class LogoFile(BaseModel):
+    """The multipart body of a logo upload (documentation only: the route reads it by hand)."""
+
+    file: bytes = Field(description="A PNG or JPEG image of at most 1 MiB.")
+
+
 class RevokeIn(Input):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
