@@ -28,6 +28,7 @@ from app.errors import (
 )
 from app.models import utcnow
 from app.security import Principal
+from app.services import audit
 from app.services.sheets import statements as q
 from app.services.sheets.read import get_sheet, lock_sheet
 from app.services.sheets.rules import (
@@ -61,19 +62,17 @@ def _record(
     """The audit row of a sheet write: what ``audit.record`` writes, with a prebuilt insert."""
     conn.execute(
         q.INSERT_AUDIT,
-        {
-            "convention_id": target.convention_id,
-            "at": utcnow(),
-            "actor_id": principal.id,
-            "actor_username": principal.username,
-            "action": action,
-            "target_type": "sheet",
-            "target_id": sheet_id,
-            "juror_id": principal.id,
-            "entry_id": target.entry_id,
-            "before": before,
-            "after": after,
-        },
+        audit.event(
+            actor=principal,
+            action=action,
+            target_type="sheet",
+            target_id=sheet_id,
+            convention_id=target.convention_id,
+            juror_id=principal.id,
+            entry_id=target.entry_id,
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -149,19 +148,9 @@ def write_sheet(
         if sheet_id is None:
             # Another tablet of this juror created it a moment ago: judge against its row.
             return write_sheet(conn, principal, target, payload, if_match, rules)
-        written = StoredSheet(
-            sheet_id,
-            principal.id,
-            target.entry_id,
-            target.stage_id,
-            body.scores,
-            body.comment,
-            body.status,
-            1,
-            now,
-            submitted_at,
-        )
+        version = 1
     else:
+        sheet_id, version = stored.id, stored.version + 1
         conn.execute(
             q.UPDATE_SHEET,
             {
@@ -170,23 +159,23 @@ def write_sheet(
                 "scores": body.scores,
                 "comment": body.comment,
                 "status": body.status,
-                "version": stored.version + 1,
+                "version": version,
                 "updated_at": now,
                 "submitted_at": submitted_at,
             },
         )
-        written = StoredSheet(
-            stored.id,
-            principal.id,
-            target.entry_id,
-            target.stage_id,
-            body.scores,
-            body.comment,
-            body.status,
-            stored.version + 1,
-            now,
-            submitted_at,
-        )
+    written = StoredSheet(
+        sheet_id,
+        principal.id,
+        target.entry_id,
+        target.stage_id,
+        body.scores,
+        body.comment,
+        body.status,
+        version,
+        now,
+        submitted_at,
+    )
     _record(
         conn,
         principal,
