@@ -5,7 +5,7 @@ Synthetic conventions (``bench/seed.py``): 158 entries x 10 jurors, 5,000 x 20 a
 every other sheet submitted. For each, in the same run:
 
 * **service**: what ``GET /ranking`` does, from the database to the rows, in process:
-  ``app.services.ranking.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
+  ``app.services.ranking_input.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
   for each method, timed separately (load / rank / shape); best of ``repeat``;
 * **floor**: one SQL ``GROUP BY`` computing each entry's mean weighted total over its
   submitted sheets and ordering by it, fetched to Python (``bench/ranking_floor.py``);
@@ -40,6 +40,7 @@ from app.db import Database, create_db_engine
 from app.enums import Category
 from app.models import Convention
 from app.services import ranking as service
+from app.services.ranking_input import load_input
 from bench import common, seed
 from bench import ranking_floor as floors
 from bench.common import Server, log
@@ -74,7 +75,7 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
         t0 = time.perf_counter()
         convention = session.get(Convention, convention_id)
         assert convention is not None
-        data = service.load_input(session, convention)
+        data = load_input(session, convention)
         t1 = time.perf_counter()
         result = data.rank(method)
         t2 = time.perf_counter()

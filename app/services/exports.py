@@ -19,6 +19,7 @@ from app.enums import Category
 from app.models import Certificate, Convention, Reward
 from app.services import awards, certificate_pdf, certificates, ranking, stability
 from app.services.dates import JAKARTA
+from app.services.ranking_input import load_input
 from app.services.tables import Column, Table
 
 Kind = Literal["ranking", "awards", "certificates", "rewards"]
@@ -277,7 +278,7 @@ Builder = Callable[[Session, Convention, str, str], Table]
 
 def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
     method = ranking.check_method(method)
-    data = ranking.load_input(session, convention)
+    data = load_input(session, convention)
     body = ranking.ranking_dict(data, data.rank(method))
     steady = {e: stability.row_dict(row) for e, row in stability.of_rows(data, method).items()}
     panels = ranking.panel_names(session, convention.id)

@@ -23,7 +23,8 @@ from app.models import Convention, Objection, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import valid_id
-from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
+from app.services.ranking import check_method, ranking_dict
+from app.services.ranking_input import RankingInput, load_input
 
 
 def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
