@@ -31,6 +31,7 @@ from app.routers import (
     objections,
     opds,
     pages,
+    piagam,
     public,
     ranking,
     results_page,
@@ -42,9 +43,11 @@ from app.routers import (
 from app.routers.problems import install_error_handlers, problem_response, problems
 from app.schemas.analysis import HealthOut
 from app.services import imports as imports_service
+from app.services import logos
 
 API_PREFIX = "/api/v1"
 IMPORT_PATH = re.compile(rf"^{API_PREFIX}/conventions/[^/]+/imports/[^/]+$")
+LOGO_PATH = re.compile(rf"^{API_PREFIX}/conventions/[^/]+/logo$")
 
 DESCRIPTION = """
 Konvensi runs a regional innovation convention (*Konvensi Inovasi Daerah*): OPDs enter
@@ -221,6 +224,7 @@ def create_app(
         judging,
         ranking,
         objections,
+        piagam,
         awards,
         exports,
         public,
@@ -235,8 +239,11 @@ def create_app(
     app.add_middleware(
         BodyLimit,
         max_bytes=settings.max_body_bytes,
-        # An import's file, with room for the multipart framing around it.
-        wider=[(IMPORT_PATH, imports_service.MAX_BYTES + 64 * 1024)],
+        # An import's file and a logo, with room for the multipart framing around them.
+        wider=[
+            (IMPORT_PATH, imports_service.MAX_BYTES + 64 * 1024),
+            (LOGO_PATH, logos.MAX_BYTES + 64 * 1024),
+        ],
     )
     openapi.install(app)
     return app

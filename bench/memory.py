@@ -1,5 +1,5 @@
 """Resident memory of one ranking at national scale (issue 12): the sheets as a tuple and a
-dict each, as ``app.services.ranking.submitted_sheets`` hands them to scoring today, against
+dict each, as ``app.services.ranking_input.submitted_sheets`` hands them to scoring today, against
 the same sheets as columns (``scoring.SheetColumns``: ``array('q')`` ids, ``array('d')`` per
 criterion).
 
@@ -48,7 +48,7 @@ def _peak_mb() -> float:
 
 def child(form: str, entries: int, jurors: int) -> dict[str, Any]:
     import scoring
-    from app.services.ranking import big_input
+    from app.services.ranking_input import big_input
     from bench import seed
 
     imported = _peak_mb()

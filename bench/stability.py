@@ -28,7 +28,7 @@ from functools import partial
 from typing import Any
 
 import scoring
-from app.services.ranking import big_input
+from app.services.ranking_input import big_input
 from bench import common, seed
 from bench.common import log
 

@@ -10,7 +10,9 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 from sqlalchemy.orm import Session
 
 from app.db import SAFE_METHODS, Database
@@ -116,12 +118,28 @@ def page_of(model: type[M], items: Iterable[Any], total: int, page: Pagination) 
 ConventionId = Annotated[int, Path(description="The convention's id.")]
 
 
-def _empty_as_absent(value: Any) -> Any:
-    return None if value == "" else value
+class _EmptyIsAbsent:
+    """``?kind=`` (empty) means "any", as a form or a hand-built URL sends it; the OpenAPI
+    schema says so (the empty string is one of the parameter's values)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: None if value == "" else value, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        empty = {"type": "string", "maxLength": 0}
+        inner = dict(handler(schema))
+        if "anyOf" in inner:
+            return {**inner, "anyOf": [*inner["anyOf"], empty]}
+        return {"anyOf": [inner, empty]}
 
 
-# ``?kind=`` (empty) means "any", as a form or a hand-built URL sends it.
-EmptyIsAbsent = BeforeValidator(_empty_as_absent)
+EmptyIsAbsent = _EmptyIsAbsent()
 
 
 def id_filter(what: str) -> Any:

@@ -77,6 +77,10 @@ CONTRACT_1_1 = frozenset(
     {
         ("POST", f"{CONVENTION}/imports/{{kind}}"),
         ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
+        ("PUT", f"{CONVENTION}/logo"),
+        ("DELETE", f"{CONVENTION}/logo"),
+        ("GET", f"{CONVENTION}/certificates/preview.pdf"),
+        ("POST", f"{CONVENTION}/certificates/{{certificate_id}}/reissue"),
     }
 )
 
