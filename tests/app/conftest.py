@@ -15,6 +15,7 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.app import factories as f
+from tests.app.live import LiveServer, live_server
 
 SECRET = f.SECRET
 
@@ -98,3 +99,11 @@ def admin(session: Session) -> f.Login:
 def world(session: Session) -> f.World:
     """A convention in draft with a rubric, two panels, OPDs, entries and jurors."""
     return f.make_world(session, SECRET)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real server seeded to published results (``tests.app.live``), for a module's slow
+    tests through HTTP or a browser."""
+    with live_server(tmp_path_factory.mktemp("live")) as running:
+        yield running

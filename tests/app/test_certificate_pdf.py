@@ -19,8 +19,8 @@ from app.models import Certificate
 from app.services import certificate_pdf
 from app.services.certificate_pdf import file_name, indonesian_date
 from tests.app import factories as f
-from tests.app.live import require_tool
 from tests.app.test_awards import published
+from tests.support.browser import require_tool
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
