@@ -143,18 +143,8 @@ def run(entries: int = 50_000, jurors: int = 20) -> dict[str, Any]:
         for r in rows
     ]
     verdicts.append(f"same ranking from both forms: {'yes' if same else 'NO'}")
-    print("\nTargets (issue 12)")
-    for v in verdicts:
-        print("  " + v)
-    payload = {
-        "benchmark": "memory",
-        "machine": common.machine(),
-        "rows": rows,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("memory", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+    common.print_targets("issue 12", verdicts)
+    return common.finish("memory", verdicts, rows=rows)
 
 
 if __name__ == "__main__":

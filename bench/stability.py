@@ -161,16 +161,5 @@ def report(rows: list[dict[str, Any]], repeat: int) -> dict[str, Any]:
             f" in CPU time ({r['ratio']:.2f}x wall; target <= {r['target']:g}x)"
             f" {'met' if ok else 'NOT met'}"
         )
-    print("\nTargets (issue 12)")
-    for v in verdicts:
-        print("  " + v)
-    payload = {
-        "benchmark": "stability",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "rows": rows,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("stability", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+    common.print_targets("issue 12", verdicts)
+    return common.finish("stability", verdicts, repeat=repeat, rows=rows)
