@@ -18,6 +18,7 @@ from app import __version__, openapi
 from app.config import Settings, get_settings
 from app.db import Database, create_db_engine
 from app.routers import (
+    accounts,
     auth,
     awards,
     conventions,
@@ -166,7 +167,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=[
-            {"name": "auth", "description": "Logging in."},
+            {"name": "auth", "description": "Logging in and out, and one's own password."},
+            {"name": "accounts", "description": "Admin and secretariat accounts."},
             {"name": "conventions", "description": "Conventions and their status."},
             {"name": "rubric", "description": "Criteria and panels."},
             {"name": "opds", "description": "Government units (OPD)."},
@@ -208,6 +210,7 @@ def create_app(
     for module in (
         sheets,
         auth,
+        accounts,
         conventions,
         rubric,
         stages,

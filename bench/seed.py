@@ -231,6 +231,7 @@ def seed(
                 insert(Account)
                 .values(
                     username=f"bench-admin-{tag}",
+                    username_key=f"bench-admin-{tag}",
                     full_name="Bench secretariat",
                     role="admin",
                     password_hash="!",
@@ -246,6 +247,7 @@ def seed(
                 [
                     {
                         "username": f"bench-{tag}-juri-{n * jurors + i}",
+                        "username_key": f"bench-{tag}-juri-{n * jurors + i}",
                         "full_name": f"Juri {n * jurors + i}",
                         "role": "juror",
                         # Nobody logs in: tokens are issued directly, so no hash is needed.

@@ -8,13 +8,16 @@ import secrets
 import socket
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, err, fail
 from app.config import get_settings
+
+if TYPE_CHECKING:
+    from app.db import Database
 
 
 @cli.command()
@@ -112,6 +115,14 @@ def _check_someone_can_log_in() -> None:
         )
 
 
+def _is_admin(db: Database, username: str) -> bool:
+    from app.enums import Role
+    from app.services import accounts
+
+    with db.lookup() as session:
+        return accounts.role_of(session, username) == Role.ADMIN
+
+
 def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
     from app.db import Database, create_db_engine
     from app.security import hash_password
@@ -131,7 +142,7 @@ def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
                 )
             if made:
                 console.print(f"created secretariat account {settings.admin_username!r}")
-            elif not accounts.is_admin(db, settings.admin_username):
+            elif not _is_admin(db, settings.admin_username):
                 err.print(
                     f"[yellow]warning:[/] KONVENSI_ADMIN_USERNAME {settings.admin_username!r} "
                     "is a juror's login; no secretariat account was made",

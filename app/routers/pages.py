@@ -23,10 +23,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app import __version__
 from app.enums import CertificateKind
 from app.errors import NotFound
+from app.models import Certificate
 from app.routers.deps import SessionDep
 from app.routers.site import PAGE_CSP
 from app.routers.templates import render
 from app.services import certificate_pdf, certificates
+from app.services.dates import day_month_year
 
 router = APIRouter(tags=["public"])
 
@@ -55,6 +57,13 @@ def _standing(kind: str, rank: int | None, award_name: str | None) -> str:
     return f"{label} (peringkat {rank})" if rank is not None else label
 
 
+def _link(cert: Certificate | None) -> dict[str, str] | None:
+    """Another certificate of a reissue, as the page links it: its number and page."""
+    if cert is None:
+        return None
+    return {"number": cert.number, "url": f"/verify/{cert.code}"}
+
+
 _FORM_HEADERS = {**_HEADERS, "Content-Security-Policy": PAGE_CSP}
 
 
@@ -79,7 +88,8 @@ async def read_verify_form(code: str | None = None) -> HTMLResponse | RedirectRe
 async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
     """The page a certificate's QR code opens: says plainly whether the certificate is valid
     (SAH) or revoked (DICABUT), with its recipient, innovation, rank, convention, date and
-    number. An unknown code answers a 404 page saying so."""
+    number; a reissued one links to the piagam that replaces it, and the replacement to the
+    one it replaces. An unknown code answers a 404 page saying so."""
     try:
         cert, convention = certificates.find_by_code(session, code)
     except NotFound:
@@ -95,13 +105,20 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
         "entry_title": cert.entry_title,
         "opd_name": cert.opd_name if cert.recipient_type != "opd" else None,
         "convention": certificate_pdf.convention_label(convention.name, convention.year),
-        "issued_on": certificate_pdf.indonesian_date(cert.issued_at),
+        # The date the piagam carries: its convention's ceremony, else its day of issue.
+        "issued_on": (
+            day_month_year(convention.ceremony_date)
+            if convention.ceremony_date
+            else certificate_pdf.indonesian_date(cert.issued_at)
+        ),
         "revoked": cert.revoked_at is not None,
         "revoked_on": (
             certificate_pdf.indonesian_date(cert.revoked_at) if cert.revoked_at else None
         ),
         "revoked_reason": cert.revoked_reason,
         "pdf_url": f"/api/v1/certificates/{cert.code}.pdf",
+        "replaced_by": _link(certificates.replacement_of(session, cert)),
+        "replaces": _link(session.get(Certificate, cert.replaces_id) if cert.replaces_id else None),
     }
     return _page("verify.html", 200, c=certificate)
 

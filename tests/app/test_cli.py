@@ -276,6 +276,31 @@ def test_bootstrap_admin_is_idempotent_and_keeps_password(url: str) -> None:
     app.state.db.dispose()
 
 
+def test_create_admin_refuses_a_name_taken_ignoring_case(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    made = run(
+        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=sqlite_url
+    )
+    assert made.exit_code == 0, made.output
+    again = run(
+        "create-admin", "SEKRETARIAT", "--password", "rahasia-panjang", database_url=sqlite_url
+    )
+    assert again.exit_code != 0
+    assert "taken (ignoring case)" in one_line(again.stderr)
+    assert count(sqlite_url, Account) == 1
+
+
+@pytest.mark.usefixtures("served")
+def test_bootstrap_admin_matches_an_existing_name_ignoring_case(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    env = {"database_url": sqlite_url, "secret_key": SECRET, "admin_password": "first-password"}
+    assert run("serve", **env, admin_username="sekretariat").exit_code == 0
+    again = run("serve", **env, admin_username="Sekretariat")
+    assert again.exit_code == 0, again.output
+    assert "created" not in again.stdout
+    assert count(sqlite_url, Account) == 1
+
+
 @pytest.mark.usefixtures("served")
 def test_bootstrap_warns_when_the_username_is_a_jurors(sqlite_url: str) -> None:
     migrate.upgrade(sqlite_url)

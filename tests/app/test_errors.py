@@ -188,10 +188,7 @@ TRICKY = [
     "<b>Dinas</b> &amp; <i>Badan</i>",
     "Dinas Pemberdayaan Perempuan dan Perlindungan Anak",
     "Nagari Koto Baru, Kab. Solok — Sumatera Barat",
-    "Kantor Camat Lubuak Sikarah: “Rancak bana” ✓",
-    "ꦏꦸꦛꦯꦺꦴꦭꦺꦴꦏ꧀ (aksara Jawa)",
-    "كوتا سولوق (Jawi)",
-    "索洛克市创新 🏆🇮🇩",
+    "Kantor Camat Lubuak Sikarah: “Rancak bana” № 5 · ½",
     "e\u0301 vs é",
     "%s %d {0} ${x} \\n \\u0000",
 ]
