@@ -11,6 +11,8 @@ from typing import Any
 
 import httpx
 
+# Where the tests of other branches still look for it; its home is tests.support.browser.
+from tests.support.browser import require_tool as require_tool
 from tests.support.server import Server, free_port, migrate, serve_command, server_env
 
 ADMIN = "sekretariat"
