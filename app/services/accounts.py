@@ -240,17 +240,7 @@ def ensure_admin(session: Session, username: str, password_hash: str, full_name:
     password."""
     if username_taken(session, username):
         return False
-    session.add(
-        Account(
-            username=username,
-            full_name=full_name,
-            role=Role.ADMIN,
-            password_hash=password_hash,
-            credential_stamp=new_credential_stamp(),
-            active=True,
-        )
-    )
-    session.flush()
+    create_admin(session, username, password_hash, full_name)
     return True
 
 
