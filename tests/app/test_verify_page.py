@@ -18,7 +18,7 @@ from app.models import Innovator
 from app.services.certificate_pdf import indonesian_date
 from tests.app import factories as f
 from tests.app.live import HOSTILE_NAME, LiveServer
-from tests.app.test_awards import published
+from tests.app.test_awards import certified, published
 from tests.support.browser import require, require_tool
 
 if TYPE_CHECKING:
@@ -29,11 +29,7 @@ EVIL_TITLE = '<b>Bold</b> & "quoted" \'); DROP TABLE entry;--'
 
 @pytest.fixture
 def certificates(client: TestClient, session: Session, world: f.World) -> list[dict[str, Any]]:
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def _page(client: TestClient, code: str, status: int = 200) -> str:
