@@ -295,21 +295,11 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
         )
     if verdicts:
-        print("\nTargets (issues 4, 6 and 17)")
-        for v in verdicts:
-            print("  " + v)
-    payload = {
-        "benchmark": "ranking",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "timings": [t.__dict__ for t in timings],
-        "growth": growth,
-        "http": served,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("ranking", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+        common.print_targets("issues 4, 6 and 17", verdicts)
+    timed = [t.__dict__ for t in timings]
+    return common.finish(
+        "ranking", verdicts, repeat=repeat, timings=timed, growth=growth, http=served
+    )
 
 
 def _growth(timings: list[Timing]) -> list[dict[str, Any]]:

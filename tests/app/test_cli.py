@@ -19,7 +19,6 @@ from app.db import Database, create_db_engine
 from app.main import create_app
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Sheet
 from app.security import verify_password
-from tests.app.databases import ENGINES, fresh_database
 
 SECRET = "a-secret-key-for-the-cli-tests-long-enough"
 VARIABLES = (
@@ -45,12 +44,6 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr("uvicorn.run", lambda *_args, **kwargs: calls.append(kwargs))
     return calls
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 @pytest.fixture
