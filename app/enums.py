@@ -69,7 +69,11 @@ class SheetStatus(StrEnum):
 
 
 class Role(StrEnum):
+    """Who an account is: ``admin`` (every convention), ``secretariat`` (the admin's rights on
+    the conventions it is given) or ``juror`` (one convention's panel)."""
+
     ADMIN = "admin"
+    SECRETARIAT = "secretariat"
     JUROR = "juror"
 
 

@@ -8,6 +8,7 @@ point; ranking sizes 158, 5,000 and 50,000 entries; stability at 5,000 x 20; mem
     python -m bench submit --quick
     python -m bench submit --engines sqlite --workers 1 --connections 64
     python -m bench ranking --sizes 158,5000
+    python -m bench ranking --stages 2             # issue 17: 2 stages, 5,000 x 20 a stage
     python -m bench scoring --order interleaved --repeat 3
     python -m bench stability --repeat 5
     python -m bench memory
@@ -61,6 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     rank.add_argument("--sizes", type=_ints, default=None, help="entries, e.g. 158,5000,50000")
     rank.add_argument("--repeat", type=int, default=None, help="timings per point (best kept)")
     rank.add_argument("--no-http", action="store_true", help="skip the server and its memory")
+    rank.add_argument(
+        "--stages",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="2: a convention judged in two scored stages (proposal 70, presentation 30)",
+    )
     pure = parser.add_argument_group("scoring (also takes --repeat)")
     pure.add_argument(
         "--order",
@@ -69,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
         help="the order the sheets are handed over in",
     )
     pure.add_argument("--float-scores", action="store_true", help="scores with decimals")
-    steady = parser.add_argument_group("stability (--sizes and --repeat as well)")
-    steady.add_argument("--jurors", type=int, default=None, help="jurors (20)")
+    steady = parser.add_argument_group("stability and ranking (--sizes and --repeat as well)")
+    steady.add_argument("--jurors", type=int, default=None, help="jurors (a stage's; 20)")
     args = parser.parse_args(argv)
 
     common.install_signal_handlers()
@@ -91,11 +99,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.which in ("all", "ranking"):
             from bench import ranking
 
+            default_sizes = ranking.SIZES if args.stages == 1 else ranking.STAGES_SIZES
             ranking.run(
                 engines=args.engines,
-                sizes=args.sizes or ((158, 5000) if args.quick else ranking.SIZES),
+                sizes=args.sizes or ((158, 5000) if args.quick else default_sizes),
                 repeat=args.repeat or (1 if args.quick else 3),
                 http=not args.no_http,
+                stages=args.stages,
+                jurors=args.jurors,
             )
         if args.which == "scoring":
             from bench import scoring_perf

@@ -196,7 +196,8 @@ def _try_first(loaded: object, base_url: str) -> None:
     api = f"{base_url}/api/v1/conventions"
     lines = [
         "[bold]What to try first[/]",
-        f"  1. {base_url}/ : the start page (the API reference at /docs).",
+        f"  1. {base_url}/ : the start page; the jurors' tablet app at {base_url}/juri/, the "
+        f"secretariat's dashboard at {base_url}/sekretariat/, the API reference at /docs.",
         f"  2. {api}/{first}/ranking as sekretariat: FASTREN leads, SATE LOKAN and KAMPUNG "
         "BERDASI tie, and /ranking/stability shows SMASH CARE'S at the cusp of the top 3.",
         "  3. Log in as juri.lan.2 and finish its two drafts (PUT .../jurors/me/sheets/{entry}).",

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from starlette.concurrency import run_in_threadpool
 
+from app.enums import Role
 from app.errors import Unauthenticated
 from app.routers.deps import CurrentUser, DatabaseDep, problems
 from app.schemas import MeOut, TokenOut
@@ -65,7 +66,8 @@ async def create_token(
 
 @router.get("/me", responses=problems(401, 503))
 async def read_me(principal: CurrentUser) -> MeOut:
-    """The caller's account. A juror also sees the convention it judges and its panel."""
+    """The caller's account. A juror also sees the convention it judges and its panel, a
+    `secretariat` the conventions it manages."""
     return MeOut(
         id=principal.id,
         username=principal.username,
@@ -73,4 +75,7 @@ async def read_me(principal: CurrentUser) -> MeOut:
         role=principal.role,
         convention_id=principal.convention_id,
         panel_id=principal.panel_id,
+        convention_ids=(
+            sorted(principal.convention_ids) if principal.role == Role.SECRETARIAT else None
+        ),
     )

@@ -28,7 +28,13 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
     `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
     DICABUT / REVOKED."""
     cert, convention = certificates.find_by_code(session, code)
-    data = certificate_pdf.piagam(cert, convention, request.app.state.settings.effective_public_url)
+    data = certificate_pdf.piagam(
+        cert,
+        convention,
+        request.app.state.settings.effective_public_url,
+        logo=certificate_pdf.logo_of(session, convention.id),
+        replaced_by_code=certificate_pdf.replacement_code(session, cert),
+    )
     # A def route (threadpool): rendering takes a while, after the read has ended.
     session.commit()
     return Response(

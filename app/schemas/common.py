@@ -6,11 +6,14 @@ finite; strings are trimmed and length-bounded; unknown fields are refused by na
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any, ClassVar, Generic, TypeVar
 
 from pydantic import (
     AfterValidator,
+    AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     Strict,
@@ -59,6 +62,19 @@ Username = Annotated[
 Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
 
 Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
+
+
+def _iso_text(value: Any) -> Any:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError("a date or time is ISO 8601 text (2018-05-20), not a number")
+    return value
+
+
+# Dates and moments as the ISO 8601 strings the OpenAPI schema promises: a JSON number is
+# not read as a Unix timestamp.
+Day = Annotated[date, BeforeValidator(_iso_text)]
+
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 AwardName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
 

@@ -319,14 +319,22 @@ def build(
 
 
 def piagams(session: Session, convention: Convention, public_url: str) -> list[Piagam]:
-    """Every certificate of the convention as printable data, in letter-number order."""
-    return [
-        certificate_pdf.piagam(cert, convention, public_url)
-        for cert in session.scalars(
+    """Every certificate of the convention as printable data, in letter-number order, with
+    the convention's logo and each reissued one's replacement."""
+    certs = list(
+        session.scalars(
             select(Certificate)
             .where(Certificate.convention_id == convention.id)
             .order_by(Certificate.sequence)
         )
+    )
+    logo = certificate_pdf.logo_of(session, convention.id)
+    replaced = certificates.replacements(session, certs)
+    return [
+        certificate_pdf.piagam(
+            cert, convention, public_url, logo=logo, replaced_by_code=replaced.get(cert.id)
+        )
+        for cert in certs
     ]
 
 

@@ -7,6 +7,8 @@ The sample goes through ``certificate_pdf.piagam`` like an issued certificate (a
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from app.enums import CertificateKind, RecipientType
 from app.models import Certificate, Convention, utcnow
 from app.services import awards, certificate_pdf, certificates
@@ -54,7 +56,12 @@ def sample_certificate(convention: Convention, kind: CertificateKind) -> Certifi
 
 
 def sample(
-    convention: Convention, kind: CertificateKind, public_url: str
+    session: Session, convention: Convention, kind: CertificateKind, public_url: str
 ) -> certificate_pdf.Piagam:
-    """The sample piagam of ``kind``, ready to render."""
-    return certificate_pdf.piagam(sample_certificate(convention, kind), convention, public_url)
+    """The sample piagam of ``kind`` with the convention's logo, ready to render."""
+    return certificate_pdf.piagam(
+        sample_certificate(convention, kind),
+        convention,
+        public_url,
+        logo=certificate_pdf.logo_of(session, convention.id),
+    )

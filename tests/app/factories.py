@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Account,
+    AccountConvention,
     Convention,
     Criterion,
     Entry,
@@ -95,6 +96,21 @@ def make_admin(session: Session, **overrides: Any) -> Account:
     }
     values.update(overrides)
     return _save(session, Account(**values))
+
+
+def make_secretariat(session: Session, conventions: list[Convention], **overrides: Any) -> Account:
+    """A ``secretariat`` account managing ``conventions``."""
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "username": f"sekretariat{n}",
+        "full_name": f"Sekretariat {n}",
+        "role": "secretariat",
+        "password_hash": password_hash(),
+        "credential_stamp": new_credential_stamp(),
+    }
+    values.update(overrides)
+    account = Account(**values, scopes=[AccountConvention(convention_id=c.id) for c in conventions])
+    return _save(session, account)
 
 
 def make_convention(session: Session, **overrides: Any) -> Convention:

@@ -324,6 +324,7 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
     logins = printed_logins(result.stdout)
     assert [role for role, _, _ in logins] == ["admin"] + ["juror"] * 7
     assert "What to try first" in result.stdout
+    assert "/juri/" in result.stdout and "/sekretariat/" in result.stdout
     db = Database(create_db_engine(url))
     try:
         with db.transaction(write=False) as session:

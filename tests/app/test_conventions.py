@@ -222,6 +222,12 @@ def test_create_convention_without_required_field_is_422(
         ("award_names", [1, 2]),
         ("award_names", ["x" * 101]),
         ("unknown_field", 1),
+        # A number is not read as a Unix timestamp (found by the fuzz test).
+        ("ceremony_date", -1.1e-308),
+        ("ceremony_date", 0),
+        ("ceremony_date", "20 Mei 2018"),
+        ("judging_deadline", 1527000000),
+        ("judging_deadline", "2018-05-20T10:00:00"),
     ],
 )
 def test_create_convention_with_bad_field_is_422_naming_it(

@@ -750,3 +750,52 @@ def test_a_body_of_thousands_of_unknown_codes_is_a_short_422(
     )
     f.problem(direct, 422, "validation")
     assert len(direct.content) < 20_000
+
+
+def test_a_score_within_1e_9_of_the_grid_is_stored_as_the_grid_value(
+    client: TestClient, judging: f.World, session: Session
+) -> None:
+    w = judging
+    w.criteria[0].step = 0.5
+    session.commit()
+    near = put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8.0000000001}})
+    assert near.status_code == 200, near.text
+    assert near.json()["scores"] == {"A": 8.0}
+    session.expire_all()
+    stored = session.scalars(select(Sheet)).one()
+    assert stored.scores == {"A": 8.0}
+    # 6e-9 off the grid: refused, naming the score, and the stored sheet stays as it was.
+    off = put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8.000000006}})
+    problem = f.problem(off, 422, "validation")
+    assert problem["errors"] == [
+        {"loc": ["body", "scores", "A"], "msg": "must be 0 plus a multiple of 0.5"}
+    ]
+    session.expire_all()
+    assert session.scalars(select(Sheet)).one().scores == {"A": 8.0}
+
+
+@pytest.mark.parametrize(
+    ("body", "loc", "msg"),
+    [
+        ('{"scores": {"A": 7}, "comment": "baik\\ud800"}', ["body", "comment"], "lone surrogate"),
+        ('{"scores": {"\\udfff": 7}}', ["body", "scores", "?"], "not valid Unicode"),
+    ],
+)
+def test_a_lone_surrogate_in_a_sheet_put_is_422_naming_the_field(
+    client: TestClient,
+    judging: f.World,
+    session: Session,
+    body: str,
+    loc: list[str],
+    msg: str,
+) -> None:
+    w = judging
+    response = client.put(
+        w.url(f"/jurors/me/sheets/{w.entries[0].id}"),
+        content=body.encode(),
+        headers={**w.jurors[0].headers, "Content-Type": "application/json"},
+    )
+    problem = f.problem(response, 422, "validation")
+    assert [e["loc"] for e in problem["errors"]] == [loc]
+    assert msg in problem["errors"][0]["msg"]
+    assert sheet_rows(session) == 0

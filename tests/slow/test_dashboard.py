@@ -199,7 +199,7 @@ def test_a_whole_convention_runs_from_the_dashboard(
         tmp_path / "juri.csv",
         "username,nama_lengkap,panel,kata_sandi,konflik_opd\n"
         "juri.a,Juri A,KemenPAN-RB,,\n"
-        "juri.b,Juri B,KemenPAN-RB,,DINKES\n"
+        "juri.b,@Juri B,KemenPAN-RB,,DINKES\n"
         f"juri.c,Juri C,LAN,{JUROR_PASSWORD},\n"
         f"juri.d,Juri D,LAN,{JUROR_PASSWORD},\n",
     )
@@ -212,6 +212,13 @@ def test_a_whole_convention_runs_from_the_dashboard(
         row.locator("th").inner_text(): row.locator("code").inner_text() for row in shown.all()
     }
     assert set(passwords) == {"juri.a", "juri.b"}
+    # The downloaded list: a name a spreadsheet would run as a formula gets a leading '.
+    listed = laptop.download("Unduh kata sandi (CSV)", tmp_path).read_text(encoding="utf-8")
+    assert listed.splitlines() == [
+        "username,nama_lengkap,kata_sandi",
+        f"juri.a,Juri A,{passwords['juri.a']}",
+        f"juri.b,'@Juri B,{passwords['juri.b']}",
+    ]
     expect(page.locator("#import-counts")).to_have_text("Saat ini: 3 OPD, 5 inovasi, 4 juri.")
     screens["import"] = laptop.axe()
 

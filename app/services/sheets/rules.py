@@ -7,6 +7,7 @@ pass, naming every faulty field in one 422.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -205,6 +206,13 @@ def decode(raw: bytes | bytearray) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "surrogate" in exc.msg:
+            # orjson refuses a lone surrogate escape (\ud800) in the whole body; the standard
+            # parser keeps it, so that parse_body names the field that holds it.
+            try:
+                return json.loads(raw)
+            except ValueError:
+                pass
         raise ValidationFailed(
             f"body: not valid JSON ({exc.msg})",
             errors=[{"loc": ["body"], "msg": f"not valid JSON: {exc.msg}"}],

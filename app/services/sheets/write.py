@@ -70,7 +70,7 @@ def load_target(
 ) -> Target:
     """The convention, its current stage and the entry of a juror's sheet, in one query; 404
     when the convention or entry is unknown (or, for a juror, not its convention)."""
-    if not principal.is_admin and principal.convention_id != convention_id:
+    if not principal.sees(convention_id):
         raise NotFound(f"Convention {convention_id} not found.")
     if not (valid_id(convention_id) and valid_id(entry_id)):
         raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
@@ -105,7 +105,7 @@ def load_target(
 def authorize_write(target: Target, principal: Principal, stage_id: int | None = None) -> None:
     """403, 409 convention-state and 409 not-in-stage, in the contract's order.
     ``stage_id``: the stage the request names, if it names one."""
-    if principal.is_admin:
+    if not principal.is_juror:
         raise Forbidden("Only a juror writes its own sheets; the secretariat reads them.")
     if target.conflicted:
         raise ConflictOfInterest(
