@@ -18,12 +18,21 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from app import printable
+from app.credentials import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+    USERNAME_PATTERN,
+    password_problem,
+)
 
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
@@ -111,11 +120,34 @@ LetterCode = Annotated[
 Username = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$"
+        strip_whitespace=True,
+        min_length=USERNAME_MIN_LENGTH,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=USERNAME_PATTERN,
     ),
 ]
 
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+def _password_rule(value: str) -> str:
+    why = password_problem(value)
+    if why is not None:
+        raise PydanticCustomError("password", why)
+    return value
+
+
+# Every password set from 1.1 on: at least 10 characters, not only whitespace (422 naming it).
+Password = Annotated[
+    str,
+    AfterValidator(_password_rule),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": PASSWORD_MIN_LENGTH,
+            "maxLength": PASSWORD_MAX_LENGTH,
+            "description": "At least 10 characters, not only whitespace.",
+        }
+    ),
+]
 
 Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
 

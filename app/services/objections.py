@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import ObjectionStatus, ResultStatus
-from app.errors import ConventionState, RateLimited, ValidationFailed
+from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
 from app.models import Convention, Entry, Objection, Result, utcnow
 from app.security import Principal
 from app.services import audit, results
@@ -68,6 +68,15 @@ def create(
     reason: str,
     address: str,
 ) -> Objection:
+    # The convention's row locked, as finalize and withdraw lock it: an objection accepted
+    # before the deadline is committed before they look for open objections, never after.
+    convention = (
+        session.scalar(select(Convention).where(Convention.id == convention_id).with_for_update())
+        if valid_id(convention_id)
+        else None
+    )
+    if convention is None:
+        raise NotFound(results.UNPUBLISHED)  # as an unpublished one: see _provisional
     _provisional(session, convention_id)
     entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
     if entry is None or entry.convention_id != convention_id:
