@@ -90,4 +90,6 @@ async def verify_certificate(code: str, session: SessionDep) -> CertificateVerif
     """Verify a certificate by the code printed on it: valid or revoked, with the recipient,
     innovation, rank, convention and date. Never a NIP."""
     cert, convention = certificates.find_by_code(session, code)
-    return CertificateVerifyOut.model_validate(certificates.verification_dict(cert, convention))
+    return CertificateVerifyOut.model_validate(
+        certificates.verification_dict(session, cert, convention)
+    )

@@ -19,6 +19,7 @@ from app.enums import Category
 from app.models import Certificate, Convention, Reward
 from app.services import awards, certificate_pdf, certificates, ranking, stability
 from app.services.dates import JAKARTA
+from app.services.ranking_input import load_input
 from app.services.tables import Column, Table
 
 Kind = Literal["ranking", "awards", "certificates", "rewards"]
@@ -251,14 +252,14 @@ def rewards_table(
 
 
 def certificate_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
-    return [
-        certificates.certificate_dict(c)
-        for c in session.scalars(
+    return certificates.certificate_dicts(
+        session,
+        session.scalars(
             select(Certificate)
             .where(Certificate.convention_id == convention_id)
             .order_by(Certificate.id)
-        )
-    ]
+        ),
+    )
 
 
 def reward_items(session: Session, convention_id: int) -> list[dict[str, Any]]:
@@ -277,7 +278,7 @@ Builder = Callable[[Session, Convention, str, str], Table]
 
 def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
     method = ranking.check_method(method)
-    data = ranking.load_input(session, convention)
+    data = load_input(session, convention)
     body = ranking.ranking_dict(data, data.rank(method))
     steady = {e: stability.row_dict(row) for e, row in stability.of_rows(data, method).items()}
     panels = ranking.panel_names(session, convention.id)

@@ -23,7 +23,7 @@ from app.services.certificate_pdf import Logo, Piagam
 from app.services.pdf import Document, Page
 from app.services.pdf.document import png_image
 from app.services.pdf.truetype import load
-from tests.app.live import require_tool
+from tests.support.browser import require_tool
 
 ISSUED = datetime(2018, 5, 3, 2, 0, tzinfo=UTC)
 
