@@ -5,7 +5,7 @@ Synthetic conventions (``bench/seed.py``): 158 entries x 10 jurors, 5,000 x 20 a
 every other sheet submitted. For each, in the same run:
 
 * **service**: what ``GET /ranking`` does, from the database to the rows, in process:
-  ``app.services.ranking.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
+  ``app.services.ranking_input.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
   for each method, timed separately (load / rank / shape); best of ``repeat`` rounds, each
   round running the floor, the read and every method in turn;
 * **floor**: one SQL ``GROUP BY`` computing each entry's mean weighted total over its
@@ -41,6 +41,7 @@ from app.db import Database, create_db_engine
 from app.enums import Category
 from app.models import Convention
 from app.services import ranking as service
+from app.services.ranking_input import load_input
 from bench import common, seed
 from bench import ranking_floor as floors
 from bench.common import Server, log
@@ -70,7 +71,7 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
         t0 = time.perf_counter()
         convention = session.get(Convention, convention_id)
         assert convention is not None
-        data = service.load_input(session, convention)
+        data = load_input(session, convention)
         t1 = time.perf_counter()
         result = data.rank(method)
         t2 = time.perf_counter()
@@ -294,21 +295,11 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
         )
     if verdicts:
-        print("\nTargets (issues 4, 6 and 17)")
-        for v in verdicts:
-            print("  " + v)
-    payload = {
-        "benchmark": "ranking",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "timings": [t.__dict__ for t in timings],
-        "growth": growth,
-        "http": served,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("ranking", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+        common.print_targets("issues 4, 6 and 17", verdicts)
+    timed = [t.__dict__ for t in timings]
+    return common.finish(
+        "ranking", verdicts, repeat=repeat, timings=timed, growth=growth, http=served
+    )
 
 
 def _growth(timings: list[Timing]) -> list[dict[str, Any]]:

@@ -63,6 +63,12 @@ class CertificateOut(Output):
     status: CertificateStatus = CertificateStatus.VALID
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
+    replaces_id: int | None = Field(
+        None, description="The revoked certificate this one replaces (a reissue), if any."
+    )
+    replaced_by_code: str | None = Field(
+        None, description="The code of the certificate that replaces this one; null until reissued."
+    )
 
 
 class ConventionRef(BaseModel):
@@ -89,6 +95,10 @@ class CertificateVerifyOut(BaseModel):
     status: CertificateStatus
     revoked_at: datetime | None
     revoked_reason: str | None
+    replaces_id: int | None
+    replaced_by_code: str | None = Field(
+        description="The code of the certificate that replaces this one; null until reissued."
+    )
     convention: ConventionRef
     convention_name: str
     convention_year: int

@@ -25,13 +25,14 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import admissions, audit, ranking
+from app.services.ranking_input import RankingInput, load_input
 from app.services.stages import first_advanced, state_of
 
 
 def _selection(
     session: Session, convention: Convention, stage: Stage, method: str
-) -> tuple[list[int], ranking.RankingInput, scoring.Ranking | None]:
-    data = ranking.load_input(session, convention)
+) -> tuple[list[int], RankingInput, scoring.Ranking | None]:
+    data = load_input(session, convention)
     selected, stage_ranking = scoring.selection(data.contest, stage.id, method)
     return selected, data, stage_ranking
 
@@ -142,7 +143,7 @@ def advance(
 
 def _frozen_rows(
     session: Session,
-    data: ranking.RankingInput,
+    data: RankingInput,
     stage: Stage,
     stage_ranking: scoring.Ranking | None,
     chosen: set[int],

@@ -66,7 +66,13 @@ def create(
     reason: str,
     address: str,
 ) -> Objection:
-    convention = session.get(Convention, convention_id) if valid_id(convention_id) else None
+    # The convention's row locked, as finalize and withdraw lock it: an objection accepted
+    # before the deadline is committed before they look for open objections, never after.
+    convention = (
+        session.scalar(select(Convention).where(Convention.id == convention_id).with_for_update())
+        if valid_id(convention_id)
+        else None
+    )
     if convention is None:
         raise NotFound(f"Convention {convention_id} not found.")
     _provisional(session, convention_id)

@@ -80,6 +80,7 @@ CONTRACT_1_1 = frozenset(
         ("PUT", f"{CONVENTION}/logo"),
         ("DELETE", f"{CONVENTION}/logo"),
         ("GET", f"{CONVENTION}/certificates/preview.pdf"),
+        ("POST", f"{CONVENTION}/certificates/{{certificate_id}}/reissue"),
     }
 )
 

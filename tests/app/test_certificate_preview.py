@@ -17,6 +17,7 @@ from app.services.certificates import letter_number
 from app.services.preview import SAMPLE_CODE
 from tests.app import factories as f
 from tests.app.test_certificate_pdf import _qr_matrix
+from tests.app.test_logo import png
 
 
 @pytest.fixture
@@ -94,7 +95,7 @@ def test_without_a_ceremony_date_the_number_is_of_today(client: TestClient, worl
 
 def test_the_sample_qr_code_verifies_nothing(client: TestClient, world: f.World) -> None:
     response = client.get(world.url("/certificates/preview.pdf"), headers=world.admin.headers)
-    expected = segno.make(f"http://testserver/verify/{SAMPLE_CODE}", error="m", micro=False)
+    expected = segno.make(f"http://testserver/verify/{SAMPLE_CODE}", error="m", micro=False, mask=0)
     assert _qr_matrix(response.content) == [[bool(m) for m in row] for row in expected.matrix]
     f.problem(client.get(f"/api/v1/certificates/{SAMPLE_CODE}"), 404, "not-found")
 
@@ -117,3 +118,18 @@ def test_only_the_secretariat_previews(client: TestClient, world: f.World) -> No
         404,
         "not-found",
     )
+
+
+def test_the_sample_prints_the_convention_logo(client: TestClient, world: f.World) -> None:
+    url = world.url("/certificates/preview.pdf")
+    without = PdfReader(io.BytesIO(client.get(url, headers=world.admin.headers).content))
+    assert list(without.pages[0].images) == []
+    uploaded = client.put(
+        world.url("/logo"),
+        content=png(400, 200, mode="RGB"),
+        headers={**world.admin.headers, "Content-Type": "image/png"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    page = PdfReader(io.BytesIO(client.get(url, headers=world.admin.headers).content)).pages[0]
+    [logo] = list(page.images)
+    assert logo.image is not None and logo.image.size[0] / logo.image.size[1] == 2

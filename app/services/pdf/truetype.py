@@ -251,7 +251,8 @@ class _Lazy(dict[Any, Any]):
 
 
 def _to_unicode(used: dict[int, str]) -> str:
-    pairs = [(gid, char) for gid, char in sorted(used.items()) if gid]
+    # .notdef stands for characters the font lacks: U+FFFD, the replacement character.
+    pairs = [(gid, char if gid else "\ufffd") for gid, char in sorted(used.items())]
     blocks = []
     for i in range(0, len(pairs), 100):
         block = pairs[i : i + 100]
