@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -16,6 +16,7 @@ from pydantic import (
 
 from app.enums import (
     SheetStatus,
+    SyncOutcome,
 )
 from app.schemas.common import (
     Score,
@@ -118,9 +119,6 @@ class SyncIn(BaseModel):
     )
 
     sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=500)]
-
-
-SyncOutcome = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
 
 
 class SyncResult(BaseModel):
