@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__, openapi
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, secret_key_problem
 from app.db import Database, create_db_engine
 from app.routers import (
     accounts,
@@ -126,7 +126,10 @@ class BodyLimit:
 
 def _secret_key(settings: Settings, demo: bool) -> str:
     if settings.secret_key is not None and settings.secret_key.get_secret_value():
-        return settings.secret_key.get_secret_value()
+        key = settings.secret_key.get_secret_value()
+        if (problem := secret_key_problem(key)) is not None:
+            raise RuntimeError(problem)
+        return key
     if demo:
         return secrets.token_urlsafe(32)
     raise RuntimeError("KONVENSI_SECRET_KEY is not set")

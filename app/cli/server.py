@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, err, fail
-from app.config import get_settings
+from app.config import get_settings, secret_key_problem
 
 if TYPE_CHECKING:
     from app.db import Database
@@ -56,6 +56,8 @@ def _check_ready(demo: bool) -> None:
             "(tokens end when the server stops)",
             soft_wrap=True,
         )
+    elif (problem := secret_key_problem(key)) is not None:
+        raise fail(problem)
     url = make_url(settings.database_url)
     sqlite_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
     # Connecting to a missing SQLite file would leave an empty one behind.
@@ -123,6 +125,21 @@ def _is_admin(db: Database, username: str) -> bool:
         return accounts.role_of(session, username) == Role.ADMIN
 
 
+def _check_new_admin(db: Database, username: str, password: str) -> None:
+    """The rules of a new account, for the KONVENSI_ADMIN_* account unless it exists (a
+    password set before keeps working)."""
+    from app.credentials import password_problem, username_problem
+    from app.services import accounts
+
+    with db.lookup() as session:
+        if accounts.role_of(session, username) is not None:
+            return
+    if (problem := username_problem(username)) is not None:
+        raise fail(f"KONVENSI_ADMIN_USERNAME {problem}")
+    if (problem := password_problem(password)) is not None:
+        raise fail(f"KONVENSI_ADMIN_PASSWORD {problem}")
+
+
 def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
     from app.db import Database, create_db_engine
     from app.security import hash_password
@@ -136,6 +153,7 @@ def _bootstrap(demo: bool, base_url: str = "http://127.0.0.1:8000") -> None:
             settings.admin_password.get_secret_value() if settings.admin_password else ""
         )
         if settings.admin_username and admin_password:
+            _check_new_admin(db, settings.admin_username, admin_password)
             with db.transaction() as session:
                 made = accounts.ensure_admin(
                     session, settings.admin_username, hash_password(admin_password), "Sekretariat"
@@ -261,6 +279,7 @@ def create_admin(
     ] = None,
 ) -> None:
     """Create a secretariat (admin) account."""
+    from app.credentials import password_problem, username_problem
     from app.db import Database, create_db_engine
     from app.errors import Duplicate
     from app.security import hash_password
@@ -271,8 +290,10 @@ def create_admin(
         if not sys.stdin.isatty():
             raise fail("no password: pass --password or set KONVENSI_NEW_PASSWORD")
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise fail("the password must have at least 8 characters")
+    if (problem := password_problem(password)) is not None:
+        raise fail(f"the password {problem}")
+    if (problem := username_problem(username)) is not None:
+        raise fail(f"the username {problem}")
     db = Database(create_db_engine(get_settings().database_url))
     try:
         with db.transaction() as session:

@@ -25,7 +25,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app import printable
-from app.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+from app.credentials import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+    USERNAME_PATTERN,
+    password_problem,
+)
 
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
 
@@ -113,7 +120,10 @@ LetterCode = Annotated[
 Username = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$"
+        strip_whitespace=True,
+        min_length=USERNAME_MIN_LENGTH,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=USERNAME_PATTERN,
     ),
 ]
 

@@ -80,6 +80,8 @@ def app(
         if known == settings:
             proxy.target = db
             app.dependency_overrides.clear()
+            # Each test starts with an empty piagam cache and a fresh limit per address.
+            app.state.piagam_serving = None
             return app
     proxy = _TestDatabase(db)
     app = create_app(settings, db=proxy)  # type: ignore[arg-type]

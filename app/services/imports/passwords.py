@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from app.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
+from app.credentials import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, password_problem
 
 __all__ = [
     "ALPHABET",
