@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -18,6 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from app.enums import (
     SheetStatus,
+    SyncOutcome,
 )
 from app.schemas.common import (
     Score,
@@ -138,9 +139,6 @@ class SyncIn(BaseModel):
                 {"most": MAX_SYNC_SCORES, "total": total},
             )
         return sheets
-
-
-SyncOutcome = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
 
 
 class SyncResult(BaseModel):

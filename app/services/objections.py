@@ -7,7 +7,7 @@ import base64
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ObjectionStatus, ResultStatus
@@ -117,17 +117,6 @@ def list_objections(
     if status is not None:
         stmt = stmt.where(Objection.status == status)
     return paginate(session, stmt.order_by(Objection.id), limit, offset)
-
-
-def count_open(session: Session, convention_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Objection.convention_id == convention_id, Objection.status == ObjectionStatus.OPEN
-            )
-        )
-        or 0
-    )
 
 
 def resolve(

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from app.enums import SheetStatus
+from app.enums import SheetStatus, SyncOutcome
 from app.errors import (
     PreconditionFailed,
     Problem,
@@ -244,7 +244,7 @@ def sync(
             results.append(
                 {
                     "entry_id": item.entry_id,
-                    "outcome": "accepted" if written.changed else "unchanged",
+                    "outcome": SyncOutcome.ACCEPTED if written.changed else SyncOutcome.UNCHANGED,
                     "status": 200,
                     "sheet": written.sheet.as_dict(),
                 }
@@ -273,10 +273,10 @@ def _sync_failure(
         current = get_sheet(conn, principal.id, entry_id, stage_id) if stage_id else None
         return {
             "entry_id": entry_id,
-            "outcome": "conflict",
+            "outcome": SyncOutcome.CONFLICT,
             "status": problem.status,
             "sheet": current.as_dict() if current else None,
             "problem": body,
         }
-    outcome = "invalid" if problem.status == 422 else "refused"
+    outcome = SyncOutcome.INVALID if problem.status == 422 else SyncOutcome.REFUSED
     return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}
