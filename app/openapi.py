@@ -3,7 +3,7 @@
 FastAPI's document is completed once, in place: operation ids are short and stable
 (``<tag>-<function>``, e.g. ``sheets-put_my_sheet``); every request body is a named
 component (``SheetIn`` of the hand-parsed sheet ``PUT``, ``ImportFile`` of an import's
-multipart body, ``TokenForm`` of the login form);
+multipart body, ``LogoFile`` and ``LogoImage`` of a logo, ``TokenForm`` of the login form);
 an optional body is the component itself, not ``anyOf [it, null]``; the 422 answers are the
 ``Problem`` the service really sends (never FastAPI's ``HTTPValidationError``); binary
 answers (PDF, ZIP, XLSX, CSV) are ``{"type": "string", "format": "binary"}``.
@@ -16,7 +16,7 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
-from app.schemas import ImportFile, ProblemOut, SheetIn
+from app.schemas import ImportFile, LogoFile, ProblemOut, SheetIn
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -39,11 +39,21 @@ def install(app: FastAPI) -> None:
             return app.openapi_schema
         schema = generate()  # cached by FastAPI as app.openapi_schema: completed in place
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        hand_parsed = ((ProblemOut, "Problem"), (SheetIn, "SheetIn"), (ImportFile, "ImportFile"))
+        hand_parsed = (
+            (ProblemOut, "Problem"),
+            (SheetIn, "SheetIn"),
+            (ImportFile, "ImportFile"),
+            (LogoFile, "LogoFile"),
+        )
         for model, name in hand_parsed:
             found = model.model_json_schema(ref_template="#/components/schemas/{model}")
             components.update(found.pop("$defs", {}))
             components[name] = found
+        components["LogoImage"] = {
+            **BINARY,
+            "title": "LogoImage",
+            "description": "A PNG or JPEG image of at most 1 MiB, sent as the body.",
+        }
         _rename_bodies(schema, components)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():

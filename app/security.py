@@ -15,7 +15,7 @@ from sqlalchemy import Connection, Table, bindparam, select
 from app.db import Database
 from app.enums import Role
 from app.errors import NotFound, Unauthenticated
-from app.models import Account
+from app.models import Account, AccountConvention
 from app.services.common import valid_id
 
 ALGORITHM = "HS256"
@@ -60,10 +60,29 @@ class Principal:
     role: str
     convention_id: int | None
     panel_id: int | None
+    # The conventions a secretariat manages; empty for the other roles.
+    convention_ids: frozenset[int] = frozenset()
 
     @property
     def is_admin(self) -> bool:
+        """An admin: every convention, conventions and accounts themselves."""
         return self.role == Role.ADMIN
+
+    @property
+    def is_juror(self) -> bool:
+        return self.role == Role.JUROR
+
+    def manages(self, convention_id: int) -> bool:
+        """The admin's rights on this convention: an admin, or its secretariat."""
+        return self.is_admin or (
+            self.role == Role.SECRETARIAT and convention_id in self.convention_ids
+        )
+
+    def sees(self, convention_id: int) -> bool:
+        """Whether the convention exists for this caller (else it is 404 to it)."""
+        return self.manages(convention_id) or (
+            self.is_juror and self.convention_id == convention_id
+        )
 
 
 def issue_token(account: Account, *, secret: str, ttl_seconds: int) -> str:
@@ -113,6 +132,7 @@ def _decode(token: str, secret: str) -> dict[str, Any]:
 
 
 _account = cast(Table, Account.__table__)
+_scope = cast(Table, AccountConvention.__table__)
 # Every authenticated request runs this: built once, Core, on a bare connection.
 _PRINCIPAL = select(
     _account.c.id,
@@ -122,7 +142,10 @@ _PRINCIPAL = select(
     _account.c.convention_id,
     _account.c.panel_id,
     _account.c.credential_stamp,
+    _account.c.active,
 ).where(_account.c.id == bindparam("account_id"))
+# A secretariat's conventions: a second read, for that role only.
+_SCOPE = select(_scope.c.convention_id).where(_scope.c.account_id == bindparam("account_id"))
 
 
 def authenticate(db: Database, token: str | None, secret: str) -> Principal:
@@ -149,13 +172,20 @@ def verify_token(token: str | None, secret: str) -> dict[str, Any]:
 def principal_for(conn: Connection, claims: dict[str, Any]) -> Principal:
     """The account a verified token names, read on ``conn``; 401 when it is gone."""
     row = conn.execute(_PRINCIPAL, {"account_id": int(claims["sub"])}).one_or_none()
-    # A deleted account or a changed password ends every token issued before.
-    if row is None or row.credential_stamp != claims["stamp"]:
+    # A deleted or deactivated account, a changed password or a logout ends every token
+    # issued before.
+    if row is None or row.credential_stamp != claims["stamp"] or not row.active:
         raise Unauthenticated("The access token is no longer valid; log in again.")
-    return Principal(row.id, row.username, row.full_name, row.role, row.convention_id, row.panel_id)
+    scope: frozenset[int] = frozenset()
+    if row.role == Role.SECRETARIAT:
+        scope = frozenset(conn.scalars(_SCOPE, {"account_id": row.id}))
+    return Principal(
+        row.id, row.username, row.full_name, row.role, row.convention_id, row.panel_id, scope
+    )
 
 
 def ensure_can_see_convention(principal: Principal, convention_id: int) -> None:
-    """A juror sees only the convention it judges; any other is 404 to it."""
-    if not principal.is_admin and principal.convention_id != convention_id:
+    """A juror sees only the convention it judges, a secretariat only those it manages; any
+    other is 404 to them, as if it did not exist."""
+    if not principal.sees(convention_id):
         raise NotFound(f"Convention {convention_id} not found.")

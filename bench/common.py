@@ -1,4 +1,5 @@
-"""What both benchmarks share: databases, servers, resident memory, tables and results.
+"""What the benchmarks share: databases (and bulk inserts), servers, resident memory, tables
+and results.
 
 Everything here is bounded: servers are started in their own process group and killed on
 exit (also on Ctrl-C or an exception), waits have deadlines, and only loopback is used.
@@ -11,13 +12,14 @@ import os
 import signal
 import sys
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 from tests.support import server as support
@@ -93,6 +95,60 @@ def migrate(url: str) -> None:
     from app import migrate as migrations
 
     migrations.upgrade(url)
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+    return text
+
+
+def bulk_insert(
+    engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+) -> int:
+    """Insert many rows with the bare driver; returns how many."""
+    raw = engine.raw_connection()
+    count = 0
+    try:
+        driver: Any = raw.driver_connection
+        if engine.dialect.name == "sqlite":
+            marks = ", ".join("?" for _ in columns)
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+
+            def counted() -> Iterator[Sequence[Any]]:
+                nonlocal count
+                for row in rows:
+                    count += 1
+                    yield row
+
+            driver.execute("BEGIN")
+            driver.executemany(sql, counted())
+            driver.execute("COMMIT")
+        else:
+            # COPY in text format, written in blocks: much faster than a row at a time.
+            with (
+                driver.cursor() as cur,
+                cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+            ):
+                block: list[str] = []
+                for row in rows:
+                    block.append("\t".join(map(_copy_text, row)))
+                    count += 1
+                    if len(block) >= 10_000:
+                        copy.write("\n".join(block) + "\n")
+                        block.clear()
+                if block:
+                    copy.write("\n".join(block) + "\n")
+            driver.commit()
+    finally:
+        raw.close()
+    return count
 
 
 # --- servers -------------------------------------------------------------------------------
@@ -212,6 +268,21 @@ def save_results(name: str, payload: dict[str, Any]) -> Path:
     path = RESULTS / f"{name}-{stamp}.json"
     path.write_bytes(orjson.dumps(payload, option=orjson.OPT_INDENT_2))
     return path
+
+
+def print_targets(title: str, verdicts: Sequence[str]) -> None:
+    print(f"\nTargets ({title})")
+    for v in verdicts:
+        print("  " + v)
+
+
+def finish(name: str, verdicts: list[str], **figures: Any) -> dict[str, Any]:
+    """A run's figures, the machine and the verdicts, saved under ``bench/results`` (the file
+    is named) and returned."""
+    payload = {"benchmark": name, **figures, "machine": machine(), "verdicts": verdicts}
+    path = save_results(name, payload)
+    print(f"results: {path.relative_to(ROOT)}")
+    return payload
 
 
 def machine() -> dict[str, Any]:

@@ -5,17 +5,23 @@ Synthetic conventions (``bench/seed.py``): 158 entries x 10 jurors, 5,000 x 20 a
 every other sheet submitted. For each, in the same run:
 
 * **service**: what ``GET /ranking`` does, from the database to the rows, in process:
-  ``app.services.ranking.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
-  for each method, timed separately (load / rank / shape); best of ``repeat``;
+  ``app.services.ranking_input.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
+  for each method, timed separately (load / rank / shape); best of ``repeat`` rounds, each
+  round running the floor, the read and every method in turn;
 * **floor**: one SQL ``GROUP BY`` computing each entry's mean weighted total over its
-  submitted sheets and ordering by it, fetched to Python. The scores are JSON text in
-  ``sheet.scores`` keyed by criterion code, so the floor reads them with ``json_extract``
-  (SQLite) or ``->>`` (PostgreSQL); it ignores panels, conflicts and ties, which is why it is a
-  floor;
+  submitted sheets and ordering by it, fetched to Python (``bench/ranking_floor.py``);
 * **read**: the bare driver fetching every submitted sheet's (juror, entry, scores) and
   decoding the scores with orjson: the least any Python ranking must pay;
 * once through HTTP for the largest size (``konvensi serve``, one worker, ``method=mean``),
   and the worker's resident memory before and after (target: under 300 MB).
+
+``--stages 2`` (issue 17) ranks a convention judged in two scored stages instead, shaped like a
+provincial KIPP (``seed.KIPP``: proposal 70 with the six criteria, presentation 30 with four
+of its own, each stage its own two panels and ``jurors`` jurors, every entry admitted to both,
+entries spread over the seven categories), 5,000 entries x 20 jurors per stage by default. The
+service is the final ranking (Step 6, the same code as ``GET /ranking``); the floor is one SQL
+``GROUP BY`` entry and stage of the mean weighted total (each stage's own criteria), the
+stages' V-weighted mean of those per entry and a sort, in Python. Target: within 3x.
 """
 
 from __future__ import annotations
@@ -29,16 +35,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, text
 
 import scoring
 from app.db import Database, create_db_engine
+from app.enums import Category
 from app.models import Convention
 from app.services import ranking as service
+from app.services.ranking_input import load_input
 from bench import common, seed
+from bench import ranking_floor as floors
 from bench.common import Server, log
 
 SIZES = (158, 5000, 50000)
+STAGES_SIZES = (5000,)
 JURORS = {158: 10}
 DEFAULT_JURORS = 20
 MEMORY_TARGET_MB = 300.0
@@ -49,16 +58,12 @@ RATIO_TARGET = 3.0
 class Timing:
     engine: str
     entries: int
-    jurors: int
+    jurors: int  # per stage
     sheets: int
     what: str  # a method, "floor" or "read"
     seconds: float
     parts: dict[str, float] = field(default_factory=dict)
-
-
-def _best(fn: Callable[[], dict[str, float]], repeat: int) -> dict[str, float]:
-    runs = [fn() for _ in range(repeat)]
-    return min(runs, key=lambda r: r["total"])
+    stages: int = 1
 
 
 def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
@@ -66,7 +71,7 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
         t0 = time.perf_counter()
         convention = session.get(Convention, convention_id)
         assert convention is not None
-        data = service.load_input(session, convention)
+        data = load_input(session, convention)
         t1 = time.perf_counter()
         result = data.rank(method)
         t2 = time.perf_counter()
@@ -75,57 +80,6 @@ def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
         session.rollback()
     assert len(body["rows"]) == len(data.contest.entries)
     return {"total": t3 - t0, "load": t1 - t0, "rank": t2 - t1, "shape": t3 - t2}
-
-
-def floor_sql(dialect: str) -> str:
-    """Mean over an entry's submitted sheets of the weighted total T (docs/scoring.md Step 1)."""
-    sum_w = math.fsum(w for _c, w, _lo, _hi, _t in seed.CRITERIA)
-    terms = []
-    for code, w, lo, hi, _t in seed.CRITERIA:
-        value = (
-            f"json_extract(scores, '$.{code}')"
-            if dialect == "sqlite"
-            else f"(scores->>'{code}')::float8"
-        )
-        terms.append(f"{w * 100.0 / ((hi - lo) * sum_w)!r} * ({value} - {lo!r})")
-    return (
-        f"SELECT entry_id, avg({' + '.join(terms)}) AS score, count(*) AS sheets FROM sheet"
-        " WHERE convention_id = :cid AND status = 'submitted'"
-        " GROUP BY entry_id ORDER BY score DESC, entry_id"
-    )
-
-
-def _floor(engine: Engine, convention_id: int) -> dict[str, float]:
-    sql = text(floor_sql(engine.dialect.name))
-    with engine.connect() as conn:
-        t0 = time.perf_counter()
-        rows = conn.execute(sql, {"cid": convention_id}).all()
-        t1 = time.perf_counter()
-    assert rows
-    return {"total": t1 - t0}
-
-
-def _read(engine: Engine, convention_id: int) -> dict[str, float]:
-    cast = "scores" if engine.dialect.name == "sqlite" else "scores::text"
-    raw = engine.raw_connection()
-    try:
-        cur: Any = raw.driver_connection.cursor()  # type: ignore[union-attr]
-        mark = "?" if engine.dialect.name == "sqlite" else "%s"
-        t0 = time.perf_counter()
-        cur.execute(
-            f"SELECT juror_id, entry_id, {cast} FROM sheet WHERE convention_id = {mark}"
-            " AND status = 'submitted'",
-            (convention_id,),
-        )
-        loads = orjson.loads
-        sheets = [(j, e, loads(s)) for j, e, s in cur.fetchall()]
-        t1 = time.perf_counter()
-        cur.close()
-    finally:
-        raw.rollback()
-        raw.close()
-    assert sheets
-    return {"total": t1 - t0}
 
 
 def _http(url: str, seeded: seed.Seeded) -> dict[str, Any]:
@@ -162,7 +116,15 @@ def run(
     sizes: tuple[int, ...] = SIZES,
     repeat: int = 3,
     http: bool = True,
+    stages: int = 1,
+    jurors: int | None = None,
 ) -> dict[str, Any]:
+    """``stages``: 1 (``seed.ONE_STAGE``) or 2 (``seed.KIPP``); ``jurors``: per stage (by
+    default 10 at 158 entries, else 20)."""
+    if stages not in (1, 2):
+        raise ValueError("stages: 1 or 2")
+    plans = seed.ONE_STAGE if stages == 1 else seed.KIPP
+    categories = ("teknologi",) if stages == 1 else tuple(Category)
     timings: list[Timing] = []
     served: list[dict[str, Any]] = []
     for engine in engines:
@@ -172,22 +134,27 @@ def run(
         with common.database(engine, "ranking") as url:
             common.migrate(url)
             for entries in sizes:
-                jurors = JURORS.get(entries, DEFAULT_JURORS)
-                log(f"[ranking] {engine}: seeding {entries} entries x {jurors} jurors")
+                per_stage = jurors or JURORS.get(entries, DEFAULT_JURORS)
+                log(
+                    f"[ranking] {engine}: seeding {entries} entries x {per_stage} jurors"
+                    f" x {stages} stage(s)"
+                )
                 t0 = time.perf_counter()
                 seeded = seed.seed(
                     url,
                     entries=entries,
-                    jurors=jurors,
+                    jurors=per_stage,
                     opds=max(10, min(500, entries // 25)),
                     sheet_status="submitted",
                     missing=0.05,
                     conflicts=3,
                     status="closed",
                     seed=entries,
+                    stages=plans,
+                    categories=categories,
                 )
                 log(f"  {seeded.sheet_count} sheets in {time.perf_counter() - t0:.1f} s")
-                timings += _measure(engine, url, seeded, entries, jurors, repeat)
+                timings += _measure(engine, url, seeded, entries, per_stage, repeat, stages)
                 if http and entries == max(sizes):
                     log(f"  HTTP ranking and memory ({engine}, {entries} entries)")
                     served.append({"engine": engine, "entries": entries, **_http(url, seeded)})
@@ -195,26 +162,45 @@ def run(
 
 
 def _measure(
-    engine: str, url: str, seeded: seed.Seeded, entries: int, jurors: int, reps: int
+    engine: str,
+    url: str,
+    seeded: seed.Seeded,
+    entries: int,
+    jurors: int,
+    reps: int,
+    stages: int = 1,
 ) -> list[Timing]:
     sql_engine = create_db_engine(url)
     db = Database(sql_engine)
     cid = seeded.convention_id
     out = []
+    floor: Callable[[], dict[str, float]] = (
+        (lambda: floors.floor(sql_engine, cid))
+        if stages == 1
+        else (lambda: floors.stages_floor(sql_engine, seeded))
+    )
     try:
         # Warm the caches (compiled statements, the database's pages) before timing.
-        _floor(sql_engine, cid)
+        floor()
         jobs: list[tuple[str, Callable[[], dict[str, float]]]] = [
-            ("floor", lambda: _floor(sql_engine, cid)),
-            ("read", lambda: _read(sql_engine, cid)),
+            ("floor", floor),
+            ("read", lambda: floors.read(sql_engine, cid)),
         ]
         for method in scoring.METHODS:
             jobs.append((method, lambda m=method: _service(db, cid, m)))  # type: ignore[misc]
-        for what, job in jobs:
-            best = _best(job, reps)
+        # Interleaved: each round runs every job once, so that a busy spell on a shared machine
+        # weighs on the floor and the service alike; the best round of each is kept.
+        runs: dict[str, list[dict[str, float]]] = {what: [] for what, _job in jobs}
+        for _round in range(reps):
+            for what, job in jobs:
+                runs[what].append(job())
+        for what, _job in jobs:
+            best = min(runs[what], key=lambda r: r["total"])
             parts = {k: v for k, v in best.items() if k != "total"}
             out.append(
-                Timing(engine, entries, jurors, seeded.sheet_count, what, best["total"], parts)
+                Timing(
+                    engine, entries, jurors, seeded.sheet_count, what, best["total"], parts, stages
+                )
             )
             log(f"  {engine:<10} {entries:>6} {what:<8} {best['total'] * 1000:9.1f} ms")
     finally:
@@ -231,6 +217,7 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
         rows.append(
             [
                 t.engine,
+                t.stages,
                 t.entries,
                 t.jurors,
                 t.sheets,
@@ -244,11 +231,12 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
                 round(t.seconds / reads[key], 2) if key in reads else None,
             ]
         )
-    print(f"\nRanking, from the database to the rows (best of {repeat})")
+    print(f"\nRanking, from the database to the rows (best of {repeat} interleaved rounds)")
     print(
         common.table(
             [
                 "engine",
+                "stages",
                 "entries",
                 "jurors",
                 "sheets",
@@ -264,10 +252,17 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             rows,
         )
     )
+    multi = any(t.stages > 1 for t in timings)
     print(
-        "floor: one SQL GROUP BY of the mean weighted total per entry (json_extract / ->> over"
-        " sheet.scores), ordered; read: the bare driver fetching (juror, entry, scores) and"
-        " orjson-decoding them."
+        (
+            "floor: one SQL GROUP BY entry and stage of the mean weighted total (json_extract /"
+            " ->> over sheet.scores, each stage's criteria), then the stages' weighted mean per"
+            " entry and the order in Python; "
+            if multi
+            else "floor: one SQL GROUP BY of the mean weighted total per entry (json_extract /"
+            " ->> over sheet.scores), ordered; "
+        )
+        + "read: the bare driver fetching (juror, entry, scores) and orjson-decoding them."
     )
     growth = _growth(timings)
     if growth:
@@ -286,9 +281,10 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
     for t in timings:
         if t.what == "mean" and t.entries == largest and (t.engine, t.entries) in floors:
             ratio = t.seconds / floors[(t.engine, t.entries)]
+            where = "meaningful at 50,000" if t.stages == 1 else "issue 17: 5,000 x 20 a stage"
             verdicts.append(
-                f"{t.engine} mean @ {t.entries} entries: {ratio:.2f}x the floor (target <= "
-                f"{RATIO_TARGET:g}x, meaningful at 50,000) "
+                f"{t.engine} mean @ {t.entries} entries x {t.stages} stage(s): {ratio:.2f}x the"
+                f" floor (target <= {RATIO_TARGET:g}x, {where}) "
                 f"{'met' if ratio <= RATIO_TARGET else 'NOT met'}"
             )
     for s in served:
@@ -299,21 +295,11 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
         )
     if verdicts:
-        print("\nTargets (issues 4 and 6)")
-        for v in verdicts:
-            print("  " + v)
-    payload = {
-        "benchmark": "ranking",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "timings": [t.__dict__ for t in timings],
-        "growth": growth,
-        "http": served,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("ranking", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+        common.print_targets("issues 4, 6 and 17", verdicts)
+    timed = [t.__dict__ for t in timings]
+    return common.finish(
+        "ranking", verdicts, repeat=repeat, timings=timed, growth=growth, http=served
+    )
 
 
 def _growth(timings: list[Timing]) -> list[dict[str, Any]]:

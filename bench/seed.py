@@ -1,25 +1,38 @@
 """Synthetic conventions, written straight into a migrated database.
 
-The small tables go through the app's models (SQLAlchemy Core); entries and sheets, which
-reach a million rows, through the bare driver: ``executemany`` on SQLite, ``COPY`` on
-PostgreSQL.
+The small tables go through the app's models (SQLAlchemy Core); entries, admissions and
+sheets, which reach a million rows, through the bare driver: ``executemany`` on SQLite,
+``COPY`` on PostgreSQL. One stage by default (``UTAMA``, every panel); ``stages=KIPP`` gives a
+convention judged in two scored stages (proposal 70, presentation 30, each with its own
+criteria, panels and jurors), the first advanced with the rule ``all``.
 """
 
 from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import insert, select
 
+import scoring
 from app.db import create_db_engine
-from app.models import Account, Convention, Criterion, JurorConflict, Opd, Panel, Stage
+from app.models import (
+    Account,
+    Convention,
+    Criterion,
+    JurorConflict,
+    Opd,
+    Panel,
+    Stage,
+    StagePanel,
+)
 from app.security import issue_token
+from bench import common
 
 # code, weight, min, max, tie-break rank: six criteria with different weights and ranges.
 CRITERIA: tuple[tuple[str, float, float, float, int | None], ...] = (
@@ -31,6 +44,33 @@ CRITERIA: tuple[tuple[str, float, float, float, int | None], ...] = (
     ("PENYAJIAN", 1.0, 0.0, 10.0, None),
 )
 PANELS: tuple[tuple[str, float], ...] = (("KemenPAN-RB", 2.0), ("LAN", 1.0))
+# A presentation's rubric and the panels that hear it (a second stage's own).
+PRESENTATION: tuple[tuple[str, float, float, float, int | None], ...] = (
+    ("PAPARAN", 3.0, 0.0, 10.0, 1),
+    ("TANYA_JAWAB", 2.0, 0.0, 10.0, 2),
+    ("KOMITMEN", 2.0, 1.0, 10.0, None),
+    ("DAMPAK", 1.0, 0.0, 100.0, None),
+)
+PRESENTATION_PANELS: tuple[tuple[str, float], ...] = (("Akademisi", 1.0), ("Praktisi", 1.0))
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    """A scored stage: its code, name, weight in the final score, criteria and panels."""
+
+    code: str
+    name: str
+    weight: float
+    criteria: tuple[tuple[str, float, float, float, int | None], ...]
+    panels: tuple[tuple[str, float], ...]
+
+
+ONE_STAGE = (StagePlan("UTAMA", "Penilaian", 1.0, CRITERIA, PANELS),)
+KIPP = (
+    StagePlan("PROPOSAL", "Evaluasi proposal", 70.0, CRITERIA, PANELS),
+    StagePlan("PRESENTASI", "Presentasi dan wawancara", 30.0, PRESENTATION, PRESENTATION_PANELS),
+)
+"""A provincial KIPP's two scored stages: proposal 70, presentation 30."""
 
 
 @dataclass
@@ -43,6 +83,7 @@ class Seeded:
     sheet_count: int
     admin_id: int
     stamps: dict[int, str]
+    stage_ids: list[int] = field(default_factory=list)
 
     def token(self, account_id: int, secret: str) -> str:
         account = Account(
@@ -53,69 +94,117 @@ class Seeded:
         return issue_token(account, secret=secret, ttl_seconds=24 * 3600)
 
 
-def random_scores(rng: random.Random, shift: float = 0.0) -> dict[str, float]:
+def random_scores(
+    rng: random.Random,
+    shift: float = 0.0,
+    criteria: Sequence[tuple[str, float, float, float, int | None]] = CRITERIA,
+) -> dict[str, float]:
     """A full sheet: each criterion somewhere in its range, on half points."""
     out = {}
-    for code, _w, lo, hi, _t in CRITERIA:
+    for code, _w, lo, hi, _t in criteria:
         span = hi - lo
         out[code] = lo + round(min(span, max(0.0, span * (rng.random() + shift))) * 2) / 2
     return out
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """A one-stage convention as ``scoring``'s plain data, shaped as ``seed`` writes it to a
+    database: the rubric and panels above, a few declared conflicts, about 5% of sheets
+    missing; the sheets drawn from ``rng`` when asked (``sheets``)."""
+
+    criteria: tuple[scoring.Criterion, ...]
+    panels: tuple[scoring.Panel, ...]
+    jurors: tuple[scoring.Juror, ...]
+    entries: tuple[scoring.Entry, ...]
+    conflicts: set[tuple[int, int]]
+    rng: random.Random
+
+    def sheets(self) -> Iterator[tuple[int, int, dict[str, float]]]:
+        """(juror id, entry id, scores) by entry, each entry of a quality of its own."""
+        rng = self.rng
+        blocked = {(j, e.id) for j, o in self.conflicts for e in self.entries if e.opd_id == o}
+        for e in self.entries:
+            quality = rng.random() * 0.6 - 0.3
+            for j in self.jurors:
+                if (j.id, e.id) in blocked or rng.random() < 0.05:
+                    continue
+                yield j.id, e.id, random_scores(rng, quality)
+
+
+def synthetic(entries: int, jurors: int, rng_seed: int) -> Synthetic:
+    rng = random.Random(rng_seed)
+    criteria = tuple(
+        scoring.Criterion(i + 1, code, w, lo, hi, t)
+        for i, (code, w, lo, hi, t) in enumerate(CRITERIA)
+    )
+    panels = tuple(scoring.Panel(i + 1, name, w) for i, (name, w) in enumerate(PANELS))
+    juror_list = tuple(scoring.Juror(j + 1, 1 + j % len(panels)) for j in range(jurors))
+    opds = max(10, min(500, entries // 25))
+    entry_list = tuple(scoring.Entry(e + 1, 1 + e % opds) for e in range(entries))
+    conflicts = {(rng.randrange(jurors) + 1, rng.randrange(opds) + 1) for _ in range(3)}
+    return Synthetic(criteria, panels, juror_list, entry_list, conflicts, rng)
 
 
 def _sqlite_time(value: datetime) -> str:
     return value.strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def _copy_text(value: Any) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, datetime):
-        return value.isoformat()
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-    return text
-
-
-def _bulk(engine: Engine, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Insert many rows with the bare driver; returns how many."""
-    raw = engine.raw_connection()
-    count = 0
-    try:
-        driver: Any = raw.driver_connection
-        if engine.dialect.name == "sqlite":
-            marks = ", ".join("?" for _ in columns)
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-
-            def counted() -> Iterator[Sequence[Any]]:
-                nonlocal count
-                for row in rows:
-                    count += 1
-                    yield row
-
-            driver.execute("BEGIN")
-            driver.executemany(sql, counted())
-            driver.execute("COMMIT")
-        else:
-            # COPY in text format, written in blocks: much faster than a row at a time.
-            with (
-                driver.cursor() as cur,
-                cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-            ):
-                block: list[str] = []
-                for row in rows:
-                    block.append("\t".join(map(_copy_text, row)))
-                    count += 1
-                    if len(block) >= 10_000:
-                        copy.write("\n".join(block) + "\n")
-                        block.clear()
-                if block:
-                    copy.write("\n".join(block) + "\n")
-            driver.commit()
-    finally:
-        raw.close()
-    return count
+def _stages(conn: Any, cid: int, plans: Sequence[StagePlan], now: datetime) -> list[list[int]]:
+    """The stages, their criteria and panels; the panel ids of each stage. With more than one
+    stage, each has its own panels and all but the last have been advanced (rule ``all``)."""
+    multi = len(plans) > 1
+    out = []
+    for position, plan in enumerate(plans, start=1):
+        stage_id = conn.execute(
+            insert(Stage)
+            .values(
+                convention_id=cid,
+                code=plan.code,
+                name=plan.name,
+                kind="scored",
+                weight=plan.weight,
+                position=position,
+                all_panels=not multi,
+                advance_rule="all",
+                advanced_at=now if multi and position < len(plans) else None,
+                created_at=now,
+                updated_at=now,
+            )
+            .returning(Stage.id)
+        ).scalar_one()
+        conn.execute(
+            insert(Criterion),
+            [
+                {
+                    "convention_id": cid,
+                    "stage_id": stage_id,
+                    "code": code,
+                    "name": code.title(),
+                    "weight": w,
+                    "min_score": lo,
+                    "max_score": hi,
+                    "tie_break_rank": t,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+                for code, w, lo, hi, t in plan.criteria
+            ],
+        )
+        panel_ids = [
+            conn.execute(
+                insert(Panel)
+                .values(convention_id=cid, name=name, weight=w, created_at=now, updated_at=now)
+                .returning(Panel.id)
+            ).scalar_one()
+            for name, w in plan.panels
+        ]
+        if multi:
+            conn.execute(
+                insert(StagePanel), [{"stage_id": stage_id, "panel_id": p} for p in panel_ids]
+            )
+        out.append([stage_id, *panel_ids])
+    return out
 
 
 def seed(
@@ -129,9 +218,13 @@ def seed(
     conflicts: int = 0,
     status: str = "judging",
     seed: int = 1,
+    stages: Sequence[StagePlan] = ONE_STAGE,
+    categories: Sequence[str] = ("teknologi",),
 ) -> Seeded:
-    """A convention with ``entries`` x ``jurors`` sheets (minus ``missing`` of them and the
-    conflicted pairs) of ``sheet_status`` (``None``: no sheets)."""
+    """A convention with ``entries`` x ``jurors`` sheets in each stage (minus ``missing`` of
+    them and the conflicted pairs) of ``sheet_status`` (``None``: no sheets). ``jurors`` per
+    stage: with several stages each stage's own panels and jurors judge it, and every entry is
+    admitted to every stage. Entries take ``categories`` in turn."""
     rng = random.Random(seed)
     engine = create_db_engine(url)
     sqlite = engine.dialect.name == "sqlite"
@@ -155,56 +248,7 @@ def seed(
                 )
                 .returning(Convention.id)
             ).scalar_one()
-            stage_id = conn.execute(
-                insert(Stage)
-                .values(
-                    convention_id=cid,
-                    code="UTAMA",
-                    name="Penilaian",
-                    kind="scored",
-                    weight=1.0,
-                    position=1,
-                    all_panels=True,
-                    advance_rule="all",
-                    created_at=now,
-                    updated_at=now,
-                )
-                .returning(Stage.id)
-            ).scalar_one()
-            conn.execute(
-                insert(Criterion),
-                [
-                    {
-                        "convention_id": cid,
-                        "stage_id": stage_id,
-                        "code": code,
-                        "name": code.title(),
-                        "weight": w,
-                        "min_score": lo,
-                        "max_score": hi,
-                        "tie_break_rank": t,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for code, w, lo, hi, t in CRITERIA
-                ],
-            )
-            conn.execute(
-                insert(Panel),
-                [
-                    {
-                        "convention_id": cid,
-                        "name": name,
-                        "weight": w,
-                        "created_at": now,
-                        "updated_at": now,
-                    }
-                    for name, w in PANELS
-                ],
-            )
-            panel_ids = list(
-                conn.scalars(select(Panel.id).where(Panel.convention_id == cid).order_by(Panel.id))
-            )
+            made = _stages(conn, cid, stages, now)
             conn.execute(
                 insert(Opd),
                 [
@@ -227,6 +271,7 @@ def seed(
                 insert(Account)
                 .values(
                     username=f"bench-admin-{tag}",
+                    username_key=f"bench-admin-{tag}",
                     full_name="Bench secretariat",
                     role="admin",
                     password_hash="!",
@@ -241,8 +286,9 @@ def seed(
                 insert(Account),
                 [
                     {
-                        "username": f"bench-{tag}-juri-{i}",
-                        "full_name": f"Juri {i}",
+                        "username": f"bench-{tag}-juri-{n * jurors + i}",
+                        "username_key": f"bench-{tag}-juri-{n * jurors + i}",
+                        "full_name": f"Juri {n * jurors + i}",
                         "role": "juror",
                         # Nobody logs in: tokens are issued directly, so no hash is needed.
                         "password_hash": "!",
@@ -252,18 +298,19 @@ def seed(
                         "created_at": now,
                         "updated_at": now,
                     }
+                    for n, (_stage_id, *panel_ids) in enumerate(made)
                     for i in range(jurors)
                 ],
             )
             juror_rows = conn.execute(
-                select(Account.id, Account.credential_stamp)
+                select(Account.id, Account.credential_stamp, Account.panel_id)
                 .where(Account.convention_id == cid)
                 .order_by(Account.id)
             ).all()
-            juror_ids = [j for j, _ in juror_rows]
-            stamps.update(dict(juror_rows))
+            juror_ids = [j for j, _s, _p in juror_rows]
+            stamps.update({j: s for j, s, _p in juror_rows})
             conflict_opds = [
-                (juror_ids[rng.randrange(jurors)], opd_ids[rng.randrange(opds)])
+                (juror_ids[rng.randrange(len(juror_ids))], opd_ids[rng.randrange(opds)])
                 for _ in range(conflicts)
             ]
             conflict_opds = sorted(set(conflict_opds))
@@ -274,7 +321,7 @@ def seed(
                 )
 
         opd_of = [opd_ids[i % opds] for i in range(entries)]
-        _bulk(
+        common.bulk_insert(
             engine,
             "entry",
             (
@@ -288,7 +335,16 @@ def seed(
                 "updated_at",
             ),
             (
-                (cid, opd_of[i], f"Inovasi nomor {i}", f"INO{i}", "teknologi", False, stamp, stamp)
+                (
+                    cid,
+                    opd_of[i],
+                    f"Inovasi nomor {i}",
+                    f"INO{i}",
+                    categories[i % len(categories)],
+                    False,
+                    stamp,
+                    stamp,
+                )
                 for i in range(entries)
             ),
         )
@@ -297,6 +353,14 @@ def seed(
                 f"SELECT id, opd_id FROM entry WHERE convention_id = {int(cid)} ORDER BY id"
             ).all()
         entry_ids = [e for e, _ in entry_rows]
+        if len(made) > 1:
+            # Every stage admits every entry: the first was advanced with the rule `all`.
+            common.bulk_insert(
+                engine,
+                "admission",
+                ("stage_id", "entry_id"),
+                ((stage_id, e) for stage_id, *_p in made for e in entry_ids),
+            )
         conflicted_opds: dict[int, set[int]] = {}
         for j, o in conflict_opds:
             conflicted_opds.setdefault(j, set()).add(o)
@@ -307,17 +371,19 @@ def seed(
             dumps = orjson.dumps
 
             def sheets() -> Iterator[tuple[Any, ...]]:
-                for e in entry_ids:
-                    # Each entry has its own quality; jurors scatter around it.
-                    quality = rng.random() * 0.6 - 0.3
-                    for j in juror_ids:
-                        if (j, e) in blocked or (missing and rng.random() < missing):
-                            continue
-                        scores = dumps(random_scores(rng, quality)).decode()
-                        yield (cid, j, e, stage_id, scores, None, sheet_status, 1, stamp, stamp,
-                               submitted)  # fmt: skip
+                for plan, (stage_id, *panel_ids) in zip(stages, made, strict=True):
+                    judges = [j for j, _s, p in juror_rows if p in panel_ids]
+                    for e in entry_ids:
+                        # Each entry has its own quality; jurors scatter around it.
+                        quality = rng.random() * 0.6 - 0.3
+                        for j in judges:
+                            if (j, e) in blocked or (missing and rng.random() < missing):
+                                continue
+                            scores = dumps(random_scores(rng, quality, plan.criteria)).decode()
+                            yield (cid, j, e, stage_id, scores, None, sheet_status, 1, stamp,
+                                   stamp, submitted)  # fmt: skip
 
-            sheet_count = _bulk(
+            sheet_count = common.bulk_insert(
                 engine,
                 "sheet",
                 (
@@ -339,4 +405,5 @@ def seed(
             conn.exec_driver_sql("ANALYZE")
     finally:
         engine.dispose()
-    return Seeded(url, cid, juror_ids, entry_ids, blocked, sheet_count, admin_id, stamps)
+    stage_ids = [stage_id for stage_id, *_p in made]
+    return Seeded(url, cid, juror_ids, entry_ids, blocked, sheet_count, admin_id, stamps, stage_ids)

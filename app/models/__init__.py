@@ -1,7 +1,13 @@
 """The schema, as typed SQLAlchemy 2 models, one module per part of the domain. Alembic
 migrations are written from these; import the models from here."""
 
-from app.models.accounts import Account, JurorConflict, LoginFailure
+from app.models.accounts import (
+    Account,
+    AccountConvention,
+    JurorConflict,
+    LoginFailure,
+    username_key,
+)
 from app.models.base import NAMING_CONVENTION, Base, Timestamps, utcnow
 from app.models.convention import (
     Convention,
@@ -19,6 +25,7 @@ from app.models.stages import Admission, ScreeningDecision, Stage, StagePanel, S
 __all__ = [
     "NAMING_CONVENTION",
     "Account",
+    "AccountConvention",
     "Admission",
     "Assignment",
     "AuditEvent",
@@ -45,5 +52,6 @@ __all__ = [
     "StagePanel",
     "StageResult",
     "Timestamps",
+    "username_key",
     "utcnow",
 ]

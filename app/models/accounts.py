@@ -1,10 +1,12 @@
-"""Logins: the secretariat and jurors, jurors' conflicts, and failed logins."""
+"""Logins: admins, secretariats and jurors, the conventions a secretariat manages, jurors'
+conflicts, and failed logins."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     ForeignKey,
     Index,
@@ -12,7 +14,7 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.enums import (
     Role,
@@ -20,16 +22,22 @@ from app.enums import (
 from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
 
 
+def username_key(username: str) -> str:
+    """The form of a username that is unique: ``Sekretariat`` and ``sekretariat`` are one name."""
+    return username.casefold()
+
+
 class Account(Timestamps, Base):
-    """A login: the secretariat (``admin``) or a juror of one convention."""
+    """A login: an ``admin`` (every convention), a ``secretariat`` (the conventions of its
+    ``scopes``) or a ``juror`` of one convention."""
 
     __tablename__ = "account"
     __table_args__ = (
-        UniqueConstraint("username"),
+        UniqueConstraint("username_key"),
         CheckConstraint(in_list("role", Role), name="role"),
         CheckConstraint(
-            "(role = 'admin' AND convention_id IS NULL AND panel_id IS NULL) OR "
-            "(role = 'juror' AND convention_id IS NOT NULL AND panel_id IS NOT NULL)",
+            "(role IN ('admin', 'secretariat') AND convention_id IS NULL AND panel_id IS NULL) "
+            "OR (role = 'juror' AND convention_id IS NOT NULL AND panel_id IS NOT NULL)",
             name="juror_fields",
         ),
         TABLE_ARGS,
@@ -37,6 +45,8 @@ class Account(Timestamps, Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
+    # The username casefolded, kept by ``_fold`` below: unique, and what a login looks up.
+    username_key: Mapped[str] = mapped_column(String(200))
     full_name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
     password_hash: Mapped[str] = mapped_column(String(255))
@@ -44,14 +54,42 @@ class Account(Timestamps, Base):
     credential_stamp: Mapped[str] = mapped_column(String(32))
     convention_id: Mapped[int | None] = mapped_column(ForeignKey("convention.id"), index=True)
     panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id"), index=True)
+    # False: every token is refused, and the login answers as to a wrong password.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     conflicts: Mapped[list[JurorConflict]] = relationship(
         order_by="JurorConflict.opd_id", cascade="all, delete-orphan", lazy="selectin"
     )
+    scopes: Mapped[list[AccountConvention]] = relationship(
+        order_by="AccountConvention.convention_id", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @validates("username")
+    def _fold(self, _key: str, username: str) -> str:
+        self.username_key = username_key(username)
+        return username
 
     @property
     def conflict_opd_ids(self) -> list[int]:
         return [conflict.opd_id for conflict in self.conflicts]
+
+    @property
+    def convention_ids(self) -> list[int]:
+        """The conventions a secretariat manages (empty for the other roles)."""
+        return sorted(scope.convention_id for scope in self.scopes)
+
+
+class AccountConvention(Base):
+    """A convention a ``secretariat`` account manages."""
+
+    __tablename__ = "account_convention"
+
+    account_id: Mapped[int] = mapped_column(
+        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
+    )
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class JurorConflict(Base):

@@ -18,6 +18,7 @@ from app.routers.deps import (
     created,
     id_filter,
     page_of,
+    problems,
 )
 from app.schemas import (
     AwardOut,
@@ -95,7 +96,7 @@ async def list_certificates(
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(CertificateOut, map(certificates.certificate_dict, items), total, page)
+    return page_of(CertificateOut, certificates.certificate_dicts(session, items), total, page)
 
 
 @router.post(
@@ -121,7 +122,7 @@ async def read_certificate(
 ) -> CertificateOut:
     """One certificate."""
     cert = certificates.get_certificate(session, convention.id, certificate_id)
-    return CertificateOut.model_validate(certificates.certificate_dict(cert))
+    return CertificateOut.model_validate(certificates.certificate_dicts(session, [cert])[0])
 
 
 @router.post("/certificates/{certificate_id}/revoke", responses=WRITE_PROBLEMS)
@@ -135,9 +136,37 @@ async def revoke_certificate(
     """Revoke a certificate, with a reason. It stays on record; verification then says it
     is revoked."""
     cert = certificates.get_certificate(session, convention.id, certificate_id)
-    return CertificateOut.model_validate(
-        certificates.certificate_dict(certificates.revoke(session, admin, cert, data.reason))
-    )
+    revoked = certificates.revoke(session, admin, cert, data.reason)
+    return CertificateOut.model_validate(certificates.certificate_dicts(session, [revoked])[0])
+
+
+@router.post(
+    "/certificates/{certificate_id}/reissue",
+    status_code=201,
+    responses={
+        **WRITE_PROBLEMS,
+        **problems(
+            409,
+            s409="`convention-state`: the certificate is valid, or was already reissued",
+        ),
+    },
+)
+async def reissue_certificate(
+    convention: AdminConvention,
+    certificate_id: int,
+    admin: ConventionAdmin,
+    session: SessionDep,
+    response: Response,
+) -> CertificateOut:
+    """Replace a revoked certificate: a new one for the same recipient, with the next number,
+    a new code and the names as they stand now (correct them first), the same kind, rank and
+    award; its `replaces_id` is the old one, whose `replaced_by_code` (and verification page)
+    now name the new. Only a revoked certificate without a replacement (else 409
+    `convention-state`); the new one may in turn be revoked and reissued."""
+    cert = certificates.get_certificate(session, convention.id, certificate_id)
+    new = certificates.reissue(session, admin, convention, cert)
+    created(response, f"/api/v1/conventions/{convention.id}/certificates/{new.id}")
+    return CertificateOut.model_validate(certificates.certificate_dict(new))
 
 
 @router.post("/rewards", status_code=201, responses=WRITE_PROBLEMS)

@@ -11,6 +11,7 @@ from app.routers.deps import (
     AdminConvention,
     ConventionAdmin,
     CurrentAdmin,
+    CurrentStaff,
     PageDep,
     ReadableConvention,
     SessionDep,
@@ -28,7 +29,8 @@ router = APIRouter(prefix="/conventions", tags=["conventions"], responses=CONVEN
 async def create_convention(
     data: ConventionCreate, admin: CurrentAdmin, session: SessionDep, response: Response
 ) -> ConventionOut:
-    """Create a convention (secretariat). It starts in `draft`."""
+    """Create a convention (`admin` only: a `secretariat` account is 403). It starts in
+    `draft`."""
     convention = conventions.create(session, data, admin)
     created(response, f"/api/v1/conventions/{convention.id}")
     return ConventionOut.model_validate(convention)
@@ -36,10 +38,12 @@ async def create_convention(
 
 @router.get("")
 async def list_conventions(
-    _admin: CurrentAdmin, session: SessionDep, page: PageDep
+    staff: CurrentStaff, session: SessionDep, page: PageDep
 ) -> Page[ConventionOut]:
-    """Every convention, by id (secretariat)."""
-    items, total = conventions.list_conventions(session, page.limit, page.offset)
+    """The conventions the caller manages, by id: every one for an `admin`, those of its
+    `convention_ids` for a `secretariat` (a juror is 403)."""
+    scope = None if staff.is_admin else staff.convention_ids
+    items, total = conventions.list_conventions(session, page.limit, page.offset, scope)
     return page_of(ConventionOut, items, total, page)
 
 

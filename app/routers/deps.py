@@ -10,7 +10,9 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
-from pydantic import BaseModel, BeforeValidator
+from pydantic import BaseModel, GetCoreSchemaHandler, GetJsonSchemaHandler
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
 from sqlalchemy.orm import Session
 
 from app.db import SAFE_METHODS, Database
@@ -64,13 +66,22 @@ async def current_principal(
 
 
 async def current_admin(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """An ``admin``: conventions and accounts themselves are its alone."""
     if not principal.is_admin:
+        raise Forbidden("Only an admin may do this.")
+    return principal
+
+
+async def current_staff(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+    """An ``admin`` or a ``secretariat`` (each then sees the conventions it manages)."""
+    if principal.is_juror:
         raise Forbidden("Only the secretariat may do this.")
     return principal
 
 
 CurrentUser = Annotated[Principal, Depends(current_principal)]
 CurrentAdmin = Annotated[Principal, Depends(current_admin)]
+CurrentStaff = Annotated[Principal, Depends(current_staff)]
 
 
 # --- pagination and the convention --------------------------------------------------------
@@ -107,12 +118,28 @@ def page_of(model: type[M], items: Iterable[Any], total: int, page: Pagination) 
 ConventionId = Annotated[int, Path(description="The convention's id.")]
 
 
-def _empty_as_absent(value: Any) -> Any:
-    return None if value == "" else value
+class _EmptyIsAbsent:
+    """``?kind=`` (empty) means "any", as a form or a hand-built URL sends it; the OpenAPI
+    schema says so (the empty string is one of the parameter's values)."""
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: None if value == "" else value, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        empty = {"type": "string", "maxLength": 0}
+        inner = dict(handler(schema))
+        if "anyOf" in inner:
+            return {**inner, "anyOf": [*inner["anyOf"], empty]}
+        return {"anyOf": [inner, empty]}
 
 
-# ``?kind=`` (empty) means "any", as a form or a hand-built URL sends it.
-EmptyIsAbsent = BeforeValidator(_empty_as_absent)
+EmptyIsAbsent = _EmptyIsAbsent()
 
 
 def id_filter(what: str) -> Any:
@@ -128,9 +155,12 @@ async def _readable_convention(
 
 
 async def _convention_admin(cid: ConventionId, principal: CurrentUser) -> Principal:
-    # A juror learns nothing about other conventions (404), and is refused its own (403).
+    """The admin of this convention: an ``admin``, or a ``secretariat`` that manages it.
+
+    A juror or a secretariat learns nothing about conventions that are not theirs (404, as if
+    unknown); a juror is refused its own (403)."""
     ensure_can_see_convention(principal, cid)
-    if not principal.is_admin:
+    if not principal.manages(cid):
         raise Forbidden("Only the secretariat may do this.")
     return principal
 

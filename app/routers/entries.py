@@ -33,7 +33,7 @@ router = APIRouter(
 
 def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
     # A juror never sees an innovator's NIP.
-    if principal.is_admin:
+    if not principal.is_juror:
         return EntryOut.model_validate(entry)
     return EntryJurorOut.model_validate(entry)
 
@@ -69,7 +69,7 @@ async def list_entries(
     items, total = entries.list_entries(
         session, convention.id, page.limit, page.offset, opd_id=opd_id, category=category
     )
-    if principal.is_admin:
+    if not principal.is_juror:
         return page_of(EntryOut, items, total, page)
     return page_of(EntryJurorOut, items, total, page)
 

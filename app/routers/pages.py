@@ -23,10 +23,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from app import __version__
 from app.enums import CertificateKind
 from app.errors import NotFound
+from app.models import Certificate
 from app.routers.deps import SessionDep
 from app.routers.site import PAGE_CSP
 from app.routers.templates import render
 from app.services import certificate_pdf, certificates
+from app.services.dates import day_month_year
 
 router = APIRouter(tags=["public"])
 
@@ -55,6 +57,13 @@ def _standing(kind: str, rank: int | None, award_name: str | None) -> str:
     return f"{label} (peringkat {rank})" if rank is not None else label
 
 
+def _link(cert: Certificate | None) -> dict[str, str] | None:
+    """Another certificate of a reissue, as the page links it: its number and page."""
+    if cert is None:
+        return None
+    return {"number": cert.number, "url": f"/verify/{cert.code}"}
+
+
 _FORM_HEADERS = {**_HEADERS, "Content-Security-Policy": PAGE_CSP}
 
 
@@ -79,7 +88,8 @@ async def read_verify_form(code: str | None = None) -> HTMLResponse | RedirectRe
 async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
     """The page a certificate's QR code opens: says plainly whether the certificate is valid
     (SAH) or revoked (DICABUT), with its recipient, innovation, rank, convention, date and
-    number. An unknown code answers a 404 page saying so."""
+    number; a reissued one links to the piagam that replaces it, and the replacement to the
+    one it replaces. An unknown code answers a 404 page saying so."""
     try:
         cert, convention = certificates.find_by_code(session, code)
     except NotFound:
@@ -95,13 +105,20 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
         "entry_title": cert.entry_title,
         "opd_name": cert.opd_name if cert.recipient_type != "opd" else None,
         "convention": certificate_pdf.convention_label(convention.name, convention.year),
-        "issued_on": certificate_pdf.indonesian_date(cert.issued_at),
+        # The date the piagam carries: its convention's ceremony, else its day of issue.
+        "issued_on": (
+            day_month_year(convention.ceremony_date)
+            if convention.ceremony_date
+            else certificate_pdf.indonesian_date(cert.issued_at)
+        ),
         "revoked": cert.revoked_at is not None,
         "revoked_on": (
             certificate_pdf.indonesian_date(cert.revoked_at) if cert.revoked_at else None
         ),
         "revoked_reason": cert.revoked_reason,
         "pdf_url": f"/api/v1/certificates/{cert.code}.pdf",
+        "replaced_by": _link(certificates.replacement_of(session, cert)),
+        "replaces": _link(session.get(Certificate, cert.replaces_id) if cert.replaces_id else None),
     }
     return _page("verify.html", 200, c=certificate)
 
@@ -137,16 +154,25 @@ class Asset:
     etag: str
 
 
+def _files(directory: Path) -> dict[str, bytes]:
+    """The contents of every servable file under ``directory``, by relative path."""
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.suffix in MEDIA_TYPES
+    }
+
+
+def _asset(name: str, body: bytes) -> Asset:
+    return Asset(body, MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
 @functools.cache
 def juri_assets() -> dict[str, Asset]:
     """The app's files by path under ``/juri/``, read once per process. The service worker
     gets its shell list and a version (a hash of every other file) prepended, so that any
     change to the app installs a fresh copy on the tablets."""
-    files = {
-        path.relative_to(JURI_DIR).as_posix(): path.read_bytes()
-        for path in sorted(JURI_DIR.rglob("*"))
-        if path.is_file() and path.suffix in MEDIA_TYPES
-    }
+    files = _files(JURI_DIR)
     shell = {name: body for name, body in files.items() if name != "sw.js"}
     digest = hashlib.sha256()
     for name, body in shell.items():
@@ -156,12 +182,7 @@ def juri_assets() -> dict[str, Asset]:
         "files": ["/juri/" if name == "index.html" else f"/juri/{name}" for name in shell],
     }
     files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
-    return {
-        name: Asset(
-            body, MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        )
-        for name, body in files.items()
-    }
+    return {name: _asset(name, body) for name, body in files.items()}
 
 
 @router.get("/juri", include_in_schema=False)
@@ -180,15 +201,7 @@ def serve_asset(asset: Asset, request: Request, headers: dict[str, str]) -> Resp
 
 def read_assets(directory: Path) -> dict[str, Asset]:
     """Every servable file under ``directory`` by its relative path, with its ETag."""
-    return {
-        path.relative_to(directory).as_posix(): Asset(
-            body := path.read_bytes(),
-            MEDIA_TYPES[path.suffix],
-            f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-        )
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.suffix in MEDIA_TYPES
-    }
+    return {name: _asset(name, body) for name, body in _files(directory).items()}
 
 
 @router.get("/juri/{path:path}", include_in_schema=False)

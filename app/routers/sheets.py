@@ -46,7 +46,7 @@ def _sheet_response(sheet: sheets.StoredSheet) -> Response:
 async def _me(cid: ConventionId, principal: CurrentUser, session: SessionDep) -> Principal:
     """The calling juror; the secretariat has no sheets of its own (403)."""
     ensure_can_see_convention(principal, cid)
-    if principal.is_admin:
+    if not principal.is_juror:
         conventions.get(session, cid)
         raise Forbidden("The secretariat has no sheets of its own; use /jurors/{juror_id}/...")
     return principal

@@ -148,7 +148,7 @@ async def list_stage_entries(
     stage = stages.get(session, convention, sid)
     admissions.require_reader(stage, principal)
     items, total = admissions.list_admitted(session, convention, stage, page.limit, page.offset)
-    if principal.is_admin:
+    if not principal.is_juror:
         return page_of(EntryOut, items, total, page)
     return page_of(EntryJurorOut, items, total, page)
 

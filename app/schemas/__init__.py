@@ -8,6 +8,8 @@ from app.schemas.awards import (
     CertificateVerifyOut,
     ConventionRef,
     IssueOut,
+    LogoFile,
+    LogoOut,
     RevokeIn,
     RewardCreate,
     RewardOut,
@@ -16,6 +18,7 @@ from app.schemas.awards import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
     Code,
     Id,
     Input,
@@ -26,6 +29,7 @@ from app.schemas.common import (
     Number,
     Output,
     Page,
+    PanelName,
     Password,
     Patch,
     PositiveNumber,
@@ -36,6 +40,7 @@ from app.schemas.common import (
     Title,
     UniqueIds,
     Username,
+    VisibleName,
 )
 from app.schemas.conventions import ConventionCreate, ConventionOut, ConventionUpdate
 from app.schemas.entries import (
@@ -87,7 +92,7 @@ from app.schemas.rubric import (
     PanelOut,
     PanelUpdate,
 )
-from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncOutcome, SyncResult
+from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncResult
 from app.schemas.stages import (
     AdvanceIn,
     AdvancePreviewOut,
@@ -110,6 +115,7 @@ __all__ = [
     "AwardOut",
     "CertificateOut",
     "CertificateVerifyOut",
+    "City",
     "Code",
     "ConventionCreate",
     "ConventionOut",
@@ -143,6 +149,8 @@ __all__ = [
     "JurorSummary",
     "JurorUpdate",
     "LetterCode",
+    "LogoFile",
+    "LogoOut",
     "LongText",
     "MeOut",
     "Name",
@@ -158,6 +166,7 @@ __all__ = [
     "Output",
     "Page",
     "PanelCreate",
+    "PanelName",
     "PanelOut",
     "PanelUpdate",
     "Password",
@@ -188,12 +197,12 @@ __all__ = [
     "SyncIn",
     "SyncItem",
     "SyncOut",
-    "SyncOutcome",
     "SyncResult",
     "Title",
     "TokenOut",
     "UniqueIds",
     "Username",
+    "VisibleName",
     "WithdrawIn",
     "WithdrawnOut",
 ]

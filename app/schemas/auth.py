@@ -28,3 +28,6 @@ class MeOut(BaseModel):
     role: Role
     convention_id: int | None = Field(None, description="The convention a juror judges.")
     panel_id: int | None = Field(None, description="A juror's panel.")
+    convention_ids: list[int] | None = Field(
+        None, description="The conventions a `secretariat` manages (null for other roles)."
+    )

@@ -63,6 +63,12 @@ class CertificateOut(Output):
     status: CertificateStatus = CertificateStatus.VALID
     revoked_at: datetime | None = None
     revoked_reason: str | None = None
+    replaces_id: int | None = Field(
+        None, description="The revoked certificate this one replaces (a reissue), if any."
+    )
+    replaced_by_code: str | None = Field(
+        None, description="The code of the certificate that replaces this one; null until reissued."
+    )
 
 
 class ConventionRef(BaseModel):
@@ -89,6 +95,10 @@ class CertificateVerifyOut(BaseModel):
     status: CertificateStatus
     revoked_at: datetime | None
     revoked_reason: str | None
+    replaces_id: int | None
+    replaced_by_code: str | None = Field(
+        description="The code of the certificate that replaces this one; null until reissued."
+    )
     convention: ConventionRef
     convention_name: str
     convention_year: int
@@ -101,13 +111,32 @@ class IssueOut(BaseModel):
     issued_certificates: int
 
 
+class LogoOut(BaseModel):
+    """The convention's logo as stored: a PNG drawn again from the upload's pixels."""
+
+    convention_id: int
+    media_type: Literal["image/png"] = "image/png"
+    width: int = Field(description="Pixels; at most 1200 on the long side.")
+    height: int
+    bytes: int = Field(description="The stored PNG's size.")
+    sha256: str
+    updated_at: datetime
+    url: str = Field(description="Where the secretariat reads the stored PNG.")
+
+
+class LogoFile(BaseModel):
+    """The multipart body of a logo upload (documentation only: the route reads it by hand)."""
+
+    file: bytes = Field(description="A PNG or JPEG image of at most 1 MiB.")
+
+
 class RevokeIn(Input):
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 
 
 class RewardCreate(Input):
     award_id: Id
-    recipient_type: Literal["opd", "innovator"]
+    recipient_type: Literal[RecipientType.OPD, RecipientType.INNOVATOR]
     recipient_name: Name
     kind: RewardKind
     amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = Field(

@@ -6,12 +6,10 @@ from datetime import date, datetime
 from typing import Annotated, ClassVar
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
 )
 
 from app.enums import (
@@ -22,8 +20,11 @@ from app.enums import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
+    Day,
     Input,
     LetterCode,
+    Moment,
     Name,
     Output,
     Patch,
@@ -45,13 +46,13 @@ class ConventionCreate(Input):
         description="`all`: every juror judges every entry it has no conflict with; "
         "`assigned`: only the entries the secretariat assigned to it.",
     )
-    judging_deadline: AwareDatetime | None = Field(
+    judging_deadline: Moment | None = Field(
         None, description="After this time sheets are refused (409 `convention-state`)."
     )
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
-    ceremony_date: date | None = Field(
+    city: City | None = None
+    ceremony_date: Day | None = Field(
         None,
         description="The date printed on the piagam, and the month and year of their letter "
         "numbers (default: the day they are issued, in Asia/Jakarta).",
@@ -91,12 +92,12 @@ class ConventionUpdate(Patch):
     award_names: Annotated[list[AwardName], Field(max_length=100)] | None = None
     zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] | None = None
     assignment_mode: AssignmentMode | None = None
-    judging_deadline: AwareDatetime | None = None
+    judging_deadline: Moment | None = None
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    city: City | None = None
     award_scope: AwardScope | None = None
-    ceremony_date: date | None = Field(
+    ceremony_date: Day | None = Field(
         None, description="The date printed on the piagam (and their letter numbers' month)."
     )
     status: ConventionStatus | None = Field(

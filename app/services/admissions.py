@@ -101,7 +101,7 @@ def judges(stage: Stage, panel_id: int | None) -> bool:
 
 def require_reader(stage: Stage, principal: Principal) -> None:
     """The secretariat, or a juror of a panel that judges the stage (403 otherwise)."""
-    if not principal.is_admin and not judges(stage, principal.panel_id):
+    if principal.is_juror and not judges(stage, principal.panel_id):
         raise Forbidden(f"Your panel does not judge stage {stage.code}.")
 
 

@@ -194,14 +194,14 @@ def issue_awards(
         )
     summary = {
         "awards": list_awards_all(session, convention.id),
-        "certificates": [
-            certificates.certificate_dict(c)
-            for c in session.scalars(
+        "certificates": certificates.certificate_dicts(
+            session,
+            session.scalars(
                 select(Certificate)
                 .where(Certificate.convention_id == convention.id)
                 .order_by(Certificate.sequence)
-            )
-        ],
+            ),
+        ),
         "issued_awards": new_awards,
         "issued_certificates": new_certificates,
     }

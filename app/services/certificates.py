@@ -1,4 +1,4 @@
-"""Certificates (piagam): issuing them in sequence, verifying and revoking.
+"""Certificates (piagam): issuing them in sequence, verifying, revoking and reissuing.
 
 Certificate numbers follow the naskah-dinas style ``001/KIP-SLK/V/2018``: sequence, the
 convention's letter code, the month of issue in Asia/Jakarta in Roman numerals, the year of
@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import re
 import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,8 +20,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.enums import CertificateKind, CertificateStatus, RecipientType, Role
-from app.errors import NotFound
-from app.models import Account, Certificate, Convention, utcnow
+from app.errors import ConventionState, NotFound
+from app.models import Account, Certificate, Convention, Entry, Innovator, Opd, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import get_in_convention, paginate
@@ -74,6 +75,17 @@ def _next_sequence(session: Session, convention_id: int) -> int:
     return (current or 0) + 1
 
 
+def _unused_code(session: Session, used: set[str]) -> str:
+    code = new_code()
+    while (
+        code in used
+        or session.scalar(select(Certificate.id).where(Certificate.code == code)) is not None
+    ):
+        code = new_code()
+    used.add(code)
+    return code
+
+
 def issue_planned(session: Session, convention: Convention, plan: list[Planned]) -> int:
     """Issue the planned certificates that do not exist yet; returns how many."""
     existing = {
@@ -91,13 +103,7 @@ def issue_planned(session: Session, convention: Convention, plan: list[Planned])
     sequence = _next_sequence(session, convention.id)
     used_codes: set[str] = set()
     for offset, planned in enumerate(todo):
-        code = new_code()
-        while (
-            code in used_codes
-            or session.scalar(select(Certificate.id).where(Certificate.code == code)) is not None
-        ):
-            code = new_code()
-        used_codes.add(code)
+        code = _unused_code(session, used_codes)
         seq = sequence + offset
         session.add(
             Certificate(
@@ -161,7 +167,30 @@ def issue_juror_certificates(session: Session, principal: Principal, convention:
     return issued
 
 
-def certificate_dict(cert: Certificate) -> dict[str, Any]:
+def replacements(session: Session, certs: Iterable[Certificate]) -> dict[int, str]:
+    """The code of the certificate that replaces each of ``certs`` that was reissued."""
+    ids = [c.id for c in certs if c.revoked_at is not None]
+    if not ids:
+        return {}
+    return {
+        replaces_id: code
+        for replaces_id, code in session.execute(
+            select(Certificate.replaces_id, Certificate.code).where(
+                Certificate.replaces_id.in_(ids)
+            )
+        )
+        if replaces_id is not None
+    }
+
+
+def certificate_dicts(session: Session, certs: Iterable[Certificate]) -> list[dict[str, Any]]:
+    """``certificate_dict`` of each, with the code of its replacement (one query)."""
+    certs = list(certs)
+    replaced = replacements(session, certs)
+    return [certificate_dict(c, replaced.get(c.id)) for c in certs]
+
+
+def certificate_dict(cert: Certificate, replaced_by_code: str | None = None) -> dict[str, Any]:
     return {
         "id": cert.id,
         "number": cert.number,
@@ -181,6 +210,8 @@ def certificate_dict(cert: Certificate) -> dict[str, Any]:
         else CertificateStatus.VALID,
         "revoked_at": cert.revoked_at,
         "revoked_reason": cert.revoked_reason,
+        "replaces_id": cert.replaces_id,
+        "replaced_by_code": replaced_by_code,
     }
 
 
@@ -223,8 +254,16 @@ def find_by_code(session: Session, code: str) -> tuple[Certificate, Convention]:
     return row[0], row[1]
 
 
-def verification_dict(cert: Certificate, convention: Convention) -> dict[str, Any]:
-    body = certificate_dict(cert)
+def replacement_of(session: Session, cert: Certificate) -> Certificate | None:
+    """The certificate that replaces ``cert``, if it was reissued."""
+    return session.scalar(select(Certificate).where(Certificate.replaces_id == cert.id))
+
+
+def verification_dict(
+    session: Session, cert: Certificate, convention: Convention
+) -> dict[str, Any]:
+    replacement = replacement_of(session, cert)
+    body = certificate_dict(cert, replacement.code if replacement else None)
     body["convention"] = {"id": convention.id, "name": convention.name, "year": convention.year}
     body["convention_name"] = convention.name
     body["convention_year"] = convention.year
@@ -248,3 +287,90 @@ def revoke(session: Session, principal: Principal, cert: Certificate, reason: st
             after={"number": cert.number, "reason": reason},
         )
     return cert
+
+
+def _names_now(session: Session, cert: Certificate) -> tuple[str, str | None, str | None]:
+    """The recipient's name, the entry's title and its OPD's name as they stand now; what
+    the certificate recorded where the recipient or entry no longer exists."""
+    name, title, opd_name = cert.recipient_name, cert.entry_title, cert.opd_name
+    if cert.entry_id is not None:
+        row = session.execute(
+            select(Entry.title, Opd.name)
+            .join(Opd, Opd.id == Entry.opd_id)
+            .where(Entry.id == cert.entry_id)
+        ).one_or_none()
+        if row is not None:
+            title, opd_name = row
+    kind, _, key = cert.recipient_key.partition(":")
+    current: str | None = None
+    if kind == RecipientType.OPD:
+        current = opd_name
+    elif kind == RecipientType.INNOVATOR and key.isdigit():
+        current = session.scalar(
+            select(Innovator.name).where(
+                Innovator.id == int(key), Innovator.entry_id == cert.entry_id
+            )
+        )
+    elif kind == RecipientType.JUROR and key.isdigit():
+        current = session.scalar(
+            select(Account.full_name).where(
+                Account.id == int(key), Account.convention_id == cert.convention_id
+            )
+        )
+    return current or name, title, opd_name
+
+
+def reissue(
+    session: Session, principal: Principal, convention: Convention, cert: Certificate
+) -> Certificate:
+    """A new certificate for the recipient of a revoked one that has no replacement yet: the
+    next number, a new code, the names as they stand now, the same kind, rank and award.
+    Anything else is 409 ``convention-state``."""
+    # One writer at a time per convention: numbers are a sequence (as when issuing awards).
+    session.execute(select(Convention.id).where(Convention.id == convention.id).with_for_update())
+    session.refresh(cert)
+    if cert.revoked_at is None:
+        raise ConventionState(f"Certificate {cert.number} is valid; revoke it before reissuing it.")
+    replacement = replacement_of(session, cert)
+    if replacement is not None:
+        raise ConventionState(
+            f"Certificate {cert.number} was already reissued as {replacement.number}; "
+            "revoke that one to reissue again."
+        )
+    name, title, opd_name = _names_now(session, cert)
+    issued_at = utcnow()
+    sequence = _next_sequence(session, convention.id)
+    new = Certificate(
+        convention_id=convention.id,
+        sequence=sequence,
+        number=letter_number(sequence, convention.letter_code, issued_at, convention.ceremony_date),
+        code=_unused_code(session, set()),
+        kind=cert.kind,
+        recipient_type=cert.recipient_type,
+        recipient_key=cert.recipient_key,
+        recipient_name=name,
+        entry_id=cert.entry_id,
+        juror_id=cert.juror_id,
+        rank=cert.rank,
+        category=cert.category,
+        award_name=cert.award_name,
+        entry_title=title,
+        opd_name=opd_name,
+        issued_at=issued_at,
+        generation=cert.generation + 1,
+        replaces_id=cert.id,
+    )
+    session.add(new)
+    session.flush()
+    audit.record(
+        session,
+        actor=principal,
+        action="certificate.reissue",
+        target_type="certificate",
+        target_id=new.id,
+        convention_id=convention.id,
+        entry_id=cert.entry_id,
+        before={"id": cert.id, "number": cert.number, "recipient_name": cert.recipient_name},
+        after={"id": new.id, "number": new.number, "recipient_name": new.recipient_name},
+    )
+    return new

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -45,8 +46,14 @@ def get(session: Session, convention_id: int) -> Convention:
     return convention
 
 
-def list_conventions(session: Session, limit: int, offset: int) -> tuple[list[Convention], int]:
-    return paginate(session, select(Convention).order_by(Convention.id), limit, offset)
+def list_conventions(
+    session: Session, limit: int, offset: int, scope: Collection[int] | None = None
+) -> tuple[list[Convention], int]:
+    """Conventions by id; only those of ``scope`` when given (a secretariat's)."""
+    stmt = select(Convention)
+    if scope is not None:
+        stmt = stmt.where(Convention.id.in_(sorted(scope)))
+    return paginate(session, stmt.order_by(Convention.id), limit, offset)
 
 
 def create(session: Session, data: ConventionCreate, actor: Principal) -> Convention:

@@ -27,9 +27,19 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone(JAKARTA).date()
 
 
+def day_month_year(day: date) -> str:
+    """``9 Mei 2018``."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def indonesian_date(moment: datetime) -> str:
+    """``3 Mei 2018``: the day of ``moment`` in Asia/Jakarta."""
+    return day_month_year(local_day(moment))
+
+
 def long_date(day: date) -> str:
     """``Rabu, 9 Mei 2018``."""
-    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{DAYS[day.weekday()]}, {day_month_year(day)}"
 
 
 def date_time(moment: datetime) -> str:

@@ -66,6 +66,17 @@ def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
     return [Innovator(position=i, name=item.name, nip=item.nip) for i, item in enumerate(items)]
 
 
+def _replace_innovators(entry: Entry, items: list[InnovatorIn]) -> None:
+    """The new list, position by position over the old rows: a corrected name or NIP keeps
+    its innovator (and the certificates issued to it, which a reissue then prints anew)."""
+    rows = list(entry.innovators)
+    for row, item in zip(rows, items, strict=False):
+        row.name, row.nip = item.name, item.nip
+    for gone in rows[len(items) :]:
+        entry.innovators.remove(gone)
+    entry.innovators.extend(_innovators(items)[len(rows) :])
+
+
 def create(
     session: Session, convention: Convention, data: EntryCreate, actor: Principal | None
 ) -> Entry:
@@ -134,9 +145,7 @@ def update(
     for name, value in changes.items():
         setattr(entry, name, value)
     if innovators is not None:
-        entry.innovators.clear()
-        session.flush()  # the old rows must go before new ones take their positions
-        entry.innovators.extend(_innovators(data.innovators or []))
+        _replace_innovators(entry, data.innovators or [])
     session.flush()
     audit.record(
         session,

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
-from app.services.tables import FORMULA_STARTS
+from app.services.tables import csv_lines, safe_text
 
 
 def _csv_number(value: float | None) -> str:
@@ -17,20 +15,13 @@ def _csv_bool(value: bool) -> str:
     return "true" if value else "false"
 
 
-def _csv_text(value: str) -> str:
-    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading ``'``."""
-    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
-
-
 def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[str]) -> str:
     """The contract's CSV: 2 decimals as Python's ``f"{x:.2f}"``, true/false, nulls empty; a
     ``stage:<code>`` column per code of ``stage_codes`` after the panels (final ranking)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     stage_columns = stage_codes if body.get("stage_id") is None else []
-    writer.writerow(
+    lines: list[list[Any]] = [
         [
-            _csv_text(header)
+            safe_text(header)
             for header in (
                 "rank",
                 "entry_id",
@@ -47,17 +38,17 @@ def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[
                 "awarded",
             )
         ]
-    )
+    ]
     for row in body["rows"]:
         panel_scores = row["panel_scores"]
         stage_scores = row.get("stage_scores") or {}
-        writer.writerow(
+        lines.append(
             [
                 "" if row["rank"] is None else row["rank"],
                 row["entry_id"],
-                _csv_text(row["title"]),
-                _csv_text(row["acronym"] or ""),
-                _csv_text(row["opd_code"]),
+                safe_text(row["title"]),
+                safe_text(row["acronym"] or ""),
+                safe_text(row["opd_code"]),
                 _csv_number(row["score"]),
                 *[_csv_number(panel_scores.get(name)) for name in panel_names],
                 *[_csv_number(stage_scores.get(code)) for code in stage_columns],
@@ -68,4 +59,4 @@ def ranking_csv(body: dict[str, Any], panel_names: list[str], stage_codes: list[
                 _csv_bool(row["awarded"]),
             ]
         )
-    return out.getvalue()
+    return csv_lines(lines)

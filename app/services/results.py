@@ -23,7 +23,8 @@ from app.models import Convention, Objection, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import valid_id
-from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
+from app.services.ranking import check_method, ranking_dict
+from app.services.ranking_input import RankingInput, load_input
 
 
 def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
@@ -205,7 +206,8 @@ def _store_hashes(
 
 
 def _iso(moment: datetime | None) -> str | None:
-    return None if moment is None else moment.isoformat()
+    """RFC 3339 in UTC with ``Z``, as every time the API answers."""
+    return None if moment is None else moment.isoformat().replace("+00:00", "Z")
 
 
 def finalize(session: Session, principal: Principal, convention: Convention) -> dict[str, Any]:
@@ -219,8 +221,8 @@ def finalize(session: Session, principal: Principal, convention: Convention) -> 
     now = utcnow()
     if result.objection_deadline is not None and now < result.objection_deadline:
         raise ConventionState(
-            "The objection window is open until "
-            f"{result.objection_deadline.isoformat().replace('+00:00', 'Z')}; finalize after it.",
+            f"The objection window is open until {_iso(result.objection_deadline)}; "
+            "finalize after it.",
             extra={"objection_deadline": _iso(result.objection_deadline)},
         )
     still_open = list(
@@ -326,6 +328,9 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
+UNPUBLISHED = "No published results for this convention."
+
+
 def public_result(session: Session, convention_id: int) -> Result:
     """Published results for anyone: an unknown convention and an unpublished one answer the
     same 404, so the public learns nothing of what is not published."""
@@ -335,7 +340,8 @@ def public_result(session: Session, convention_id: int) -> Result:
         else None
     )
     if result is None:
-        raise NotFound(f"No published results for convention {convention_id}.")
+        # No id in the text either: the answer is the same byte for byte.
+        raise NotFound(UNPUBLISHED)
     return result
 
 

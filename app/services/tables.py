@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -58,24 +58,44 @@ def text(value: Any, kind: CellKind) -> str:
     return str(value)
 
 
-def _safe(value: str) -> str:
+def safe_text(value: str) -> str:
+    """A text cell no spreadsheet runs as a formula (OWASP CSV injection): a leading ``'``."""
     return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
+def csv_lines(rows: Iterable[Sequence[Any]]) -> str:
+    """Rows as CSV lines ending in ``\n``, a field holding a CR or LF quoted.
+
+    Python 3.11's writer quotes only the characters of its line terminator: with ``\n`` it
+    would leave a bare CR in a field, which a spreadsheet reads as a new row (where a
+    formula could start). Written with ``\r\n``, then each line's end made ``\n``.
+    """
+    out: list[str] = []
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(row)
+        out.append(buffer.getvalue()[:-2])
+    return "".join(line + "\n" for line in out)
+
+
 def to_csv(table: Table) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(table.headers)
-    for row in table.rows:
-        writer.writerow(
-            [
-                _safe(text(value, column.kind))
-                if column.kind == "text"
-                else text(value, column.kind)
-                for value, column in zip(row, table.columns, strict=True)
-            ]
-        )
-    return out.getvalue()
+    return csv_lines(
+        [
+            [safe_text(header) for header in table.headers],
+            *(
+                [
+                    safe_text(text(value, column.kind))
+                    if column.kind == "text"
+                    else text(value, column.kind)
+                    for value, column in zip(row, table.columns, strict=True)
+                ]
+                for row in table.rows
+            ),
+        ]
+    )
 
 
 # Rupiah as Indonesian reads it in a spreadsheet: "Rp 5.000.000" (the separator follows the
@@ -117,8 +137,11 @@ def to_xlsx(table: Table) -> bytes:
                 cell.value = value
             else:
                 cell.value = _xlsx_text(str(value))
-                # Set as text, never as a formula, whatever it starts with.
+                # Set as text, never as a formula, whatever it starts with; and marked as
+                # Excel's typed leading ' so that editing the cell keeps it text.
                 cell.data_type = "s"
+                if cell.value.startswith(FORMULA_STARTS):
+                    cell.quotePrefix = True
             if column.kind in _NUMBER_FORMATS:
                 cell.number_format = _NUMBER_FORMATS[column.kind]
     for c, column in enumerate(table.columns, start=1):

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.models import (
     Account,
+    AccountConvention,
     Convention,
     Criterion,
     Entry,
@@ -21,6 +22,7 @@ from app.models import (
     JurorConflict,
     Opd,
     Panel,
+    Result,
     Sheet,
     Stage,
 )
@@ -95,6 +97,21 @@ def make_admin(session: Session, **overrides: Any) -> Account:
     }
     values.update(overrides)
     return _save(session, Account(**values))
+
+
+def make_secretariat(session: Session, conventions: list[Convention], **overrides: Any) -> Account:
+    """A ``secretariat`` account managing ``conventions``."""
+    n = next(_seq)
+    values: dict[str, Any] = {
+        "username": f"sekretariat{n}",
+        "full_name": f"Sekretariat {n}",
+        "role": "secretariat",
+        "password_hash": password_hash(),
+        "credential_stamp": new_credential_stamp(),
+    }
+    values.update(overrides)
+    account = Account(**values, scopes=[AccountConvention(convention_id=c.id) for c in conventions])
+    return _save(session, account)
 
 
 def make_convention(session: Session, **overrides: Any) -> Convention:
@@ -311,3 +328,19 @@ def make_sheet(
             version=version,
         ),
     )
+
+
+def make_result(session: Session, convention: Convention, **overrides: Any) -> Result:
+    """Publication as the results service records it: one Result row, of no rows."""
+    values: dict[str, Any] = {
+        "convention_id": convention.id,
+        "method": "mean",
+        "top_n": convention.top_n,
+        "rows": [],
+        "warnings": [],
+        "rubric": {},
+        "sheets_digest": "0" * 64,
+        "sheet_count": 0,
+        "incomplete_entry_ids": [],
+    }
+    return _save(session, Result(**(values | overrides)))

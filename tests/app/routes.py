@@ -8,14 +8,18 @@ The rules (first match wins):
   ``GET /api/v1/certificates/…``, ``GET /api/v1/conventions/{cid}/results``, and
   ``POST …/objections`` with its form ``POST /hasil/{cid}``: no token needed.
 * ``login``: ``POST /api/v1/auth/token``.
-* ``any``: ``GET /api/v1/me``: any valid token.
+* ``any``: ``GET /api/v1/me``, ``POST /api/v1/me/password``, ``POST /api/v1/auth/logout``:
+  any valid token.
+* ``admin-only``: ``POST /api/v1/conventions`` and everything under ``/api/v1/accounts``: an
+  ``admin``'s alone ("a secretariat cannot create conventions or admin/secretariat accounts").
 * ``juror``: anything under ``/api/v1/conventions/{cid}/jurors/me`` ("the secretariat using
   `me` gets 403").
 * ``read``: ``GET`` of the convention and of its criteria, panels, OPDs and entries, and of a
   stage's admitted entries (jurors of the stage's panels): a juror of that convention may read
   them.
 * ``admin``: every other route under ``/api/v1/conventions`` ("every other read and every write
-  not granted below is the secretariat's").
+  not granted below is the secretariat's"): an ``admin`` on every convention, a
+  ``secretariat`` on those it manages (404 on any other).
 
 A route no rule matches is ``unknown`` and fails the role test by name: a new public or
 juror route outside these shapes must be added here on purpose, never by accident.
@@ -73,8 +77,23 @@ CONTRACT_1_1 = frozenset(
     {
         ("POST", f"{CONVENTION}/imports/{{kind}}"),
         ("GET", f"{CONVENTION}/imports/{{kind}}/template.xlsx"),
+        ("PUT", f"{CONVENTION}/logo"),
+        ("DELETE", f"{CONVENTION}/logo"),
+        ("GET", f"{CONVENTION}/certificates/preview.pdf"),
+        ("POST", f"{CONVENTION}/certificates/{{certificate_id}}/reissue"),
     }
 )
+
+# The accounts of 1.1: each must stay, classified as an admin's alone or any caller's.
+ACCOUNTS_1_1 = {
+    ("POST", f"{API}/accounts"): "admin-only",
+    ("GET", f"{API}/accounts"): "admin-only",
+    ("GET", f"{API}/accounts/{{account_id}}"): "admin-only",
+    ("PATCH", f"{API}/accounts/{{account_id}}"): "admin-only",
+    ("DELETE", f"{API}/accounts/{{account_id}}"): "admin-only",
+    ("POST", f"{API}/me/password"): "any",
+    ("POST", f"{API}/auth/logout"): "any",
+}
 
 
 @dataclass(frozen=True)
@@ -106,8 +125,16 @@ def classify(method: str, path: str) -> str:
         return "public"
     if (method, path) == ("POST", f"{API}/auth/token"):
         return "login"
-    if (method, path) == ("GET", f"{API}/me"):
+    if (method, path) in (
+        ("GET", f"{API}/me"),
+        ("POST", f"{API}/me/password"),
+        ("POST", f"{API}/auth/logout"),
+    ):
         return "any"
+    if (method, path) == ("POST", f"{API}/conventions") or path == f"{API}/accounts":
+        return "admin-only"
+    if path.startswith(f"{API}/accounts/"):
+        return "admin-only"
     if path == f"{CONVENTION}/jurors/me" or path.startswith(f"{CONVENTION}/jurors/me/"):
         return "juror"
     if method == "GET" and JUROR_READABLE.match(path):

@@ -218,6 +218,7 @@ def test_read_me_as_juror_answers_account(client: TestClient, world: f.World) ->
         "role": "juror",
         "convention_id": world.cid,
         "panel_id": world.panels[0].id,
+        "convention_ids": None,
     }
 
 

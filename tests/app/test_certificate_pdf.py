@@ -19,8 +19,8 @@ from app.models import Certificate
 from app.services import certificate_pdf
 from app.services.certificate_pdf import file_name, indonesian_date
 from tests.app import factories as f
-from tests.app.live import require_tool
-from tests.app.test_awards import published
+from tests.app.test_awards import certified
+from tests.support.browser import require_tool
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -33,11 +33,7 @@ def certificates(client: TestClient, session: Session, world: f.World) -> list[d
     world.convention.signatory_title = "Wali Kota Solok"
     world.convention.host = "Pemerintah Kota Solok"
     session.commit()
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def _pdf(client: TestClient, code: str) -> bytes:
@@ -54,30 +50,19 @@ def _text(pdf: bytes) -> str:
     return reader.pages[0].extract_text()
 
 
-def _qr_matrix(pdf: bytes) -> list[list[bool]]:
-    """The QR code's modules, read back from the page's drawing operators: the black filled
-    rectangles (``0 g`` … ``re f``) the renderer draws, one run of dark modules each."""
-    content = PdfReader(io.BytesIO(pdf)).pages[0].get_contents()
+def _qr_matrix(pdf: bytes, page: int = 0) -> list[list[bool]]:
+    """The QR code's modules, read back from the page's drawing operators: a black path of
+    rectangles in module units (``c r length h re``), one run of dark modules each."""
+    content = PdfReader(io.BytesIO(pdf)).pages[page].get_contents()
     assert content is not None
     ops = content.get_data().decode("latin-1")
-    black = False
-    rects: list[tuple[float, float, float, float]] = []
-    for line in ops.splitlines():
-        if re.fullmatch(r"[\d.]+ g|[\d.]+ [\d.]+ [\d.]+ rg", line.strip()):
-            black = line.strip() in ("0 g", "0.000 g", "0 0 0 rg")
-        match = re.fullmatch(r"([\d.]+) ([\d.]+) ([\d.]+) (-[\d.]+) re f", line.strip())
-        if match and black:
-            x, y, w, h = (float(v) for v in match.groups())
-            rects.append((x, y, w, h))
-    assert rects, "no QR modules drawn"
-    module = min(w for _x, _y, w, _h in rects)
-    left = min(x for x, *_ in rects)
-    top = max(y for _x, y, *_ in rects)
-    size = round((max(x + w for x, _y, w, _h in rects) - left) / module)
+    block = re.search(r" cm\n0\.000 g\n((?:\d+ \d+ \d+ [\d.]+ re\n)+)f\n", ops)
+    assert block is not None, "no QR modules drawn"
+    runs = [tuple(int(v) for v in line.split()[:3]) for line in block[1].splitlines()]
+    size = max(col + length for col, _row, length in runs)
     grid = [[False] * size for _ in range(size)]
-    for x, y, w, _h in rects:
-        row, col = round((top - y) / module), round((x - left) / module)
-        for c in range(col, col + round(w / module)):
+    for col, row, length in runs:
+        for c in range(col, col + length):
             grid[row][c] = True
     return grid
 
@@ -123,7 +108,7 @@ def test_pdf_qr_modules_are_the_verification_url(
     client: TestClient, certificates: list[dict[str, Any]]
 ) -> None:
     code = certificates[0]["code"]
-    expected = segno.make(f"http://testserver/verify/{code}", error="m", micro=False)
+    expected = segno.make(f"http://testserver/verify/{code}", error="m", micro=False, mask=0)
     assert _qr_matrix(_pdf(client, code)) == [[bool(m) for m in row] for row in expected.matrix]
 
 

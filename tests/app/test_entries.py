@@ -186,6 +186,7 @@ def test_update_entry_replaces_innovators(
     body = response.json()
     assert (body["title"], body["acronym"]) == ("FASTREN 2", None)
     assert body["innovators"] == [{"name": "Baru", "nip": NIP}]
+    session.expire_all()  # the row is updated in place (its id, and its piagam, stay)
     rows = session.scalars(select(Innovator).where(Innovator.entry_id == entry.id)).all()
     assert [(r.name, r.position) for r in rows] == [("Baru", 0)]
     assert client.get(url, headers=world.admin.headers).json() == body
@@ -350,3 +351,31 @@ def test_use_entry_of_other_convention_in_path_is_404(
     f.problem(client.patch(url, json={"title": "Z"}, headers=headers), 404, "not-found")
     f.problem(client.delete(url, headers=headers), 404, "not-found")
     assert client.get(other.url(f"/entries/{entry.id}"), headers=headers).json()["title"] == "Tiga"
+
+
+def test_update_entry_corrects_innovators_in_place_by_position(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    entry = world.entries[0]
+    url = world.url(f"/entries/{entry.id}")
+    first = session.scalars(select(Innovator.id).where(Innovator.entry_id == entry.id)).one()
+    grown = client.patch(
+        url,
+        json={"innovators": [{"name": "Rina M."}, {"name": "Dua"}]},
+        headers=world.admin.headers,
+    )
+    assert grown.status_code == 200, grown.text
+    session.expire_all()
+    rows = session.execute(
+        select(Innovator.id, Innovator.name, Innovator.position)
+        .where(Innovator.entry_id == entry.id)
+        .order_by(Innovator.position)
+    ).all()
+    assert [(r.name, r.position) for r in rows] == [("Rina M.", 0), ("Dua", 1)]
+    assert rows[0].id == first  # corrected, not replaced
+    shrunk = client.patch(url, json={"innovators": [{"name": "Rina"}]}, headers=world.admin.headers)
+    assert shrunk.json()["innovators"] == [{"name": "Rina", "nip": None}]
+    session.expire_all()
+    assert session.execute(
+        select(Innovator.id, Innovator.name).where(Innovator.entry_id == entry.id)
+    ).all() == [(first, "Rina")]

@@ -367,6 +367,36 @@ def test_exports_never_turn_names_into_formulas(
     assert sheet["D2"].value == formula
     assert sheet["D2"].data_type == "s"
     assert sheet["E2"].data_type == "s"
+    assert sheet["D2"].quotePrefix and sheet["E2"].quotePrefix
+
+
+def test_exports_quote_a_carriage_return_so_no_row_can_be_smuggled(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    # A bare CR in a CSV field starts a new row in a spreadsheet, where "=..." would run.
+    world.entries[0].title = "\r=cmd|' /C calc'!A0"
+    world.opds[0].name = "@SUM(1)"
+    session.commit()
+    published(client, session, world)
+    assert client.post(world.url("/awards"), headers=world.admin.headers).status_code == 201
+    body = _get(client, world, "/exports/awards.csv", "text/csv; charset=utf-8").decode()
+    assert "\"'\r=cmd|' /C calc'!A0\"" in body
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert len(rows) == 2
+    assert rows[1][3:8] == [
+        "'\r=cmd|' /C calc'!A0",
+        world.entries[0].acronym,
+        "BAPPEDA",
+        "'@SUM(1)",
+        "Rina; Budi",
+    ]
+    sheet = load_workbook(io.BytesIO(_get(client, world, "/exports/awards.xlsx", XLSX))).active
+    # (XML reads a CR back as a line feed.)
+    assert (sheet["D2"].value, sheet["D2"].data_type) == ("\n=cmd|' /C calc'!A0", "s")
+    assert (sheet["G2"].value, sheet["G2"].data_type) == ("@SUM(1)", "s")
+    # Excel's own mark of a typed leading ': editing the cell keeps it text.
+    assert sheet["D2"].quotePrefix and sheet["G2"].quotePrefix
+    assert not sheet["E2"].quotePrefix
 
 
 @pytest.mark.usefixtures("issued")

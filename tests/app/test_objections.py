@@ -136,7 +136,10 @@ def test_finalize_waits_for_the_deadline_and_open_objections(
 ) -> None:
     receipt = objection(client, world, world.entries[0].id).json()
     finalize = world.url("/results/finalize")
-    f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
+    early = f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
+    deadline = client.get(world.url("/results")).json()["objection_deadline"]
+    assert deadline.endswith("Z") and early["objection_deadline"] == deadline
+    assert early["detail"] == f"The objection window is open until {deadline}; finalize after it."
     pass_deadline(session, world)
     problem = f.problem(client.post(finalize, headers=world.admin.headers), 409, "convention-state")
     assert problem["objection_ids"] == [receipt["id"]]

@@ -335,3 +335,26 @@ def test_a_generated_client_runs_a_jurors_whole_flow(
     assert states == {entries[0]: "submitted", entries[1]: "draft", entries[2]: "not_started"}
     mine = call("sheets", "list_my_sheets").sync(cid, client=juror)
     assert mine.total == 2 and [s.entry_id for s in mine.items] == entries[:2]
+
+
+def test_filters_that_take_an_empty_value_say_so() -> None:
+    """``?kind=`` means "any" (a form sends it so): the schema admits the empty string beside
+    the enum, and a number where a date belongs is refused (the fuzz test checks both)."""
+    filters = {
+        (path, parameter["name"]): parameter["schema"]["anyOf"]
+        for _m, path, operation in OPERATIONS
+        for parameter in operation.get("parameters", [])
+        if parameter["in"] == "query"
+        and "anyOf" in parameter["schema"]
+        and {"type": "string", "maxLength": 0} in parameter["schema"]["anyOf"]
+    }
+    certificates = "/api/v1/conventions/{cid}/certificates"
+    assert filters[certificates, "recipient_type"] == [
+        {"$ref": "#/components/schemas/RecipientType"},
+        {"type": "null"},
+        {"type": "string", "maxLength": 0},
+    ]
+    assert (certificates, "kind") in filters
+    assert ("/api/v1/conventions/{cid}/rewards", "status") in filters
+    day = SPEC["components"]["schemas"]["ConventionCreate"]["properties"]["ceremony_date"]
+    assert {"type": "string", "format": "date"} in day["anyOf"]

@@ -325,3 +325,34 @@ def test_verify_detects_a_changed_sheet(
         {"sheet_id": sheet.id, "juror_id": world.jurors[2].id, "entry_id": world.entries[0].id}
     ]
     assert broken["differing_entry_ids"] == [world.entries[0].id]
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@pytest.mark.parametrize("start", FORMULA_STARTS)
+def test_ranking_csv_quotes_every_text_cell_a_spreadsheet_would_run(
+    client: TestClient, world: f.World, session: Session, start: str
+) -> None:
+    # Stored before the names rule, or by a script: the CSV must still be inert.
+    worked_example(session, world)
+    e0 = world.entries[0]
+    e0.title = f'{start}HYPERLINK("http://x","klik")'
+    e0.acronym = f"{start}SUM(A1)"
+    world.opds[0].code = f"{start}CMD"
+    world.panels[0].name = f"{start}PANEL"
+    session.commit()
+    response = client.get(world.url("/ranking.csv"), headers=world.admin.headers)
+    assert response.status_code == 200, response.text
+    rows = list(csv.reader(io.StringIO(response.text, newline="")))
+    assert rows[0][6:8] == [f"'{start}PANEL", "L"]
+    assert rows[1][:6] == [
+        "1",
+        str(e0.id),
+        f'\'{start}HYPERLINK("http://x","klik")',
+        f"'{start}SUM(A1)",
+        f"'{start}CMD",
+        "71.25",
+    ]
+    # Numbers stay numbers: a negative score is not a formula.
+    assert rows[1][6:8] == ["72.50", "70.00"]

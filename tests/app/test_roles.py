@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.app import factories as f
 from tests.app.conftest import SECRET
-from tests.app.routes import CONTRACT_1_1, FOUNDATION, Endpoint, endpoints
+from tests.app.routes import ACCOUNTS_1_1, CONTRACT_1_1, FOUNDATION, Endpoint, endpoints
 
 ENDPOINTS = endpoints(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
 
@@ -38,6 +39,7 @@ def fill(endpoint: Endpoint, world: f.World) -> str:
         "sid": world.convention.stages[0].id,
         "code": "AAAAAAAAAAAAAAAA",
         "kind": "opds",
+        **world.extra,
     }
     path = endpoint.path
     for name in endpoint.params:
@@ -68,6 +70,16 @@ def other(session: Session) -> f.World:
     )
 
 
+@pytest.fixture
+def secretariats(session: Session, world: f.World, other: f.World) -> tuple[f.Login, f.Login]:
+    """A secretariat managing ``world``'s convention, and one managing only ``other``'s."""
+    mine = f.login(f.make_secretariat(session, [world.convention]), SECRET)
+    theirs = f.login(f.make_secretariat(session, [other.convention]), SECRET)
+    # The account routes' {account_id}: a secretariat's, that an admin may change or delete.
+    world.extra["account_id"] = theirs.id
+    return mine, theirs
+
+
 def test_route_table_classifies_every_route() -> None:
     unknown = [str(e) for e in ENDPOINTS if e.access == "unknown"]
     assert not unknown, f"routes no rule of tests/app/routes.py classifies: {unknown}"
@@ -75,15 +87,37 @@ def test_route_table_classifies_every_route() -> None:
     assert not missing, f"foundation routes that disappeared: {sorted(missing)}"
     named = {(e.method, e.path): e.access for e in ENDPOINTS if (e.method, e.path) in CONTRACT_1_1}
     assert named == dict.fromkeys(CONTRACT_1_1, "admin"), named
+    accounts = {
+        (e.method, e.path): e.access for e in ENDPOINTS if (e.method, e.path) in ACCOUNTS_1_1
+    }
+    assert accounts == ACCOUNTS_1_1, accounts
 
 
-@pytest.mark.parametrize("endpoint", _of("any", "read", "admin", "juror", "public", "login"))
+def served(response: Response) -> None:
+    """Neither refused on access (the convention itself 404 included) nor a server error: a
+    call may still fail on its body, or on a resource the world lacks."""
+    assert response.status_code not in (401, 403), response.text
+    assert response.status_code < 500, response.text
+    if response.status_code == 404:
+        assert not re.fullmatch(r"Convention \d+ not found\.", response.json()["detail"])
+
+
+@pytest.mark.parametrize(
+    "endpoint", _of("any", "read", "admin", "admin-only", "juror", "public", "login")
+)
 def test_call_is_refused_to_wrong_caller_and_served_to_right_one(
-    client: TestClient, world: f.World, other: f.World, endpoint: Endpoint
+    client: TestClient,
+    world: f.World,
+    other: f.World,
+    secretariats: tuple[f.Login, f.Login],
+    endpoint: Endpoint,
 ) -> None:
-    """401 without a token, 404 for a juror on another convention, 403 for the wrong role;
-    then the right caller is served. Refusals come first: they change nothing."""
+    """401 without a token; 404 for a juror or a secretariat on a convention not theirs; 403
+    for the wrong role (a secretariat on what is an admin's alone); then the right callers are
+    served, a secretariat on its own convention as an admin is. Refusals come first: they
+    change nothing."""
     juror = world.jurors[0]
+    mine, theirs = secretariats
     if endpoint.access in ("public", "login"):
         response = call(client, endpoint, world, None)
         assert response.status_code not in (401, 403), response.text
@@ -93,30 +127,40 @@ def test_call_is_refused_to_wrong_caller_and_served_to_right_one(
     f.problem(response, 401, "unauthenticated")
     assert response.headers["www-authenticate"] == "Bearer"
     if "cid" in endpoint.params:
-        f.problem(call(client, endpoint, other, juror), 404, "not-found")
+        for outsider, convention in ((juror, other), (mine, other), (theirs, world)):
+            body = f.problem(call(client, endpoint, convention, outsider), 404, "not-found")
+            assert body["detail"] == f"Convention {convention.cid} not found.", body
     if endpoint.access == "admin":
         f.problem(call(client, endpoint, world, juror), 403, "forbidden")
-        response = call(client, endpoint, world, world.admin)
-        assert response.status_code not in (401, 403), response.text
-        assert response.status_code < 500, response.text
+        response = call(client, endpoint, world, mine)
+        served(response)
+        if endpoint.is_list and "cid" not in endpoint.params:  # GET /conventions
+            assert [item["id"] for item in response.json()["items"]] == [world.cid]
+            assert response.json()["total"] == 1
+        served(call(client, endpoint, world, world.admin))
+    elif endpoint.access == "admin-only":
+        f.problem(call(client, endpoint, world, juror), 403, "forbidden")
+        f.problem(call(client, endpoint, world, mine), 403, "forbidden")
+        served(call(client, endpoint, world, world.admin))
     elif endpoint.access == "juror":
         f.problem(call(client, endpoint, world, world.admin), 403, "forbidden")
+        f.problem(call(client, endpoint, world, mine), 403, "forbidden")
         # The convention is a draft: a juror's call may fail on state, never on access.
-        response = call(client, endpoint, world, juror)
-        assert response.status_code not in (401, 403), response.text
-        assert response.status_code < 500, response.text
+        served(call(client, endpoint, world, juror))
     elif endpoint.access == "any":
-        for login in (world.admin, juror):
+        for login in (world.admin, mine, juror):
+            response = call(client, endpoint, world, login)
+            served(response)
+            if endpoint.method == "GET":
+                assert response.status_code == 200, response.text
+                assert response.json()["id"] == login.id
+    else:
+        for login in (world.admin, mine, juror):
             response = call(client, endpoint, world, login)
             assert response.status_code == 200, response.text
-            assert response.json()["id"] == login.id
-    else:
-        assert call(client, endpoint, world, world.admin).status_code == 200
-        response = call(client, endpoint, world, juror)
-        assert response.status_code == 200, response.text
-        body = response.json()
-        if endpoint.is_list:
-            assert body["total"] >= 1
-            assert {item["convention_id"] for item in body["items"]} == {world.cid}
-        else:
-            assert body.get("convention_id", body["id"]) == world.cid
+            body = response.json()
+            if endpoint.is_list:
+                assert body["total"] >= 1
+                assert {item["convention_id"] for item in body["items"]} == {world.cid}
+            else:
+                assert body.get("convention_id", body["id"]) == world.cid

@@ -18,7 +18,11 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import stages as engine
-from scoring.stability import _FinalBoard
+from scoring.stability import zscore
+from scoring.stability.boards import _FinalBoard
+from scoring.stability.leave import _exact_parts
+from scoring.stability.stage import _Stage
+from scoring.stability.zscore import _Spread
 from tests.scoring import reference as ref
 from tests.scoring.test_reference import conventions
 from tests.scoring.test_stages import contest
@@ -174,7 +178,7 @@ def test_zscore_stability_is_the_references(conv: ref.Convention) -> None:
 def test_zscore_exact_path_is_the_references(conv: ref.Convention) -> None:
     # A huge error bound puts every decision in doubt: each juror's reduced ranking is then
     # computed the exact way.
-    with patch.object(module, "_ERROR", 1e6):
+    with patch.object(zscore, "_ERROR", 1e6):
         check(conv)
         for stage in conv.stages:
             if stage.kind == "scored":
@@ -202,7 +206,7 @@ def test_reduced_stage_scores_are_a_full_recomputation(
     built = contest(conv)
     plan = engine.final_plan(built, method)
     for i, run in plan.runs.items():
-        stage = module._Stage(run)
+        stage = _Stage(run)
         for j in stage.by_juror:
             again = engine.final_plan(without(built, j), method).runs.get(i)
             want = again.scores if again is not None else {}
@@ -230,7 +234,7 @@ def test_spread_fit_is_the_engines(conv: ref.Convention) -> None:
     built = contest(conv)
     for run in engine.final_plan(built, scoring.Method.ZSCORE).runs.values():
         e = run.engine
-        spread = module._Spread(e.totals, e.by_juror(), built.zscore_min_sheets)
+        spread = _Spread(e.totals, e.by_juror(), built.zscore_min_sheets)
         want = e._zfit(None, built.zscore_min_sheets)
         got = spread.fit(None)
         assert (got.mu, got.sigma, got.centre) == (want.mu, want.sigma, want.centre)
@@ -238,7 +242,7 @@ def test_spread_fit_is_the_engines(conv: ref.Convention) -> None:
 
 @given(st.lists(st.floats(-1e6, 1e6), max_size=30))
 def test_exact_parts_sum_exactly(xs: list[float]) -> None:
-    parts = module._exact_parts(xs)
+    parts = _exact_parts(xs)
     assert len(parts) <= 40
     assert math.fsum(parts) == math.fsum(xs)
     assert math.fsum([*parts, 1e-3]) == math.fsum([*xs, 1e-3])
@@ -246,7 +250,7 @@ def test_exact_parts_sum_exactly(xs: list[float]) -> None:
 
 def test_exact_parts_keep_what_one_rounding_loses() -> None:
     xs = [1e16, 1.0, -1e16 + 2, 2**-60]
-    parts = module._exact_parts(xs)
+    parts = _exact_parts(xs)
     assert math.fsum([*parts, -1.0]) == math.fsum([*xs, -1.0])
     assert len(parts) >= 2
 

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app.dashboard_browser import LAPTOP, TABLET, Dashboard
-from tests.app.juri_browser import WAIT_MS, chromium
 from tests.slow.conftest import JUROR_PASSWORD, client, login, ok, seed_convention
+from tests.support.browser import WAIT_MS, devices
 from tests.support.server import ADMIN, Server, migrate, serve_command, server_env
 
 pytestmark = [pytest.mark.slow]
@@ -33,36 +33,15 @@ HAS_IMPORTS = importlib.util.find_spec("app.routers.imports") is not None
 expect.set_options(timeout=WAIT_MS)
 
 
-@pytest.fixture(scope="module")
-def server(
-    module_servers: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
-) -> Server:
-    url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}"
-    migrate(url)
-    return module_servers(url, workers=1)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def laptops(browser: Any, server: Server) -> Iterator[Callable[..., Dashboard]]:
     """New browser contexts; each must end without a script or policy error."""
-    made: list[Dashboard] = []
 
     def make(base_url: str | None = None, **opts: Any) -> Dashboard:
-        laptop = Dashboard(browser, base_url or server.url, **opts)
-        made.append(laptop)
-        return laptop
+        return Dashboard(browser, base_url or server.url, **opts)
 
-    yield make
-    errors = [error for laptop in made for error in laptop.errors]
-    for laptop in made:
-        laptop.close()
-    assert errors == []
+    with devices(make) as new:
+        yield new
 
 
 def signed_in(laptop: Dashboard, convention: str) -> None:
@@ -199,7 +178,7 @@ def test_a_whole_convention_runs_from_the_dashboard(
         tmp_path / "juri.csv",
         "username,nama_lengkap,panel,kata_sandi,konflik_opd\n"
         "juri.a,Juri A,KemenPAN-RB,,\n"
-        "juri.b,Juri B,KemenPAN-RB,,DINKES\n"
+        "juri.b,@Juri B,KemenPAN-RB,,DINKES\n"
         f"juri.c,Juri C,LAN,{JUROR_PASSWORD},\n"
         f"juri.d,Juri D,LAN,{JUROR_PASSWORD},\n",
     )
@@ -212,6 +191,13 @@ def test_a_whole_convention_runs_from_the_dashboard(
         row.locator("th").inner_text(): row.locator("code").inner_text() for row in shown.all()
     }
     assert set(passwords) == {"juri.a", "juri.b"}
+    # The downloaded list: a name a spreadsheet would run as a formula gets a leading '.
+    listed = laptop.download("Unduh kata sandi (CSV)", tmp_path).read_text(encoding="utf-8")
+    assert listed.splitlines() == [
+        "username,nama_lengkap,kata_sandi",
+        f"juri.a,Juri A,{passwords['juri.a']}",
+        f"juri.b,'@Juri B,{passwords['juri.b']}",
+    ]
     expect(page.locator("#import-counts")).to_have_text("Saat ini: 3 OPD, 5 inovasi, 4 juri.")
     screens["import"] = laptop.axe()
 

@@ -7,6 +7,7 @@ pass, naming every faulty field in one 422.
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +29,14 @@ MAX_SCORES = 1_000
 """Scores in one sheet body: far above any rubric, far below a body that floods the answer."""
 
 MAX_ERRORS = 100
-"""Faults named in one 422; more are counted in its detail."""
+"""Faults named in one 422; more are counted in its detail. A sync's answer names at most as
+many in all its items."""
+
+MAX_SYNC_SHEETS = 500
+"""Sheets in one ``sheets:sync`` body."""
+
+MAX_SYNC_SCORES = 50_000
+"""Scores in one ``sheets:sync`` body, all its sheets together."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +213,13 @@ def decode(raw: bytes | bytearray) -> Any:
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
+        if "surrogate" in exc.msg:
+            # orjson refuses a lone surrogate escape (\ud800) in the whole body; the standard
+            # parser keeps it, so that parse_body names the field that holds it.
+            try:
+                return json.loads(raw)
+            except ValueError:
+                pass
         raise ValidationFailed(
             f"body: not valid JSON ({exc.msg})",
             errors=[{"loc": ["body"], "msg": f"not valid JSON: {exc.msg}"}],

@@ -28,7 +28,12 @@ const KINDS = [
   },
 ];
 
-const csvCell = (v) => (/[",;\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
+// A cell a spreadsheet would run as a formula gets a leading ' (as the server's CSV files do);
+// a CR is quoted too, or a spreadsheet would read it as a new row.
+const csvCell = (v) => {
+  const text = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return /[",;\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+};
 
 function cellErrors(problem) {
   // loc ["row", n, column] for a cell, ["file", column] for a column of the file.
