@@ -1,4 +1,5 @@
-"""Which of the sheets given count, and where each lies in ``Engine``'s layout.
+"""``Engine``'s input: its checks, which of the sheets given count, and where each lies in
+the layout.
 
 The counted sheets are laid out in (entry, panel) order, so that every group Step 2
 aggregates is a slice. The sheets are walked an entry at a time, not a sheet at a time: a
@@ -8,12 +9,99 @@ entry (as the service reads them) are taken as they lie; others are first put in
 Inside a group, sheets keep the order they were given in.
 """
 
+import math
 from array import array
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import accumulate, compress, islice, pairwise, repeat
-from operator import eq, gt, ne, not_
+from operator import eq, gt, itemgetter, ne, not_
+
+from scoring.eligibility import Eligibility
+from scoring.model import Criterion, Entry, Juror, Panel, SheetColumns, SheetLike
+
+_JUROR = itemgetter(0)
+_ENTRY = itemgetter(1)
+_SCORES = itemgetter(2)
+
+
+def check_inputs(
+    criteria: Sequence[Criterion],
+    panels: Sequence[Panel],
+    jurors: Sequence[Juror],
+    entries: Sequence[Entry],
+) -> None:
+    """ValueError for duplicate ids, codes or names, weights that are not > 0, empty score
+    ranges, and jurors of unknown panels."""
+    _unique((c.id for c in criteria), "criterion id")
+    _unique((c.code for c in criteria), "criterion code")
+    _unique((p.id for p in panels), "panel id")
+    _unique((p.name for p in panels), "panel name")
+    _unique((j.id for j in jurors), "juror id")
+    _unique((e.id for e in entries), "entry id")
+    for c in criteria:
+        if not (c.weight > 0 and math.isfinite(c.weight)):
+            raise ValueError(f"criterion {c.code!r}: weight must be > 0")
+        if not (c.max_score > c.min_score and math.isfinite(c.max_score - c.min_score)):
+            raise ValueError(f"criterion {c.code!r}: max_score must exceed min_score")
+    for p in panels:
+        if not (p.weight > 0 and math.isfinite(p.weight)):
+            raise ValueError(f"panel {p.name!r}: weight must be > 0")
+    known = {p.id for p in panels}
+    for j in jurors:
+        if j.panel_id not in known:
+            raise ValueError(f"juror {j.id}: unknown panel {j.panel_id}")
+
+
+def _unique(ids: Iterable[object], what: str) -> None:
+    seen = Counter(ids)
+    dup = sorted((str(k) for k, n in seen.items() if n > 1))
+    if dup:
+        raise ValueError(f"duplicate {what}: {', '.join(dup)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """The sheets given, column by column: juror and entry ids, and either the score
+    mappings (`scores`, one per sheet) or the score columns (`columns`)."""
+
+    juror_ids: list[int]
+    entry_ids: Sequence[int]
+    scores: list[Mapping[str, float]]
+    columns: Mapping[str, Sequence[float]] | None
+
+
+def unpack(sheets: Iterable[SheetLike] | SheetColumns, juror_panel: Mapping[int, int]) -> Given:
+    if isinstance(sheets, SheetColumns):
+        # The juror ids as the contest's own int objects where known (one object per juror,
+        # not one per sheet); an unknown one is reported by the layout.
+        known = {j: j for j in juror_panel}
+        juror_ids = list(map(known.get, sheets.juror_ids, sheets.juror_ids))
+        return Given(juror_ids, sheets.entry_ids, [], sheets.scores)
+    sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
+    try:
+        return Given(
+            list(map(_JUROR, sheet_list)),
+            list(map(_ENTRY, sheet_list)),
+            list(map(_SCORES, sheet_list)),
+            None,
+        )
+    except (IndexError, TypeError, KeyError) as exc:
+        raise ValueError("a sheet is (juror_id, entry_id, scores)") from exc
+
+
+def eligible(
+    eligibility: Eligibility,
+    ordered: Sequence[Entry],
+    pos: Mapping[int, int],
+    juror_panel: Mapping[int, int],
+) -> tuple[dict[int, set[int]], dict[int, set[int]] | None]:
+    """`Eligibility.by_entry` by entry position (`ordered`: the entries by position, `pos`:
+    entry id -> position)."""
+    by_id, allowed_by_id = eligibility.by_entry(ordered, juror_panel)
+    excluded = {pos[e]: js for e, js in by_id.items()}
+    allowed = None if allowed_by_id is None else {pos[e]: js for e, js in allowed_by_id.items()}
+    return excluded, allowed
 
 
 class Groups(Mapping[int, slice]):
