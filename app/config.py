@@ -9,6 +9,21 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets copied from examples: a service signing tokens with one of them is open to anyone.
 PLACEHOLDER_SECRETS = frozenset({"changethis"})
+# HS256 keys shorter than its 32-byte hash are guessable offline from one token.
+SECRET_KEY_MIN_LENGTH = 32
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why ``serve`` refuses ``key`` as KONVENSI_SECRET_KEY, or None."""
+    if len(key) < SECRET_KEY_MIN_LENGTH:
+        return (
+            f"KONVENSI_SECRET_KEY has {len(key)} characters; it needs at least "
+            f"{SECRET_KEY_MIN_LENGTH} (make one with: python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))')"
+        )
+    return None
+
+
 # Where certificates point when nothing says otherwise (the CLI on the database, a test).
 DEFAULT_PUBLIC_URL = "http://127.0.0.1:8000"
 
@@ -30,6 +45,11 @@ class Settings(BaseSettings):
     # Higher per address: a venue's tablets reach the service through one NAT address.
     login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
+
+    # The public piagam PDF: rendered once per certificate state, kept in each worker's cache
+    # of this many MiB (0: none), and at most so many requests a minute from one address.
+    piagam_cache_mb: int = Field(default=64, ge=0)
+    piagam_rate_per_minute: int = Field(default=30, ge=1)
 
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)

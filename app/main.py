@@ -15,9 +15,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app import __version__, openapi
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, secret_key_problem
 from app.db import Database, create_db_engine
+from app.edge import Edge
 from app.routers import (
+    accounts,
     auth,
     awards,
     conventions,
@@ -125,7 +127,10 @@ class BodyLimit:
 
 def _secret_key(settings: Settings, demo: bool) -> str:
     if settings.secret_key is not None and settings.secret_key.get_secret_value():
-        return settings.secret_key.get_secret_value()
+        key = settings.secret_key.get_secret_value()
+        if (problem := secret_key_problem(key)) is not None:
+            raise RuntimeError(problem)
+        return key
     if demo:
         return secrets.token_urlsafe(32)
     raise RuntimeError("KONVENSI_SECRET_KEY is not set")
@@ -166,7 +171,8 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         openapi_tags=[
-            {"name": "auth", "description": "Logging in."},
+            {"name": "auth", "description": "Logging in and out, and one's own password."},
+            {"name": "accounts", "description": "Admin and secretariat accounts."},
             {"name": "conventions", "description": "Conventions and their status."},
             {"name": "rubric", "description": "Criteria and panels."},
             {"name": "opds", "description": "Government units (OPD)."},
@@ -208,6 +214,7 @@ def create_app(
     for module in (
         sheets,
         auth,
+        accounts,
         conventions,
         rubric,
         stages,
@@ -239,5 +246,7 @@ def create_app(
             (LOGO_PATH, logos.MAX_BYTES + 64 * 1024),
         ],
     )
+    # Outermost: every answer, the 413s above included, gets its headers and log line.
+    app.add_middleware(Edge)
     openapi.install(app)
     return app

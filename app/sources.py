@@ -6,9 +6,12 @@ tables; so an award list made on another machine, through the API, is the same l
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import IO, Any, Protocol
 
 import httpx
 from sqlalchemy.engine import make_url
@@ -20,9 +23,9 @@ from app.errors import Problem
 from app.models import Convention
 from app.services import (
     awards,
+    certificate_files,
     certificate_pdf,
     conventions,
-    exports,
     minutes,
     ranking,
     stability,
@@ -36,6 +39,34 @@ class ScriptError(Exception):
 
 
 Job = tuple[str, Callable[[], bytes]]
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Which certificates go into the one-file PDF (as ``GET …/certificates.pdf`` asks)."""
+
+    kind: str | None = None
+    category: str | None = None
+    include_revoked: bool = False
+    on_page: Callable[[], object] | None = None  # called as each page is drawn
+
+    @property
+    def params(self) -> dict[str, str]:
+        chosen = {"kind": self.kind, "category": self.category}
+        params = {key: value for key, value in chosen.items() if value}
+        if self.include_revoked:
+            params["include_revoked"] = "true"
+        return params
+
+
+def _none_chosen(cid: int, choice: Choice) -> ScriptError:
+    filters = ", ".join(f"{key}={value}" for key, value in choice.params.items())
+    return ScriptError(
+        f"convention {cid} has no certificates "
+        + (f"with {filters}" if filters else "yet")
+        + f": publish its results, then issue them (--issue, or POST "
+        f"/api/v1/conventions/{cid}/awards)"
+    )
 
 
 class Source(Protocol):
@@ -52,6 +83,7 @@ class Source(Protocol):
     ) -> dict[str, Any]: ...
     def minutes(self, cid: int) -> bytes: ...
     def certificate_jobs(self, cid: int) -> list[Job]: ...
+    def certificate_file(self, cid: int, choice: Choice) -> tuple[int | None, Iterator[bytes]]: ...
     def close(self) -> None: ...
 
 
@@ -64,6 +96,13 @@ def stage_by_code(cid: int, stages: list[tuple[int, str]], code: str | None) -> 
         codes = ", ".join(c for _i, c in stages)
         raise ScriptError(f"convention {cid} has no stage {code!r} (its stages: {codes})")
     return found[0]
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("detail") or response.reason_phrase)
+    except ValueError:
+        return response.reason_phrase
 
 
 def _first_line(exc: BaseException) -> str:
@@ -144,12 +183,38 @@ class DatabaseSource:
 
     def certificate_jobs(self, cid: int) -> list[Job]:
         with self._session() as session:
-            items = exports.piagams(session, self._convention(session, cid), self.public_url)
+            items = certificate_files.piagams(
+                session, self._convention(session, cid), self.public_url
+            )
 
         def job(item: certificate_pdf.Piagam) -> Callable[[], bytes]:
             return lambda: certificate_pdf.render(item)
 
         return [(certificate_pdf.file_name(item.number), job(item)) for item in items]
+
+    def certificate_file(self, cid: int, choice: Choice) -> tuple[int | None, Iterator[bytes]]:
+        """The pages there will be, and the one-file PDF's chunks as they are made."""
+        with self._session() as session:
+            convention = self._convention(session, cid)
+            items = certificate_files.piagams(
+                session,
+                convention,
+                self.public_url,
+                kind=choice.kind,
+                category=choice.category,
+                include_revoked=choice.include_revoked,
+            )
+            title = "Piagam " + certificate_pdf.convention_label(convention.name, convention.year)
+        if not items:
+            raise _none_chosen(cid, choice)
+
+        def counted() -> Iterator[certificate_pdf.Piagam]:
+            for item in items:
+                yield item
+                if choice.on_page is not None:
+                    choice.on_page()
+
+        return len(items), certificate_files.pdf_chunks(counted(), title)
 
     def close(self) -> None:
         self.db.dispose()
@@ -160,6 +225,7 @@ class ServerSource:
 
     def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
         self.where = url.rstrip("/")
+        self._files: list[IO[bytes]] = []
         self.client = httpx.Client(
             base_url=self.where,
             headers={"Authorization": f"Bearer {token}", "User-Agent": "konvensi-cli"},
@@ -173,10 +239,7 @@ class ServerSource:
             raise ScriptError(f"cannot reach {self.where}: {_first_line(exc)}") from exc
         if response.is_success:
             return response
-        try:
-            detail = str(response.json().get("detail") or response.reason_phrase)
-        except ValueError:
-            detail = response.reason_phrase
+        detail = _detail(response)
         raise ScriptError(f"{method} {self.where}{path} answered {response.status_code}: {detail}")
 
     def _json(self, method: str, path: str, **kwargs: Any) -> Any:
@@ -237,13 +300,50 @@ class ServerSource:
         return body["issued_awards"], body["issued_certificates"]
 
     def certificate_jobs(self, cid: int) -> list[Job]:
-        items = self._all(f"/api/v1/conventions/{cid}/certificates")
+        """The server's ZIP (one request, where a PDF each would meet the public route's
+        limit per address), kept in a temporary file and read entry by entry."""
+        _count, chunks = self._download(f"/api/v1/conventions/{cid}/certificates.zip", {})
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the source)
+        self._files.append(spool)
+        for chunk in chunks:
+            spool.write(chunk)
+        archive = zipfile.ZipFile(spool)
 
-        def job(code: str) -> Callable[[], bytes]:
-            return lambda: self._call("GET", f"/api/v1/certificates/{code}.pdf").content
+        def job(name: str) -> Callable[[], bytes]:
+            return lambda: archive.read(name)
 
-        ordered = sorted(items, key=lambda c: c["id"])
-        return [(certificate_pdf.file_name(c["number"]), job(c["code"])) for c in ordered]
+        return [(name, job(name)) for name in archive.namelist()]
+
+    def certificate_file(self, cid: int, choice: Choice) -> tuple[int | None, Iterator[bytes]]:
+        """``GET …/certificates.pdf``, read as the server sends it."""
+        return self._download(f"/api/v1/conventions/{cid}/certificates.pdf", choice.params)
+
+    def _download(self, path: str, params: dict[str, str]) -> tuple[int | None, Iterator[bytes]]:
+        """A streamed file: the certificates in it (``X-Piagam-Count``) and its chunks."""
+        request = self.client.build_request("GET", path, params=params)
+        try:
+            response = self.client.send(request, stream=True)
+        except httpx.HTTPError as exc:
+            raise ScriptError(f"cannot reach {self.where}: {_first_line(exc)}") from exc
+        if not response.is_success:
+            response.read()
+            response.close()
+            raise ScriptError(
+                f"GET {self.where}{path} answered {response.status_code}: {_detail(response)}"
+            )
+        count = response.headers.get("x-piagam-count")
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response.iter_bytes()
+            except httpx.HTTPError as exc:
+                raise ScriptError(f"{self.where}{path} broke off: {_first_line(exc)}") from exc
+            finally:
+                response.close()
+
+        return (int(count) if count and count.isdigit() else None), chunks()
 
     def close(self) -> None:
         self.client.close()
+        for file in self._files:
+            file.close()

@@ -1,9 +1,9 @@
 """The ``konvensi`` command (Typer): running the service and the ceremony's scripts."""
 
-from app.cli import ceremony, imports, server
+from app.cli import ceremony, certificates, imports, server
 from app.cli.base import cli
 
-__all__ = ["ceremony", "cli", "imports", "main", "server"]
+__all__ = ["ceremony", "certificates", "cli", "imports", "main", "server"]
 
 
 def main() -> None:

@@ -148,63 +148,6 @@ def award_list(
     err.print(f"wrote {len(items)} award(s) to {output}")
 
 
-@cli.command("certificates")
-def certificate_files(
-    convention: ConventionOption,
-    output: Annotated[
-        Path,
-        typer.Option(
-            "--output",
-            "-o",
-            help="The folder to write the PDFs to (created if needed).",
-            file_okay=False,
-            show_default=False,
-        ),
-    ],
-    issue: IssueOption = False,
-    url: UrlOption = None,
-    token: TokenOption = None,
-) -> None:
-    """Every certificate of a convention as a printable PDF, named by letter number."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    from app.sources import DatabaseSource, ScriptError
-
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise fail(f"cannot create {output}: {exc.strerror or exc}", 1) from exc
-    with _source(url, token) as source:
-        if issue:
-            _issue(source, convention)
-        jobs = source.certificate_jobs(convention)
-        if not jobs:
-            raise ScriptError(
-                f"convention {convention} has no certificates yet: publish its results, then "
-                f"issue them (--issue, or POST /api/v1/conventions/{convention}/awards)"
-            )
-        if isinstance(source, DatabaseSource):
-            public_url = source.public_url
-            if "127.0.0.1" in public_url or "localhost" in public_url:
-                err.print(
-                    f"[yellow]note:[/] the QR codes point at {public_url}; set "
-                    "KONVENSI_PUBLIC_URL to the public address before printing",
-                    highlight=False,
-                )
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err,
-            transient=False,
-        ) as progress:
-            task = progress.add_task("piagam", total=len(jobs))
-            for name, render in jobs:
-                _write(output / name, render())
-                progress.advance(task)
-    console.print(f"wrote {len(jobs)} certificate(s) to {output}", highlight=False)
-
-
 @cli.command("berita-acara")
 def minutes_file(
     convention: ConventionOption,

@@ -76,7 +76,7 @@ class Account(Timestamps, Base):
     @property
     def convention_ids(self) -> list[int]:
         """The conventions a secretariat manages (empty for the other roles)."""
-        return [scope.convention_id for scope in self.scopes]
+        return sorted(scope.convention_id for scope in self.scopes)
 
 
 class AccountConvention(Base):

@@ -1,17 +1,32 @@
-"""The secretariat's downloads: tables as CSV or XLSX, and every certificate's PDF in a ZIP.
+"""The secretariat's downloads: tables as CSV or XLSX, every certificate's PDF in a ZIP, and
+all of them as one PDF to print.
 
-These are reads that can take a while (a ranking, a hundred PDFs), so the routes are ``def``
-(the threadpool) and end their read transaction before the slow part.
+These are reads that can take a while (a ranking, thousands of PDF pages), so the routes are
+``def`` (the threadpool) and end their read transaction before the slow part; the
+certificates' files are streamed as they are made.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
-from app.routers.deps import CONVENTION_PROBLEMS, AdminConvention, SessionDep
-from app.services import exports, minutes, tables
+from app.enums import Category, CertificateKind
+from app.errors import NotFound
+from app.models import Convention
+from app.routers.deps import (
+    CONVENTION_PROBLEMS,
+    AdminConvention,
+    EmptyIsAbsent,
+    SessionDep,
+    problems,
+)
+from app.services import certificate_files, certificate_pdf, exports, minutes, tables
+from app.services.certificate_pdf import Piagam
 from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
@@ -75,21 +90,109 @@ def export_table(
     return _download(spec.write(table), spec.media_type, f"{stem}.{fmt}")
 
 
+def _certificate_files(
+    session: Session,
+    convention: Convention,
+    request: Request,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    include_revoked: bool = True,
+) -> list[Piagam]:
+    items = certificate_files.piagams(
+        session,
+        convention,
+        request.app.state.settings.effective_public_url,
+        kind=kind,
+        category=category,
+        include_revoked=include_revoked,
+    )
+    # Rendering takes a while: end the read first, so no snapshot or connection is held.
+    session.commit()
+    return items
+
+
+def _stream(
+    chunks: Iterator[bytes], media_type: str, filename: str, count: int
+) -> StreamingResponse:
+    """A file sent as it is made: each chunk is made in the threadpool, off the event loop,
+    when the client has taken the one before. ``X-Piagam-Count``: the certificates in it."""
+    return StreamingResponse(
+        chunks,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "X-Piagam-Count": str(count),
+        },
+    )
+
+
 @router.get(
     "/certificates.zip",
-    response_class=Response,
+    response_class=StreamingResponse,
     responses={200: {"content": {"application/zip": {}}, "description": "One PDF a certificate"}},
 )
 def export_certificates_zip(
     convention: AdminConvention, session: SessionDep, request: Request
-) -> Response:
+) -> StreamingResponse:
     """Every certificate of the convention as a printable PDF, in one ZIP, named by letter
-    number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked."""
-    items = exports.piagams(session, convention, request.app.state.settings.effective_public_url)
-    # Rendering takes a while: end the read first, so no snapshot or connection is held.
-    session.commit()
-    body = exports.zip_pdfs(exports.rendered(items))
-    return _download(body, "application/zip", f"piagam-{convention.id}.zip")
+    number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked. The
+    archive is sent as it is made (no length known beforehand)."""
+    items = _certificate_files(session, convention, request)
+    chunks = certificate_files.zip_chunks(certificate_files.rendered(items))
+    return _stream(chunks, "application/zip", f"piagam-{convention.id}.zip", len(items))
+
+
+@router.get(
+    "/certificates.pdf",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "Every certificate chosen, a page each",
+        },
+        **problems(404, s404="`not-found`: an unknown convention, or no certificate to print"),
+    },
+)
+def export_certificates_pdf(
+    convention: AdminConvention,
+    session: SessionDep,
+    request: Request,
+    kind: Annotated[
+        CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
+    ] = None,
+    category: Annotated[
+        Category | None, EmptyIsAbsent, Query(description="Only this category's.")
+    ] = None,
+    include_revoked: Annotated[
+        bool, Query(description="Print revoked certificates too (marked as revoked).")
+    ] = False,
+) -> StreamingResponse:
+    """The convention's certificates as ONE print-ready PDF (for the print shop): a page
+    each, A4 landscape, in certificate-number order, the fonts embedded once. Revoked
+    certificates are left out unless `include_revoked=true`. Sent as it is made: the first
+    bytes at once, a few pages at a time. 404 `not-found` when no certificate matches."""
+    items = _certificate_files(
+        session,
+        convention,
+        request,
+        kind=kind,
+        category=category,
+        include_revoked=include_revoked,
+    )
+    if not items:
+        raise NotFound(
+            f"Convention {convention.id} has no certificate to print"
+            + (" with these filters." if kind or category else " yet.")
+        )
+    label = certificate_pdf.convention_label(convention.name, convention.year)
+    suffix = "".join(f"-{part}" for part in (kind, category) if part)
+    return _stream(
+        certificate_files.pdf_chunks(items, f"Piagam {label}"),
+        "application/pdf",
+        f"piagam-{convention.id}{suffix}.pdf",
+        len(items),
+    )
 
 
 @router.get(

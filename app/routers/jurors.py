@@ -31,8 +31,9 @@ router = APIRouter(
 async def create_juror(
     cid: int, data: JurorCreate, admin: ConventionAdmin, session: SessionDep, response: Response
 ) -> JurorOut:
-    """Create a juror: a login (`username` unique across the service, `password` ≥ 8
-    characters), a panel, and the OPDs it has a conflict of interest with."""
+    """Create a juror: a login (`username` unique across the service ignoring case,
+    `password` of at least 10 characters, not only whitespace), a panel, and the OPDs it has a
+    conflict of interest with."""
     # Hash before the first statement: the transaction must not wait on a thread.
     password_hash = await run_in_threadpool(hash_password, data.password)
     convention = conventions.get(session, cid)

@@ -154,16 +154,25 @@ class Asset:
     etag: str
 
 
+def _files(directory: Path) -> dict[str, bytes]:
+    """The contents of every servable file under ``directory``, by relative path."""
+    return {
+        path.relative_to(directory).as_posix(): path.read_bytes()
+        for path in sorted(directory.rglob("*"))
+        if path.is_file() and path.suffix in MEDIA_TYPES
+    }
+
+
+def _asset(name: str, body: bytes) -> Asset:
+    return Asset(body, MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"')
+
+
 @functools.cache
 def juri_assets() -> dict[str, Asset]:
     """The app's files by path under ``/juri/``, read once per process. The service worker
     gets its shell list and a version (a hash of every other file) prepended, so that any
     change to the app installs a fresh copy on the tablets."""
-    files = {
-        path.relative_to(JURI_DIR).as_posix(): path.read_bytes()
-        for path in sorted(JURI_DIR.rglob("*"))
-        if path.is_file() and path.suffix in MEDIA_TYPES
-    }
+    files = _files(JURI_DIR)
     shell = {name: body for name, body in files.items() if name != "sw.js"}
     digest = hashlib.sha256()
     for name, body in shell.items():
@@ -173,12 +182,7 @@ def juri_assets() -> dict[str, Asset]:
         "files": ["/juri/" if name == "index.html" else f"/juri/{name}" for name in shell],
     }
     files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
-    return {
-        name: Asset(
-            body, MEDIA_TYPES[Path(name).suffix], f'"{hashlib.sha256(body).hexdigest()[:32]}"'
-        )
-        for name, body in files.items()
-    }
+    return {name: _asset(name, body) for name, body in files.items()}
 
 
 @router.get("/juri", include_in_schema=False)
@@ -197,15 +201,7 @@ def serve_asset(asset: Asset, request: Request, headers: dict[str, str]) -> Resp
 
 def read_assets(directory: Path) -> dict[str, Asset]:
     """Every servable file under ``directory`` by its relative path, with its ETag."""
-    return {
-        path.relative_to(directory).as_posix(): Asset(
-            body := path.read_bytes(),
-            MEDIA_TYPES[path.suffix],
-            f'"{hashlib.sha256(body).hexdigest()[:32]}"',
-        )
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.suffix in MEDIA_TYPES
-    }
+    return {name: _asset(name, body) for name, body in _files(directory).items()}
 
 
 @router.get("/juri/{path:path}", include_in_schema=False)

@@ -18,6 +18,7 @@ from app.schemas.awards import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
     Code,
     Id,
     Input,
@@ -28,6 +29,7 @@ from app.schemas.common import (
     Number,
     Output,
     Page,
+    PanelName,
     Password,
     Patch,
     PositiveNumber,
@@ -38,6 +40,7 @@ from app.schemas.common import (
     Title,
     UniqueIds,
     Username,
+    VisibleName,
 )
 from app.schemas.conventions import ConventionCreate, ConventionOut, ConventionUpdate
 from app.schemas.entries import (
@@ -89,7 +92,7 @@ from app.schemas.rubric import (
     PanelOut,
     PanelUpdate,
 )
-from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncOutcome, SyncResult
+from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncResult
 from app.schemas.stages import (
     AdvanceIn,
     AdvancePreviewOut,
@@ -112,6 +115,7 @@ __all__ = [
     "AwardOut",
     "CertificateOut",
     "CertificateVerifyOut",
+    "City",
     "Code",
     "ConventionCreate",
     "ConventionOut",
@@ -162,6 +166,7 @@ __all__ = [
     "Output",
     "Page",
     "PanelCreate",
+    "PanelName",
     "PanelOut",
     "PanelUpdate",
     "Password",
@@ -192,12 +197,12 @@ __all__ = [
     "SyncIn",
     "SyncItem",
     "SyncOut",
-    "SyncOutcome",
     "SyncResult",
     "Title",
     "TokenOut",
     "UniqueIds",
     "Username",
+    "VisibleName",
     "WithdrawIn",
     "WithdrawnOut",
 ]

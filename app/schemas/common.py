@@ -18,8 +18,20 @@ from pydantic import (
     Field,
     Strict,
     StringConstraints,
+    WithJsonSchema,
     field_validator,
     model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from app import printable
+from app.credentials import (
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+    USERNAME_MAX_LENGTH,
+    USERNAME_MIN_LENGTH,
+    USERNAME_PATTERN,
+    password_problem,
 )
 
 Number = Annotated[float, Strict(), Field(allow_inf_nan=False)]
@@ -30,11 +42,64 @@ Score = Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-1e9, le=1e9)]
 
 Id = Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
-Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+def _printable(value: str) -> str:
+    why = printable.problem(value)
+    if why is not None:
+        raise PydanticCustomError("printable", "{why}", {"why": why})
+    return value
 
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+
+def _visible(value: str) -> str:
+    why = printable.hidden_problem(value)
+    if why is not None:
+        raise PydanticCustomError("visible", "{why}", {"why": why})
+    return value
+
+
+_PRINTABLE = AfterValidator(_printable)
+_NAME_RULE = Field(
+    description="Trimmed; no control or invisible characters, and only characters the piagam "
+    "fonts print (no CJK, Arabic script or emoji): else 422 naming the field."
+)
+
+# One rule for every name and title (app/printable.py): what a piagam or /verify may show.
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    _PRINTABLE,
+    _NAME_RULE,
+]
+
+Title = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    _PRINTABLE,
+    _NAME_RULE,
+]
+
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), _PRINTABLE, _NAME_RULE
+]
+
+PanelName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    _PRINTABLE,
+    _NAME_RULE,
+]
+
+City = Annotated[
+    str, StringConstraints(strip_whitespace=True, max_length=100), _PRINTABLE, _NAME_RULE
+]
+
+VisibleName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_visible),
+]
+"""A name never printed on a piagam (an objector's, a contact): only the invisible-character
+rule."""
 
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
 
@@ -55,11 +120,34 @@ LetterCode = Annotated[
 Username = Annotated[
     str,
     StringConstraints(
-        strip_whitespace=True, min_length=3, max_length=64, pattern=r"^[A-Za-z0-9_.@\-]+$"
+        strip_whitespace=True,
+        min_length=USERNAME_MIN_LENGTH,
+        max_length=USERNAME_MAX_LENGTH,
+        pattern=USERNAME_PATTERN,
     ),
 ]
 
-Password = Annotated[str, StringConstraints(min_length=8, max_length=256)]
+
+def _password_rule(value: str) -> str:
+    why = password_problem(value)
+    if why is not None:
+        raise PydanticCustomError("password", why)
+    return value
+
+
+# Every password set from 1.1 on: at least 10 characters, not only whitespace (422 naming it).
+Password = Annotated[
+    str,
+    AfterValidator(_password_rule),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "minLength": PASSWORD_MIN_LENGTH,
+            "maxLength": PASSWORD_MAX_LENGTH,
+            "description": "At least 10 characters, not only whitespace.",
+        }
+    ),
+]
 
 Nip = Annotated[str, StringConstraints(pattern=r"^[0-9]{18}$")]
 
@@ -76,7 +164,12 @@ Day = Annotated[date, BeforeValidator(_iso_text)]
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
-AwardName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+AwardName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
+    _PRINTABLE,
+    _NAME_RULE,
+]
 
 
 def _unique_ids(values: list[int]) -> list[int]:

@@ -10,7 +10,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
 )
 
 from app.enums import (
@@ -21,6 +20,7 @@ from app.enums import (
 )
 from app.schemas.common import (
     AwardName,
+    City,
     Day,
     Input,
     LetterCode,
@@ -51,7 +51,7 @@ class ConventionCreate(Input):
     )
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    city: City | None = None
     ceremony_date: Day | None = Field(
         None,
         description="The date printed on the piagam, and the month and year of their letter "
@@ -95,7 +95,7 @@ class ConventionUpdate(Patch):
     judging_deadline: Moment | None = None
     signatory_name: Name | None = None
     signatory_title: Name | None = None
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)] | None = None
+    city: City | None = None
     award_scope: AwardScope | None = None
     ceremony_date: Day | None = Field(
         None, description="The date printed on the piagam (and their letter numbers' month)."

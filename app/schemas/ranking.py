@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from app.enums import Category, ObjectionStatus, ResultStatus
+from app.schemas.common import VisibleName
 from scoring import Method
 
 
@@ -116,8 +117,8 @@ class ObjectionIn(BaseModel):
     )
 
     entry_id: Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
-    contact: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    name: VisibleName
+    contact: VisibleName
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=2000)]
 
 

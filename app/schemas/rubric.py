@@ -8,7 +8,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -20,6 +19,7 @@ from app.schemas.common import (
     LongText,
     Name,
     Output,
+    PanelName,
     Patch,
     PositiveNumber,
     Score,
@@ -96,17 +96,14 @@ class CriterionOut(Output):
 
 
 class PanelCreate(Input):
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    name: PanelName
     weight: PositiveNumber = 1.0
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "LAN"}]})
 
 
 class PanelUpdate(Patch):
-    name: (
-        Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-        | None
-    ) = None
+    name: PanelName | None = None
     weight: PositiveNumber | None = None
 
 

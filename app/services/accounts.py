@@ -1,159 +1,266 @@
-"""Logins: the secretariat's accounts, and throttling of failed attempts.
+"""Admin and secretariat accounts: making, changing, revoking them, and one's own password.
 
-Failures live in the database, not in a worker's memory, so that several workers on several
-hosts behind one proxy refuse the same caller at the same moment.
+Jurors are accounts too, but belong to their convention and are managed by its juror routes
+(``app.services.jurors``); here they are unknown (404).
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from datetime import timedelta
-
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.config import Settings
-from app.db import Database
+from app import seclog
 from app.enums import Role
-from app.errors import Duplicate, RateLimited
-from app.models import Account, LoginFailure, utcnow
-from app.security import new_credential_stamp
+from app.errors import Duplicate, InUse, NotFound, Unauthenticated, ValidationFailed
+from app.models import Account, AccountConvention, Convention, username_key
+from app.schemas.accounts import AccountCreate, AccountUpdate
+from app.security import Principal, new_credential_stamp
+from app.services import audit
+from app.services.common import paginate, set_links, valid_id
+
+MANAGED_ROLES = (Role.ADMIN, Role.SECRETARIAT)
+FIELDS = ("username", "full_name", "role", "active")
 
 
-@dataclass(frozen=True, slots=True)
-class LoginCandidate:
-    account_id: int | None
-    password_hash: str | None
-    role: str | None
+def username_taken(session: Session, username: str, except_id: int | None = None) -> bool:
+    """Whether another account has ``username``, ignoring case."""
+    stmt = select(Account.id).where(Account.username_key == username_key(username))
+    if except_id is not None:
+        stmt = stmt.where(Account.id != except_id)
+    return session.scalar(stmt) is not None
 
 
-def throttle_keys(username: str, address: str) -> tuple[str, str]:
-    # PostgreSQL text cannot hold NUL; a form field may.
-    name = username.casefold().replace("\x00", "\ufffd")
-    return (f"user:{name}"[:200], f"addr:{address}"[:200])
+def snapshot(account: Account) -> dict[str, object]:
+    data = audit.snapshot(account, FIELDS)
+    data["convention_ids"] = account.convention_ids
+    return data
 
 
-@dataclass(frozen=True, slots=True)
-class ThrottlePolicy:
-    """Failed logins allowed within the window: per username, and per client address (higher:
-    a venue's tablets reach the service through one NAT address)."""
-
-    per_username: int
-    per_address: int
-    window_seconds: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> ThrottlePolicy:
-        return cls(
-            settings.login_max_failures,
-            settings.login_max_failures_per_address,
-            settings.login_window_seconds,
-        )
+def get(session: Session, account_id: int) -> Account:
+    """An admin or secretariat account, or 404 (a juror's id included)."""
+    account = session.get(Account, account_id) if valid_id(account_id) else None
+    if account is None or account.role not in MANAGED_ROLES:
+        raise NotFound(f"Account {account_id} not found.")
+    return account
 
 
-def check_throttle(session: Session, policy: ThrottlePolicy, keys: tuple[str, str]) -> None:
-    """429 with ``Retry-After`` while either key has had too many failures in the window."""
-    limits = {keys[0]: policy.per_username, keys[1]: policy.per_address}
-    wait = seconds_throttled(session, limits, policy.window_seconds)
-    if wait > 0:
-        retry = max(1, math.ceil(wait))
-        raise RateLimited(
-            f"Too many failed logins; try again in {retry} seconds.",
-            headers={"Retry-After": str(retry)},
-        )
+def list_accounts(
+    session: Session, limit: int, offset: int, role: str | None = None
+) -> tuple[list[Account], int]:
+    stmt = select(Account).where(Account.role.in_([role] if role else MANAGED_ROLES))
+    return paginate(session, stmt.order_by(Account.id), limit, offset)
 
 
-def seconds_throttled(session: Session, limits: dict[str, int], window_seconds: int) -> float:
-    """0 when every key is below its limit of failures within the window; otherwise how long
-    until all are (a key is throttled until its limit-th most recent failure leaves it)."""
-    now = utcnow()
-    window = timedelta(seconds=window_seconds)
-    counts = dict(
-        session.execute(
-            select(LoginFailure.key, func.count())
-            .where(LoginFailure.key.in_(limits), LoginFailure.at > now - window)
-            .group_by(LoginFailure.key)
-        ).all()
+def _check_scope(session: Session, role: str, convention_ids: list[int]) -> None:
+    """422 naming ``convention_ids`` when an admin is given some, or one is unknown."""
+    if role != Role.SECRETARIAT:
+        if convention_ids:
+            raise ValidationFailed.field(
+                ["body", "convention_ids"],
+                "an admin manages every convention: leave convention_ids empty",
+            )
+        return
+    found = set(session.scalars(select(Convention.id).where(Convention.id.in_(convention_ids))))
+    for index, convention_id in enumerate(convention_ids):
+        if convention_id not in found:
+            raise ValidationFailed.field(
+                ["body", "convention_ids", index], f"no such convention: {convention_id}"
+            )
+
+
+def create(
+    session: Session, data: AccountCreate, password_hash: str, actor: Principal | None
+) -> Account:
+    """Make an admin or secretariat account; ``actor`` is None for the ``konvensi`` command."""
+    _check_scope(session, data.role, data.convention_ids)
+    if username_taken(session, data.username):
+        raise Duplicate(f"The username {data.username!r} is taken (ignoring case).")
+    account = Account(
+        username=data.username,
+        full_name=data.full_name,
+        role=data.role,
+        password_hash=password_hash,
+        credential_stamp=new_credential_stamp(),
+        active=True,
+        scopes=[AccountConvention(convention_id=cid) for cid in data.convention_ids],
     )
-    wait = 0.0
-    for key, limit in limits.items():
-        if counts.get(key, 0) < limit:
-            continue
-        nth = session.scalar(
-            select(LoginFailure.at)
-            .where(LoginFailure.key == key, LoginFailure.at > now - window)
-            .order_by(LoginFailure.at.desc())
-            .offset(limit - 1)
-            .limit(1)
+    session.add(account)
+    session.flush()
+    _audit(session, actor, "account.create", account, after=snapshot(account))
+    return account
+
+
+def _other_active_admins(session: Session, account: Account) -> int:
+    """Active admins but ``account``, their rows locked (PostgreSQL) so that two requests
+    cannot each remove the other's admin and leave none; SQLite's write lock does the same."""
+    ids = session.scalars(
+        select(Account.id)
+        .where(Account.role == Role.ADMIN, Account.active.is_(True), Account.id != account.id)
+        .order_by(Account.id)
+        .with_for_update()
+    ).all()
+    return len(ids)
+
+
+def _require_another_admin(session: Session, account: Account, doing: str) -> None:
+    if (
+        account.role == Role.ADMIN
+        and account.active
+        and _other_active_admins(session, account) == 0
+    ):
+        raise InUse(f"Account {account.id} is the last active admin; it cannot be {doing}.")
+
+
+def update(
+    session: Session,
+    account: Account,
+    data: AccountUpdate,
+    password_hash: str | None,
+    actor: Principal,
+) -> Account:
+    """Change a name, a password, ``active`` or a secretariat's conventions. A new password
+    or ``active: false`` ends every token of the account."""
+    changes = data.changes()
+    before = snapshot(account)
+    if "convention_ids" in changes:
+        wanted: list[int] = changes["convention_ids"]
+        _check_scope(session, account.role, wanted)
+        set_links(
+            account.scopes,
+            wanted,
+            lambda scope: scope.convention_id,
+            lambda convention_id: AccountConvention(convention_id=convention_id),
         )
-        if nth is not None:
-            wait = max(wait, (nth + window - now).total_seconds(), 1e-6)
-    return wait
+    if changes.get("active") is False and account.active:
+        _require_another_admin(session, account, "deactivated")
+        account.active = False
+        account.credential_stamp = new_credential_stamp()
+    elif changes.get("active") is True:
+        account.active = True
+    if "full_name" in changes:
+        account.full_name = changes["full_name"]
+    if password_hash is not None:
+        set_password(account, password_hash)
+    session.flush()
+    after = snapshot(account)
+    if password_hash is not None:
+        after["password"] = "changed"
+    _audit(session, actor, "account.update", account, before=before, after=after)
+    return account
 
 
-def find_for_login(session: Session, username: str) -> LoginCandidate:
-    if "\x00" in username:  # no username holds one, and PostgreSQL cannot compare it
-        return LoginCandidate(None, None, None)
-    row = session.execute(
-        select(Account.id, Account.password_hash, Account.role).where(Account.username == username)
-    ).one_or_none()
-    if row is None:
-        return LoginCandidate(None, None, None)
-    return LoginCandidate(row.id, row.password_hash, row.role)
-
-
-def record_failure(session: Session, keys: tuple[str, ...], window_seconds: int) -> None:
-    now = utcnow()
-    session.add_all([LoginFailure(key=key, at=now) for key in keys])
-    # Old rows are of no use; trimming here keeps the table small without a cron job.
-    session.execute(
-        delete(LoginFailure).where(LoginFailure.at < now - timedelta(seconds=window_seconds * 10))
-    )
+def delete(session: Session, account: Account, actor: Principal) -> None:
+    _require_another_admin(session, account, "deleted")
+    _audit(session, actor, "account.delete", account, before=snapshot(account))
+    session.delete(account)
     session.flush()
 
 
-def clear_failures(session: Session, username_key: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.key == username_key))
+def set_password(account: Account, password_hash: str) -> None:
+    """A new password; every token issued before stops working."""
+    account.password_hash = password_hash
+    account.credential_stamp = new_credential_stamp()
+
+
+def _own(session: Session, principal: Principal) -> Account:
+    """The caller's account, locked: 401 when it is gone or its tokens ended meanwhile."""
+    account = session.get(Account, principal.id, with_for_update=True)
+    if account is None or not account.active:
+        raise Unauthenticated("The access token is no longer valid; log in again.")
+    return account
+
+
+def end_tokens(session: Session, principal: Principal) -> None:
+    """Every token of the caller's account stops working (a logout on every device)."""
+    _own(session, principal).credential_stamp = new_credential_stamp()
+    session.flush()
+
+
+def change_own_password(session: Session, principal: Principal, password_hash: str) -> None:
+    """The caller's new password; every token of its account ends."""
+    account = _own(session, principal)
+    set_password(account, password_hash)
+    session.flush()
+    # A juror's change shows in its convention's audit log.
+    audit.record(
+        session,
+        actor=principal,
+        action="account.password",
+        target_type="juror" if account.role == Role.JUROR else "account",
+        target_id=account.id,
+        convention_id=account.convention_id,
+        juror_id=account.id if account.role == Role.JUROR else None,
+        after={"password": "changed"},
+    )
+    seclog.event(
+        "account.password", actor_id=principal.id, account_id=account.id, username=account.username
+    )
+
+
+def _audit(
+    session: Session,
+    actor: Principal | None,
+    action: str,
+    account: Account,
+    *,
+    before: dict[str, object] | None = None,
+    after: dict[str, object] | None = None,
+) -> None:
+    seclog.event(
+        action,
+        actor_id=actor.id if actor else None,
+        actor=actor.username if actor else None,
+        account_id=account.id,
+        username=account.username,
+        role=account.role,
+        changed=sorted(
+            key for key in (after or {}) if before is None or before.get(key) != after.get(key)
+        )
+        if after is not None
+        else None,
+    )
+    # Accounts belong to no one convention: their events carry none.
+    audit.record(
+        session,
+        actor=actor,
+        action=action,
+        target_type="account",
+        target_id=account.id,
+        convention_id=None,
+        before=before,
+        after=after,
+    )
+
+
+# --- the first admin, from the environment or the command line ----------------------------
 
 
 def ensure_admin(session: Session, username: str, password_hash: str, full_name: str) -> bool:
-    """Create the secretariat account unless the username exists; never touch a password."""
-    if session.scalar(select(Account.id).where(Account.username == username)) is not None:
+    """Create the admin account unless the username exists (ignoring case); never touch a
+    password."""
+    if username_taken(session, username):
         return False
-    session.add(
-        Account(
-            username=username,
-            full_name=full_name,
-            role=Role.ADMIN,
-            password_hash=password_hash,
-            credential_stamp=new_credential_stamp(),
-        )
-    )
-    session.flush()
+    create_admin(session, username, password_hash, full_name)
     return True
 
 
-def is_admin(db: Database, username: str) -> bool:
-    with db.lookup() as session:
-        role = session.scalar(select(Account.role).where(Account.username == username))
-    return role == Role.ADMIN
+def role_of(session: Session, username: str) -> str | None:
+    return session.scalar(
+        select(Account.role).where(Account.username_key == username_key(username))
+    )
 
 
 def create_admin(session: Session, username: str, password_hash: str, full_name: str) -> Account:
-    if session.scalar(select(Account.id).where(Account.username == username)) is not None:
-        raise Duplicate(f"The username {username!r} is taken.")
+    if username_taken(session, username):
+        raise Duplicate(f"The username {username!r} is taken (ignoring case).")
     account = Account(
         username=username,
         full_name=full_name,
         role=Role.ADMIN,
         password_hash=password_hash,
         credential_stamp=new_credential_stamp(),
+        active=True,
     )
     session.add(account)
     session.flush()
     return account
-
-
-def get_account(session: Session, account_id: int) -> Account | None:
-    return session.get(Account, account_id)

@@ -334,7 +334,7 @@ def draw(page: Page, fonts: Fonts, p: Piagam) -> None:
     sheet = Sheet(page, fonts)
     _frame(page)
     body_top = _heading(sheet, p)
-    _body_block(sheet, p, body_top + 2, PAGE_H - 62)
+    _body_block(sheet, p, body_top + 2, PAGE_H - 66)
     _footer(sheet, p)
     if p.revoked_at is not None:
         _revoked(sheet, p)

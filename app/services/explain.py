@@ -11,14 +11,8 @@ from sqlalchemy.orm import Session
 import scoring
 from app.errors import NotFound
 from app.models import Convention
-from app.services.ranking import (
-    RankingInput,
-    check_method,
-    load_input,
-    only_stage,
-    row_dict,
-    scored_stage,
-)
+from app.services.ranking import check_method, only_stage, row_dict, scored_stage
+from app.services.ranking_input import RankingInput, load_input
 
 
 def explain(

@@ -1,5 +1,5 @@
 """The secretariat's tables: ranking, awards, certificates and rewards, with Indonesian
-column headers, as CSV or XLSX; and a ZIP of every certificate's PDF.
+column headers, as CSV or XLSX (the certificates' PDFs: ``certificate_files``).
 
 The table builders take the API's shapes (plain dicts, datetimes or their RFC 3339 text), so
 the ``konvensi`` scripts build the same tables from the database or from a running server.
@@ -8,12 +8,9 @@ the ``konvensi`` scripts build the same tables from the database or from a runni
 
 from __future__ import annotations
 
-import io
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,10 +18,9 @@ from sqlalchemy.orm import Session
 from app.enums import Category
 from app.models import Certificate, Convention, Reward
 from app.services import awards, certificate_pdf, certificates, ranking, stability
-from app.services.certificate_pdf import Piagam
+from app.services.dates import JAKARTA
+from app.services.ranking_input import load_input
 from app.services.tables import Column, Table
-
-JAKARTA = ZoneInfo("Asia/Jakarta")
 
 Kind = Literal["ranking", "awards", "certificates", "rewards"]
 
@@ -282,7 +278,7 @@ Builder = Callable[[Session, Convention, str, str], Table]
 
 def _ranking(session: Session, convention: Convention, method: str, _public_url: str) -> Table:
     method = ranking.check_method(method)
-    data = ranking.load_input(session, convention)
+    data = load_input(session, convention)
     body = ranking.ranking_dict(data, data.rank(method))
     steady = {e: stability.row_dict(row) for e, row in stability.of_rows(data, method).items()}
     panels = ranking.panel_names(session, convention.id)
@@ -316,46 +312,3 @@ def build(
 ) -> Table:
     """One of the secretariat's tables, read from the database."""
     return BUILDERS[kind](session, convention, method, public_url)
-
-
-def piagams(session: Session, convention: Convention, public_url: str) -> list[Piagam]:
-    """Every certificate of the convention as printable data, in letter-number order, with
-    the convention's logo and each reissued one's replacement."""
-    certs = list(
-        session.scalars(
-            select(Certificate)
-            .where(Certificate.convention_id == convention.id)
-            .order_by(Certificate.sequence)
-        )
-    )
-    logo = certificate_pdf.logo_of(session, convention.id)
-    replaced = certificates.replacements(session, certs)
-    return [
-        certificate_pdf.piagam(
-            cert, convention, public_url, logo=logo, replaced_by_code=replaced.get(cert.id)
-        )
-        for cert in certs
-    ]
-
-
-def zip_pdfs(files: Iterable[tuple[str, bytes, datetime]]) -> bytes:
-    """A ZIP of ``(name, pdf, issued_at)``; names made unique if two collide."""
-    out = io.BytesIO()
-    seen: set[str] = set()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data, moment in files:
-            unique, n = name, 1
-            while unique in seen:
-                n += 1
-                unique = name.removesuffix(".pdf") + f"-{n}.pdf"
-            seen.add(unique)
-            local = moment.astimezone(JAKARTA)
-            info = zipfile.ZipInfo(unique, date_time=local.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, data)
-    return out.getvalue()
-
-
-def rendered(items: Iterable[Piagam]) -> Iterator[tuple[str, bytes, datetime]]:
-    for item in items:
-        yield certificate_pdf.file_name(item.number), certificate_pdf.render(item), item.issued_at

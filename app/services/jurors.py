@@ -10,8 +10,8 @@ from app.errors import Duplicate, InUse, ValidationFailed
 from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
 from app.security import Principal, new_credential_stamp
-from app.services import audit
-from app.services.common import get_in_convention, paginate, ref_in_convention
+from app.services import accounts, audit
+from app.services.common import get_in_convention, paginate, ref_in_convention, set_links
 from app.services.conventions import require_status
 
 FIELDS = ("username", "full_name", "panel_id")
@@ -38,10 +38,8 @@ def list_jurors(
 
 
 def username_taken(session: Session, username: str, except_id: int | None = None) -> bool:
-    stmt = select(Account.id).where(Account.username == username)
-    if except_id is not None:
-        stmt = stmt.where(Account.id != except_id)
-    return session.scalar(stmt) is not None
+    """Whether another account of any role has ``username``, ignoring case."""
+    return accounts.username_taken(session, username, except_id)
 
 
 def _check_opds(session: Session, convention_id: int, opd_ids: list[int]) -> None:
@@ -70,7 +68,7 @@ def create(
     ref_in_convention(session, Panel, convention.id, data.panel_id, "panel_id")
     _check_opds(session, convention.id, data.conflict_opd_ids)
     if username_taken(session, data.username):
-        raise Duplicate(f"The username {data.username!r} is taken.")
+        raise Duplicate(f"The username {data.username!r} is taken (ignoring case).")
     juror = Account(
         username=data.username,
         full_name=data.full_name,
@@ -112,20 +110,19 @@ def update(
         juror.panel_id = changes["panel_id"]
     if "username" in changes and changes["username"] != juror.username:
         if username_taken(session, changes["username"], juror.id):
-            raise Duplicate(f"The username {changes['username']!r} is taken.")
+            raise Duplicate(f"The username {changes['username']!r} is taken (ignoring case).")
         juror.username = changes["username"]
     if "full_name" in changes:
         juror.full_name = changes["full_name"]
     if "conflict_opd_ids" in changes:
         wanted: list[int] = changes["conflict_opd_ids"]
         _check_opds(session, convention.id, wanted)
-        current = {conflict.opd_id: conflict for conflict in juror.conflicts}
-        for opd_id, conflict in current.items():
-            if opd_id not in wanted:
-                juror.conflicts.remove(conflict)
-        for opd_id in wanted:
-            if opd_id not in current:
-                juror.conflicts.append(JurorConflict(opd_id=opd_id))
+        set_links(
+            juror.conflicts,
+            wanted,
+            lambda conflict: conflict.opd_id,
+            lambda opd_id: JurorConflict(opd_id=opd_id),
+        )
     if password_hash is not None:
         juror.password_hash = password_hash
         juror.credential_stamp = new_credential_stamp()

@@ -7,8 +7,6 @@ The sample goes through ``certificate_pdf.piagam`` like an issued certificate (a
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from app.enums import CertificateKind, RecipientType
 from app.models import Certificate, Convention, utcnow
 from app.services import awards, certificate_pdf, certificates
@@ -56,12 +54,11 @@ def sample_certificate(convention: Convention, kind: CertificateKind) -> Certifi
 
 
 def sample(
-    session: Session, convention: Convention, kind: CertificateKind, public_url: str
+    convention: Convention,
+    kind: CertificateKind,
+    public_url: str,
+    logo: certificate_pdf.Logo | None = None,
 ) -> certificate_pdf.Piagam:
-    """The sample piagam of ``kind`` with the convention's logo, ready to render."""
-    return certificate_pdf.piagam(
-        sample_certificate(convention, kind),
-        convention,
-        public_url,
-        logo=certificate_pdf.logo_of(session, convention.id),
-    )
+    """The sample piagam of ``kind``, ready to render (with the convention's ``logo``)."""
+    certificate = sample_certificate(convention, kind)
+    return certificate_pdf.piagam(certificate, convention, public_url, logo=logo)

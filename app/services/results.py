@@ -23,7 +23,8 @@ from app.models import Convention, Objection, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import valid_id
-from app.services.ranking import RankingInput, check_method, load_input, ranking_dict
+from app.services.ranking import check_method, ranking_dict
+from app.services.ranking_input import RankingInput, load_input
 
 
 def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
@@ -327,6 +328,9 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
+UNPUBLISHED = "No published results for this convention."
+
+
 def public_result(session: Session, convention_id: int) -> Result:
     """Published results for anyone: an unknown convention and an unpublished one answer the
     same 404, so the public learns nothing of what is not published."""
@@ -336,7 +340,8 @@ def public_result(session: Session, convention_id: int) -> Result:
         else None
     )
     if result is None:
-        raise NotFound(f"No published results for convention {convention_id}.")
+        # No id in the text either: the answer is the same byte for byte.
+        raise NotFound(UNPUBLISHED)
     return result
 
 

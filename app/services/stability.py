@@ -11,13 +11,8 @@ from sqlalchemy.orm import Session
 import scoring
 from app.models import Account, Convention
 from app.services.explain import explain_in
-from app.services.ranking import (
-    RankingInput,
-    big_input,
-    check_method,
-    load_input,
-    request,
-)
+from app.services.ranking import check_method, request
+from app.services.ranking_input import RankingInput, big_input, load_input
 
 
 def _stability(

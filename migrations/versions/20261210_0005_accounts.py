@@ -39,6 +39,9 @@ OLD_JUROR_FIELDS = (
     "(role = 'juror' AND convention_id IS NOT NULL AND panel_id IS NOT NULL)"
 )
 USERNAME_MAX = 64
+# SQLite rebuilds the table in batch mode: keep AUTOINCREMENT, so that a deleted account's id
+# is never given to another (app.models.base.TABLE_ARGS).
+KEEP_IDS = {"sqlite_autoincrement": True}
 # No Argon2 hash looks like this: the password check fails for every password.
 LOCKED_HASH = "!locked-by-migration-0005"
 
@@ -106,13 +109,13 @@ def _fold_usernames(conn: sa.Connection) -> None:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("account", schema=None) as batch_op:
+    with op.batch_alter_table("account", schema=None, table_kwargs=KEEP_IDS) as batch_op:
         batch_op.add_column(sa.Column("username_key", sa.String(length=200), nullable=True))
         batch_op.add_column(
             sa.Column("active", sa.Boolean(), nullable=False, server_default=sa.true())
         )
     _fold_usernames(op.get_bind())
-    with op.batch_alter_table("account", schema=None) as batch_op:
+    with op.batch_alter_table("account", schema=None, table_kwargs=KEEP_IDS) as batch_op:
         batch_op.alter_column("username_key", existing_type=sa.String(length=200), nullable=False)
         batch_op.alter_column("active", existing_type=sa.Boolean(), server_default=None)
         batch_op.drop_constraint(batch_op.f("uq_account_username"), type_="unique")
@@ -166,7 +169,7 @@ def downgrade() -> None:
     op.drop_table("account_convention")
     op.execute("DELETE FROM account WHERE role = 'secretariat'")
     _lock_inactive(op.get_bind())
-    with op.batch_alter_table("account", schema=None) as batch_op:
+    with op.batch_alter_table("account", schema=None, table_kwargs=KEEP_IDS) as batch_op:
         batch_op.drop_constraint(batch_op.f("ck_account_role"), type_="check")
         batch_op.drop_constraint(batch_op.f("ck_account_juror_fields"), type_="check")
         batch_op.create_check_constraint(

@@ -19,7 +19,6 @@ from app.db import Database, create_db_engine
 from app.main import create_app
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Sheet
 from app.security import verify_password
-from tests.app.databases import ENGINES, fresh_database
 
 SECRET = "a-secret-key-for-the-cli-tests-long-enough"
 VARIABLES = (
@@ -45,12 +44,6 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr("uvicorn.run", lambda *_args, **kwargs: calls.append(kwargs))
     return calls
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 @pytest.fixture
@@ -146,6 +139,30 @@ def test_serve_with_empty_or_placeholder_secret_key_refuses(
     assert served == []
 
 
+@pytest.mark.parametrize("length", [1, 16, 31])
+def test_serve_with_short_secret_key_refuses_in_one_line(
+    sqlite_url: str, served: list[dict[str, Any]], length: int
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", database_url=sqlite_url, secret_key="k" * length, **ADMIN_ENV)
+    assert result.exit_code == 2
+    line = one_line(result.stderr)
+    assert f"KONVENSI_SECRET_KEY has {length} characters; it needs at least 32" in line
+    assert served == []
+
+
+@pytest.mark.usefixtures("served")
+def test_serve_with_a_32_character_secret_key_starts(sqlite_url: str) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", database_url=sqlite_url, secret_key="k" * 32, **ADMIN_ENV)
+    assert result.exit_code == 0, result.output
+
+
+def test_create_app_refuses_a_short_secret_key() -> None:
+    with pytest.raises(RuntimeError, match="needs at least 32"):
+        create_app(Settings(database_url="sqlite://", secret_key="k" * 31))
+
+
 def test_bad_setting_refuses_every_command_in_one_line(sqlite_url: str) -> None:
     for command in (["migrate"], ["serve"], ["backup", "copy.db"]):
         result = run(*command, database_url=sqlite_url, token_ttl_seconds="5")
@@ -205,6 +222,15 @@ def test_serve_on_migrated_database_with_key_starts(
     assert result.exit_code == 0, result.output
     assert len(served) == 1
     assert (served[0]["port"], served[0]["workers"], served[0]["factory"]) == (8123, 2, True)
+    # No "server" banner; the service's own access log (JSON lines), not uvicorn's.
+    assert (served[0]["server_header"], served[0]["access_log"]) == (False, False)
+    loggers = served[0]["log_config"]["loggers"]
+    assert loggers["konvensi.access"] == {
+        "handlers": ["konvensi.access"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    assert loggers["konvensi"]["level"] == "INFO"
 
 
 def test_serve_demo_without_key_says_it_uses_random_key(
@@ -246,13 +272,66 @@ def test_create_admin_reads_password_from_environment(sqlite_url: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("args", [["--password", "short"], []])
+@pytest.mark.parametrize(
+    "args", [["--password", "short"], ["--password", "123456789"], ["--password", " " * 12], []]
+)
 def test_create_admin_without_good_password_refuses(sqlite_url: str, args: list[str]) -> None:
     migrate.upgrade(sqlite_url)
     result = run("create-admin", "admin3", *args, database_url=sqlite_url)
     assert result.exit_code != 0
     assert "password" in one_line(result.stderr)
     assert count(sqlite_url, Account) == 0
+
+
+@pytest.mark.parametrize("username", ["ab", "nama dengan spasi", "x" * 65])
+def test_create_admin_with_bad_username_refuses(sqlite_url: str, username: str) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("create-admin", username, "--password", "rahasia-panjang", database_url=sqlite_url)
+    assert result.exit_code != 0
+    assert "the username" in one_line(result.stderr)
+    assert count(sqlite_url, Account) == 0
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        (
+            {"admin_username": "sekretariat", "admin_password": "123456789"},
+            "KONVENSI_ADMIN_PASSWORD",
+        ),
+        ({"admin_username": "sekretariat", "admin_password": " " * 12}, "KONVENSI_ADMIN_PASSWORD"),
+        ({"admin_username": "se kretariat", "admin_password": "rahasia-panjang"}, "USERNAME"),
+    ],
+)
+def test_serve_refuses_a_new_admin_account_that_breaks_the_rules(
+    sqlite_url: str, served: list[dict[str, Any]], env: dict[str, str], says: str
+) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET, **env)
+    assert result.exit_code == 2
+    assert f"KONVENSI_ADMIN_{says.removeprefix('KONVENSI_ADMIN_')}" in one_line(result.stderr)
+    assert count(sqlite_url, Account) == 0
+    assert served == []
+
+
+@pytest.mark.usefixtures("served")
+def test_serve_keeps_an_existing_admin_whose_password_predates_the_rule(
+    sqlite_url: str,
+) -> None:
+    migrate.upgrade(sqlite_url)
+    made = run(
+        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=sqlite_url
+    )
+    assert made.exit_code == 0, made.output
+    result = run(
+        "serve",
+        database_url=sqlite_url,
+        secret_key=SECRET,
+        admin_username="sekretariat",
+        admin_password="short",
+    )
+    assert result.exit_code == 0, result.output
+    assert count(sqlite_url, Account) == 1
 
 
 @pytest.mark.usefixtures("served")
@@ -274,6 +353,31 @@ def test_bootstrap_admin_is_idempotent_and_keeps_password(url: str) -> None:
         no = client.post(token, data={"username": "sekretariat", "password": "second-password"})
         assert no.status_code == 401
     app.state.db.dispose()
+
+
+def test_create_admin_refuses_a_name_taken_ignoring_case(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    made = run(
+        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=sqlite_url
+    )
+    assert made.exit_code == 0, made.output
+    again = run(
+        "create-admin", "SEKRETARIAT", "--password", "rahasia-panjang", database_url=sqlite_url
+    )
+    assert again.exit_code != 0
+    assert "taken (ignoring case)" in one_line(again.stderr)
+    assert count(sqlite_url, Account) == 1
+
+
+@pytest.mark.usefixtures("served")
+def test_bootstrap_admin_matches_an_existing_name_ignoring_case(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    env = {"database_url": sqlite_url, "secret_key": SECRET, "admin_password": "first-password"}
+    assert run("serve", **env, admin_username="sekretariat").exit_code == 0
+    again = run("serve", **env, admin_username="Sekretariat")
+    assert again.exit_code == 0, again.output
+    assert "created" not in again.stdout
+    assert count(sqlite_url, Account) == 1
 
 
 @pytest.mark.usefixtures("served")

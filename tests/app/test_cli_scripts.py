@@ -25,7 +25,7 @@ from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.main import create_app
 from tests.app import factories as f
-from tests.app.live import HOSTILE_NAME, LiveServer, live_server
+from tests.app.live import HOSTILE_NAME, LiveServer
 from tests.app.test_awards import published
 from tests.app.test_exports import AWARD_HEADERS
 
@@ -220,6 +220,44 @@ def test_certificates_before_issuing_says_how(run: Any, db: Published, tmp_path:
     assert f"convention {db.draft.cid} has no certificates yet" in line
 
 
+def test_certificates_one_file_is_one_pdf_in_number_order(
+    run: Any, db: Published, tmp_path: Path
+) -> None:
+    out = tmp_path / "cetak.pdf"
+    result = run("certificates", "-c", db.issued.cid, "--one-file", out)
+    assert result.exit_code == 0, result.output
+    assert f"wrote 4 certificate(s) to {out} (one PDF)" in result.stdout
+    reader = PdfReader(out)
+    ordered = sorted(db.certificates, key=lambda c: c["number"])
+    assert len(reader.pages) == len(ordered)
+    for page, cert in zip(reader.pages, ordered, strict=True):
+        lines = page.extract_text().splitlines()
+        assert f"Nomor: {cert['number']}" in lines and cert["recipient_name"] in lines
+        assert f"{PUBLIC_URL}/verify/{cert['code']}" in lines
+    assert not (tmp_path / "cetak.pdf.part").exists()
+    winners = run("certificates", "-c", db.issued.cid, "--one-file", out, "--kind", "winner")
+    assert winners.exit_code == 0, winners.output
+    assert len(PdfReader(out).pages) == sum(c["kind"] == "winner" for c in ordered)
+
+
+def test_certificates_one_file_refusals(run: Any, db: Published, tmp_path: Path) -> None:
+    out = tmp_path / "x.pdf"
+    line = _one_line_error(run("certificates", "-c", db.draft.cid, "--one-file", out))
+    assert f"convention {db.draft.cid} has no certificates yet" in line
+    line = _one_line_error(
+        run("certificates", "-c", db.issued.cid, "--one-file", out, "--kind", "juror")
+    )
+    assert f"convention {db.issued.cid} has no certificates with kind=juror" in line
+    assert not out.exists()
+    both = run("certificates", "-c", db.issued.cid, "--one-file", out, "-o", tmp_path)
+    assert "either --output FOLDER" in _one_line_error(both, 2)
+    assert "either --output FOLDER" in _one_line_error(run("certificates", "-c", 1), 2)
+    stray = run("certificates", "-c", db.issued.cid, "-o", tmp_path, "--include-revoked")
+    assert "go with --one-file" in _one_line_error(stray, 2)
+    unwritable = run("certificates", "-c", db.issued.cid, "--one-file", tmp_path / "no" / "x.pdf")
+    assert "cannot write" in _one_line_error(unwritable)
+
+
 def test_ranking_prints_a_table(run: Any, db: Published) -> None:
     result = run("ranking", "-c", db.issued.cid, "--method", "median")
     assert result.exit_code == 0, result.output
@@ -278,12 +316,6 @@ def test_ranking_refuses_an_unknown_method(run: Any, db: Published) -> None:
 # --- through a running server -------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("live")) as running:
-        yield running
-
-
 @pytest.mark.slow
 def test_scripts_through_a_server(
     run: Any, server: LiveServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -324,6 +356,19 @@ def test_scripts_through_a_server(
     text = PdfReader(out / (revoked["number"].replace("/", "-") + ".pdf")).pages[0].extract_text()
     assert "DICABUT / REVOKED" in text
     assert f"{server.url}/verify/{revoked['code']}" in text.splitlines()
+
+    one = tmp_path / "cetak.pdf"
+    printed = run("certificates", "-c", cid, "--one-file", one, "--include-revoked")
+    assert printed.exit_code == 0, printed.output
+    assert f"wrote {len(certificates)} certificate(s) to {one} (one PDF)" in printed.stdout
+    pages = [page.extract_text() for page in PdfReader(one).pages]
+    numbers = sorted(c["number"] for c in certificates)
+    assert [f"Nomor: {n}" in page for n, page in zip(numbers, pages, strict=True)] == [True] * 4
+    valid_only = run("certificates", "-c", cid, "--one-file", one)
+    assert valid_only.exit_code == 0, valid_only.output
+    assert len(PdfReader(one).pages) == len(certificates) - 1
+    none = run("certificates", "-c", cid, "--one-file", one, "--kind", "juror")
+    assert "answered 404: Convention" in _one_line_error(none)
 
     table = run("ranking", "-c", cid)
     assert table.exit_code == 0, table.output

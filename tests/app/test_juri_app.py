@@ -12,11 +12,16 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.main import create_app
 from app.routers.pages import JURI_DIR, juri_assets
 from tests.app import factories as f
-from tests.app.conftest import SECRET
+from tests.app.static_apps import (
+    assert_files_served,
+    assert_imports_resolve,
+    assert_reaches_nothing_outside,
+    assert_strict_page,
+    files_of,
+    static_client,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 BUDGET = 200_000  # bytes of JavaScript and CSS, before compression
@@ -24,12 +29,7 @@ BUDGET = 200_000  # bytes of JavaScript and CSS, before compression
 
 @pytest.fixture(scope="module")
 def client() -> TestClient:
-    """Static files need no database: one app, one engine."""
-    return TestClient(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
-
-
-def _files(suffixes: tuple[str, ...]) -> list[Path]:
-    return sorted(p for p in JURI_DIR.rglob("*") if p.is_file() and p.suffix in suffixes)
+    return static_client()
 
 
 def test_juri_without_slash_redirects_to_the_app(client: TestClient) -> None:
@@ -39,27 +39,7 @@ def test_juri_without_slash_redirects_to_the_app(client: TestClient) -> None:
 
 
 def test_app_page_is_served_with_a_policy_that_forbids_inline_scripts(client: TestClient) -> None:
-    response = client.get("/juri/")
-    assert response.status_code == 200
-    assert response.headers["content-type"] == "text/html; charset=utf-8"
-    csp = response.headers["content-security-policy"]
-    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
-    assert directives["default-src"] == "'self'"
-    assert directives["script-src"] == "'self'"
-    assert directives["style-src"] == "'self'"
-    assert directives["connect-src"] == "'self'"
-    assert directives["frame-ancestors"] == "'none'"
-    assert "unsafe" not in csp
-    assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
-    page = response.text
-    assert '<html lang="id">' in page
-    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in page
-    # Every script is a file of this origin; no inline script, style or handler.
-    scripts = re.findall(r"<script[^>]*>", page)
-    assert scripts == ['<script type="module" src="/juri/js/main.js">']
-    assert "<style" not in page
-    assert not re.search(r"\sstyle=|\son[a-z]+=", page)
+    assert_strict_page(client.get("/juri/"), "/juri/js/main.js")
 
 
 def test_every_file_of_the_app_is_served_with_its_type_and_policy(client: TestClient) -> None:
@@ -70,24 +50,11 @@ def test_every_file_of_the_app_is_served_with_its_type_and_policy(client: TestCl
         ".webmanifest": "application/manifest+json",
         ".html": "text/html; charset=utf-8",
     }
-    files = _files(tuple(types))
-    assert {p.relative_to(JURI_DIR).as_posix() for p in files} == set(juri_assets())
-    for path in files:
-        name = path.relative_to(JURI_DIR).as_posix()
-        response = client.get(f"/juri/{name}")
-        assert response.status_code == 200, name
-        assert response.headers["content-type"] == types[path.suffix], name
-        assert "script-src 'self'" in response.headers["content-security-policy"]
-        assert response.headers["cache-control"] == "no-cache"
-        if name != "sw.js":
-            assert response.content == path.read_bytes(), name
+    assert_files_served(client, "/juri/", JURI_DIR, juri_assets(), types, rewritten=("sw.js",))
 
 
 def test_every_module_import_resolves_to_a_served_file(client: TestClient) -> None:
-    for path in _files((".js",)):
-        for target in re.findall(r'from "(\.{1,2}/[^"]+)"', path.read_text()):
-            resolved = (path.parent / target).resolve().relative_to(JURI_DIR).as_posix()
-            assert client.get(f"/juri/{resolved}").status_code == 200, (path.name, target)
+    assert_imports_resolve(client, "/juri/", JURI_DIR)
 
 
 def test_service_worker_lists_the_shell_and_its_version(client: TestClient) -> None:
@@ -121,19 +88,12 @@ def test_unknown_file_is_a_404_problem(client: TestClient, path: str) -> None:
 
 
 def test_shell_weighs_under_its_budget() -> None:
-    weight = sum(p.stat().st_size for p in _files((".js", ".css")))
+    weight = sum(p.stat().st_size for p in files_of(JURI_DIR, (".js", ".css")))
     assert weight < BUDGET, f"JS and CSS weigh {weight} bytes"
 
 
 def test_app_reaches_nothing_outside_its_origin() -> None:
-    for path in _files((".js", ".css", ".html", ".webmanifest")):
-        text = path.read_text()
-        assert not re.search(r"https?://|//cdn|@import", text), path.name
-        # Data goes into the page as text, never parsed as HTML or run as code.
-        assert not re.search(r"innerHTML|outerHTML|insertAdjacentHTML|eval\(|new Function", text), (
-            path.name
-        )
-        assert 'setAttribute("style"' not in text
+    assert_reaches_nothing_outside(files_of(JURI_DIR, (".js", ".css", ".html", ".webmanifest")))
 
 
 def test_package_data_ships_every_static_file() -> None:

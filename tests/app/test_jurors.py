@@ -248,6 +248,9 @@ def test_create_juror_without_required_field_is_422(
     ("field", "value"),
     [
         ("password", "1234567"),
+        ("password", "123456789"),
+        ("password", " " * 10),
+        ("password", "\t \n" * 4),
         ("password", ""),
         ("password", 12345678),
         ("password", "x" * 257),
@@ -276,11 +279,37 @@ def test_create_juror_with_bad_field_is_422_naming_it(
     assert session.scalar(select(Account.id).where(Account.username == "juri.lan.9")) is None
 
 
-def test_update_juror_with_short_password_is_422(client: TestClient, world: f.World) -> None:
+@pytest.mark.parametrize(
+    ("password", "msg"),
+    [
+        ("short", "must have at least 10 characters"),
+        ("123456789", "must have at least 10 characters"),
+        (" " * 12, "must not be only whitespace"),
+    ],
+)
+def test_update_juror_with_short_or_blank_password_is_422(
+    client: TestClient, world: f.World, password: str, msg: str
+) -> None:
     url = world.url(f"/jurors/{world.jurors[0].id}")
-    response = client.patch(url, json={"password": "short"}, headers=world.admin.headers)
-    assert names(f.problem(response, 422, "validation"), "password")
+    response = client.patch(url, json={"password": password}, headers=world.admin.headers)
+    assert f.problem(response, 422, "validation")["errors"] == [
+        {"loc": ["body", "password"], "msg": msg}
+    ]
     assert client.get("/api/v1/me", headers=world.jurors[0].headers).status_code == 200
+
+
+def test_a_password_set_before_the_rule_still_logs_in(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    from app.security import hash_password
+
+    juror = f.make_juror(session, world.convention, world.panels[0], username="juri.lama")
+    juror.password_hash = hash_password("8chars!!")
+    session.commit()
+    response = client.post(
+        "/api/v1/auth/token", data={"username": "juri.lama", "password": "8chars!!"}
+    )
+    assert response.status_code == 200, response.text
 
 
 @pytest.mark.parametrize("panel", ["unknown", "foreign", "zero", "huge"])

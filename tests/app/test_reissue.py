@@ -15,18 +15,14 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
 from tests.app import factories as f
-from tests.app.test_awards import published
+from tests.app.test_awards import certified
 from tests.app.test_logo import png
 
 
 @pytest.fixture
 def issued(client: TestClient, session: Session, world: f.World) -> list[dict[str, Any]]:
     """OPD of entry 0, Rina, Budi (winners, 001 to 003), entry 1's innovator (004)."""
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def revoke(client: TestClient, w: f.World, cert_id: int, reason: str = "Nama salah eja") -> None:

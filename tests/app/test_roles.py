@@ -14,7 +14,7 @@ from app.config import Settings
 from app.main import create_app
 from tests.app import factories as f
 from tests.app.conftest import SECRET
-from tests.app.routes import CONTRACT_1_1, FOUNDATION, Endpoint, endpoints
+from tests.app.routes import ACCOUNTS_1_1, CONTRACT_1_1, FOUNDATION, Endpoint, endpoints
 
 ENDPOINTS = endpoints(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
 
@@ -87,6 +87,10 @@ def test_route_table_classifies_every_route() -> None:
     assert not missing, f"foundation routes that disappeared: {sorted(missing)}"
     named = {(e.method, e.path): e.access for e in ENDPOINTS if (e.method, e.path) in CONTRACT_1_1}
     assert named == dict.fromkeys(CONTRACT_1_1, "admin"), named
+    accounts = {
+        (e.method, e.path): e.access for e in ENDPOINTS if (e.method, e.path) in ACCOUNTS_1_1
+    }
+    assert accounts == ACCOUNTS_1_1, accounts
 
 
 def served(response: Response) -> None:

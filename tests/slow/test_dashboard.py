@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.app.dashboard_browser import LAPTOP, TABLET, Dashboard
-from tests.app.juri_browser import WAIT_MS, chromium
 from tests.slow.conftest import JUROR_PASSWORD, client, login, ok, seed_convention
+from tests.support.browser import WAIT_MS, devices
 from tests.support.server import ADMIN, Server, migrate, serve_command, server_env
 
 pytestmark = [pytest.mark.slow]
@@ -33,36 +33,15 @@ HAS_IMPORTS = importlib.util.find_spec("app.routers.imports") is not None
 expect.set_options(timeout=WAIT_MS)
 
 
-@pytest.fixture(scope="module")
-def server(
-    module_servers: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
-) -> Server:
-    url = f"sqlite:///{tmp_path_factory.mktemp('dashboard') / 'dashboard.db'}"
-    migrate(url)
-    return module_servers(url, workers=1)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def laptops(browser: Any, server: Server) -> Iterator[Callable[..., Dashboard]]:
     """New browser contexts; each must end without a script or policy error."""
-    made: list[Dashboard] = []
 
     def make(base_url: str | None = None, **opts: Any) -> Dashboard:
-        laptop = Dashboard(browser, base_url or server.url, **opts)
-        made.append(laptop)
-        return laptop
+        return Dashboard(browser, base_url or server.url, **opts)
 
-    yield make
-    errors = [error for laptop in made for error in laptop.errors]
-    for laptop in made:
-        laptop.close()
-    assert errors == []
+    with devices(make) as new:
+        yield new
 
 
 def signed_in(laptop: Dashboard, convention: str) -> None:

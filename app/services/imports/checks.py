@@ -10,12 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import Category, ImportKind, Role
 from app.errors import ConventionState
-from app.models import Account, Convention, Entry, Opd, Panel
+from app.models import Account, Convention, Entry, Opd, Panel, username_key
 from app.schemas import EntryCreate, JurorCreate, OpdCreate
 from app.services import stages
 from app.services.imports.passwords import generate_password, password_problem
@@ -229,10 +229,10 @@ def _jurors(
     codes_folded = casefolded(codes)
     # Usernames are one name ignoring case (docs/api.md, "Accounts"); a juror of this
     # convention may be skipped, anyone else's name never.
-    wanted = sorted({row["username"].lower() for row in rows if row["username"]})
+    wanted = sorted({username_key(row["username"]) for row in rows if row["username"]})
     taken = session.execute(
         select(Account.username, Account.role, Account.convention_id).where(
-            func.lower(Account.username).in_(wanted)
+            Account.username_key.in_(wanted)
         )
     )
     existing: dict[Hashable, str] = {}

@@ -106,12 +106,9 @@ class Document:
     def stream(self, number: int, entries: str, data: bytes, *, compress: bool = True) -> None:
         if compress:
             data = zlib.compress(data, LEVEL)
-            entries += " /Filter /FlateDecode"
-        body = b"<< %s /Length %d >>\nstream\n%s\nendstream" % (
-            entries.encode("latin-1"),
-            len(data),
-            data,
-        )
+            entries = f"{entries} /Filter /FlateDecode".lstrip()
+        head = f"<< {entries} /Length {len(data)} >>\nstream\n".encode("latin-1")
+        body = head + data + b"\nendstream"
         self.put(number, body)
 
     # --- resources ----------------------------------------------------------------------

@@ -11,12 +11,27 @@ from app.models import Convention, Sheet, Stage, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import paginate, valid_id
+from app.services.sheets import statements as q
 from app.services.sheets.rules import StoredSheet
-from app.services.sheets.write import get_stored, lock_sheet
 
 
 def get_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
-    return get_stored(conn, juror_id, entry_id, stage_id)
+    """A juror's sheet for an entry in a stage, or None."""
+    if not (valid_id(juror_id) and valid_id(entry_id) and valid_id(stage_id)):
+        return None
+    row = conn.execute(
+        q.READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
+    ).one_or_none()
+    return q.stored(row) if row is not None else None
+
+
+def lock_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
+    """The sheet as ``get_sheet`` reads it, its row locked until the transaction ends
+    (``FOR UPDATE`` on PostgreSQL; SQLite's write lock serialises writers anyway)."""
+    row = conn.execute(
+        q.LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
+    ).one_or_none()
+    return q.stored(row) if row is not None else None
 
 
 def list_sheets(

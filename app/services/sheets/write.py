@@ -14,19 +14,13 @@ The checks run in the order the contract fixes (docs/api.md, "Score sheets").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from app.enums import AssignmentMode, ConventionStatus, SheetStatus
+from app.enums import SheetStatus, SyncOutcome
 from app.errors import (
-    ConflictOfInterest,
-    ConventionState,
-    Forbidden,
-    NotFound,
-    NotInStage,
     PreconditionFailed,
     Problem,
     SheetFinal,
@@ -34,9 +28,11 @@ from app.errors import (
 )
 from app.models import utcnow
 from app.security import Principal
-from app.services.common import valid_id
+from app.services import audit
 from app.services.sheets import statements as q
+from app.services.sheets.read import get_sheet, lock_sheet
 from app.services.sheets.rules import (
+    MAX_ERRORS,
     Rule,
     SheetInput,
     StoredSheet,
@@ -46,129 +42,7 @@ from app.services.sheets.rules import (
     same_content,
     unquoted,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Target:
-    """The entry a juror writes to, in the convention's current stage, and what decides
-    whether it may."""
-
-    convention_id: int
-    entry_id: int
-    stage_id: int
-    judges: bool
-    admitted: bool
-    status: str
-    deadline: datetime | None
-    conflicted: bool
-    recused: bool
-    assigned: bool
-
-
-def load_target(
-    conn: Connection, principal: Principal, convention_id: int, entry_id: int
-) -> Target:
-    """The convention, its current stage and the entry of a juror's sheet, in one query; 404
-    when the convention or entry is unknown (or, for a juror, not its convention)."""
-    if not principal.sees(convention_id):
-        raise NotFound(f"Convention {convention_id} not found.")
-    if not (valid_id(convention_id) and valid_id(entry_id)):
-        raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
-    row = conn.execute(
-        q.TARGET,
-        {
-            "juror_id": principal.id,
-            "panel_id": principal.panel_id,
-            "entry_id": entry_id,
-            "convention_id": convention_id,
-        },
-    ).one_or_none()
-    if row is None:
-        if conn.execute(q.CONVENTION_EXISTS, {"convention_id": convention_id}).first() is None:
-            raise NotFound(f"Convention {convention_id} not found.")
-        raise NotFound(f"Entry {entry_id} not found in convention {convention_id}.")
-    stage_id, judges, admitted, status, deadline, mode, conflicted, recused, assigned = row
-    return Target(
-        convention_id,
-        entry_id,
-        stage_id,
-        bool(judges),
-        bool(admitted),
-        status,
-        deadline,
-        bool(conflicted),
-        bool(recused),
-        mode == AssignmentMode.ALL or bool(assigned),
-    )
-
-
-def authorize_write(target: Target, principal: Principal, stage_id: int | None = None) -> None:
-    """403, 409 convention-state and 409 not-in-stage, in the contract's order.
-    ``stage_id``: the stage the request names, if it names one."""
-    if not principal.is_juror:
-        raise Forbidden("Only a juror writes its own sheets; the secretariat reads them.")
-    if target.conflicted:
-        raise ConflictOfInterest(
-            "You have a declared conflict of interest with this entry's OPD; another juror "
-            "will score it."
-        )
-    if target.recused:
-        raise ConflictOfInterest("You recused yourself from this entry.")
-    if not target.assigned:
-        raise Forbidden("This entry is not assigned to you.")
-    if target.status != ConventionStatus.JUDGING:
-        raise ConventionState(
-            f"Sheets are written only while judging; the convention is {target.status}."
-        )
-    if target.deadline is not None and utcnow() > target.deadline:
-        raise ConventionState(
-            f"The judging deadline ({target.deadline.isoformat().replace('+00:00', 'Z')}) has "
-            "passed; sheets can no longer be written."
-        )
-    if stage_id is not None and stage_id != target.stage_id:
-        raise ConventionState(
-            f"Stage {stage_id} is not the current stage (it is {target.stage_id}); "
-            "nothing was written.",
-            extra={"current_stage_id": target.stage_id},
-        )
-    if not target.judges:
-        raise ConventionState(
-            "Your panel does not judge the current stage.",
-            extra={"current_stage_id": target.stage_id},
-        )
-    if not target.admitted:
-        raise NotInStage(
-            f"Entry {target.entry_id} is not admitted to the current stage.",
-            extra={"current_stage_id": target.stage_id},
-        )
-
-
-def rules_for(
-    conn: Connection,
-    stage_id: int,
-    status: str | None = None,
-    cache: dict[int, dict[str, Rule]] | None = None,
-) -> dict[str, Rule]:
-    """The current stage's criteria by code. ``status``: the convention's status, read in this
-    transaction; once it is not ``draft`` the current stage's criteria can never change again
-    (docs/api.md: only while the convention is draft, and no move leads back to draft; a
-    stage that becomes current later is frozen from then on), so ``cache`` (the
-    ``Database``'s, one per process) keeps them: every worker would read the same rows."""
-    frozen = status is not None and status != ConventionStatus.DRAFT and cache is not None
-    if frozen and cache is not None and stage_id in cache:
-        return cache[stage_id]
-    rows = conn.execute(q.RULES, {"stage_id": stage_id}).all()
-    rules = {code: Rule(code, lo, hi, step) for code, lo, hi, step in rows}
-    if frozen and cache is not None:
-        cache[stage_id] = rules
-    return rules
-
-
-def lock_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
-    row = conn.execute(
-        q.LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
-    ).one_or_none()
-    return q.stored(row) if row is not None else None
+from app.services.sheets.target import Target, authorize_write, load_target, rules_for
 
 
 def _insert(conn: Connection, values: dict[str, Any]) -> int | None:
@@ -189,19 +63,17 @@ def _record(
     """The audit row of a sheet write: what ``audit.record`` writes, with a prebuilt insert."""
     conn.execute(
         q.INSERT_AUDIT,
-        {
-            "convention_id": target.convention_id,
-            "at": utcnow(),
-            "actor_id": principal.id,
-            "actor_username": principal.username,
-            "action": action,
-            "target_type": "sheet",
-            "target_id": sheet_id,
-            "juror_id": principal.id,
-            "entry_id": target.entry_id,
-            "before": before,
-            "after": after,
-        },
+        audit.event(
+            actor=principal,
+            action=action,
+            target_type="sheet",
+            target_id=sheet_id,
+            convention_id=target.convention_id,
+            juror_id=principal.id,
+            entry_id=target.entry_id,
+            before=before,
+            after=after,
+        ),
     )
 
 
@@ -277,19 +149,9 @@ def write_sheet(
         if sheet_id is None:
             # Another tablet of this juror created it a moment ago: judge against its row.
             return write_sheet(conn, principal, target, payload, if_match, rules)
-        written = StoredSheet(
-            sheet_id,
-            principal.id,
-            target.entry_id,
-            target.stage_id,
-            body.scores,
-            body.comment,
-            body.status,
-            1,
-            now,
-            submitted_at,
-        )
+        version = 1
     else:
+        sheet_id, version = stored.id, stored.version + 1
         conn.execute(
             q.UPDATE_SHEET,
             {
@@ -298,23 +160,23 @@ def write_sheet(
                 "scores": body.scores,
                 "comment": body.comment,
                 "status": body.status,
-                "version": stored.version + 1,
+                "version": version,
                 "updated_at": now,
                 "submitted_at": submitted_at,
             },
         )
-        written = StoredSheet(
-            stored.id,
-            principal.id,
-            target.entry_id,
-            target.stage_id,
-            body.scores,
-            body.comment,
-            body.status,
-            stored.version + 1,
-            now,
-            submitted_at,
-        )
+    written = StoredSheet(
+        sheet_id,
+        principal.id,
+        target.entry_id,
+        target.stage_id,
+        body.scores,
+        body.comment,
+        body.status,
+        version,
+        now,
+        submitted_at,
+    )
     _record(
         conn,
         principal,
@@ -368,6 +230,7 @@ def sync(
     server's sheet), ``invalid`` or ``refused`` (with the problem)."""
     results = []
     rules: dict[int, dict[str, Rule]] = {}
+    named = 0  # faults named so far: the answer names at most MAX_ERRORS in all
     for item in items:
         payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
         if_match = f'"{item.base_version}"' if item.base_version is not None else None
@@ -381,13 +244,19 @@ def sync(
             results.append(
                 {
                     "entry_id": item.entry_id,
-                    "outcome": "accepted" if written.changed else "unchanged",
+                    "outcome": SyncOutcome.ACCEPTED if written.changed else SyncOutcome.UNCHANGED,
                     "status": 200,
                     "sheet": written.sheet.as_dict(),
                 }
             )
         except Problem as problem:
-            results.append(_sync_failure(session, principal, convention_id, item, problem))
+            failure = _sync_failure(session, principal, convention_id, item, problem)
+            errors = failure["problem"].get("errors")
+            if errors is not None:
+                # The item's detail still counts them all.
+                failure["problem"]["errors"] = errors[: max(0, MAX_ERRORS - named)]
+                named += len(failure["problem"]["errors"])
+            results.append(failure)
     return results
 
 
@@ -401,23 +270,13 @@ def _sync_failure(
         stage_id = conn.execute(
             q.CURRENT_STAGE, {"convention_id": convention_id}
         ).scalar_one_or_none()
-        current = get_stored(conn, principal.id, entry_id, stage_id) if stage_id else None
+        current = get_sheet(conn, principal.id, entry_id, stage_id) if stage_id else None
         return {
             "entry_id": entry_id,
-            "outcome": "conflict",
+            "outcome": SyncOutcome.CONFLICT,
             "status": problem.status,
             "sheet": current.as_dict() if current else None,
             "problem": body,
         }
-    outcome = "invalid" if problem.status == 422 else "refused"
+    outcome = SyncOutcome.INVALID if problem.status == 422 else SyncOutcome.REFUSED
     return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}
-
-
-def get_stored(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
-    """A juror's sheet for an entry in a stage, or None."""
-    if not (valid_id(juror_id) and valid_id(entry_id) and valid_id(stage_id)):
-        return None
-    row = conn.execute(
-        q.READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
-    ).one_or_none()
-    return q.stored(row) if row is not None else None
