@@ -110,7 +110,7 @@ export class AccountsView {
         { class: "choices" },
         h("legend", {}, "Konvensi yang dikelola"),
         this.conventions.length
-          ? this.conventions.map((c, i) => h("div", { class: "check" }, boxes[i], h("label", { for: `account-convention-${c.id}` }, `${c.name} (${c.year})`)))
+          ? this.conventions.map((c, i) => h("div", { class: "check" }, boxes[i], h("label", { for: `account-convention-${c.id}` }, c.name)))
           : h("p", { class: "muted" }, "Belum ada konvensi."),
       ),
       h("div", { class: "actions-row" }, submit),
