@@ -288,16 +288,18 @@ def test_the_cache_keeps_the_most_recently_used_within_its_bytes() -> None:
 
 def test_the_limiter_refills_with_time_and_forgets_old_addresses() -> None:
     now = [0.0]
-    limiter = AddressLimiter(6, max_addresses=2, clock=lambda: now[0])
+    limiter = AddressLimiter(60, burst=6, max_addresses=2, clock=lambda: now[0])
     for _ in range(6):
         limiter.take("a")
     with pytest.raises(RateLimited) as refused:
         limiter.take("a")
-    assert refused.value.headers == {"Retry-After": "10"}  # one request every 10 s
-    now[0] = 9.0
-    with pytest.raises(RateLimited) as refused:
+    assert refused.value.headers == {"Retry-After": "1"}  # one request a second
+    assert refused.value.detail.startswith("At most 60 certificate PDFs a minute")
+    now[0] = 0.5
+    with pytest.raises(RateLimited):
         limiter.take("a")
-    assert refused.value.headers == {"Retry-After": "1"}
+    now[0] = 1.0
+    limiter.take("a")  # a second later: one more
     now[0] = 20.0
     limiter.take("a")
     limiter.take("b")
