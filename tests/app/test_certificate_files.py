@@ -86,6 +86,22 @@ def test_one_pdf_holds_every_certificate_page_by_page(
         assert decoded.stdout.strip() == f"http://testserver/verify/{cert['code']}"
 
 
+@pytest.mark.parametrize("batch", [2, 7])
+def test_certificates_are_read_a_batch_at_a_time(
+    client: TestClient,
+    world: f.World,
+    issued: list[dict[str, Any]],
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(certificate_files, "READ_BATCH", batch)
+    _, reader = _get_pdf(client, world)
+    assert _numbers_and_names(reader) == [(c["number"], c["recipient_name"]) for c in issued]
+    response = client.get(world.url("/certificates.zip"), headers=world.admin.headers)
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert names == [c["number"].replace("/", "-") + ".pdf" for c in issued]
+
+
 def test_revoked_certificates_are_left_out_unless_asked_for(
     client: TestClient, world: f.World, issued: list[dict[str, Any]]
 ) -> None:
