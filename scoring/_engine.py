@@ -74,7 +74,7 @@ def _unique(ids: Iterable[object], what: str) -> None:
 class ZFit:
     """What zscore's T' needs: the values, mu, sigma, and (mu_j, sigma_j) when n_j >= m."""
 
-    values: list[float]
+    values: Sequence[float]
     mu: float
     sigma: float
     centre: dict[int, tuple[float, float]]
@@ -208,11 +208,11 @@ class Engine:
             if j.panel_id not in known:
                 raise ValueError(f"juror {j.id}: unknown panel {j.panel_id}")
 
-    def _totals(self) -> list[float]:
+    def _totals(self) -> "array[float]":
         """Step 1 for every counted sheet: T = sum_c f_c (s_c - min_c), f_c = 100 w_c / (range_c
         sum_w). Every sheet given is read, so a malformed one is rejected even if not counted."""
         if not self.order:
-            return []
+            return array("d")
         if not self.criteria:
             raise ValueError("sheets cannot be scored without criteria")
         sum_w = math.fsum(c.weight for c in self.criteria)
@@ -246,7 +246,7 @@ class Engine:
         if not math.isfinite(sum(totals)):
             raise ValueError("sheet scores must be finite numbers")
         counted = map(totals.__getitem__, self.order)
-        return list(map(sub, counted, repeat(offset)) if offset else counted)
+        return array("d", map(sub, counted, repeat(offset)) if offset else counted)
 
     def score(self, c: Criterion, i: int) -> float:
         """s(j, e, c) of counted sheet i."""
@@ -297,6 +297,7 @@ class Engine:
         fit = self._zfits.get(key)
         if fit is not None:
             return fit
+        values: Sequence[float]
         if criterion is None:
             values = self.totals
         else:
@@ -366,8 +367,12 @@ class Engine:
         if method in ADJUSTED:
             return self._zscore(self._zfit(criterion, min_sheets), few)
         if criterion is None:
-            return self.totals.__getitem__
+            return self.total_values
         return self._criterion_values(criterion, few)
+
+    def total_values(self, sl: slice) -> list[float]:
+        """T of the counted sheets in `sl`."""
+        return self.totals[sl].tolist()
 
     def entry_scores(
         self,

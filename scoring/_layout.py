@@ -56,7 +56,7 @@ def lay_out(
     n = len(where)
     bounds = [0, *compress(range(1, n), map(ne, where, islice(where, 1, None))), n] if n else []
 
-    order: "array[int]" = array("q")
+    order: array[int] = array("q")
     jurors: list[int] = []
     groups: dict[int, slice] = {}
     sheet_count = [0] * len(entry_id_of)

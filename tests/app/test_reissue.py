@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
 from tests.app import factories as f
-from tests.app.test_awards import certified, published
+from tests.app.test_awards import certified
+from tests.app.test_logo import png
 
 
 @pytest.fixture
