@@ -201,19 +201,30 @@ def lay_out(
             if not js:
                 continue
         base = pos * n_panels
-        found = set(ps)
-        if len(found) == 1:
+        count = len(js)
+        if ps.count(ps[0]) == count:
+            # One panel judged the entry: one group.
             order.extend(places)
             jurors.extend(js)
-            sizes[base + ps[0]] = len(js)
+            sizes[base + ps[0]] = count
+        elif n_panels == 2:
+            # Panel positions 0 and 1: `ps` is the mask of the second panel's sheets.
+            first = list(map(not_, ps))
+            order.extend(compress(places, first))
+            order.extend(compress(places, ps))
+            jurors.extend(compress(js, first))
+            jurors.extend(compress(js, ps))
+            size = ps.count(0)
+            sizes[base] = size
+            sizes[base + 1] = count - size
         else:
-            for pp in sorted(found):
+            for pp in sorted(set(ps)):
                 mask = list(map(eq, ps, repeat(pp)))
                 size = len(order)
                 order.extend(compress(places, mask))
                 jurors.extend(compress(js, mask))
                 sizes[base + pp] = len(order) - size
-        sheet_count[pos] = len(js)
+        sheet_count[pos] = count
     return Layout(order, jurors, Groups(sizes), sheet_count)
 
 

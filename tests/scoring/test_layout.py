@@ -106,3 +106,14 @@ def test_duplicate_and_unknown_sheets_are_refused(
 ) -> None:
     with pytest.raises(ValueError, match=message):
         layout(sheets)
+
+
+def test_three_panels_each_make_a_group() -> None:
+    panel_of = {1: 0, 2: 1, 3: 2, 4: 0, 5: 2}
+    sheets = [(5, 10), (2, 10), (4, 10), (3, 10), (1, 10), (3, 20), (5, 20)]
+    got = lay_out(
+        [j for j, _ in sheets], [e for _, e in sheets], ENTRY_POS, panel_of, 3, {}, None, ENTRY_IDS
+    )
+    assert pairs(sheets, got) == [(4, 10), (1, 10), (2, 10), (5, 10), (3, 10), (3, 20), (5, 20)]
+    assert dict(got.groups) == {0: slice(0, 2), 1: slice(2, 3), 2: slice(3, 5), 5: slice(5, 7)}
+    assert got.sheet_count == [5, 2, 0]
