@@ -146,6 +146,17 @@ def test_serve_with_empty_or_placeholder_secret_key_refuses(
     assert served == []
 
 
+def test_serve_logs_the_services_own_loggers_at_info(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV)
+    assert result.exit_code == 0, result.output
+    loggers = served[0]["log_config"]["loggers"]
+    assert loggers["konvensi"] == {"handlers": ["default"], "level": "INFO", "propagate": False}
+    assert "uvicorn.error" in loggers  # uvicorn's own are kept
+
+
 @pytest.mark.parametrize("length", [1, 16, 31])
 def test_serve_with_short_secret_key_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]], length: int

@@ -72,6 +72,11 @@ def test_thirty_wrong_passwords_at_once_get_the_limit_of_401s_and_429s_after(
         assert response.json()["type"] == f"/problems/{expected}"
         if response.status_code == 429:
             assert int(response.headers["Retry-After"]) >= 1
+    # Each refusal is a line of konvensi.security in its server's log, without the password.
+    logs = a.log_text() + b.log_text()
+    assert logs.count(f'login.failed username="{victim}" address="10.13.0.1"') == LIMIT
+    assert logs.count(f'login.throttled username="{victim}" address="10.13.0.1"') == 30 - LIMIT
+    assert "wrong-password" not in logs
     # Elsewhere the juror still logs in, on either server.
     for server in (a, b):
         ok = attempt(server.url, victim, JUROR_PASSWORD, "10.13.0.2")
