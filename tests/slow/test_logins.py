@@ -1,4 +1,4 @@
-"""Issue 13, logins against live servers.
+"""Issue 13, logins and accounts against live servers.
 
 Defect 1: thirty wrong passwords at once for one juror, spread over two servers on one
 database, get exactly the limit's worth of 401s and 429s for the rest (before, all thirty got
@@ -7,10 +7,13 @@ database, get exactly the limit's worth of 401s and 429s for the rest (before, a
 Defect 2: a burst of fifty logins on one worker keeps its peak resident memory within
 ``PEAK_BOUND_MIB`` (docs/hosting.md, "Memory"): at most ``password_concurrency`` Argon2 hashes
 of 64 MiB each run at once. Before, a 30-login burst took a worker from 0.2 to 2.0 GB.
+
+Accounts: two admins deleting each other at the same moment, on two workers, leave one.
 """
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +22,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.slow.conftest import JUROR_PASSWORD, Convention, Databases, client, seed_convention
+from tests.slow.conftest import (
+    JUROR_PASSWORD,
+    Convention,
+    Databases,
+    client,
+    login,
+    ok,
+    seed_convention,
+)
 from tests.support.server import ADMIN, Server
 
 pytestmark = pytest.mark.slow
@@ -123,3 +134,62 @@ def test_a_burst_of_fifty_logins_keeps_a_workers_peak_memory_bounded(
         f"bound +{PEAK_BOUND_MIB} MiB"
     )
     assert grown <= PEAK_BOUND_MIB, f"a burst of {BURST} logins grew a worker by {grown:.0f} MiB"
+
+
+ROUNDS = 6
+ADMIN_PASSWORD = "admin-password-long-1"
+
+
+def _new_admin(base_url: str, token: str, name: str) -> tuple[int, str]:
+    with client(base_url, token) as c:
+        made = ok(
+            c.post(
+                "/api/v1/accounts",
+                json={
+                    "username": name,
+                    "password": ADMIN_PASSWORD,
+                    "full_name": name,
+                    "role": "admin",
+                    "convention_ids": [],
+                },
+            ),
+            201,
+        )
+    return made["id"], login(base_url, name, ADMIN_PASSWORD)
+
+
+def test_two_admins_deleting_each_other_at_once_leave_one_active_admin(
+    databases: Databases, servers: Callable[..., Server]
+) -> None:
+    server = servers(databases.new(), workers=2)
+    survivor = login(server.url, *ADMIN)
+    with client(server.url, survivor) as c:
+        (first,) = ok(c.get("/api/v1/accounts", params={"role": "admin"}))["items"]
+    for n in range(ROUNDS):
+        x_id, x = _new_admin(server.url, survivor, f"admin.x{n}")
+        y_id, y = _new_admin(server.url, survivor, f"admin.y{n}")
+        with client(server.url, survivor) as c:
+            me = ok(c.get("/api/v1/me"))["id"]
+            ok(c.patch(f"/api/v1/accounts/{me}", json={"active": False}))
+        barrier = threading.Barrier(2)
+
+        def delete(token: str, target: int, barrier: threading.Barrier = barrier) -> int:
+            with client(server.url, token) as c:
+                barrier.wait()
+                return c.delete(f"/api/v1/accounts/{target}").status_code
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            statuses = sorted(pool.map(delete, (x, y), (y_id, x_id)))
+        assert statuses[0] == 204 and statuses[1] in (401, 409), (n, statuses)
+        alive = []
+        for token in (x, y):
+            with client(server.url, token) as c:
+                if c.get("/api/v1/me").status_code == 200:
+                    alive.append(token)
+        assert len(alive) == 1, n
+        survivor = alive[0]
+        with client(server.url, survivor) as c:
+            admins = ok(c.get("/api/v1/accounts", params={"role": "admin", "limit": 500}))
+        active = [a for a in admins["items"] if a["active"]]
+        assert len(active) == 1, (n, active)
+        assert first["id"] not in {a["id"] for a in active}
