@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     password_queue: int = Field(default=64, ge=0)
     password_wait_seconds: float = Field(default=10.0, gt=0)
 
+    # The public piagam PDF: rendered once per certificate state, kept in each worker's cache
+    # of this many MiB (0: none), and at most so many requests a minute from one address.
+    piagam_cache_mb: int = Field(default=64, ge=0)
+    piagam_rate_per_minute: int = Field(default=30, ge=1)
+
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout: float = Field(default=5.0, gt=0)

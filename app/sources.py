@@ -6,10 +6,12 @@ tables; so an award list made on another machine, through the API, is the same l
 
 from __future__ import annotations
 
+import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import httpx
 from sqlalchemy.engine import make_url
@@ -223,6 +225,7 @@ class ServerSource:
 
     def __init__(self, url: str, token: str, *, timeout: float = 60.0) -> None:
         self.where = url.rstrip("/")
+        self._files: list[IO[bytes]] = []
         self.client = httpx.Client(
             base_url=self.where,
             headers={"Authorization": f"Bearer {token}", "User-Agent": "konvensi-cli"},
@@ -297,18 +300,27 @@ class ServerSource:
         return body["issued_awards"], body["issued_certificates"]
 
     def certificate_jobs(self, cid: int) -> list[Job]:
-        items = self._all(f"/api/v1/conventions/{cid}/certificates")
+        """The server's ZIP (one request, where a PDF each would meet the public route's
+        limit per address), kept in a temporary file and read entry by entry."""
+        _count, chunks = self._download(f"/api/v1/conventions/{cid}/certificates.zip", {})
+        spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the source)
+        self._files.append(spool)
+        for chunk in chunks:
+            spool.write(chunk)
+        archive = zipfile.ZipFile(spool)
 
-        def job(code: str) -> Callable[[], bytes]:
-            return lambda: self._call("GET", f"/api/v1/certificates/{code}.pdf").content
+        def job(name: str) -> Callable[[], bytes]:
+            return lambda: archive.read(name)
 
-        ordered = sorted(items, key=lambda c: c["id"])
-        return [(certificate_pdf.file_name(c["number"]), job(c["code"])) for c in ordered]
+        return [(name, job(name)) for name in archive.namelist()]
 
     def certificate_file(self, cid: int, choice: Choice) -> tuple[int | None, Iterator[bytes]]:
         """``GET …/certificates.pdf``, read as the server sends it."""
-        path = f"/api/v1/conventions/{cid}/certificates.pdf"
-        request = self.client.build_request("GET", path, params=choice.params)
+        return self._download(f"/api/v1/conventions/{cid}/certificates.pdf", choice.params)
+
+    def _download(self, path: str, params: dict[str, str]) -> tuple[int | None, Iterator[bytes]]:
+        """A streamed file: the certificates in it (``X-Piagam-Count``) and its chunks."""
+        request = self.client.build_request("GET", path, params=params)
         try:
             response = self.client.send(request, stream=True)
         except httpx.HTTPError as exc:
@@ -333,3 +345,5 @@ class ServerSource:
 
     def close(self) -> None:
         self.client.close()
+        for file in self._files:
+            file.close()

@@ -270,6 +270,21 @@ def save_results(name: str, payload: dict[str, Any]) -> Path:
     return path
 
 
+def print_targets(title: str, verdicts: Sequence[str]) -> None:
+    print(f"\nTargets ({title})")
+    for v in verdicts:
+        print("  " + v)
+
+
+def finish(name: str, verdicts: list[str], **figures: Any) -> dict[str, Any]:
+    """A run's figures, the machine and the verdicts, saved under ``bench/results`` (the file
+    is named) and returned."""
+    payload = {"benchmark": name, **figures, "machine": machine(), "verdicts": verdicts}
+    path = save_results(name, payload)
+    print(f"results: {path.relative_to(ROOT)}")
+    return payload
+
+
 def machine() -> dict[str, Any]:
     import platform
 

@@ -8,10 +8,13 @@ on one connection per worker, used inline on the event loop like the service's r
 1. the token: PyJWT decode (HS256, the service's required claims), then the account row
    (outside the transaction, autocommit), its credential stamp compared;
 2. ``BEGIN IMMEDIATE`` (SQLite) / ``BEGIN`` (PostgreSQL);
-3. the target: convention status, deadline and assignment mode, the entry, and whether the
-   juror is conflicted, recused or assigned, in one query (404 / 403 / 409);
-4. the stored sheet, ``FOR UPDATE`` on PostgreSQL; ``If-Match`` (412);
-5. the rubric (criterion codes, ranges, steps) and the body's validation (422);
+3. the target, in one query: the current stage (the first not advanced), whether the juror's
+   panel judges it and whether the entry is admitted to it (the stage check of issue 17),
+   convention status, deadline and assignment mode, the entry, and whether the juror is
+   conflicted, recused or assigned (404 / 403 / 409 ``convention-state`` / 409
+   ``not-in-stage``);
+4. the stored sheet of that stage, ``FOR UPDATE`` on PostgreSQL; ``If-Match`` (412);
+5. the stage's rubric (criterion codes, ranges, steps) and the body's validation (422);
 6. an equal body answers 200 unchanged; a submitted sheet 409;
 7. ``UPDATE`` (or ``INSERT``) of the sheet and the audit row the service writes (before and
    after views), ``COMMIT``, and the sheet as orjson with its ``ETag``.
@@ -128,7 +131,7 @@ _SQL_TARGET = (
     " EXISTS (SELECT 1 FROM recusal r WHERE r.juror_id = ? AND r.entry_id = e.id),"
     " EXISTS (SELECT 1 FROM assignment a WHERE a.juror_id = ? AND a.entry_id = e.id)"
     " FROM entry e JOIN convention c ON c.id = e.convention_id"
-    " JOIN stage cur ON cur.id = (SELECT s.id FROM stage s WHERE s.convention_id = c.id"
+    " LEFT JOIN stage cur ON cur.id = (SELECT s.id FROM stage s WHERE s.convention_id = c.id"
     "  AND s.advanced_at IS NULL ORDER BY s.position, s.id LIMIT 1)"
     " WHERE e.id = ? AND e.convention_id = ?"
 )

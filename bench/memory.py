@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import random
 import resource
 import subprocess
 import sys
@@ -52,46 +51,31 @@ def child(form: str, entries: int, jurors: int) -> dict[str, Any]:
     from bench import seed
 
     imported = _peak_mb()
-    rng = random.Random(entries)
-    criteria = [
-        scoring.Criterion(i + 1, code, w, lo, hi, t)
-        for i, (code, w, lo, hi, t) in enumerate(seed.CRITERIA)
-    ]
-    codes = [c.code for c in criteria]
-    panels = [scoring.Panel(i + 1, name, w) for i, (name, w) in enumerate(seed.PANELS)]
-    juror_list = [scoring.Juror(j + 1, 1 + j % len(panels)) for j in range(jurors)]
-    opds = max(10, min(500, entries // 25))
-    entry_list = [scoring.Entry(e + 1, 1 + e % opds) for e in range(entries)]
-    conflicts = {(rng.randrange(jurors) + 1, rng.randrange(opds) + 1) for _ in range(3)}
-    blocked = {(j, e.id) for j, o in conflicts for e in entry_list if e.opd_id == o}
+    made = seed.synthetic(entries, jurors, entries)
     sheets: Any
     if form == "dicts":
-        sheets = []
-        for e in entry_list:
-            quality = rng.random() * 0.6 - 0.3
-            for j in juror_list:
-                if (j.id, e.id) in blocked or rng.random() < 0.05:
-                    continue
-                sheets.append((j.id, e.id, seed.random_scores(rng, quality)))
+        sheets = list(made.sheets())
     else:
         juror_ids, entry_ids = array("q"), array("q")
-        columns = {c: array("d") for c in codes}
-        for e in entry_list:
-            quality = rng.random() * 0.6 - 0.3
-            for j in juror_list:
-                if (j.id, e.id) in blocked or rng.random() < 0.05:
-                    continue
-                juror_ids.append(j.id)
-                entry_ids.append(e.id)
-                for c, v in seed.random_scores(rng, quality).items():
-                    columns[c].append(v)
+        columns = {c.code: array("d") for c in made.criteria}
+        for j, e, scores in made.sheets():
+            juror_ids.append(j)
+            entry_ids.append(e)
+            for c, v in scores.items():
+                columns[c].append(v)
         sheets = scoring.SheetColumns(juror_ids, entry_ids, columns)
     count = len(sheets)
     loaded = _peak_mb()
     with big_input(count):
         t0 = time.perf_counter()
         ranking = scoring.rank(
-            criteria, panels, juror_list, entry_list, sheets, method="mean", conflicts=conflicts
+            made.criteria,
+            made.panels,
+            made.jurors,
+            made.entries,
+            sheets,
+            method="mean",
+            conflicts=made.conflicts,
         )
         seconds = time.perf_counter() - t0
     digest = hashlib.sha256(
@@ -143,18 +127,8 @@ def run(entries: int = 50_000, jurors: int = 20) -> dict[str, Any]:
         for r in rows
     ]
     verdicts.append(f"same ranking from both forms: {'yes' if same else 'NO'}")
-    print("\nTargets (issue 12)")
-    for v in verdicts:
-        print("  " + v)
-    payload = {
-        "benchmark": "memory",
-        "machine": common.machine(),
-        "rows": rows,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("memory", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+    common.print_targets("issue 12", verdicts)
+    return common.finish("memory", verdicts, rows=rows)
 
 
 if __name__ == "__main__":

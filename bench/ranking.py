@@ -6,7 +6,8 @@ every other sheet submitted. For each, in the same run:
 
 * **service**: what ``GET /ranking`` does, from the database to the rows, in process:
   ``app.services.ranking_input.load_input`` + ``.rank(method)`` + ``ranking_dict`` (the shaping),
-  for each method, timed separately (load / rank / shape); best of ``repeat``;
+  for each method, timed separately (load / rank / shape); best of ``repeat`` rounds, each
+  round running the floor, the read and every method in turn;
 * **floor**: one SQL ``GROUP BY`` computing each entry's mean weighted total over its
   submitted sheets and ordering by it, fetched to Python (``bench/ranking_floor.py``);
 * **read**: the bare driver fetching every submitted sheet's (juror, entry, scores) and
@@ -63,11 +64,6 @@ class Timing:
     seconds: float
     parts: dict[str, float] = field(default_factory=dict)
     stages: int = 1
-
-
-def _best(fn: Callable[[], dict[str, float]], repeat: int) -> dict[str, float]:
-    runs = [fn() for _ in range(repeat)]
-    return min(runs, key=lambda r: r["total"])
 
 
 def _service(db: Database, convention_id: int, method: str) -> dict[str, float]:
@@ -192,8 +188,14 @@ def _measure(
         ]
         for method in scoring.METHODS:
             jobs.append((method, lambda m=method: _service(db, cid, m)))  # type: ignore[misc]
-        for what, job in jobs:
-            best = _best(job, reps)
+        # Interleaved: each round runs every job once, so that a busy spell on a shared machine
+        # weighs on the floor and the service alike; the best round of each is kept.
+        runs: dict[str, list[dict[str, float]]] = {what: [] for what, _job in jobs}
+        for _round in range(reps):
+            for what, job in jobs:
+                runs[what].append(job())
+        for what, _job in jobs:
+            best = min(runs[what], key=lambda r: r["total"])
             parts = {k: v for k, v in best.items() if k != "total"}
             out.append(
                 Timing(
@@ -229,7 +231,7 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
                 round(t.seconds / reads[key], 2) if key in reads else None,
             ]
         )
-    print(f"\nRanking, from the database to the rows (best of {repeat})")
+    print(f"\nRanking, from the database to the rows (best of {repeat} interleaved rounds)")
     print(
         common.table(
             [
@@ -293,21 +295,11 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
         )
     if verdicts:
-        print("\nTargets (issues 4, 6 and 17)")
-        for v in verdicts:
-            print("  " + v)
-    payload = {
-        "benchmark": "ranking",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "timings": [t.__dict__ for t in timings],
-        "growth": growth,
-        "http": served,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("ranking", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+        common.print_targets("issues 4, 6 and 17", verdicts)
+    timed = [t.__dict__ for t in timings]
+    return common.finish(
+        "ranking", verdicts, repeat=repeat, timings=timed, growth=growth, http=served
+    )
 
 
 def _growth(timings: list[Timing]) -> list[dict[str, Any]]:

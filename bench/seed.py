@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 from sqlalchemy import insert, select
 
+import scoring
 from app.db import create_db_engine
 from app.models import (
     Account,
@@ -104,6 +105,45 @@ def random_scores(
         span = hi - lo
         out[code] = lo + round(min(span, max(0.0, span * (rng.random() + shift))) * 2) / 2
     return out
+
+
+@dataclass(frozen=True)
+class Synthetic:
+    """A one-stage convention as ``scoring``'s plain data, shaped as ``seed`` writes it to a
+    database: the rubric and panels above, a few declared conflicts, about 5% of sheets
+    missing; the sheets drawn from ``rng`` when asked (``sheets``)."""
+
+    criteria: tuple[scoring.Criterion, ...]
+    panels: tuple[scoring.Panel, ...]
+    jurors: tuple[scoring.Juror, ...]
+    entries: tuple[scoring.Entry, ...]
+    conflicts: set[tuple[int, int]]
+    rng: random.Random
+
+    def sheets(self) -> Iterator[tuple[int, int, dict[str, float]]]:
+        """(juror id, entry id, scores) by entry, each entry of a quality of its own."""
+        rng = self.rng
+        blocked = {(j, e.id) for j, o in self.conflicts for e in self.entries if e.opd_id == o}
+        for e in self.entries:
+            quality = rng.random() * 0.6 - 0.3
+            for j in self.jurors:
+                if (j.id, e.id) in blocked or rng.random() < 0.05:
+                    continue
+                yield j.id, e.id, random_scores(rng, quality)
+
+
+def synthetic(entries: int, jurors: int, rng_seed: int) -> Synthetic:
+    rng = random.Random(rng_seed)
+    criteria = tuple(
+        scoring.Criterion(i + 1, code, w, lo, hi, t)
+        for i, (code, w, lo, hi, t) in enumerate(CRITERIA)
+    )
+    panels = tuple(scoring.Panel(i + 1, name, w) for i, (name, w) in enumerate(PANELS))
+    juror_list = tuple(scoring.Juror(j + 1, 1 + j % len(panels)) for j in range(jurors))
+    opds = max(10, min(500, entries // 25))
+    entry_list = tuple(scoring.Entry(e + 1, 1 + e % opds) for e in range(entries))
+    conflicts = {(rng.randrange(jurors) + 1, rng.randrange(opds) + 1) for _ in range(3)}
+    return Synthetic(criteria, panels, juror_list, entry_list, conflicts, rng)
 
 
 def _sqlite_time(value: datetime) -> str:

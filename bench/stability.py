@@ -21,7 +21,6 @@ ratio either way (both ratios are printed and saved).
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from functools import partial
@@ -39,31 +38,15 @@ TARGETS = {"mean": 3.0, "median": 3.0, "trimmed": 3.0, "zscore": 6.0}
 
 def contest(entries: int, jurors: int, rng_seed: int) -> scoring.Contest:
     """A one-stage convention shaped as ``seed.seed`` writes it."""
-    rng = random.Random(rng_seed)
-    criteria = tuple(
-        scoring.Criterion(i + 1, code, w, lo, hi, t)
-        for i, (code, w, lo, hi, t) in enumerate(seed.CRITERIA)
-    )
-    panels = tuple(scoring.Panel(i + 1, name, w) for i, (name, w) in enumerate(seed.PANELS))
-    juror_list = tuple(scoring.Juror(j + 1, 1 + j % len(panels)) for j in range(jurors))
-    opds = max(10, min(500, entries // 25))
-    entry_list = tuple(scoring.Entry(e + 1, 1 + e % opds) for e in range(entries))
-    conflicts = {(rng.randrange(jurors) + 1, rng.randrange(opds) + 1) for _ in range(3)}
-    blocked = {(j, e.id) for j, o in conflicts for e in entry_list if e.opd_id == o}
-    sheets = []
-    for e in entry_list:
-        quality = rng.random() * 0.6 - 0.3
-        for j in juror_list:
-            if (j.id, e.id) in blocked or rng.random() < 0.05:
-                continue
-            sheets.append(scoring.Sheet(j.id, e.id, seed.random_scores(rng, quality)))
-    stage = scoring.Stage(1, "UTAMA", criteria=criteria, sheets=sheets)
+    made = seed.synthetic(entries, jurors, rng_seed)
+    sheets = [scoring.Sheet(j, e, scores) for j, e, scores in made.sheets()]
+    stage = scoring.Stage(1, "UTAMA", criteria=made.criteria, sheets=sheets)
     return scoring.Contest(
         (stage,),
-        panels,
-        juror_list,
-        entry_list,
-        scoring.Eligibility.of(conflicts=conflicts),
+        made.panels,
+        made.jurors,
+        made.entries,
+        scoring.Eligibility.of(conflicts=made.conflicts),
         top_n=10,
         zscore_min_sheets=5,
     )
@@ -161,16 +144,5 @@ def report(rows: list[dict[str, Any]], repeat: int) -> dict[str, Any]:
             f" in CPU time ({r['ratio']:.2f}x wall; target <= {r['target']:g}x)"
             f" {'met' if ok else 'NOT met'}"
         )
-    print("\nTargets (issue 12)")
-    for v in verdicts:
-        print("  " + v)
-    payload = {
-        "benchmark": "stability",
-        "repeat": repeat,
-        "machine": common.machine(),
-        "rows": rows,
-        "verdicts": verdicts,
-    }
-    path = common.save_results("stability", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+    common.print_targets("issue 12", verdicts)
+    return common.finish("stability", verdicts, repeat=repeat, rows=rows)

@@ -347,14 +347,5 @@ def report(points: list[Point], tool: str, duration: float) -> dict[str, Any]:
             f"{cores} cores before a point): absolute figures are low and noisy; the ratios, "
             "measured back to back, less so."
         )
-    payload = {
-        "benchmark": "submit",
-        "tool": tool,
-        "duration_s": duration,
-        "machine": common.machine(),
-        "points": [p.as_dict() for p in points],
-        "verdicts": verdicts,
-    }
-    path = common.save_results("submit", payload)
-    print(f"results: {path.relative_to(common.ROOT)}")
-    return payload
+    measured = [p.as_dict() for p in points]
+    return common.finish("submit", verdicts, tool=tool, duration_s=duration, points=measured)

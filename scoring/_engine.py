@@ -8,12 +8,14 @@ from the input where it lies: a mapping per sheet, or a column per criterion
 """
 
 import math
+from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import repeat
 from operator import add, itemgetter, mul, sub, truediv
 
+from scoring._layout import lay_out
 from scoring.eligibility import Eligibility
 from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetColumns, SheetLike
 
@@ -72,7 +74,7 @@ def _unique(ids: Iterable[object], what: str) -> None:
 class ZFit:
     """What zscore's T' needs: the values, mu, sigma, and (mu_j, sigma_j) when n_j >= m."""
 
-    values: list[float]
+    values: Sequence[float]
     mu: float
     sigma: float
     centre: dict[int, tuple[float, float]]
@@ -132,13 +134,13 @@ class Engine:
 
         self.scores: list[Mapping[str, float]] = []
         self.columns: Mapping[str, Sequence[float]] | None = None
+        entry_ids: Sequence[int]
         if isinstance(sheets, SheetColumns):
-            # The ids as the contest's own int objects where known (one object per juror,
-            # not one per sheet); an unknown one is reported below.
+            # The juror ids as the contest's own int objects where known (one object per
+            # juror, not one per sheet); an unknown one is reported by the layout.
             known_jurors = {j: j for j in self.juror_panel}
             juror_ids = list(map(known_jurors.get, sheets.juror_ids, sheets.juror_ids))
-            known_entries = {e: e for e in self.entry_ids}
-            entry_ids = list(map(known_entries.get, sheets.entry_ids, sheets.entry_ids))
+            entry_ids = sheets.entry_ids
             self.columns = sheets.scores
         else:
             sheet_list = sheets if isinstance(sheets, list | tuple) else list(sheets)
@@ -160,22 +162,24 @@ class Engine:
             self.expected = [
                 len(allowed.get(i, set()) - excluded.get(i, set())) for i in range(len(ordered))
             ]
-
-        entry_key = {e: i * n_panels for i, e in enumerate(self.entry_ids)}
-        raw = self._group(juror_ids, entry_ids, entry_key)
-        counted = self._count(raw, juror_ids, excluded, allowed)
-        # Counted sheets in (entry, panel) order, as positions in the input: per-sheet values are
-        # computed in input order (where the score mappings lie in memory), then gathered once,
-        # so that each group Step 2 aggregates is a slice.
-        self.order = list(chain.from_iterable(counted.values()))
-        self.jurors = list(map(juror_ids.__getitem__, self.order))
-        self.groups: dict[int, slice] = {}
-        self.sheet_count = [0] * len(ordered)
-        start = 0
-        for k, idx in counted.items():
-            self.groups[k] = slice(start, start + len(idx))
-            self.sheet_count[k // n_panels] += len(idx)
-            start += len(idx)
+        # Counted sheets in (entry, panel) order, as places in the input (`order`): per-sheet
+        # values are computed in input order, then gathered once, so that each group Step 2
+        # aggregates is a slice.
+        layout = lay_out(
+            juror_ids,
+            entry_ids,
+            pos,
+            self.juror_panel,
+            n_panels,
+            excluded,
+            allowed,
+            self.entry_ids,
+        )
+        del juror_ids, entry_ids
+        self.order = layout.order
+        self.jurors = layout.jurors
+        self.groups = layout.groups
+        self.sheet_count = layout.sheet_count
         self.totals = self._totals()
 
     @staticmethod
@@ -204,91 +208,45 @@ class Engine:
             if j.panel_id not in known:
                 raise ValueError(f"juror {j.id}: unknown panel {j.panel_id}")
 
-    def _group(
-        self, juror_ids: list[int], entry_ids: list[int], entry_key: dict[int, int]
-    ) -> dict[int, list[int]]:
-        """Input positions of every sheet given, by entry_pos * n_panels + panel_pos."""
-        groups: defaultdict[int, list[int]] = defaultdict(list)
-        keys = map(
-            add,
-            map(entry_key.__getitem__, entry_ids),
-            map(self.juror_panel.__getitem__, juror_ids),
-        )
-        try:
-            for i, k in enumerate(keys):
-                groups[k].append(i)
-        except (KeyError, TypeError) as exc:
-            bad_e = [e for e in entry_ids if e not in entry_key]
-            if bad_e:
-                raise ValueError(f"sheet for unknown entry {bad_e[0]}") from exc
-            bad_j = [j for j in juror_ids if j not in self.juror_panel]
-            raise ValueError(f"sheet by unknown juror {bad_j[0] if bad_j else '?'}") from exc
-        return groups
-
-    def _count(
-        self,
-        raw: dict[int, list[int]],
-        juror_ids: list[int],
-        excluded: dict[int, set[int]],
-        allowed: dict[int, set[int]] | None,
-    ) -> dict[int, list[int]]:
-        """Reject duplicate sheets, then keep those of eligible jurors, in (entry, panel) order."""
-        n_panels = self.n_panels
-        juror_of = juror_ids.__getitem__
-        counted: dict[int, list[int]] = {}
-        nobody: set[int] = set()
-        for k in sorted(raw):
-            idx = raw[k]
-            if len(set(map(juror_of, idx))) != len(idx):
-                juror = next(j for j, n in Counter(map(juror_of, idx)).items() if n > 1)
-                entry = self.entry_ids[k // n_panels]
-                raise ValueError(f"juror {juror} has more than one sheet for entry {entry}")
-            ex = excluded.get(k // n_panels)
-            if allowed is not None:
-                ok = allowed.get(k // n_panels, nobody)
-                if ex:
-                    ok = ok - ex
-                idx = [i for i in idx if juror_ids[i] in ok]
-            elif ex:
-                idx = [i for i in idx if juror_ids[i] not in ex]
-            if idx:
-                counted[k] = idx
-        return counted
-
-    def _totals(self) -> list[float]:
+    def _totals(self) -> "array[float]":
         """Step 1 for every counted sheet: T = sum_c f_c (s_c - min_c), f_c = 100 w_c / (range_c
         sum_w). Every sheet given is read, so a malformed one is rejected even if not counted."""
         if not self.order:
-            return []
+            return array("d")
         if not self.criteria:
             raise ValueError("sheets cannot be scored without criteria")
         sum_w = math.fsum(c.weight for c in self.criteria)
         factors = [100.0 * c.weight / ((c.max_score - c.min_score) * sum_w) for c in self.criteria]
         offset = math.fsum(f * c.min_score for f, c in zip(factors, self.criteria, strict=True))
         codes = [c.code for c in self.criteria]
-        row: Iterable[Iterable[float]]
+        terms: Iterable[Iterable[float]]
         if self.columns is not None:
             missing = [c for c in codes if c not in self.columns]
             if missing:
                 raise ValueError(f"a sheet has no score for criterion {missing[0]!r}")
-            row = zip(*(self.columns[c] for c in codes), strict=True)
-        elif len(codes) == 1:
-            row = zip(map(itemgetter(codes[0]), self.scores))
+            # f_c s_c of each sheet, column by column, zipped into one tuple per sheet.
+            columns = [self.columns[c] for c in codes]
+            terms = zip(*map(map, repeat(mul), map(repeat, factors), columns), strict=True)
         else:
-            row = map(itemgetter(*codes), self.scores)
+            row = (
+                zip(map(itemgetter(codes[0]), self.scores))
+                if len(codes) == 1
+                else map(itemgetter(*codes), self.scores)
+            )
+            terms = map(map, repeat(mul), repeat(factors), row)
         # sum_c f_c s_c - sum_c f_c min_c, each sum rounded once (fsum); the score mappings
-        # are read in one pass since touching a million of them is what costs.
+        # are read in one pass since touching a million of them is what costs. Kept as
+        # doubles (array) until gathered, not as a float object per sheet.
         try:
-            totals = list(map(math.fsum, map(map, repeat(mul), repeat(factors), row)))
+            totals = array("d", map(math.fsum, terms))
         except KeyError as exc:
             raise ValueError(f"a sheet has no score for criterion {exc.args[0]!r}") from exc
         except TypeError as exc:
             raise ValueError("sheet scores must be a mapping of criterion code to number") from exc
         if not math.isfinite(sum(totals)):
             raise ValueError("sheet scores must be finite numbers")
-        if offset:
-            totals = list(map(sub, totals, repeat(offset)))
-        return list(map(totals.__getitem__, self.order))
+        counted = map(totals.__getitem__, self.order)
+        return array("d", map(sub, counted, repeat(offset)) if offset else counted)
 
     def score(self, c: Criterion, i: int) -> float:
         """s(j, e, c) of counted sheet i."""
@@ -314,11 +272,14 @@ class Engine:
             return lambda sl: [
                 100.0 * ((d[code] - low) / span) for d in map(scores.__getitem__, order[sl])
             ]
-        col: Iterable[float] = column if column is not None else map(itemgetter(code), scores)
+        col: Iterable[float] = (
+            map(column.__getitem__, order)
+            if column is not None
+            else map(itemgetter(code), map(scores.__getitem__, order))
+        )
         if low:
             col = map(sub, col, repeat(low))
-        full = list(map(mul, repeat(100.0), map(truediv, col, repeat(span))))
-        return list(map(full.__getitem__, order)).__getitem__
+        return list(map(mul, repeat(100.0), map(truediv, col, repeat(span)))).__getitem__
 
     def by_juror(self) -> dict[int, list[int]]:
         """Counted sheet positions of each juror, over the whole convention."""
@@ -336,19 +297,20 @@ class Engine:
         fit = self._zfits.get(key)
         if fit is not None:
             return fit
+        values: Sequence[float]
         if criterion is None:
             values = self.totals
         else:
             values = self._criterion_values(criterion, few=False)(slice(None))
         get = values.__getitem__
-        own = {j: list(map(get, idx)) for j, idx in self.by_juror().items()}
         n = len(values)
         mu = math.fsum(values) / n if n else 0.0
         # sigma^2 n = sum_j (sum of (x - mu_j)^2 + n_j (mu_j - mu)^2): one pass per juror serves
         # both sigma and sigma_j.
         squares: list[float] = []
         centre: dict[int, tuple[float, float]] = {}
-        for j, xs in own.items():
+        for j, idx in self.by_juror().items():
+            xs = list(map(get, idx))
             mu_j = math.fsum(xs) / len(xs)
             d = list(map(sub, xs, repeat(mu_j)))
             ss_j = math.fsum(map(mul, d, d))
@@ -405,8 +367,12 @@ class Engine:
         if method in ADJUSTED:
             return self._zscore(self._zfit(criterion, min_sheets), few)
         if criterion is None:
-            return self.totals.__getitem__
+            return self.total_values
         return self._criterion_values(criterion, few)
+
+    def total_values(self, sl: slice) -> list[float]:
+        """T of the counted sheets in `sl`."""
+        return self.totals[sl].tolist()
 
     def entry_scores(
         self,

@@ -118,8 +118,11 @@ class SheetColumns:
             )
 
     def select(self, keep: Iterable[bool]) -> "SheetColumns":
-        """The sheets at the places where `keep` is true, in the same kind of columns."""
+        """The sheets at the places where `keep` is true, in the same kind of columns (these
+        columns when every sheet is kept)."""
         mask = list(keep)
+        if all(mask):
+            return self
         return SheetColumns(
             _compressed(self.juror_ids, mask),
             _compressed(self.entry_ids, mask),

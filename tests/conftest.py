@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: the engines, a migrated database, and the cheap hasher."""
+"""Fixtures shared by every test: the engines, a migrated database, the cheap hasher, and a
+headless Chromium."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine
 from app import migrate
 from app.db import create_db_engine
 from app.security import set_password_hasher
+from tests.support.browser import chromium
 from tests.support.postgres import POSTGRES_URL, temporary_database
 
 # PostgreSQL joins only when its URL is set (CI=true insists on it, below): without it, each
@@ -35,6 +37,13 @@ def pytest_configure(config: pytest.Config) -> None:
 def _cheap_hashing() -> None:
     # Production Argon2 costs ~0.15 s a hash; tests create hundreds of accounts.
     set_password_hasher(PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)))
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium, shared by a module's tests (each opens its own contexts)."""
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture(scope="session")

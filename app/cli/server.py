@@ -8,7 +8,7 @@ import secrets
 import socket
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -244,18 +244,6 @@ def _try_first(loaded: object, base_url: str) -> None:
         console.print(line, highlight=False, soft_wrap=True)
 
 
-def log_config() -> dict[str, Any]:
-    """uvicorn's logging, and the service's own loggers (``konvensi``, ``konvensi.security``:
-    app/seclog.py) at INFO on stderr, one line per event."""
-    import copy
-
-    from uvicorn.config import LOGGING_CONFIG
-
-    config: dict[str, Any] = copy.deepcopy(LOGGING_CONFIG)
-    config["loggers"]["konvensi"] = {"handlers": ["default"], "level": "INFO", "propagate": False}
-    return config
-
-
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -265,6 +253,8 @@ def serve(
 ) -> None:
     """Serve the API (refuses to start on an out-of-date database or without a secret key)."""
     import uvicorn
+
+    from app.edge import log_config
 
     _check_ready(demo)
     _check_port(host, port)
@@ -282,8 +272,10 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
-        log_config=log_config(),
+        # The access log is the service's own, as JSON lines (app/edge.py).
         access_log=False,
+        log_config=log_config(),
+        server_header=False,
     )
 
 

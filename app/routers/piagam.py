@@ -157,7 +157,9 @@ def read_certificate_preview(
     """A sample piagam of `kind` with placeholder names, as the convention's settings (city,
     signatory, ceremony date, letter code, logo) print it now: to check them before anything
     is issued. Its number has sequence `000` and its code verifies nothing."""
-    data = preview.sample(convention, kind, request.app.state.settings.effective_public_url)
+    public_url = request.app.state.settings.effective_public_url
+    logo = certificate_pdf.logo_of(session, convention.id)
+    data = preview.sample(convention, kind, public_url, logo)
     # A def route (threadpool): rendering takes a while, after the read has ended.
     session.commit()
     return Response(

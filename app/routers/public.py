@@ -6,8 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 
 from app.routers.deps import SessionDep, problems
+from app.routers.objections import client_address
 from app.schemas import CertificateVerifyOut
-from app.services import certificate_pdf, certificates
+from app.services import certificate_pdf, certificates, piagam_serving
 
 router = APIRouter(tags=["public"])
 
@@ -15,18 +16,51 @@ router = APIRouter(tags=["public"])
 # ``{code}`` would otherwise swallow the ``.pdf``.
 
 
+def _serving(request: Request) -> tuple[piagam_serving.Renderer, piagam_serving.AddressLimiter]:
+    """This worker's cache, renderer and limiter of public PDFs, made on first use."""
+    state = request.app.state
+    found = getattr(state, "piagam_serving", None)
+    if found is None:
+        settings = state.settings
+        cache = piagam_serving.PdfCache(settings.piagam_cache_mb * 1024 * 1024)
+        found = (
+            piagam_serving.Renderer(cache),
+            piagam_serving.AddressLimiter(settings.piagam_rate_per_minute),
+        )
+        state.piagam_serving = found
+    return found
+
+
 @router.get(
     "/certificates/{code}.pdf",
     response_class=Response,
     responses={
         200: {"content": {"application/pdf": {}}, "description": "The printable certificate"},
-        **problems(404, 422, 503, s404="`not-found`: unknown code"),
+        304: {"description": "Not modified: the `ETag` sent in `If-None-Match` is current"},
+        **problems(
+            404,
+            422,
+            429,
+            503,
+            s404="`not-found`: unknown code",
+            s429="`rate-limited`: too many PDFs from one address "
+            "(`KONVENSI_PIAGAM_RATE_PER_MINUTE`)",
+            s503="`unavailable`: the database is down, or too many PDFs are being drawn at once",
+        ),
     },
 )
-def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Response:
+async def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Response:
     """The certificate as a printable A4 landscape PDF, its QR code pointing at
     `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
-    DICABUT / REVOKED."""
+    DICABUT / REVOKED.
+
+    Rendered once per state of the certificate (revoked, replaced, its names, the
+    convention's piagam settings and logo, the public URL) and served from a cache after;
+    the `ETag` names that state (`If-None-Match` → 304). At most
+    `KONVENSI_PIAGAM_RATE_PER_MINUTE` requests a minute from one address (429 with
+    `Retry-After`)."""
+    renderer, limiter = _serving(request)
+    limiter.take(client_address(request))
     cert, convention = certificates.find_by_code(session, code)
     data = certificate_pdf.piagam(
         cert,
@@ -35,16 +69,18 @@ def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Re
         logo=certificate_pdf.logo_of(session, convention.id),
         replaced_by_code=certificate_pdf.replacement_code(session, cert),
     )
-    # A def route (threadpool): rendering takes a while, after the read has ended.
-    session.commit()
-    return Response(
-        certificate_pdf.render(data),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="{certificate_pdf.file_name(data.number)}"',
-            "Cache-Control": "no-cache",
-        },
-    )
+    session.commit()  # the read is over: no connection is held while rendering
+    key = piagam_serving.cache_key(data)
+    headers = {
+        "ETag": piagam_serving.etag(key),
+        # Revocation must show at once: a client may keep it, and asks again each time.
+        "Cache-Control": "no-cache",
+    }
+    if piagam_serving.matches(request.headers.get("if-none-match"), headers["ETag"]):
+        return Response(status_code=304, headers=headers)
+    body = await renderer.pdf(key, data)
+    headers["Content-Disposition"] = f'inline; filename="{certificate_pdf.file_name(data.number)}"'
+    return Response(body, media_type="application/pdf", headers=headers)
 
 
 @router.get(

@@ -16,7 +16,7 @@ from app.models import Account, AccountConvention, Convention, username_key, utc
 from app.schemas.accounts import AccountCreate, AccountUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import audit
-from app.services.common import paginate, valid_id
+from app.services.common import paginate, set_links, valid_id
 
 MANAGED_ROLES = (Role.ADMIN, Role.SECRETARIAT)
 FIELDS = ("username", "full_name", "role", "active")
@@ -125,13 +125,12 @@ def update(
     if "convention_ids" in changes:
         wanted: list[int] = changes["convention_ids"]
         _check_scope(session, account.role, wanted)
-        current = {scope.convention_id: scope for scope in account.scopes}
-        for convention_id, scope in current.items():
-            if convention_id not in wanted:
-                account.scopes.remove(scope)
-        for convention_id in wanted:
-            if convention_id not in current:
-                account.scopes.append(AccountConvention(convention_id=convention_id))
+        set_links(
+            account.scopes,
+            wanted,
+            lambda scope: scope.convention_id,
+            lambda convention_id: AccountConvention(convention_id=convention_id),
+        )
     if changes.get("active") is False and account.active:
         _require_another_admin(session, account, "deactivated")
         account.active = False
@@ -243,17 +242,7 @@ def ensure_admin(session: Session, username: str, password_hash: str, full_name:
     password."""
     if username_taken(session, username):
         return False
-    session.add(
-        Account(
-            username=username,
-            full_name=full_name,
-            role=Role.ADMIN,
-            password_hash=password_hash,
-            credential_stamp=new_credential_stamp(),
-            active=True,
-        )
-    )
-    session.flush()
+    create_admin(session, username, password_hash, full_name)
     return True
 
 

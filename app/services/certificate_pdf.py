@@ -11,6 +11,8 @@ is drawn by ``app.services.certificate_page``.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -103,13 +105,30 @@ def verify_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/verify/{code}"
 
 
+_logos: OrderedDict[str, Logo] = OrderedDict()
+_logos_lock = threading.Lock()
+
+
 def logo_of(session: Session, convention_id: int) -> Logo | None:
-    row = session.execute(
-        select(ConventionLogo.png, ConventionLogo.sha256).where(
-            ConventionLogo.convention_id == convention_id
-        )
-    ).one_or_none()
-    return None if row is None else Logo(row.png, row.sha256)
+    """The convention's logo, if it has one. Its hash is read each time, its PNG only when
+    this process has not kept it (the last few logos are kept)."""
+    where = ConventionLogo.convention_id == convention_id
+    sha = session.scalar(select(ConventionLogo.sha256).where(where))
+    if sha is None:
+        return None
+    with _logos_lock:
+        found = _logos.get(sha)
+    if found is not None:
+        return found
+    png = session.scalar(select(ConventionLogo.png).where(where))
+    if png is None:  # removed in between
+        return None
+    logo = Logo(png, sha)
+    with _logos_lock:
+        _logos[sha] = logo
+        while len(_logos) > 8:
+            _logos.popitem(last=False)
+    return logo
 
 
 def replacement_code(session: Session, cert: Certificate) -> str | None:

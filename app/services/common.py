@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, func, select
@@ -11,6 +12,7 @@ from app.errors import NotFound, ValidationFailed
 from app.models import Base
 
 M = TypeVar("M", bound=Base)
+L = TypeVar("L")
 
 MAX_ID = 2**31 - 1
 
@@ -44,3 +46,17 @@ def paginate(session: Session, stmt: Select[Any], limit: int, offset: int) -> tu
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(limit).offset(offset)).all())
     return items, total
+
+
+def set_links(
+    links: list[L], wanted: list[int], key: Callable[[L], int], make: Callable[[int], L]
+) -> None:
+    """Make a one-to-many list of link rows (a juror's conflicts, an account's conventions)
+    those of the ``wanted`` ids: the others removed, the missing made, the kept ones untouched."""
+    current = {key(link): link for link in links}
+    for link_id, link in current.items():
+        if link_id not in wanted:
+            links.remove(link)
+    for link_id in wanted:
+        if link_id not in current:
+            links.append(make(link_id))

@@ -11,7 +11,7 @@ from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import accounts, audit
-from app.services.common import get_in_convention, paginate, ref_in_convention
+from app.services.common import get_in_convention, paginate, ref_in_convention, set_links
 from app.services.conventions import require_status
 
 FIELDS = ("username", "full_name", "panel_id")
@@ -117,13 +117,12 @@ def update(
     if "conflict_opd_ids" in changes:
         wanted: list[int] = changes["conflict_opd_ids"]
         _check_opds(session, convention.id, wanted)
-        current = {conflict.opd_id: conflict for conflict in juror.conflicts}
-        for opd_id, conflict in current.items():
-            if opd_id not in wanted:
-                juror.conflicts.remove(conflict)
-        for opd_id in wanted:
-            if opd_id not in current:
-                juror.conflicts.append(JurorConflict(opd_id=opd_id))
+        set_links(
+            juror.conflicts,
+            wanted,
+            lambda conflict: conflict.opd_id,
+            lambda opd_id: JurorConflict(opd_id=opd_id),
+        )
     if password_hash is not None:
         juror.password_hash = password_hash
         juror.credential_stamp = new_credential_stamp()

@@ -54,7 +54,11 @@ def sample_certificate(convention: Convention, kind: CertificateKind) -> Certifi
 
 
 def sample(
-    convention: Convention, kind: CertificateKind, public_url: str
+    convention: Convention,
+    kind: CertificateKind,
+    public_url: str,
+    logo: certificate_pdf.Logo | None = None,
 ) -> certificate_pdf.Piagam:
-    """The sample piagam of ``kind``, ready to render."""
-    return certificate_pdf.piagam(sample_certificate(convention, kind), convention, public_url)
+    """The sample piagam of ``kind``, ready to render (with the convention's ``logo``)."""
+    certificate = sample_certificate(convention, kind)
+    return certificate_pdf.piagam(certificate, convention, public_url, logo=logo)

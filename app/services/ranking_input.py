@@ -11,6 +11,7 @@ import gc
 import itertools
 import operator
 from array import array
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,7 +130,11 @@ def load_input(session: Session, convention: Convention) -> RankingInput:
     fixed = stages.first_advanced(convention)
     decisions = admissions.decisions_of(session, [s.id for s in stage_rows])
     codes = {stage_id: [c.code for c in found] for stage_id, found in criteria.items()}
-    sheets = submitted_sheets(session, cid, codes)
+    # Reading a large convention's sheets makes tens of thousands of rows and score mappings a
+    # block: the collector's full passes over the process's older objects would cost a third
+    # of the read. The most sheets there can be decides, as for the ranking (``big_input``).
+    with big_input(len(entries) * len(jurors) * len(stage_rows)):
+        sheets = submitted_sheets(session, cid, codes)
     contest_stages = []
     for i, s in enumerate(stage_rows):
         contest_stages.append(
@@ -240,10 +245,9 @@ def submitted_sheets(
             decoded = loads(f"[{','.join(scores)}]")
             start = 0
             while start < len(stage_ids):
+                # Rows come by stage: a block holds a run per stage, found by bisection.
                 stage_id = stage_ids[start]
-                end = start
-                while end < len(stage_ids) and stage_ids[end] == stage_id:
-                    end += 1
+                end = bisect_right(stage_ids, stage_id, start)
                 columns = out.get(stage_id)
                 if columns is None:
                     columns = out[stage_id] = _Columns(stage_id, codes.get(stage_id, ()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,9 @@ from app.config import Settings
 from app.db import Database
 from app.main import create_app
 from tests.app import factories as f
+from tests.app.databases import fresh_database
+from tests.app.live import LiveServer, live_server
+from tests.conftest import ENGINES
 
 SECRET = f.SECRET
 
@@ -76,6 +80,8 @@ def app(
         if known == settings:
             proxy.target = db
             app.dependency_overrides.clear()
+            # Each test starts with an empty piagam cache and a fresh limit per address.
+            app.state.piagam_serving = None
             return app
     proxy = _TestDatabase(db)
     app = create_app(settings, db=proxy)  # type: ignore[arg-type]
@@ -98,3 +104,19 @@ def admin(session: Session) -> f.Login:
 def world(session: Session) -> f.World:
     """A convention in draft with a rubric, two panels, OPDs, entries and jurors."""
     return f.make_world(session, SECRET)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """A real server seeded to published results (``tests.app.live``), for a module's slow
+    tests through HTTP or a browser."""
+    with live_server(tmp_path_factory.mktemp("live")) as running:
+        yield running
+
+
+@pytest.fixture(params=ENGINES)
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database of each engine (not migrated), for the tests of migrations and of
+    the command line; dropped afterwards."""
+    with fresh_database(request.param, tmp_path) as fresh:
+        yield fresh

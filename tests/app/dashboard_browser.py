@@ -1,41 +1,24 @@
 """Driving the secretariat's dashboard (``/sekretariat/``) in Debian's Chromium through
-Playwright: a page object that speaks the dashboard's accessible names, axe-core, and the
-layout checks of the juror app."""
+Playwright: a page object that speaks the dashboard's accessible names, and the layout
+checks of the juror app."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
-from tests.app.juri_browser import WAIT_MS, axe_source
+from tests.support.browser import AppPage
 
 LAPTOP = {"width": 1440, "height": 900}
 TABLET = {"width": 1024, "height": 768}
 
 
-class Dashboard:
-    """One laptop at the secretariat's desk: a browser context and its page."""
+class Dashboard(AppPage):
+    """One laptop at the secretariat's desk: a browser context and its page. A refused request
+    is logged by the browser ("Failed to load resource: 409"): the dashboard shows it."""
 
     def __init__(self, browser: Any, base_url: str, viewport: dict[str, int] = LAPTOP):
-        self.base_url = base_url
-        self.context = browser.new_context(
-            viewport=viewport, locale="id-ID", accept_downloads=True, device_scale_factor=1
-        )
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(WAIT_MS)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        self.page.on("console", self._console)
-
-    def _console(self, message: Any) -> None:
-        # A refused request is logged by the browser ("Failed to load resource: 409"): the
-        # dashboard shows it; a policy violation or a script error is a failure.
-        if message.type == "error" and not re.search(r"Failed to load resource", message.text):
-            self.errors.append(message.text)
-
-    def close(self) -> None:
-        self.context.close()
+        super().__init__(browser, base_url, viewport, accept_downloads=True, device_scale_factor=1)
 
     # --- screens -----------------------------------------------------------------------------
 
@@ -78,19 +61,6 @@ class Dashboard:
         return target
 
     # --- checks ------------------------------------------------------------------------------
-
-    def axe(self) -> list[dict[str, Any]]:
-        """axe-core's serious and critical violations on the screen as it is."""
-        if not self.page.evaluate("typeof window.axe !== 'undefined'"):
-            self.page.evaluate(axe_source())
-        result: dict[str, Any] = self.page.evaluate(
-            "axe.run(document, {resultTypes: ['violations']})"
-        )
-        return [
-            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
 
     def layout_problems(self) -> list[str]:
         """Sideways scrolling of the page, and visible controls smaller than 44 px (links in

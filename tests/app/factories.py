@@ -22,6 +22,7 @@ from app.models import (
     JurorConflict,
     Opd,
     Panel,
+    Result,
     Sheet,
     Stage,
 )
@@ -327,3 +328,19 @@ def make_sheet(
             version=version,
         ),
     )
+
+
+def make_result(session: Session, convention: Convention, **overrides: Any) -> Result:
+    """Publication as the results service records it: one Result row, of no rows."""
+    values: dict[str, Any] = {
+        "convention_id": convention.id,
+        "method": "mean",
+        "top_n": convention.top_n,
+        "rows": [],
+        "warnings": [],
+        "rubric": {},
+        "sheets_digest": "0" * 64,
+        "sheet_count": 0,
+        "incomplete_entry_ids": [],
+    }
+    return _save(session, Result(**(values | overrides)))

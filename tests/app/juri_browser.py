@@ -1,85 +1,25 @@
-"""Driving the jurors' app (``/juri/``) in Debian's Chromium through Playwright: the browser,
-a page object that speaks the app's accessible names (docs/api.md "Pages"), and axe-core."""
+"""Driving the jurors' app (``/juri/``) in Debian's Chromium through Playwright: a page object
+that speaks the app's accessible names (docs/api.md "Pages")."""
 
 from __future__ import annotations
 
-import json
-import os
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-from tests.app.live import CHROMIUM, CHROMIUM_ARGS, require
+from tests.support.browser import WAIT_MS, AppPage
 
-ROOT = Path(__file__).resolve().parents[2]
 TABLET = {"width": 1280, "height": 800}
 PORTRAIT = {"width": 800, "height": 1280}
 PHONE = {"width": 390, "height": 844}
-# Fifteen seconds cover a sync on a busy 2-core machine; a real failure waits this long once.
-WAIT_MS = 15_000
 
 
-def axe_source() -> str:
-    manifest = json.loads((ROOT / "vendor.lock.json").read_text())
-    axe = next(p for p in manifest["packages"] if p["name"] == "axe-core")
-    dest: str = axe["dest"]
-    return (ROOT / dest / "axe.min.js").read_text()
-
-
-def axe_violations(page: Any) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on ``page`` as it is."""
-    if not page.evaluate("typeof window.axe !== 'undefined'"):
-        # Evaluated, not injected as a <script>: the page's CSP forbids inline scripts.
-        page.evaluate(axe_source())
-    result: dict[str, Any] = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-@contextmanager
-def chromium() -> Iterator[Any]:
-    require("chromium (apt-get install chromium)", os.path.exists(CHROMIUM))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("playwright (pip install playwright)", False)
-        raise
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-class Juri:
+class Juri(AppPage):
     """One tablet: a browser context and its page, on the app of ``base_url``."""
 
+    # A failed fetch while the server is down or the tablet offline is expected.
+    EXPECTED = r"Failed to load resource|net::ERR_|Failed to fetch"
+
     def __init__(self, browser: Any, base_url: str, viewport: dict[str, int] = TABLET, **opts: Any):
-        self.base_url = base_url
-        self.context = browser.new_context(viewport=viewport, locale="id-ID", **opts)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(WAIT_MS)
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
-        self.page.on("console", self._console)
-
-    def _console(self, message: Any) -> None:
-        # A failed fetch while the server is down or the tablet offline is expected;
-        # a policy violation or a script error is not.
-        text = message.text
-        if message.type == "error" and not re.search(
-            r"Failed to load resource|net::ERR_|Failed to fetch", text
-        ):
-            self.errors.append(text)
-
-    def close(self) -> None:
-        self.context.close()
+        super().__init__(browser, base_url, viewport, **opts)
 
     # --- screens ---------------------------------------------------------------------------
 
@@ -160,10 +100,6 @@ class Juri:
     def total_text(self) -> str:
         text: str = self.page.locator("#total").inner_text()
         return text
-
-    def axe(self) -> list[dict[str, Any]]:
-        """axe-core's serious and critical violations on the screen as it is."""
-        return axe_violations(self.page)
 
     def layout_problems(self) -> list[str]:
         """Sideways scrolling, and visible controls smaller than 44 px."""

@@ -1,11 +1,8 @@
 """A real server seeded through its API to published results with awards and certificates
-(`konvensi migrate` and `konvensi serve` on a temporary SQLite file, by tests.support.server),
-and the browser and tools that the tests using it need."""
+(`konvensi migrate` and `konvensi serve` on a temporary SQLite file, by tests.support.server)."""
 
 from __future__ import annotations
 
-import os
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
+# Where the tests of other branches still look for it; its home is tests.support.browser.
+from tests.support.browser import require_tool as require_tool
 from tests.support.server import Server, free_port, migrate, serve_command, server_env
 
 ADMIN = "sekretariat"
@@ -22,31 +20,6 @@ ADMIN_PASSWORD = "rahasia-sekretariat-1"
 JUROR_PASSWORD = "rahasia-juri-1"
 # An innovator's name a browser must show as text, never run.
 HOSTILE_NAME = "<script>alert('x')</script> Rina & Budi'); DROP TABLE certificate;--"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-def require(what: str, present: bool) -> None:
-    """Skip when a tool is missing here; fail in CI, which must run every test."""
-    if present:
-        return
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{what} is missing, and CI=true: CI must run this test")
-    pytest.skip(f"{what} is not installed")
-
-
-def require_tool(name: str) -> str:
-    path = shutil.which(name)
-    require(name, path is not None)
-    assert path is not None
-    return path
 
 
 @dataclass

@@ -45,6 +45,16 @@ def published(
     return body
 
 
+def certified(client: TestClient, session: Session, w: f.World) -> list[dict[str, Any]]:
+    """``published``, then awards issued: the certificates of entry 0's OPD, Rina and Budi
+    (winners) and of entry 1's innovator (taking part), in number order."""
+    published(client, session, w)
+    response = client.post(w.url("/awards"), headers=w.admin.headers)
+    assert response.status_code == 201, response.text
+    certs: list[dict[str, Any]] = response.json()["certificates"]
+    return certs
+
+
 def test_issue_awards_and_certificates(
     client: TestClient, world: f.World, session: Session
 ) -> None:

@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 from app.models import Certificate
 from app.services import certificate_files
 from tests.app import factories as f
-from tests.app.live import require_tool
 from tests.app.test_awards import published
+from tests.support.browser import require_tool
 
 
 @pytest.fixture

@@ -19,8 +19,8 @@ from app.models import Certificate
 from app.services import certificate_pdf
 from app.services.certificate_pdf import file_name, indonesian_date
 from tests.app import factories as f
-from tests.app.live import require_tool
-from tests.app.test_awards import published
+from tests.app.test_awards import certified
+from tests.support.browser import require_tool
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
 
@@ -33,11 +33,7 @@ def certificates(client: TestClient, session: Session, world: f.World) -> list[d
     world.convention.signatory_title = "Wali Kota Solok"
     world.convention.host = "Pemerintah Kota Solok"
     session.commit()
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def _pdf(client: TestClient, code: str) -> bytes:

@@ -17,6 +17,7 @@ from app.services.certificates import letter_number
 from app.services.preview import SAMPLE_CODE
 from tests.app import factories as f
 from tests.app.test_certificate_pdf import _qr_matrix
+from tests.app.test_logo import png
 
 
 @pytest.fixture
@@ -117,3 +118,18 @@ def test_only_the_secretariat_previews(client: TestClient, world: f.World) -> No
         404,
         "not-found",
     )
+
+
+def test_the_sample_prints_the_convention_logo(client: TestClient, world: f.World) -> None:
+    url = world.url("/certificates/preview.pdf")
+    without = PdfReader(io.BytesIO(client.get(url, headers=world.admin.headers).content))
+    assert list(without.pages[0].images) == []
+    uploaded = client.put(
+        world.url("/logo"),
+        content=png(400, 200, mode="RGB"),
+        headers={**world.admin.headers, "Content-Type": "image/png"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    page = PdfReader(io.BytesIO(client.get(url, headers=world.admin.headers).content)).pages[0]
+    [logo] = list(page.images)
+    assert logo.image is not None and logo.image.size[0] / logo.image.size[1] == 2

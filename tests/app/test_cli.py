@@ -19,7 +19,6 @@ from app.db import Database, create_db_engine
 from app.main import create_app
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Sheet
 from app.security import verify_password
-from tests.app.databases import ENGINES, fresh_database
 
 SECRET = "a-secret-key-for-the-cli-tests-long-enough"
 VARIABLES = (
@@ -45,12 +44,6 @@ def served(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     monkeypatch.setattr("uvicorn.run", lambda *_args, **kwargs: calls.append(kwargs))
     return calls
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 @pytest.fixture
@@ -152,9 +145,10 @@ def test_serve_logs_the_services_own_loggers_at_info(
     assert run("migrate", database_url=sqlite_url).exit_code == 0
     result = run("serve", database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV)
     assert result.exit_code == 0, result.output
+    # konvensi.security (app/seclog.py) goes where konvensi goes: at INFO, on its handler.
     loggers = served[0]["log_config"]["loggers"]
-    assert loggers["konvensi"] == {"handlers": ["default"], "level": "INFO", "propagate": False}
-    assert "uvicorn.error" in loggers  # uvicorn's own are kept
+    assert loggers["konvensi"] == {"handlers": ["konvensi"], "level": "INFO", "propagate": False}
+    assert "konvensi.security" not in loggers
 
 
 @pytest.mark.parametrize("length", [1, 16, 31])
@@ -240,6 +234,15 @@ def test_serve_on_migrated_database_with_key_starts(
     assert result.exit_code == 0, result.output
     assert len(served) == 1
     assert (served[0]["port"], served[0]["workers"], served[0]["factory"]) == (8123, 2, True)
+    # No "server" banner; the service's own access log (JSON lines), not uvicorn's.
+    assert (served[0]["server_header"], served[0]["access_log"]) == (False, False)
+    loggers = served[0]["log_config"]["loggers"]
+    assert loggers["konvensi.access"] == {
+        "handlers": ["konvensi.access"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    assert loggers["konvensi"]["level"] == "INFO"
 
 
 def test_serve_demo_without_key_says_it_uses_random_key(

@@ -25,7 +25,7 @@ from app.config import Settings, get_settings
 from app.db import create_db_engine
 from app.main import create_app
 from tests.app import factories as f
-from tests.app.live import HOSTILE_NAME, LiveServer, live_server
+from tests.app.live import HOSTILE_NAME, LiveServer
 from tests.app.test_awards import published
 from tests.app.test_exports import AWARD_HEADERS
 
@@ -314,12 +314,6 @@ def test_ranking_refuses_an_unknown_method(run: Any, db: Published) -> None:
 
 
 # --- through a running server -------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("live")) as running:
-        yield running
 
 
 @pytest.mark.slow

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Convention, Result, Stage
+from app.models import AuditEvent, Convention, Stage
 from tests.app import factories as f
 
 URL = "/api/v1/conventions"
@@ -22,24 +22,6 @@ def locs(body: dict[str, Any]) -> list[list[Any]]:
 
 def when(value: str) -> datetime:
     return datetime.fromisoformat(value)
-
-
-def publish(session: Session, convention: Convention) -> None:
-    """Publication as the results service records it: one Result row."""
-    session.add(
-        Result(
-            convention_id=convention.id,
-            method="mean",
-            top_n=convention.top_n,
-            rows=[],
-            warnings=[],
-            rubric={},
-            sheets_digest="0" * 64,
-            sheet_count=0,
-            incomplete_entry_ids=[],
-        )
-    )
-    session.commit()
 
 
 # --- create, read, list, update -------------------------------------------------------------
@@ -334,7 +316,7 @@ def test_move_convention_to_same_status_after_publication_is_200(
     client: TestClient, session: Session, world: f.World
 ) -> None:
     f.set_status(session, world.convention, "closed")
-    publish(session, world.convention)
+    f.make_result(session, world.convention)
     assert move(client, world, "closed").status_code == 200
 
 
@@ -350,7 +332,7 @@ def test_reopen_convention_after_publication_is_409(
     client: TestClient, session: Session, world: f.World
 ) -> None:
     f.set_status(session, world.convention, "closed")
-    publish(session, world.convention)
+    f.make_result(session, world.convention)
     f.problem(move(client, world, "judging"), 409, "convention-state")
     assert client.get(world.url(), headers=world.admin.headers).json()["status"] == "closed"
 
@@ -359,7 +341,7 @@ def test_reopen_convention_publication_of_another_does_not_block(
     client: TestClient, session: Session, world: f.World
 ) -> None:
     other = f.make_convention(session, status="closed")
-    publish(session, other)
+    f.make_result(session, other)
     f.set_status(session, world.convention, "closed")
     assert move(client, world, "judging").status_code == 200
 

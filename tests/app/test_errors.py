@@ -372,23 +372,8 @@ def test_create_losing_race_on_deleted_reference_is_422(
 def test_delete_convention_with_published_results_is_409_in_use(
     client: TestClient, session: Session, admin: f.Login
 ) -> None:
-    from app.models import Result
-
     convention = f.make_convention(session, status="closed")
-    session.add(
-        Result(
-            convention_id=convention.id,
-            method="mean",
-            top_n=10,
-            rows=[],
-            warnings=[],
-            rubric={},
-            sheets_digest="0" * 64,
-            sheet_count=0,
-            incomplete_entry_ids=[],
-        )
-    )
-    session.commit()
+    f.make_result(session, convention)
     url = f"/api/v1/conventions/{convention.id}"
     f.problem(client.delete(url, headers=admin.headers), 409, "in-use")
     assert client.get(url, headers=admin.headers).status_code == 200

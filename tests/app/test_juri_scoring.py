@@ -12,28 +12,27 @@ import pytest
 
 from app.routers.pages import JURI_DIR
 from scoring import Criterion, Entry, Juror, Panel, Sheet, explain
-from tests.app.juri_browser import chromium
 
 ORIGIN = "http://juri.test"
 
 
 @pytest.fixture(scope="module")
-def js() -> Iterator[Any]:
+def js(browser: Any) -> Iterator[Any]:
     """A page whose ``window.m`` is the app's scoring module (files served from the tree)."""
-    with chromium() as browser:
-        page = browser.new_page()
+    page = browser.new_page()
 
-        def serve(route: Any) -> None:
-            path = route.request.url.removeprefix(f"{ORIGIN}/juri/")
-            if path == "":
-                route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html")
-            else:
-                route.fulfill(body=(JURI_DIR / path).read_bytes(), content_type="text/javascript")
+    def serve(route: Any) -> None:
+        path = route.request.url.removeprefix(f"{ORIGIN}/juri/")
+        if path == "":
+            route.fulfill(body="<!doctype html><title>t</title>", content_type="text/html")
+        else:
+            route.fulfill(body=(JURI_DIR / path).read_bytes(), content_type="text/javascript")
 
-        page.route(f"{ORIGIN}/**", serve)
-        page.goto(f"{ORIGIN}/juri/")
-        page.evaluate("import('/juri/js/scoring.js').then((m) => { window.m = m; })")
-        yield page
+    page.route(f"{ORIGIN}/**", serve)
+    page.goto(f"{ORIGIN}/juri/")
+    page.evaluate("import('/juri/js/scoring.js').then((m) => { window.m = m; })")
+    yield page
+    page.close()
 
 
 def _criteria(rng: random.Random, n: int) -> list[dict[str, Any]]:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,7 +20,6 @@ from app.config import Settings
 from app.db import Database, create_db_engine
 from app.main import create_app
 from app.security import hash_password, verify_password
-from tests.app.databases import ENGINES, fresh_database
 
 NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 SECRET = "migration-test-secret-key-long-enough-for-hs256"
@@ -33,12 +31,6 @@ ACCOUNTS = [
     (4, "JURI.A", "juror", "juror-password-4"),
     (5, "juri.b", "juror", "juror-password-5"),
 ]
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -16,15 +14,8 @@ import scoring
 from app import migrate
 from app.db import Database, create_db_engine
 from app.services import ranking
-from tests.app.databases import ENGINES, fresh_database
 
 NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 def _seed_at_0002(engine: Engine) -> dict[str, object]:

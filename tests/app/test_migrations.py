@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -14,13 +12,6 @@ from sqlalchemy import Engine, inspect, text
 from app import migrate
 from app.db import create_db_engine
 from app.models import Base
-from tests.app.databases import ENGINES, fresh_database
-
-
-@pytest.fixture(params=ENGINES)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with fresh_database(request.param, tmp_path) as fresh:
-        yield fresh
 
 
 def tables(engine: Engine) -> set[str]:

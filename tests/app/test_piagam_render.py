@@ -23,7 +23,7 @@ from app.services.certificate_pdf import Logo, Piagam
 from app.services.pdf import Document, Page
 from app.services.pdf.document import png_image
 from app.services.pdf.truetype import load
-from tests.app.live import require_tool
+from tests.support.browser import require_tool
 
 ISSUED = datetime(2018, 5, 3, 2, 0, tzinfo=UTC)
 
@@ -210,26 +210,36 @@ def test_no_certificate_is_a_pdf_of_one_blank_page() -> None:
     assert reader.pages[0].extract_text() == ""
 
 
-def test_font_subsets_are_valid_fonts_keeping_glyph_ids() -> None:
+def test_font_subsets_hold_the_glyphs_used_numbered_anew() -> None:
     face = load(certificate_pdf.FONT_DIR / "DejaVuSerif-Bold.ttf")
-    text = "Śānti Déwi \u201cAyu\u201d"
+    text = "\u015a\u0101nti D\u00e9wi \u201cAyu\u201d"
     gids = {face.glyph(c) for c in text}
-    font = ttLib.TTFont(io.BytesIO(face.subset(gids)), checkChecksums=2)
-    order = font.getGlyphOrder()
-    glyf = font["glyf"]
-    for gid in gids - {face.glyph(" ")}:
-        assert glyf[order[gid]].numberOfContours != 0  # drawn, under its own id
-        assert font["hmtx"][order[gid]][0] == round(face.advances[gid] * 2.048)
-    composite = glyf[order[face.glyph("\u015a")]]  # Ś: S and an acute
+    data, cid_to_gid = face.subset(gids)
+    font = ttLib.TTFont(io.BytesIO(data), checkChecksums=2)
+    order, glyf = font.getGlyphOrder(), font["glyf"]
+    original = ttLib.TTFont(certificate_pdf.FONT_DIR / "DejaVuSerif-Bold.ttf")
+    new_of = {cid: int.from_bytes(cid_to_gid[2 * cid : 2 * cid + 2]) for cid in gids}
+    for cid, gid in new_of.items():
+        old = original["glyf"][original.getGlyphOrder()[cid]]
+        mine = glyf[order[gid]]
+        assert mine.numberOfContours == old.numberOfContours, cid
+        assert font["hmtx"][order[gid]] == original["hmtx"][original.getGlyphOrder()[cid]]
+    # S-acute is a composite: its components come along, renumbered.
+    composite = glyf[order[new_of[face.glyph("\u015a")]]]
     assert composite.isComposite()
     for component in composite.components:
         assert glyf[component.glyphName].numberOfContours > 0
-    assert (
-        font["maxp"].numGlyphs
-        == max(gids | {font.getGlyphID(c.glyphName) for c in composite.components}) + 1
-    )
-    unused = face.glyph("Z")
-    assert unused not in gids and glyf[order[unused]].numberOfContours == 0
+    closure, todo = {0, *gids}, list(gids)
+    while todo:
+        names = original["glyf"][original.getGlyphOrder()[todo.pop()]].getComponentNames(
+            original["glyf"]
+        )
+        fresh = {original.getGlyphID(name) for name in names} - closure
+        closure |= fresh
+        todo += fresh
+    assert font["maxp"].numGlyphs == len(closure) < len(gids) + 8  # .notdef and components
+    assert len(cid_to_gid) == 2 * (max(new_of) + 1)
+    assert cid_to_gid[2 * face.glyph("Z") : 2 * face.glyph("Z") + 2] == b"\0\0"  # unused
 
 
 def test_text_the_fonts_lack_extracts_as_the_replacement_character() -> None:

@@ -4,6 +4,7 @@ they stand now, and every answer and page linking the old one to the new."""
 from __future__ import annotations
 
 import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -14,17 +15,14 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
 from tests.app import factories as f
-from tests.app.test_awards import published
+from tests.app.test_awards import certified
+from tests.app.test_logo import png
 
 
 @pytest.fixture
 def issued(client: TestClient, session: Session, world: f.World) -> list[dict[str, Any]]:
     """OPD of entry 0, Rina, Budi (winners, 001 to 003), entry 1's innovator (004)."""
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def revoke(client: TestClient, w: f.World, cert_id: int, reason: str = "Nama salah eja") -> None:
@@ -239,3 +237,27 @@ def test_reissue_is_the_secretariats_and_of_its_own_convention(
     )
     f.problem(reissue(client, world, 999999), 404, "not-found")
     assert one(client, world, issued[3]["id"])["replaced_by_code"] is None
+
+
+def test_the_printed_piagam_carry_the_logo_and_the_old_one_names_its_replacement(
+    client: TestClient, world: f.World, issued: list[dict[str, Any]]
+) -> None:
+    uploaded = client.put(
+        world.url("/logo"),
+        content=png(300, 300, mode="RGB"),
+        headers={**world.admin.headers, "Content-Type": "image/png"},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    rina = issued[1]
+    revoke(client, world, rina["id"])
+    new = reissue(client, world, rina["id"]).json()
+    old_page = PdfReader(io.BytesIO(client.get(f"/api/v1/certificates/{rina['code']}.pdf").content))
+    text = old_page.pages[0].extract_text()
+    assert f"diganti piagam berkode {new['code']}" in text
+    assert len(list(old_page.pages[0].images)) == 1
+    archive = client.get(world.url("/certificates.zip"), headers=world.admin.headers)
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as files:
+        pages = [PdfReader(io.BytesIO(files.read(n))).pages[0] for n in sorted(files.namelist())]
+    assert len(pages) == 5 and all(len(list(p.images)) == 1 for p in pages)
+    stamped = [p.extract_text() for p in pages if "diganti piagam berkode" in p.extract_text()]
+    assert len(stamped) == 1 and new["code"] in stamped[0]

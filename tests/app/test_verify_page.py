@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -18,16 +17,9 @@ from sqlalchemy.orm import Session
 from app.models import Innovator
 from app.services.certificate_pdf import indonesian_date
 from tests.app import factories as f
-from tests.app.live import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    HOSTILE_NAME,
-    LiveServer,
-    live_server,
-    require,
-    require_tool,
-)
-from tests.app.test_awards import published
+from tests.app.live import HOSTILE_NAME, LiveServer
+from tests.app.test_awards import certified, published
+from tests.support.browser import require, require_tool
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
@@ -37,11 +29,7 @@ EVIL_TITLE = '<b>Bold</b> & "quoted" \'); DROP TABLE entry;--'
 
 @pytest.fixture
 def certificates(client: TestClient, session: Session, world: f.World) -> list[dict[str, Any]]:
-    published(client, session, world)
-    response = client.post(world.url("/awards"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    certs: list[dict[str, Any]] = response.json()["certificates"]
-    return certs
+    return certified(client, session, world)
 
 
 def _page(client: TestClient, code: str, status: int = 200) -> str:
@@ -160,28 +148,6 @@ def test_verify_page_is_outside_the_api_and_public(
 
 
 # --- in a real browser, against a real server ---------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    with live_server(tmp_path_factory.mktemp("live")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    require("chromium (apt-get install chromium)", os.path.exists(CHROMIUM))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        require("playwright (pip install playwright)", False)
-        raise
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 @pytest.fixture

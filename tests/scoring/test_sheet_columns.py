@@ -100,3 +100,5 @@ def test_columns_select_and_iterate() -> None:
     assert isinstance(kept.entry_ids, list)
     assert list(kept) == [scoring.Sheet(1, 10, {"A": 1.0}), scoring.Sheet(3, 30, {"A": 3.0})]
     assert len(kept) == 2
+    # Keeping every sheet keeps the columns themselves (a stage whose sheets all count).
+    assert packed.select([True, True, True]) is packed

@@ -108,6 +108,18 @@ def module_servers(
         yield start
 
 
+@pytest.fixture(scope="module")
+def server(
+    module_servers: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
+) -> Server:
+    """One ``konvensi serve`` (one worker) for a module's browser tests, on a migrated SQLite
+    file of its own: the pages are clients of the API, which is proven on both engines
+    elsewhere."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('served') / 'konvensi.db'}"
+    migrate(url)
+    return module_servers(url, workers=1)
+
+
 # --- HTTP ----------------------------------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ import jwt
 import pytest
 from playwright.sync_api import expect
 
-from tests.app.juri_browser import PHONE, PORTRAIT, TABLET, WAIT_MS, Juri, chromium
+from tests.app.juri_browser import PHONE, PORTRAIT, TABLET, Juri
 from tests.slow.conftest import (
     JUROR_PASSWORD,
     Convention,
@@ -28,6 +28,7 @@ from tests.slow.conftest import (
     ok,
     seed_convention,
 )
+from tests.support.browser import WAIT_MS, devices
 from tests.support.server import SECRET, Server, migrate
 
 pytestmark = [pytest.mark.slow]
@@ -40,36 +41,15 @@ def title(n: int) -> str:
     return f"Inovasi {n} «Solok»"
 
 
-@pytest.fixture(scope="module")
-def server(
-    module_servers: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
-) -> Server:
-    url = f"sqlite:///{tmp_path_factory.mktemp('juri') / 'juri.db'}"
-    migrate(url)
-    return module_servers(url, workers=1)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with chromium() as running:
-        yield running
-
-
 @pytest.fixture
 def tablets(browser: Any, server: Server) -> Iterator[Callable[..., Juri]]:
     """New tablets (browser contexts); each must end without a script or policy error."""
-    made: list[Juri] = []
 
     def make(base_url: str | None = None, **opts: Any) -> Juri:
-        tablet = Juri(browser, base_url or server.url, **opts)
-        made.append(tablet)
-        return tablet
+        return Juri(browser, base_url or server.url, **opts)
 
-    yield make
-    errors = [error for tablet in made for error in tablet.errors]
-    for tablet in made:
-        tablet.close()
-    assert errors == []
+    with devices(make) as new:
+        yield new
 
 
 def server_sheets(base_url: str, convention: Convention, juror_id: int) -> dict[int, Any]:

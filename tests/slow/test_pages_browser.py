@@ -7,28 +7,19 @@ are written to ``$KONVENSI_SCREENSHOT_DIR`` when set (``docs/screenshots``)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
 
-from tests.app.juri_browser import axe_violations, chromium
 from tests.slow.conftest import client, ok, seed_convention
-from tests.support.server import Server, migrate
+from tests.support.browser import axe_violations
+from tests.support.server import Server
 
 pytestmark = [pytest.mark.slow]
 REASON = "Inovasi ini sudah diterapkan di kabupaten lain sejak 2015."
-
-
-@pytest.fixture(scope="module")
-def server(
-    module_servers: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory
-) -> Server:
-    url = f"sqlite:///{tmp_path_factory.mktemp('pages') / 'pages.db'}"
-    migrate(url)
-    return module_servers(url, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -47,29 +38,28 @@ def provisional(server: Server) -> int:
 
 
 @pytest.fixture
-def offline_page(server: Server) -> Iterator[tuple[Any, list[str]]]:
+def offline_page(server: Server, browser: Any) -> Iterator[tuple[Any, list[str]]]:
     """A page whose requests to any other origin are blocked and recorded."""
     origin = urlsplit(server.url).netloc
-    with chromium() as browser:
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
-        blocked: list[str] = []
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="id-ID")
+    blocked: list[str] = []
 
-        def route(request: Any) -> None:
-            if urlsplit(request.request.url).netloc == origin or request.request.url.startswith(
-                ("data:", "blob:")
-            ):
-                request.continue_()
-            else:
-                blocked.append(request.request.url)
-                request.abort()
+    def route(request: Any) -> None:
+        if urlsplit(request.request.url).netloc == origin or request.request.url.startswith(
+            ("data:", "blob:")
+        ):
+            request.continue_()
+        else:
+            blocked.append(request.request.url)
+            request.abort()
 
-        context.route("**/*", route)
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        try:
-            yield page, blocked
-        finally:
-            context.close()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        yield page, blocked
+    finally:
+        context.close()
 
 
 def _screenshot(page: Any, name: str, tmp_path: Path) -> None:
