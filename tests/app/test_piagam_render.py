@@ -186,7 +186,7 @@ def test_many_certificates_are_one_pdf_with_fonts_embedded_once() -> None:
     assert reader.metadata.title == "Piagam Konvensi Inovasi Daerah Kota Solok Tahun 2018"
 
 
-def test_chunks_come_before_the_last_page_is_drawn() -> None:
+def test_chunks_come_as_pages_are_drawn() -> None:
     drawn: list[int] = []
 
     def items() -> object:
@@ -196,7 +196,7 @@ def test_chunks_come_before_the_last_page_is_drawn() -> None:
 
     chunks = certificate_pdf.chunks(items())  # type: ignore[arg-type]
     first = next(chunks)
-    assert first.startswith(b"%PDF-1.7") and drawn == [1]
+    assert first.startswith(b"%PDF-1.7") and drawn == []  # before the first is even taken
     second = next(chunks)
     assert b"/Type /Page " in second and len(drawn) == certificate_pdf.BATCH
     rest = b"".join(chunks)
@@ -277,3 +277,68 @@ def test_prepared_images_are_kept_for_the_last_few_logos() -> None:
     for n in range(8):
         png_image(png("L", (10 + n, 10)), f"other-{n}", 600)
     assert png_image(first, "first", 600) is not image  # pushed out, prepared again
+
+
+def _synthetic_font() -> bytes:
+    """A small TrueType font: short loca offsets, one long metric for five glyphs, and
+    composites of every kind of transform (scale, x and y scale, 2x2, far offsets)."""
+    from fontTools.fontBuilder import FontBuilder  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
+
+    def box() -> Any:
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, 0))
+        pen.lineTo((0, 500))
+        pen.lineTo((500, 500))
+        pen.closePath()
+        return pen.glyph()
+
+    glyphs: dict[str, Any] = {".notdef": box(), "A": box(), "E": box()}
+    for name, components in (
+        ("B", [("A", (0.5, 0, 0, 0.5, 1000, 0))]),
+        ("C", [("A", (0.5, 0, 0, 0.75, 10, 0))]),
+        ("D", [("A", (0.5, 0.25, 0.125, 0.5, 0, 0)), ("B", (1, 0, 0, 1, 5, 5))]),
+    ):
+        pen = TTGlyphPen(glyphs)
+        for base, transform in components:
+            pen.addComponent(base, transform)
+        glyphs[name] = pen.glyph()
+    order = [".notdef", "A", "B", "C", "D", "E"]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({ord(n): n for n in order[1:]})
+    builder.setupGlyf({n: glyphs[n] for n in order})
+    builder.setupHorizontalMetrics({n: (600, 0) for n in order})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Synth", "styleName": "Regular", "psName": "Synth"})
+    builder.setupOS2(sCapHeight=700)
+    builder.setupPost()
+    out = io.BytesIO()
+    builder.save(out)
+    return out.getvalue()
+
+
+def test_a_font_with_short_offsets_shared_metrics_and_composites_subsets() -> None:
+    from app.services.pdf.truetype import TrueType
+
+    face = TrueType(_synthetic_font())
+    assert (face.long_loca, face.metrics_count, face.glyph_count) == (False, 1, 6)
+    assert face.width("ABE") == 1800 and face.name == "Synth"
+    data, cid_to_gid = face.subset({face.glyph("D"), face.glyph("C")})
+    font = ttLib.TTFont(io.BytesIO(data))
+    order, glyf = font.getGlyphOrder(), font["glyf"]
+    assert len(order) == 5  # .notdef, A, B, C, D: E left out
+    new_d = int.from_bytes(cid_to_gid[2 * face.glyph("D") : 2 * face.glyph("D") + 2])
+    d = glyf[order[new_d]]
+    assert [c.glyphName for c in d.components] == [order[1], order[2]]  # A and B, renumbered
+    assert glyf[order[2]].components[0].glyphName == order[1]  # B is A, scaled
+    assert all(font["hmtx"][name][0] == 600 for name in order)
+    text = certificate_pdf.render(sample(), faces=dict.fromkeys(certificate_pdf.fonts(), face))
+    assert text.startswith(b"%PDF-")
+
+
+def test_a_word_wider_than_the_line_is_broken_inside() -> None:
+    name = "".join(f"Kusumawardhani{n}" for n in range(8))  # one word, some 300 mm at 26 pt
+    text = lines(certificate_pdf.render(replace(sample(), recipient_name=name)))
+    first = text.index("diberikan kepada") + 1
+    assert text[first] + text[first + 1] == name  # two lines, broken inside the word

@@ -55,10 +55,13 @@ def test_the_served_half_streams_and_measures() -> None:
     row = certificates_served.served(24)
     assert row["size"] == 24
     assert 0 < row["first_byte_s"] <= row["total_s"]
+    assert row["worker_cpu_s"] > 0
     assert row["rss_peak_mb"] >= row["rss_before_mb"] > 0
     assert row["sheet_idle"]["failed"] == 0 and row["sheet_idle"]["median_ms"] > 0
     burst = row["public_burst"]
     assert burst["requests"] == 24
-    assert burst["statuses"] == {"200": 10, "429": 14}  # a burst of 10 from one address
+    # A burst of 10 from one address (less the warm-up's request, unless refilled since).
+    assert burst["statuses"]["200"] in (9, 10)
+    assert burst["statuses"]["200"] + burst["statuses"]["429"] == 24
     payload = certificates.report([], [row])
     assert any(v.startswith("worker peak RSS while serving 24 pages") for v in payload["verdicts"])
