@@ -13,7 +13,8 @@ every other sheet submitted. For each, in the same run:
 * **read**: the bare driver fetching every submitted sheet's (juror, entry, scores) and
   decoding the scores with orjson: the least any Python ranking must pay;
 * once through HTTP for the largest size (``konvensi serve``, one worker, ``method=mean``),
-  and the worker's resident memory before and after (target: under 300 MB).
+  and the worker's resident memory before and after (target: under 300 MB) and its peak
+  during the request (issue 12: under 400 MB at 50,000 x 20).
 
 ``--stages 2`` (issue 17) ranks a convention judged in two scored stages instead, shaped like a
 provincial KIPP (``seed.KIPP``: proposal 70 with the six criteria, presentation 30 with four
@@ -51,6 +52,7 @@ STAGES_SIZES = (5000,)
 JURORS = {158: 10}
 DEFAULT_JURORS = 20
 MEMORY_TARGET_MB = 300.0
+PEAK_TARGET_MB = 400.0
 RATIO_TARGET = 3.0
 
 
@@ -294,8 +296,13 @@ def report(timings: list[Timing], served: list[dict[str, Any]], repeat: int) -> 
             f" peak {s['rss_peak_mb']:.0f} MB (target after < {MEMORY_TARGET_MB:.0f} MB) "
             f"{'met' if s['rss_after_mb'] < MEMORY_TARGET_MB else 'NOT met'}"
         )
+        verdicts.append(
+            f"{s['engine']} worker peak during GET /ranking @ {s['entries']}:"
+            f" {s['rss_peak_mb']:.0f} MB (issue 12: target < {PEAK_TARGET_MB:.0f} MB at 50,000"
+            f" x 20) {'met' if s['rss_peak_mb'] < PEAK_TARGET_MB else 'NOT met'}"
+        )
     if verdicts:
-        common.print_targets("issues 4, 6 and 17", verdicts)
+        common.print_targets("issues 4, 6, 12 and 17", verdicts)
     timed = [t.__dict__ for t in timings]
     return common.finish(
         "ranking", verdicts, repeat=repeat, timings=timed, growth=growth, http=served

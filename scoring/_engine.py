@@ -70,6 +70,11 @@ class ZFit:
     centre: dict[int, tuple[float, float]]
 
 
+def _lists(values: "array[float]") -> Values:
+    """`values` in slices, as lists."""
+    return lambda sl: values[sl].tolist()
+
+
 class Engine:
     """The convention's counted sheets, grouped by (entry, panel), with their totals T."""
 
@@ -119,7 +124,7 @@ class Engine:
         ordered = sorted(entries, key=lambda e: e.id)
         self.entry_ids = [e.id for e in ordered]
         self.entry_pos = {e.id: i for i, e in enumerate(ordered)}
-        self._by_juror: dict[int, list[int]] | None = None
+        self._by_juror: dict[int, array[int]] | None = None
         self._zfits: dict[tuple[str | None, int], ZFit] = {}
 
         given = unpack(sheets, self.juror_panel)
@@ -226,10 +231,10 @@ class Engine:
             col = map(sub, col, repeat(low))
         return list(map(mul, repeat(100.0), map(truediv, col, repeat(span)))).__getitem__
 
-    def by_juror(self) -> dict[int, list[int]]:
+    def by_juror(self) -> "dict[int, array[int]]":
         """Counted sheet positions of each juror, over the whole convention."""
         if self._by_juror is None:
-            by: defaultdict[int, list[int]] = defaultdict(list)
+            by: defaultdict[int, array[int]] = defaultdict(lambda: array("q"))
             for i, j in enumerate(self.jurors):
                 by[j].append(i)
             self._by_juror = dict(by)
@@ -287,7 +292,7 @@ class Engine:
                 return out
 
             return adjusted
-        full = list(values)
+        full = array("d", values)
         by = self.by_juror()
         for j, (mu_j, sigma_j) in centre.items():
             centred = map(sub, map(values.__getitem__, by[j]), repeat(mu_j))
@@ -297,7 +302,7 @@ class Engine:
             else:
                 new = map(add, repeat(mu), centred)
             deque(map(full.__setitem__, by[j], new), maxlen=0)
-        return full.__getitem__
+        return _lists(full)
 
     def values(
         self,

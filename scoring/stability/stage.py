@@ -31,7 +31,7 @@ class _Sheets:
     """One juror's counted sheets in a stage, in (entry, panel) order: their positions in the
     engine's layout, their groups and their entries."""
 
-    positions: list[int]
+    positions: Sequence[int]
     keys: list[int]
     entry_ids: list[int]
 

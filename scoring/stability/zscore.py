@@ -26,7 +26,9 @@ class _Spread:
 
     __slots__ = ("count", "mean", "min_sheets", "parts", "squares", "values")
 
-    def __init__(self, values: Sequence[float], by_juror: Mapping[int, list[int]], min_sheets: int):
+    def __init__(
+        self, values: Sequence[float], by_juror: Mapping[int, Sequence[int]], min_sheets: int
+    ):
         self.values = values
         self.min_sheets = min_sheets
         self.count: dict[int, int] = {}
@@ -94,7 +96,7 @@ def _take_out(sums: list[Any], places: list[int], shares: Iterable[Any]) -> None
 
 
 def shortcut_scores(
-    engine: Engine, cut: _Shortcut, fit: ZFit, keys: list[int], pos: list[int]
+    engine: Engine, cut: _Shortcut, fit: ZFit, keys: list[int], pos: Sequence[int]
 ) -> tuple[dict[int, float], float]:
     """zscore: every scored entry's S_s as (A + mu' C + sigma' Z) / n per group, with the
     share of one juror's sheets (at `pos`, in groups `keys`) taken out and `fit`'s mu' and
@@ -135,7 +137,7 @@ def shortcut_scores(
     return scores, _ERROR * max(1.0, size)
 
 
-def shortcut_sums(engine: Engine, by_juror: Mapping[int, list[int]], fit: ZFit) -> _Shortcut:
+def shortcut_sums(engine: Engine, by_juror: Mapping[int, Sequence[int]], fit: ZFit) -> _Shortcut:
     """zscore's per-group sums and per-sheet shares over every counted sheet (`fit`: mu and
     sigma with no juror left out)."""
     values = engine.totals

@@ -80,3 +80,28 @@ def test_ranking_bench_reports_each_timing(
     assert verdict.startswith(f"sqlite mean @ 12 entries x {stages} stage(s): ")
     assert list(results.glob("ranking-*.json"))
     assert "x floor" in capsys.readouterr().out
+
+
+def test_ranking_bench_judges_the_workers_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(common, "ROOT", tmp_path)
+    monkeypatch.setattr(common, "RESULTS", tmp_path / "bench" / "results")
+    served = [
+        {"engine": "sqlite", "entries": 50000, "seconds": 6.0, "rss_before_mb": 140.0}
+        | {"rss_after_mb": 259.0, "rss_peak_mb": 377.0},
+        {"engine": "postgresql", "entries": 50000, "seconds": 7.0, "rss_before_mb": 150.0}
+        | {"rss_after_mb": 310.0, "rss_peak_mb": 401.0},
+    ]
+    payload = ranking.report([], served, 1)
+    assert payload["verdicts"] == [
+        "sqlite HTTP GET /ranking?method=mean @ 50000: 6.00 s, worker RSS 140 MB before, 259 MB"
+        " after, peak 377 MB (target after < 300 MB) met",
+        "sqlite worker peak during GET /ranking @ 50000: 377 MB (issue 12: target < 400 MB at"
+        " 50,000 x 20) met",
+        "postgresql HTTP GET /ranking?method=mean @ 50000: 7.00 s, worker RSS 150 MB before,"
+        " 310 MB after, peak 401 MB (target after < 300 MB) NOT met",
+        "postgresql worker peak during GET /ranking @ 50000: 401 MB (issue 12: target < 400 MB"
+        " at 50,000 x 20) NOT met",
+    ]
+    assert "issues 4, 6, 12 and 17" in capsys.readouterr().out
