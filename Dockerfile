@@ -48,4 +48,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 # without it. Behind a reverse proxy that is not on 127.0.0.1 (another container, another
 # host), set FORWARDED_ALLOW_IPS to the proxy's address or network (e.g. 172.18.0.0/16), or
 # every client appears as the proxy and the per-address login limit throttles them all.
+# serve runs uvicorn without its "server" header and logs one JSON line per request on stdout.
 CMD ["sh", "-c", "exec konvensi serve --host 0.0.0.0 --port 8000 --workers \"$KONVENSI_WORKERS\""]

@@ -25,9 +25,11 @@ __all__ = [
     "RewardKind",
     "RewardStatus",
     "Role",
+    "SheetState",
     "SheetStatus",
     "StageKind",
     "StageState",
+    "SyncOutcome",
 ]
 
 
@@ -66,6 +68,27 @@ class AssignmentMode(StrEnum):
 class SheetStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+
+class SheetState(StrEnum):
+    """Where a juror stands on an entry of the current stage (its progress): the sheet's status,
+    or why it has none."""
+
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CONFLICT = "conflict"
+    NOT_ASSIGNED = "not_assigned"
+
+
+class SyncOutcome(StrEnum):
+    """What became of one queued sheet of a tablet's sync."""
+
+    ACCEPTED = "accepted"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    INVALID = "invalid"
+    REFUSED = "refused"
 
 
 class Role(StrEnum):

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import __version__, openapi
 from app.config import Settings, get_settings, secret_key_problem
 from app.db import Database, create_db_engine
+from app.edge import Edge
 from app.routers import (
     accounts,
     auth,
@@ -245,5 +246,7 @@ def create_app(
             (LOGO_PATH, logos.MAX_BYTES + 64 * 1024),
         ],
     )
+    # Outermost: every answer, the 413s above included, gets its headers and log line.
+    app.add_middleware(Edge)
     openapi.install(app)
     return app

@@ -193,28 +193,23 @@ class DatabaseSource:
         return [(certificate_pdf.file_name(item.number), job(item)) for item in items]
 
     def certificate_file(self, cid: int, choice: Choice) -> tuple[int | None, Iterator[bytes]]:
-        """The pages there will be, and the one-file PDF's chunks as they are made."""
+        """The pages there will be, and the one-file PDF's chunks as they are made (the
+        certificates read a batch at a time)."""
+        chosen = certificate_files.Choice(choice.kind, choice.category, choice.include_revoked)
         with self._session() as session:
             convention = self._convention(session, cid)
-            items = certificate_files.piagams(
-                session,
-                convention,
-                self.public_url,
-                kind=choice.kind,
-                category=choice.category,
-                include_revoked=choice.include_revoked,
-            )
+            count = certificate_files.count(session, cid, chosen)
             title = "Piagam " + certificate_pdf.convention_label(convention.name, convention.year)
-        if not items:
+        if not count:
             raise _none_chosen(cid, choice)
 
         def counted() -> Iterator[certificate_pdf.Piagam]:
-            for item in items:
+            for item in certificate_files.stream(self.db, convention, self.public_url, chosen):
                 yield item
                 if choice.on_page is not None:
                     choice.on_page()
 
-        return len(items), certificate_files.pdf_chunks(counted(), title)
+        return count, certificate_files.pdf_chunks(counted(), title)
 
     def close(self) -> None:
         self.db.dispose()

@@ -1,5 +1,5 @@
-"""``python -m bench [submit|ranking|stability|memory|scoring|all] [options]``: the benchmarks
-of issues 4, 6, 12 and 17, and the timing of ``scoring`` alone.
+"""``python -m bench [submit|ranking|stability|memory|certificates|scoring|all] [options]``:
+the benchmarks of issues 4, 6, 12, 16 and 17, and the timing of ``scoring`` alone.
 
 ``make bench`` runs submit, ranking, memory and stability with their defaults (15 s per load
 point; ranking sizes 158, 5,000 and 50,000 entries, then two stages at 5,000 x 20 a stage;
@@ -12,6 +12,8 @@ stability at 5,000 x 20; memory at 50,000 x 20). Examples::
     python -m bench scoring --order interleaved --repeat 3
     python -m bench stability --repeat 5
     python -m bench memory
+    python -m bench certificates                   # issue 16: 327 and 9,000 piagam
+    python -m bench certificates --sizes 327 --no-http
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         "which",
         nargs="?",
         default="all",
-        choices=("all", "submit", "ranking", "stability", "memory", "scoring"),
+        choices=("all", "submit", "ranking", "stability", "memory", "certificates", "scoring"),
     )
     parser.add_argument(
         "--engines", type=_engines, default=common.ENGINES, help="sqlite,postgresql"
@@ -61,7 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     rank = parser.add_argument_group("ranking")
     rank.add_argument("--sizes", type=_ints, default=None, help="entries, e.g. 158,5000,50000")
     rank.add_argument("--repeat", type=int, default=None, help="timings per point (best kept)")
-    rank.add_argument("--no-http", action="store_true", help="skip the server and its memory")
+    rank.add_argument(
+        "--no-http", action="store_true", help="skip the server and its memory (certificates too)"
+    )
     rank.add_argument(
         "--stages",
         type=int,
@@ -130,6 +134,13 @@ def main(argv: list[str] | None = None) -> int:
                 sizes=args.sizes or stability.SIZES,
                 jurors=args.jurors or stability.JURORS,
                 repeat=args.repeat or (3 if args.quick else 5),
+            )
+        if args.which in ("all", "certificates"):
+            from bench import certificates
+
+            certificates.run(
+                args.sizes or ((327,) if args.quick else certificates.SIZES),
+                http=not args.no_http,
             )
     except KeyboardInterrupt:
         common.stop_all()

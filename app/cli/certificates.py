@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -21,16 +20,10 @@ from app.cli.ceremony import (
     _source,
     _write,
 )
-from app.enums import Category
+from app.enums import Category, CertificateKind
 
 if TYPE_CHECKING:
     from app.sources import Choice, Source
-
-
-class Kind(StrEnum):
-    WINNER = "winner"
-    PARTICIPANT = "participant"
-    JUROR = "juror"
 
 
 @cli.command("certificates")
@@ -57,7 +50,7 @@ def certificate_files(
         ),
     ] = None,
     kind: Annotated[
-        Kind | None, typer.Option("--kind", help="With --one-file: only this kind.")
+        CertificateKind | None, typer.Option("--kind", help="With --one-file: only this kind.")
     ] = None,
     category: Annotated[
         Category | None,

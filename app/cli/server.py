@@ -250,6 +250,8 @@ def serve(
     """Serve the API (refuses to start on an out-of-date database or without a secret key)."""
     import uvicorn
 
+    from app.edge import log_config
+
     _check_ready(demo)
     _check_port(host, port)
     address = listen_url(host, port)
@@ -266,7 +268,10 @@ def serve(
         workers=workers,
         proxy_headers=True,
         log_level="info",
+        # The access log is the service's own, as JSON lines (app/edge.py).
         access_log=False,
+        log_config=log_config(),
+        server_header=False,
     )
 
 

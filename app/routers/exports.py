@@ -13,11 +13,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
-from sqlalchemy.orm import Session
 
 from app.enums import Category, CertificateKind
 from app.errors import NotFound
-from app.models import Convention
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     AdminConvention,
@@ -26,7 +24,6 @@ from app.routers.deps import (
     problems,
 )
 from app.services import certificate_files, certificate_pdf, exports, minutes, tables
-from app.services.certificate_pdf import Piagam
 from scoring import Method
 
 router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
@@ -90,28 +87,6 @@ def export_table(
     return _download(spec.write(table), spec.media_type, f"{stem}.{fmt}")
 
 
-def _certificate_files(
-    session: Session,
-    convention: Convention,
-    request: Request,
-    *,
-    kind: str | None = None,
-    category: str | None = None,
-    include_revoked: bool = True,
-) -> list[Piagam]:
-    items = certificate_files.piagams(
-        session,
-        convention,
-        request.app.state.settings.effective_public_url,
-        kind=kind,
-        category=category,
-        include_revoked=include_revoked,
-    )
-    # Rendering takes a while: end the read first, so no snapshot or connection is held.
-    session.commit()
-    return items
-
-
 def _stream(
     chunks: Iterator[bytes], media_type: str, filename: str, count: int
 ) -> StreamingResponse:
@@ -138,9 +113,13 @@ def export_certificates_zip(
     """Every certificate of the convention as a printable PDF, in one ZIP, named by letter
     number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked. The
     archive is sent as it is made (no length known beforehand)."""
-    items = _certificate_files(session, convention, request)
+    choice = certificate_files.Choice()
+    count = certificate_files.count(session, convention.id, choice)
+    session.commit()  # the read is over; the file reads its certificates as it goes
+    public_url = request.app.state.settings.effective_public_url
+    items = certificate_files.stream(request.app.state.db, convention, public_url, choice)
     chunks = certificate_files.zip_chunks(certificate_files.rendered(items))
-    return _stream(chunks, "application/zip", f"piagam-{convention.id}.zip", len(items))
+    return _stream(chunks, "application/zip", f"piagam-{convention.id}.zip", count)
 
 
 @router.get(
@@ -172,26 +151,23 @@ def export_certificates_pdf(
     each, A4 landscape, in certificate-number order, the fonts embedded once. Revoked
     certificates are left out unless `include_revoked=true`. Sent as it is made: the first
     bytes at once, a few pages at a time. 404 `not-found` when no certificate matches."""
-    items = _certificate_files(
-        session,
-        convention,
-        request,
-        kind=kind,
-        category=category,
-        include_revoked=include_revoked,
-    )
-    if not items:
+    choice = certificate_files.Choice(kind, category, include_revoked)
+    count = certificate_files.count(session, convention.id, choice)
+    session.commit()  # the read is over; the file reads its certificates as it goes
+    if not count:
         raise NotFound(
             f"Convention {convention.id} has no certificate to print"
             + (" with these filters." if kind or category else " yet.")
         )
+    public_url = request.app.state.settings.effective_public_url
+    items = certificate_files.stream(request.app.state.db, convention, public_url, choice)
     label = certificate_pdf.convention_label(convention.name, convention.year)
     suffix = "".join(f"-{part}" for part in (kind, category) if part)
     return _stream(
         certificate_files.pdf_chunks(items, f"Piagam {label}"),
         "application/pdf",
         f"piagam-{convention.id}{suffix}.pdf",
-        len(items),
+        count,
     )
 
 

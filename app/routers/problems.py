@@ -14,6 +14,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from app.edge import FALLBACK_HEADERS
 from app.errors import (
     PROBLEM_JSON,
     Duplicate,
@@ -232,8 +233,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _crash(_request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", exc_info=exc)
+        # Sent from outside every middleware (Starlette's ServerErrorMiddleware): its headers
+        # are set here.
         return problem_response(
-            500, "internal", "Internal error", "The server failed; the request changed nothing."
+            500,
+            "internal",
+            "Internal error",
+            "The server failed; the request changed nothing.",
+            headers=dict(FALLBACK_HEADERS),
         )
 
 

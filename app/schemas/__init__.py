@@ -92,7 +92,7 @@ from app.schemas.rubric import (
     PanelOut,
     PanelUpdate,
 )
-from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncOutcome, SyncResult
+from app.schemas.sheets import SheetIn, SheetOut, SyncIn, SyncItem, SyncOut, SyncResult
 from app.schemas.stages import (
     AdvanceIn,
     AdvancePreviewOut,
@@ -197,7 +197,6 @@ __all__ = [
     "SyncIn",
     "SyncItem",
     "SyncOut",
-    "SyncOutcome",
     "SyncResult",
     "Title",
     "TokenOut",

@@ -136,7 +136,7 @@ class RevokeIn(Input):
 
 class RewardCreate(Input):
     award_id: Id
-    recipient_type: Literal["opd", "innovator"]
+    recipient_type: Literal[RecipientType.OPD, RecipientType.INNOVATOR]
     recipient_name: Name
     kind: RewardKind
     amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = Field(

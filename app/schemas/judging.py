@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -11,6 +11,7 @@ from pydantic import (
     StringConstraints,
 )
 
+from app.enums import SheetState
 from app.schemas.common import (
     Id,
     Input,
@@ -53,7 +54,7 @@ class EntryProgress(BaseModel):
     entry_id: int
     title: str
     acronym: str | None
-    state: Literal["not_started", "draft", "submitted", "conflict", "not_assigned"]
+    state: SheetState
     version: int | None = None
 
 

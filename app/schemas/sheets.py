@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -12,15 +12,18 @@ from pydantic import (
     Strict,
     StringConstraints,
     WithJsonSchema,
+    field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from app.enums import (
     SheetStatus,
+    SyncOutcome,
 )
 from app.schemas.common import (
     Score,
 )
-from app.services.sheets.rules import MAX_COMMENT, MAX_SCORES
+from app.services.sheets.rules import MAX_COMMENT, MAX_SCORES, MAX_SYNC_SCORES, MAX_SYNC_SHEETS
 
 
 class SheetIn(BaseModel):
@@ -117,10 +120,25 @@ class SyncIn(BaseModel):
         },
     )
 
-    sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=500)]
+    sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=MAX_SYNC_SHEETS)] = Field(
+        description=f"At most {MAX_SYNC_SHEETS} sheets holding at most {MAX_SYNC_SCORES} scores "
+        "in all."
+    )
 
-
-SyncOutcome = Literal["accepted", "unchanged", "conflict", "invalid", "refused"]
+    @field_validator("sheets")
+    @classmethod
+    def _bounded(cls, sheets: list[SyncItem]) -> list[SyncItem]:
+        # Each item's faults are named in its answer: a flood of unknown codes spread over
+        # many items would answer megabytes. No real queue comes near (500 sheets of 100
+        # criteria).
+        total = sum(len(item.scores) for item in sheets)
+        if total > MAX_SYNC_SCORES:
+            raise PydanticCustomError(
+                "too_many_scores",
+                "may hold at most {most} scores in all, not {total}",
+                {"most": MAX_SYNC_SCORES, "total": total},
+            )
+        return sheets
 
 
 class SyncResult(BaseModel):

@@ -6,19 +6,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import ConventionStatus, Role, StageKind, StageState
+from app.enums import ConventionStatus, StageKind, StageState
 from app.errors import ConventionState, Duplicate, Incomplete, NotFound, ValidationFailed
 from app.models import (
-    Account,
     Admission,
     Convention,
     Entry,
     ScreeningDecision,
-    Sheet,
     Stage,
     StageResult,
     utcnow,
@@ -286,16 +284,3 @@ def stage_result(session: Session, stage: Stage) -> StageResult:
     if result is None:
         raise NotFound(f"Stage {stage.code} has not been advanced: it has no frozen results.")
     return result
-
-
-def jurors_of(session: Session, convention: Convention, stage: Stage) -> list[int]:
-    stmt = select(Account.id).where(
-        Account.convention_id == convention.id, Account.role == Role.JUROR
-    )
-    if not stage.all_panels:
-        stmt = stmt.where(Account.panel_id.in_([p.panel_id for p in stage.panels]))
-    return list(session.scalars(stmt.order_by(Account.id)))
-
-
-def count_sheets(session: Session, stage: Stage) -> int:
-    return session.scalar(select(func.count()).where(Sheet.stage_id == stage.id)) or 0

@@ -1,55 +1,101 @@
 """A convention's certificates as files to print: one PDF of them all (a page each, in
 certificate-number order) or a ZIP of one PDF each, both made as they are sent.
 
-The data is read first, in one short transaction; the rendering that follows holds no
-connection. Both files come as chunks (a few pages, or one certificate, each), so a response
-starts at once and a worker's memory holds a chunk, never the file.
+The certificates are read a few hundred at a time, each batch in a short transaction of its
+own, as the file needs them; the rendering holds no connection. Both files come as chunks (a
+few pages, or one certificate, each), so a response starts at once and a worker's memory holds
+a batch and a chunk, never the file.
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from app.db import Database
 from app.models import Certificate, Convention
 from app.services import certificate_pdf
 from app.services.certificate_pdf import Piagam
 from app.services.dates import JAKARTA
 
+# Certificates read in one transaction, a batch at a time.
+READ_BATCH = 500
 
-def piagams(
-    session: Session,
-    convention: Convention,
-    public_url: str,
-    *,
-    kind: str | None = None,
-    category: str | None = None,
-    include_revoked: bool = True,
-) -> list[Piagam]:
-    """The convention's certificates as printable data, in certificate-number order, with
-    its logo and each revoked one's replacement."""
-    logo = certificate_pdf.logo_of(session, convention.id)
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """Which certificates go into a file."""
+
+    kind: str | None = None
+    category: str | None = None
+    include_revoked: bool = True
+
+
+def _chosen(convention_id: int, choice: Choice) -> Select[Certificate, str]:
     replacement = aliased(Certificate)
     stmt = (
         select(Certificate, replacement.code)
         .outerjoin(replacement, replacement.replaces_id == Certificate.id)
-        .where(Certificate.convention_id == convention.id)
-        .order_by(Certificate.sequence)
+        .where(Certificate.convention_id == convention_id)
     )
-    if kind is not None:
-        stmt = stmt.where(Certificate.kind == kind)
-    if category is not None:
-        stmt = stmt.where(Certificate.category == category)
-    if not include_revoked:
+    if choice.kind is not None:
+        stmt = stmt.where(Certificate.kind == choice.kind)
+    if choice.category is not None:
+        stmt = stmt.where(Certificate.category == choice.category)
+    if not choice.include_revoked:
         stmt = stmt.where(Certificate.revoked_at.is_(None))
+    return stmt
+
+
+def count(session: Session, convention_id: int, choice: Choice) -> int:
+    """How many certificates ``choice`` takes."""
+    chosen = _chosen(convention_id, choice).subquery()
+    return session.scalar(select(func.count()).select_from(chosen)) or 0
+
+
+def piagams(
+    session: Session, convention: Convention, public_url: str, choice: Choice = Choice()
+) -> list[Piagam]:
+    """The certificates chosen as printable data, in certificate-number order, with the
+    convention's logo and each revoked one's replacement."""
+    logo = certificate_pdf.logo_of(session, convention.id)
+    stmt = _chosen(convention.id, choice).order_by(Certificate.sequence)
     return [
         certificate_pdf.piagam(cert, convention, public_url, logo=logo, replaced_by_code=code)
         for cert, code in session.execute(stmt)
     ]
+
+
+def stream(
+    db: Database, convention: Convention, public_url: str, choice: Choice = Choice()
+) -> Iterator[Piagam]:
+    """The same as ``piagams``, read ``READ_BATCH`` at a time as they are taken, each batch
+    in a short transaction of its own (by certificate number: a certificate revoked while a
+    file is made is printed as it stood when its batch was read)."""
+    last: int | None = None
+    logo = None
+    while True:
+        with db.transaction(write=False) as session:
+            if last is None:
+                logo = certificate_pdf.logo_of(session, convention.id)
+                last = -1
+            stmt = _chosen(convention.id, choice).where(Certificate.sequence > last)
+            rows = session.execute(stmt.order_by(Certificate.sequence).limit(READ_BATCH)).all()
+            batch = [
+                certificate_pdf.piagam(
+                    cert, convention, public_url, logo=logo, replaced_by_code=code
+                )
+                for cert, code in rows
+            ]
+        yield from batch
+        if len(rows) < READ_BATCH:
+            return
+        last = rows[-1][0].sequence
 
 
 def pdf_chunks(items: Iterable[Piagam], title: str | None = None) -> Iterator[bytes]:

@@ -208,26 +208,26 @@ def chunks(
     items: Iterable[Piagam], *, title: str | None = None, faces: Fonts | None = None
 ) -> Iterator[bytes]:
     """Many certificates as one PDF, a page each in the order given, yielded every
-    ``BATCH`` pages (the first chunk before the first page is drawn). No page at all is a
-    PDF of one blank page, a PDF having at least one."""
+    ``BATCH`` pages; the first chunk (the file's header) before the first certificate is
+    even taken. No page at all is a PDF of one blank page, a PDF having at least one."""
     out = bytearray()
-    doc: Document | None = None
-    faces = faces or fonts()
+    doc = Document(out.extend, info={"Title": title or "Piagam", "Creator": "Konvensi"}, lang="id")
+    yield bytes(out)
+    out.clear()
     for p in items:
-        if doc is None:
+        if faces is None:
+            faces = fonts()  # read once per process, after the header has gone
+        if doc.page_count == 0:  # what the file is about: its first certificate's convention
             label = convention_label(p.convention_name, p.convention_year)
-            info = _info(p, title or f"Piagam {label}")
-            doc = Document(out.extend, info=info, created=p.issued_at, lang="id")
-            yield bytes(out)
-            out.clear()
+            doc.info.update(_info(p, title or f"Piagam {label}"))
+            doc.created = p.issued_at
         page = Page(doc, PAGE_W, PAGE_H)
         draw(page, faces, p)
         page.finish()
         if doc.page_count % BATCH == 0:
             yield bytes(out)
             out.clear()
-    if doc is None:
-        doc = Document(out.extend, info={"Title": title or "Piagam", "Creator": "Konvensi"})
+    if doc.page_count == 0:
         Page(doc, PAGE_W, PAGE_H).finish()
     doc.close()
     yield bytes(out)

@@ -101,11 +101,6 @@ def get(session: Session, convention_id: int) -> ConventionLogo:
     return logo
 
 
-def find(session: Session, convention_id: int) -> ConventionLogo | None:
-    """The convention's logo, if it has one (for the piagam)."""
-    return session.get(ConventionLogo, convention_id)
-
-
 def put(
     session: Session, principal: Principal, convention: Convention, decoded: Decoded
 ) -> tuple[ConventionLogo, bool]:

@@ -7,14 +7,14 @@ import base64
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ObjectionStatus, ResultStatus
 from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
 from app.models import Convention, Entry, Objection, Result, utcnow
 from app.security import Principal
-from app.services import audit
+from app.services import audit, results
 from app.services.common import get_in_convention, paginate, valid_id
 
 PER_ADDRESS = 5
@@ -28,9 +28,11 @@ def new_receipt() -> str:
 
 
 def _provisional(session: Session, convention_id: int) -> Result:
-    """Provisional results strictly before their deadline; 409 otherwise."""
-    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
-    if result is None or result.status != ResultStatus.PROVISIONAL:
+    """Provisional results strictly before their deadline: an unknown and an unpublished
+    convention are the same 404 (the public learns nothing of what is not published); final
+    results or a closed window, 409."""
+    result = results.public_result(session, convention_id)
+    if result.status != ResultStatus.PROVISIONAL:
         raise ConventionState("Objections are taken only while the results are provisional.")
     if result.objection_deadline is not None and utcnow() >= result.objection_deadline:
         raise ConventionState("The objection window has closed.")
@@ -74,7 +76,7 @@ def create(
         else None
     )
     if convention is None:
-        raise NotFound(f"Convention {convention_id} not found.")
+        raise NotFound(results.UNPUBLISHED)  # as an unpublished one: see _provisional
     _provisional(session, convention_id)
     entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
     if entry is None or entry.convention_id != convention_id:
@@ -115,17 +117,6 @@ def list_objections(
     if status is not None:
         stmt = stmt.where(Objection.status == status)
     return paginate(session, stmt.order_by(Objection.id), limit, offset)
-
-
-def count_open(session: Session, convention_id: int) -> int:
-    return (
-        session.scalar(
-            select(func.count()).where(
-                Objection.convention_id == convention_id, Objection.status == ObjectionStatus.OPEN
-            )
-        )
-        or 0
-    )
 
 
 def resolve(

@@ -8,8 +8,8 @@ scans a QR code, without letting anyone make a worker render all day.
 - ``Renderer``: a miss is rendered once however many ask at the same time (they wait for the
   one rendering), a few at a time per worker, in a thread off the event loop; past a queue
   of waiting renders, 503 with ``Retry-After``.
-- ``AddressLimiter``: so many requests a minute per client address (a token bucket), then
-  429 with ``Retry-After``.
+- ``AddressLimiter``: so many requests a minute per client address, in bursts of at most 10
+  (a token bucket), then 429 with ``Retry-After``.
 
 All of it is per worker process: with N workers, N caches and N limits.
 """
@@ -153,17 +153,19 @@ class Renderer:
 
 
 class AddressLimiter:
-    """At most ``per_minute`` requests a minute from one address, in bursts of as many (a
-    token bucket per address; the ``max_addresses`` seen last are remembered)."""
+    """At most ``per_minute`` requests a minute from one address, in bursts of at most
+    ``burst`` (a token bucket per address; the ``max_addresses`` seen last are remembered)."""
 
     def __init__(
         self,
         per_minute: int,
         *,
+        burst: int = 10,
         max_addresses: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.capacity = float(per_minute)
+        self.per_minute = per_minute
+        self.capacity = float(min(per_minute, burst))
         self.rate = per_minute / 60.0
         self.max_addresses = max_addresses
         self._clock = clock
@@ -185,7 +187,7 @@ class AddressLimiter:
         if tokens < 1:
             retry = max(1, math.ceil((1 - tokens) / self.rate))
             raise RateLimited(
-                f"At most {self.capacity:.0f} certificate PDFs a minute from one address; "
+                f"At most {self.per_minute} certificate PDFs a minute from one address; "
                 f"try again in {retry} seconds.",
                 headers={"Retry-After": str(retry)},
             )

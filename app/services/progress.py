@@ -17,9 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import scoring
-from app.enums import Role, StageKind
+from app.enums import Role, SheetState, SheetStatus, StageKind
 from app.models import Account, Convention, Entry, Sheet
 from app.services import admissions, eligibility
+
+TO_SCORE = (SheetState.NOT_STARTED, SheetState.DRAFT, SheetState.SUBMITTED)
+"""The states of an entry a juror has to score (a conflict or no assignment is not one)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,15 +117,15 @@ def juror_progress(session: Session, convention: Convention, juror_id: int) -> d
     for entry in judged:
         sheet = states.get((juror_id, entry.id))
         if elig.is_conflicted(juror_id, entry):
-            state = "conflict"
+            state = SheetState.CONFLICT
         elif not elig.is_assigned(juror_id, entry.id):
-            state = "not_assigned"
+            state = SheetState.NOT_ASSIGNED
         elif sheet is None:
-            state = "not_started"
+            state = SheetState.NOT_STARTED
         else:
-            state = sheet[0]
+            state = SheetState(sheet[0])
         counts[state] += 1
-        if state == "not_assigned":
+        if state == SheetState.NOT_ASSIGNED:
             continue
         entries.append(
             {
@@ -137,11 +140,13 @@ def juror_progress(session: Session, convention: Convention, juror_id: int) -> d
         "convention_id": convention.id,
         "stage_id": elig.stage_id,
         "juror_id": juror_id,
-        "to_score": counts["not_started"] + counts["draft"] + counts["submitted"],
-        "not_started": counts["not_started"],
-        "draft": counts["draft"],
-        "submitted": counts["submitted"],
-        "conflicts": counts["conflict"],
+        "to_score": counts[SheetState.NOT_STARTED]
+        + counts[SheetState.DRAFT]
+        + counts[SheetState.SUBMITTED],
+        "not_started": counts[SheetState.NOT_STARTED],
+        "draft": counts[SheetState.DRAFT],
+        "submitted": counts[SheetState.SUBMITTED],
+        "conflicts": counts[SheetState.CONFLICT],
         "entries": entries,
     }
 
@@ -156,15 +161,15 @@ def convention_progress(session: Session, convention: Convention) -> dict[str, A
         counts = per_juror[juror.id]
         for entry in elig.entries:
             if elig.is_conflicted(juror.id, entry):
-                counts["conflict"] += 1
+                counts[SheetState.CONFLICT] += 1
                 continue
             if not elig.is_assigned(juror.id, entry.id):
                 continue
             expected_by_entry[entry.id] += 1
             sheet = states.get((juror.id, entry.id))
-            state = sheet[0] if sheet else "not_started"
+            state = sheet[0] if sheet else SheetState.NOT_STARTED
             counts[state] += 1
-            if state == "submitted":
+            if state == SheetState.SUBMITTED:
                 submitted_by_entry[entry.id] += 1
     recusal_counts = Counter(j for j, _e in elig.recusals)
     jurors = [
@@ -173,11 +178,14 @@ def convention_progress(session: Session, convention: Convention) -> dict[str, A
             "username": j.username,
             "full_name": j.full_name,
             "panel_id": j.panel_id,
-            "expected": sum(per_juror[j.id][s] for s in ("not_started", "draft", "submitted")),
-            "submitted": per_juror[j.id]["submitted"],
-            "draft": per_juror[j.id]["draft"],
-            "not_started": per_juror[j.id]["not_started"],
-            "conflicts": per_juror[j.id]["conflict"],
+            "expected": sum(
+                per_juror[j.id][s]
+                for s in (SheetState.NOT_STARTED, SheetState.DRAFT, SheetState.SUBMITTED)
+            ),
+            "submitted": per_juror[j.id][SheetState.SUBMITTED],
+            "draft": per_juror[j.id][SheetState.DRAFT],
+            "not_started": per_juror[j.id][SheetState.NOT_STARTED],
+            "conflicts": per_juror[j.id][SheetState.CONFLICT],
             "recusals": recusal_counts[j.id],
         }
         for j in elig.jurors
@@ -188,7 +196,7 @@ def convention_progress(session: Session, convention: Convention) -> dict[str, A
         "entries": len(elig.entries),
         "expected_sheets": sum(expected_by_entry.values()),
         "submitted_sheets": sum(submitted_by_entry.values()),
-        "draft_sheets": sum(per_juror[j.id]["draft"] for j in elig.jurors),
+        "draft_sheets": sum(per_juror[j.id][SheetState.DRAFT] for j in elig.jurors),
         "complete_entries": sum(
             1 for e in elig.entries if submitted_by_entry[e.id] == expected_by_entry[e.id]
         ),
@@ -205,7 +213,9 @@ def entry_completeness(
     rows = []
     for entry in elig.entries:
         expected = [j.id for j in elig.jurors if elig.eligible(j.id, entry)]
-        missing = [j for j in expected if states.get((j, entry.id), ("",))[0] != "submitted"]
+        missing = [
+            j for j in expected if states.get((j, entry.id), ("",))[0] != SheetStatus.SUBMITTED
+        ]
         if incomplete_only and not missing:
             continue
         rows.append(

@@ -328,6 +328,9 @@ def result_dict(result: Result) -> dict[str, Any]:
     }
 
 
+UNPUBLISHED = "No published results for this convention."
+
+
 def public_result(session: Session, convention_id: int) -> Result:
     """Published results for anyone: an unknown convention and an unpublished one answer the
     same 404, so the public learns nothing of what is not published."""
@@ -337,7 +340,8 @@ def public_result(session: Session, convention_id: int) -> Result:
         else None
     )
     if result is None:
-        raise NotFound(f"No published results for convention {convention_id}.")
+        # No id in the text either: the answer is the same byte for byte.
+        raise NotFound(UNPUBLISHED)
     return result
 
 

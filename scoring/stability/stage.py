@@ -159,7 +159,7 @@ class _Stage:
             if criterion is None:
                 pos = engine.entry_pos
                 ps = {pos[e]: p for e, p in self.run.panel_scores.items()}
-                found = _Leave(engine, self.method, engine.totals, ps)
+                found = _Leave(engine, self.method, engine.totals.tolist(), ps)
             else:
                 found = _Leave(engine, self.method, self._column(criterion), None)
             self._leaves[code] = found
@@ -229,7 +229,7 @@ class _Stage:
         if self.adjusted:
             values = engine._zscore(self._spread(criterion).fit(juror_id), few)
         elif criterion is None:
-            values = engine.totals.__getitem__
+            values = engine.total_values
         else:
             # The engine's rule (read a few sheets' scores, else the whole column once),
             # over every juror's asking: ties come back juror after juror.

@@ -3,7 +3,7 @@
 
 import math
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, repeat
 from operator import add, attrgetter, mul, not_, sub, truediv
@@ -26,7 +26,7 @@ class _Spread:
 
     __slots__ = ("count", "mean", "min_sheets", "parts", "squares", "values")
 
-    def __init__(self, values: list[float], by_juror: Mapping[int, list[int]], min_sheets: int):
+    def __init__(self, values: Sequence[float], by_juror: Mapping[int, list[int]], min_sheets: int):
         self.values = values
         self.min_sheets = min_sheets
         self.count: dict[int, int] = {}

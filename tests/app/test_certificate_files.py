@@ -8,7 +8,7 @@ import subprocess
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.models import Certificate
 from app.services import certificate_files
+from app.sources import Choice, ScriptError, ServerSource
 from tests.app import factories as f
 from tests.app.test_awards import published
 from tests.support.browser import require_tool
@@ -84,6 +85,22 @@ def test_one_pdf_holds_every_certificate_page_by_page(
         )
         assert decoded.returncode == 0, decoded.stderr
         assert decoded.stdout.strip() == f"http://testserver/verify/{cert['code']}"
+
+
+@pytest.mark.parametrize("batch", [2, 7])
+def test_certificates_are_read_a_batch_at_a_time(
+    client: TestClient,
+    world: f.World,
+    issued: list[dict[str, Any]],
+    batch: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(certificate_files, "READ_BATCH", batch)
+    _, reader = _get_pdf(client, world)
+    assert _numbers_and_names(reader) == [(c["number"], c["recipient_name"]) for c in issued]
+    response = client.get(world.url("/certificates.zip"), headers=world.admin.headers)
+    names = zipfile.ZipFile(io.BytesIO(response.content)).namelist()
+    assert names == [c["number"].replace("/", "-") + ".pdf" for c in issued]
 
 
 def test_revoked_certificates_are_left_out_unless_asked_for(
@@ -177,3 +194,23 @@ def test_the_zip_is_streamed_an_entry_at_a_time(
     archive = zipfile.ZipFile(io.BytesIO(b"".join(chunks)))
     assert archive.namelist() == ["a.pdf", "a-2.pdf", "a-3.pdf"]
     assert archive.read("a-3.pdf") == b"%PDF-a"
+
+
+def test_the_scripts_read_both_files_through_the_api(
+    client: TestClient, world: f.World, issued: list[dict[str, Any]]
+) -> None:
+    """``konvensi certificates --url``: the one-file PDF and the ZIP, each in one request."""
+    source = ServerSource("http://testserver", "unused")
+    source.client.close()
+    source.client = cast(Any, client)  # an httpx client of its own kind, through the app
+    client.headers["Authorization"] = world.admin.headers["Authorization"]
+    count, chunks = source.certificate_file(world.cid, Choice(kind="juror"))
+    reader = PdfReader(io.BytesIO(b"".join(chunks)))
+    jurors = [c for c in issued if c["kind"] == "juror"]
+    assert count == len(reader.pages) == len(jurors) == 3
+    jobs = source.certificate_jobs(world.cid)
+    assert [name for name, _job in jobs] == [c["number"].replace("/", "-") + ".pdf" for c in issued]
+    assert all(job().startswith(b"%PDF-") for _name, job in jobs)
+    with pytest.raises(ScriptError, match=r"certificates\.pdf answered 404: Convention"):
+        source.certificate_file(world.cid, Choice(category="proses"))
+    source._files[0].close()  # the ZIP's temporary file (the client is the fixture's)

@@ -222,6 +222,15 @@ def test_serve_on_migrated_database_with_key_starts(
     assert result.exit_code == 0, result.output
     assert len(served) == 1
     assert (served[0]["port"], served[0]["workers"], served[0]["factory"]) == (8123, 2, True)
+    # No "server" banner; the service's own access log (JSON lines), not uvicorn's.
+    assert (served[0]["server_header"], served[0]["access_log"]) == (False, False)
+    loggers = served[0]["log_config"]["loggers"]
+    assert loggers["konvensi.access"] == {
+        "handlers": ["konvensi.access"],
+        "level": "INFO",
+        "propagate": False,
+    }
+    assert loggers["konvensi"]["level"] == "INFO"
 
 
 def test_serve_demo_without_key_says_it_uses_random_key(

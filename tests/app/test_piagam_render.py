@@ -186,7 +186,7 @@ def test_many_certificates_are_one_pdf_with_fonts_embedded_once() -> None:
     assert reader.metadata.title == "Piagam Konvensi Inovasi Daerah Kota Solok Tahun 2018"
 
 
-def test_chunks_come_before_the_last_page_is_drawn() -> None:
+def test_chunks_come_as_pages_are_drawn() -> None:
     drawn: list[int] = []
 
     def items() -> object:
@@ -196,7 +196,7 @@ def test_chunks_come_before_the_last_page_is_drawn() -> None:
 
     chunks = certificate_pdf.chunks(items())  # type: ignore[arg-type]
     first = next(chunks)
-    assert first.startswith(b"%PDF-1.7") and drawn == [1]
+    assert first.startswith(b"%PDF-1.7") and drawn == []  # before the first is even taken
     second = next(chunks)
     assert b"/Type /Page " in second and len(drawn) == certificate_pdf.BATCH
     rest = b"".join(chunks)
@@ -210,26 +210,36 @@ def test_no_certificate_is_a_pdf_of_one_blank_page() -> None:
     assert reader.pages[0].extract_text() == ""
 
 
-def test_font_subsets_are_valid_fonts_keeping_glyph_ids() -> None:
+def test_font_subsets_hold_the_glyphs_used_numbered_anew() -> None:
     face = load(certificate_pdf.FONT_DIR / "DejaVuSerif-Bold.ttf")
-    text = "Śānti Déwi \u201cAyu\u201d"
+    text = "\u015a\u0101nti D\u00e9wi \u201cAyu\u201d"
     gids = {face.glyph(c) for c in text}
-    font = ttLib.TTFont(io.BytesIO(face.subset(gids)), checkChecksums=2)
-    order = font.getGlyphOrder()
-    glyf = font["glyf"]
-    for gid in gids - {face.glyph(" ")}:
-        assert glyf[order[gid]].numberOfContours != 0  # drawn, under its own id
-        assert font["hmtx"][order[gid]][0] == round(face.advances[gid] * 2.048)
-    composite = glyf[order[face.glyph("\u015a")]]  # Ś: S and an acute
+    data, cid_to_gid = face.subset(gids)
+    font = ttLib.TTFont(io.BytesIO(data), checkChecksums=2)
+    order, glyf = font.getGlyphOrder(), font["glyf"]
+    original = ttLib.TTFont(certificate_pdf.FONT_DIR / "DejaVuSerif-Bold.ttf")
+    new_of = {cid: int.from_bytes(cid_to_gid[2 * cid : 2 * cid + 2]) for cid in gids}
+    for cid, gid in new_of.items():
+        old = original["glyf"][original.getGlyphOrder()[cid]]
+        mine = glyf[order[gid]]
+        assert mine.numberOfContours == old.numberOfContours, cid
+        assert font["hmtx"][order[gid]] == original["hmtx"][original.getGlyphOrder()[cid]]
+    # S-acute is a composite: its components come along, renumbered.
+    composite = glyf[order[new_of[face.glyph("\u015a")]]]
     assert composite.isComposite()
     for component in composite.components:
         assert glyf[component.glyphName].numberOfContours > 0
-    assert (
-        font["maxp"].numGlyphs
-        == max(gids | {font.getGlyphID(c.glyphName) for c in composite.components}) + 1
-    )
-    unused = face.glyph("Z")
-    assert unused not in gids and glyf[order[unused]].numberOfContours == 0
+    closure, todo = {0, *gids}, list(gids)
+    while todo:
+        names = original["glyf"][original.getGlyphOrder()[todo.pop()]].getComponentNames(
+            original["glyf"]
+        )
+        fresh = {original.getGlyphID(name) for name in names} - closure
+        closure |= fresh
+        todo += fresh
+    assert font["maxp"].numGlyphs == len(closure) < len(gids) + 8  # .notdef and components
+    assert len(cid_to_gid) == 2 * (max(new_of) + 1)
+    assert cid_to_gid[2 * face.glyph("Z") : 2 * face.glyph("Z") + 2] == b"\0\0"  # unused
 
 
 def test_text_the_fonts_lack_extracts_as_the_replacement_character() -> None:
@@ -267,3 +277,68 @@ def test_prepared_images_are_kept_for_the_last_few_logos() -> None:
     for n in range(8):
         png_image(png("L", (10 + n, 10)), f"other-{n}", 600)
     assert png_image(first, "first", 600) is not image  # pushed out, prepared again
+
+
+def _synthetic_font() -> bytes:
+    """A small TrueType font: short loca offsets, one long metric for five glyphs, and
+    composites of every kind of transform (scale, x and y scale, 2x2, far offsets)."""
+    from fontTools.fontBuilder import FontBuilder  # type: ignore[import-untyped]
+    from fontTools.pens.ttGlyphPen import TTGlyphPen  # type: ignore[import-untyped]
+
+    def box() -> Any:
+        pen = TTGlyphPen(None)
+        pen.moveTo((0, 0))
+        pen.lineTo((0, 500))
+        pen.lineTo((500, 500))
+        pen.closePath()
+        return pen.glyph()
+
+    glyphs: dict[str, Any] = {".notdef": box(), "A": box(), "E": box()}
+    for name, components in (
+        ("B", [("A", (0.5, 0, 0, 0.5, 1000, 0))]),
+        ("C", [("A", (0.5, 0, 0, 0.75, 10, 0))]),
+        ("D", [("A", (0.5, 0.25, 0.125, 0.5, 0, 0)), ("B", (1, 0, 0, 1, 5, 5))]),
+    ):
+        pen = TTGlyphPen(glyphs)
+        for base, transform in components:
+            pen.addComponent(base, transform)
+        glyphs[name] = pen.glyph()
+    order = [".notdef", "A", "B", "C", "D", "E"]
+    builder = FontBuilder(1000, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap({ord(n): n for n in order[1:]})
+    builder.setupGlyf({n: glyphs[n] for n in order})
+    builder.setupHorizontalMetrics({n: (600, 0) for n in order})
+    builder.setupHorizontalHeader(ascent=800, descent=-200)
+    builder.setupNameTable({"familyName": "Synth", "styleName": "Regular", "psName": "Synth"})
+    builder.setupOS2(sCapHeight=700)
+    builder.setupPost()
+    out = io.BytesIO()
+    builder.save(out)
+    return out.getvalue()
+
+
+def test_a_font_with_short_offsets_shared_metrics_and_composites_subsets() -> None:
+    from app.services.pdf.truetype import TrueType
+
+    face = TrueType(_synthetic_font())
+    assert (face.long_loca, face.metrics_count, face.glyph_count) == (False, 1, 6)
+    assert face.width("ABE") == 1800 and face.name == "Synth"
+    data, cid_to_gid = face.subset({face.glyph("D"), face.glyph("C")})
+    font = ttLib.TTFont(io.BytesIO(data))
+    order, glyf = font.getGlyphOrder(), font["glyf"]
+    assert len(order) == 5  # .notdef, A, B, C, D: E left out
+    new_d = int.from_bytes(cid_to_gid[2 * face.glyph("D") : 2 * face.glyph("D") + 2])
+    d = glyf[order[new_d]]
+    assert [c.glyphName for c in d.components] == [order[1], order[2]]  # A and B, renumbered
+    assert glyf[order[2]].components[0].glyphName == order[1]  # B is A, scaled
+    assert all(font["hmtx"][name][0] == 600 for name in order)
+    text = certificate_pdf.render(sample(), faces=dict.fromkeys(certificate_pdf.fonts(), face))
+    assert text.startswith(b"%PDF-")
+
+
+def test_a_word_wider_than_the_line_is_broken_inside() -> None:
+    name = "".join(f"Kusumawardhani{n}" for n in range(8))  # one word, some 300 mm at 26 pt
+    text = lines(certificate_pdf.render(replace(sample(), recipient_name=name)))
+    first = text.index("diberikan kepada") + 1
+    assert text[first] + text[first + 1] == name  # two lines, broken inside the word

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -799,3 +800,54 @@ def test_a_lone_surrogate_in_a_sheet_put_is_422_naming_the_field(
     assert [e["loc"] for e in problem["errors"]] == [loc]
     assert msg in problem["errors"][0]["msg"]
     assert sheet_rows(session) == 0
+
+
+def _sync_raw(client: TestClient, w: f.World, sheets: list[dict[str, Any]]) -> tuple[int, Any]:
+    body = orjson.dumps({"sheets": sheets})
+    response = client.post(
+        w.url("/jurors/me/sheets:sync"),
+        content=body,
+        headers={**w.jurors[0].headers, "Content-Type": "application/json"},
+    )
+    return len(body), response
+
+
+def test_a_megabyte_of_unknown_codes_spread_over_a_sync_is_a_short_422(
+    client: TestClient, judging: f.World, session: Session
+) -> None:
+    w = judging
+    # 500 sheets of 120 unknown codes: 60,000 in all, a body of almost 1 MB.
+    sheets = [
+        {"entry_id": w.entries[i % 3].id, "scores": {f"KODE{i}x{n}": 1 for n in range(120)}}
+        for i in range(500)
+    ]
+    size, response = _sync_raw(client, w, sheets)
+    assert 900_000 < size < 1_048_576
+    problem = f.problem(response, 422, "validation")
+    assert problem["errors"] == [
+        {"loc": ["body", "sheets"], "msg": "may hold at most 50000 scores in all, not 60000"}
+    ]
+    assert len(response.content) < 1_000
+    assert sheet_rows(session) == 0
+
+
+def test_a_sync_names_at_most_100_faults_in_all(
+    client: TestClient, judging: f.World, session: Session
+) -> None:
+    w = judging
+    # Under the limit (500 sheets of 90 unknown codes): each item is invalid on its own, its
+    # detail counting its faults, and the answer names 100 of them in all.
+    sheets = [
+        {"entry_id": w.entries[i % 3].id, "scores": {f"X{i}x{n}": 1 for n in range(90)}}
+        for i in range(499)
+    ]
+    sheets.append({"entry_id": w.entries[0].id, "scores": {"A": 7}})
+    size, response = _sync_raw(client, w, sheets)
+    assert response.status_code == 200, response.text[:500]
+    results = response.json()["results"]
+    assert [r["outcome"] for r in results] == ["invalid"] * 499 + ["accepted"]
+    named = [len(r["problem"]["errors"]) for r in results[:-1]]
+    assert named[:2] == [90, 10] and set(named[2:]) == {0}
+    assert all(r["problem"]["detail"].endswith("(and 85 more)") for r in results[:-1])
+    assert len(response.content) < size // 2
+    assert sheet_rows(session) == 1

@@ -11,6 +11,7 @@ engines elsewhere)."""
 from __future__ import annotations
 
 import importlib.util
+import io
 import os
 import zipfile
 from collections.abc import Callable, Collection, Iterator
@@ -433,6 +434,253 @@ def test_every_refusal_is_shown_with_its_detail(
     assert laptop.axe() == []
 
 
+# --- piagam: corrections, logo, sample, one PDF to print ------------------------------------
+
+
+def certified(base_url: str) -> Any:
+    """A convention judged in full, its results final and its awards and piagam issued: three
+    winners (``top_n`` 10), each with a piagam for its OPD and one for its innovator."""
+    convention = seed_convention(base_url, entries=3, jurors=2)
+    for juror in convention.jurors:
+        with client(base_url, juror.token) as c:
+            for n, entry_id in enumerate(convention.entry_ids):
+                scores = {code: float(4 + n + len(code) % 3) for code in convention.codes}
+                ok(c.put(convention.sheet_url(entry_id), json={"scores": scores, "submit": True}))
+    with client(base_url, convention.admin_token) as c:
+        ok(c.patch(convention.url(), json={"status": "closed"}))
+        ok(c.post(convention.url("/results"), json={"objection_days": 0}), 201)
+        ok(c.post(convention.url("/awards")), 201)
+    return convention
+
+
+def png(size: tuple[int, int] = (240, 120)) -> bytes:
+    from PIL import Image  # the server's own image library
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (13, 92, 87)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def emblem() -> bytes:
+    """A logo for the screenshots: a teal disc with a gold ring on white."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (360, 360), "white")
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((20, 20, 340, 340), fill=(13, 92, 87), outline=(199, 150, 20), width=18)
+    draw.polygon([(180, 80), (260, 270), (100, 270)], fill="white")
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def pdf_pages(path: Path) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(path).pages)
+
+
+@pytest.mark.time_limit(300)
+def test_piagam_are_revoked_reissued_and_printed_from_the_dashboard(
+    server: Server, laptops: Any, tmp_path: Path
+) -> None:
+    convention = certified(server.url)
+    with client(server.url, convention.admin_token) as c:
+        issued = ok(c.get(convention.url("/certificates")))["items"]
+    assert len(issued) == 6
+    first = issued[0]
+    laptop = laptops()
+    page = laptop.page
+    signed_in(laptop, f"Konvensi Inovasi {convention_tag(convention.cid, server)}")
+    laptop.tab("Piagam")
+    rows = page.locator("table.certificates tbody tr")
+    expect(rows).to_have_count(6)
+    expect(page.locator("#certificates-count")).to_have_text("1\u20136 dari 6 piagam")
+    expect(rows.first).to_contain_text(first["number"])
+    expect(rows.first).to_contain_text("Sah")
+    expect(page.get_by_role("button", name="Terbitkan ulang")).to_have_count(0)
+    screens = {"piagam": laptop.axe()}
+
+    # A revoke without a reason is refused, the field named; with one, the row says revoked.
+    laptop.press(f"Cabut piagam {first['number']}")
+    dialog = page.get_by_role("dialog", name=f"Cabut piagam {first['number']}?")
+    screens["revoke"] = laptop.axe()
+    dialog.get_by_role("button", name="Cabut piagam").click()
+    note = laptop.note("certificates")
+    expect(note).to_contain_text("Isian ditolak server. (HTTP 422)")
+    expect(note.locator(".problem-fields")).to_contain_text("reason")
+    laptop.press(f"Cabut piagam {first['number']}")
+    dialog.get_by_label("Alasan pencabutan").fill("Nama OPD salah tulis")
+    dialog.get_by_role("button", name="Cabut piagam").click()
+    expect(note).to_have_text(f"Piagam {first['number']} dicabut.")
+    expect(rows.first).to_contain_text("Dicabut")
+    expect(rows.first).to_contain_text("Nama OPD salah tulis")
+
+    # Reissued: the new one is listed, the old one names it and offers no second reissue.
+    laptop.press(f"Terbitkan ulang piagam {first['number']}")
+    page.get_by_role("dialog", name=f"Terbitkan ulang piagam {first['number']}?").get_by_role(
+        "button", name="Terbitkan piagam pengganti"
+    ).click()
+    expect(note).to_contain_text("Piagam pengganti 007/KIP-SLK/")
+    with client(server.url, convention.admin_token) as c:
+        after = ok(c.get(convention.url("/certificates")))["items"]
+    assert len(after) == 7
+    old, new = after[0], after[6]
+    assert (old["status"], old["revoked_reason"]) == ("revoked", "Nama OPD salah tulis")
+    assert old["replaced_by_code"] == new["code"] and new["replaces_id"] == old["id"]
+    assert (new["status"], new["recipient_name"]) == ("valid", old["recipient_name"])
+    expect(note).to_contain_text(f"(kode {new['code']})")
+    expect(rows).to_have_count(7)
+    expect(rows.first.locator("td").nth(5)).to_have_text(new["code"])
+    expect(rows.first.get_by_role("button")).to_have_count(0)
+    expect(rows.nth(6)).to_contain_text(new["number"])
+    expect(page.get_by_role("button", name="Terbitkan ulang")).to_have_count(0)
+    page.get_by_label("Jenis", exact=True).select_option("juror")
+    expect(page.get_by_text("Belum ada piagam.")).to_be_visible()
+    page.get_by_label("Jenis", exact=True).select_option("winner")
+    expect(rows).to_have_count(7)
+
+    # The logo: each refusal shown in the secretariat's words, then one kept and removed.
+    logo_note = laptop.note("logo")
+    cases = [
+        ("rusak.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "Gambar rusak", "HTTP 422"),
+        ("logo.svg", b'<svg xmlns="http://www.w3.org/2000/svg"/>', "PNG atau JPEG", "HTTP 415"),
+        ("besar.png", png() + b"\0" * (1 << 20), "paling besar 1 MB", "HTTP 413"),
+    ]
+    for name, data, words, status in cases:
+        picked = {"name": name, "mimeType": "image/png", "buffer": data}
+        page.get_by_label("Berkas logo (PNG atau JPEG, paling besar 1 MB)").set_input_files(picked)
+        laptop.press("Unggah logo")
+        expect(logo_note.locator(".problem-title")).to_contain_text(words)
+        expect(logo_note.locator(".problem-title")).to_contain_text(status)
+    expect(page.get_by_text("Belum ada logo.")).to_be_visible()
+    picked = {"name": "pemkot.png", "mimeType": "image/png", "buffer": png()}
+    page.get_by_label("Berkas logo (PNG atau JPEG, paling besar 1 MB)").set_input_files(picked)
+    laptop.press("Unggah logo")
+    expect(logo_note).to_have_text(
+        "Logo disimpan: 240\u00d7120 piksel. Dicetak di kepala setiap piagam."
+    )
+    shown = page.get_by_role("img", name="Logo yang dicetak di piagam")
+    expect(shown).to_be_visible()
+    assert shown.evaluate("img => img.naturalWidth") == 240
+    screens["logo"] = laptop.axe()
+    sample = laptop.download("Contoh piagam", tmp_path)
+    assert sample.name == "contoh-piagam-winner.pdf" and sample.read_bytes()[:5] == b"%PDF-"
+    page.get_by_label("Jenis contoh").select_option("juror")
+    sample = laptop.download("Contoh piagam", tmp_path)
+    assert sample.name == "contoh-piagam-juror.pdf" and pdf_pages(sample) == 1
+    laptop.press("Hapus logo")
+    expect(logo_note).to_have_text("Logo dihapus.")
+    expect(page.get_by_text("Belum ada logo.")).to_be_visible()
+    with client(server.url, convention.admin_token) as c:
+        assert c.get(convention.url("/logo")).status_code == 404
+
+    # One PDF to print: the revoked piagam left out, a page each; none of a kind is refused.
+    laptop.tab("Tindakan")
+    page.get_by_label("Jenis piagam untuk dicetak").select_option("juror")
+    laptop.press("Unduh satu PDF untuk dicetak")
+    expect(laptop.note("downloads")).to_contain_text("HTTP 404")
+    page.get_by_label("Jenis piagam untuk dicetak").select_option("winner")
+    printed = laptop.download("Unduh satu PDF untuk dicetak", tmp_path)
+    assert printed.read_bytes()[:5] == b"%PDF-" and pdf_pages(printed) == 6
+    page.get_by_label("Jenis piagam untuk dicetak").select_option("")
+    laptop.press("Terbitkan piagam juri")
+    expect(laptop.note("awards")).to_contain_text("Piagam apresiasi juri: 2 diterbitkan.")
+    printed = laptop.download("Unduh satu PDF untuk dicetak", tmp_path)
+    assert pdf_pages(printed) == 8
+    archive = laptop.download("Semua piagam (ZIP)", tmp_path)
+    with zipfile.ZipFile(archive) as z:
+        assert len(z.namelist()) == 9  # the revoked one included, marked
+    screens["actions"] = laptop.axe()
+    assert {screen: found for screen, found in screens.items() if found} == {}
+    for viewport in (LAPTOP, TABLET):
+        page.set_viewport_size(viewport)
+        laptop.tab("Piagam")
+        assert laptop.layout_problems() == [], viewport
+
+
+# --- accounts ---------------------------------------------------------------------------------
+
+
+def test_an_admin_makes_and_deactivates_a_secretariat_account(server: Server, laptops: Any) -> None:
+    convention = seed_convention(server.url, entries=1, jurors=1)
+    other = seed_convention(server.url, entries=1, jurors=1)
+    name = f"Konvensi Inovasi {convention_tag(convention.cid, server)}"
+    username = f"sekretariat.{convention_tag(convention.cid, server)}"
+    password = "kata-sandi-sekretariat"
+    admin = laptops()
+    page = admin.page
+    admin.open()
+    admin.login(*ADMIN)
+    page.get_by_role("heading", name="Pilih konvensi").wait_for()
+    page.get_by_role("link", name="Akun", exact=True).click()
+    page.get_by_role("heading", name="Akun", level=1).wait_for()
+    admin.wait_idle()
+    expect(page.get_by_role("link", name="Akun", exact=True)).to_have_attribute(
+        "aria-current", "page"
+    )
+    expect(page.locator("table.accounts tbody")).to_contain_text(ADMIN[0])
+    screens = {"accounts": admin.axe()}
+    form = page.locator("#account-form")
+    note = admin.note("account-create")
+
+    # Refused: a short password (the field named), then a name that exists ignoring case.
+    form.get_by_label("Nama pengguna").fill(username)
+    form.get_by_label("Nama lengkap").fill("Sekretariat Uji")
+    form.get_by_label("Kata sandi").fill("pendek")
+    form.get_by_label(name, exact=False).check()
+    admin.press("Buat akun")
+    expect(note).to_contain_text("HTTP 422")
+    expect(note.locator(".problem-fields")).to_contain_text("password")
+    form.get_by_label("Nama pengguna").fill(ADMIN[0].upper())
+    form.get_by_label("Kata sandi").fill(password)
+    admin.press("Buat akun")
+    expect(note).to_contain_text("Sudah dilakukan sebelumnya, atau datanya sudah ada. (HTTP 409)")
+    screens["refused"] = admin.axe()
+    form.get_by_label("Nama pengguna").fill(username)
+    admin.press("Buat akun")
+    expect(note).to_have_text(f"Akun sekretariat {username} dibuat untuk: {name}.")
+    row = page.locator("table.accounts tbody tr", has_text=username)
+    expect(row).to_contain_text("Sekretariat")
+    expect(row).to_contain_text(name)
+    expect(row).to_contain_text("Aktif")
+    token = login(server.url, username, password)
+    with client(server.url, token) as c:
+        me = ok(c.get("/api/v1/me"))
+        assert (me["role"], me["convention_ids"]) == ("secretariat", [convention.cid])
+        assert c.get(f"/api/v1/conventions/{other.cid}").status_code == 404
+
+    # The secretariat's own laptop: its convention only, and no accounts screen.
+    desk = laptops()
+    desk.open()
+    desk.login(username, password)
+    desk.page.get_by_role("heading", name="Pilih konvensi").wait_for()
+    expect(desk.page.locator(".picker li")).to_have_count(1)
+    expect(desk.page.locator(".picker")).to_contain_text(name)
+    expect(desk.page.get_by_role("link", name="Akun", exact=True)).to_have_count(0)
+    desk.open("#/akun")
+    expect(desk.page.get_by_text("Hanya admin yang mengelola akun sekretariat.")).to_be_visible()
+    assert desk.axe() == []
+
+    # Deactivated: its logins refused and its session ended; reactivated, it signs in again.
+    page.get_by_role("button", name=f"Nonaktifkan {username}").click()
+    expect(admin.note("accounts")).to_contain_text(f"Akun {username} dinonaktifkan")
+    expect(row).to_contain_text("Nonaktif")
+    with client(server.url) as c:
+        form_body = {"username": username, "password": password}
+        assert c.post("/api/v1/auth/token", data=form_body).status_code == 401
+    with client(server.url, convention.admin_token) as c:
+        listed = ok(c.get("/api/v1/accounts?role=secretariat&limit=500"))["items"]
+        assert [a["active"] for a in listed if a["username"] == username] == [False]
+    desk.open("#/")  # the picker asks the API again: 401, and the dashboard says why
+    expect(desk.page.get_by_text("Sesi Anda berakhir")).to_be_visible()
+    page.get_by_role("button", name=f"Aktifkan {username}").click()
+    expect(admin.note("accounts")).to_have_text(f"Akun {username} aktif lagi.")
+    assert login(server.url, username, password)
+    assert {screen: found for screen, found in screens.items() if found} == {}
+    assert admin.layout_problems() == []
+
+
 # --- the screenshots of docs/dashboard.md -----------------------------------------------------
 
 
@@ -510,5 +758,38 @@ def test_screenshots_of_every_screen(demo: Server, laptops: Any, tmp_path: Path)
     page.get_by_role("link", name="Ganti konvensi").click()
     page.get_by_role("heading", name="Pilih konvensi").wait_for()
     laptop.shoot(out / "dashboard-picker.png")
+    # Solok judged, published and awarded through the API, with a logo; one piagam corrected
+    # from the dashboard; then the accounts, with a secretariat account for Solok.
+    token = login(demo.url, *ADMIN)
+    with client(demo.url, token) as c:
+        solok = next(x for x in ok(c.get("/api/v1/conventions"))["items"] if "Solok" in x["name"])
+        base = f"/api/v1/conventions/{solok['id']}"
+        ok(c.patch(base, json={"status": "closed"}))
+        ok(c.post(f"{base}/results", json={"allow_incomplete": True}), 201)
+        ok(c.post(f"{base}/awards"), 201)
+        ok(c.put(f"{base}/logo", content=emblem(), headers={"Content-Type": "image/png"}), 201)
+    laptop.pick("Konvensi Inovasi Daerah Kota Solok 2018")
+    laptop.tab("Piagam")
+    page.get_by_role("img", name="Logo yang dicetak di piagam").wait_for()
+    first = page.locator("table.certificates tbody tr").first.locator("th").inner_text()
+    laptop.press(f"Cabut piagam {first}")
+    dialog = page.get_by_role("dialog", name=f"Cabut piagam {first}?")
+    dialog.get_by_label("Alasan pencabutan").fill("Nama OPD salah tulis")
+    dialog.get_by_role("button", name="Cabut piagam").click()
+    laptop.press(f"Terbitkan ulang piagam {first}")
+    page.get_by_role("dialog").get_by_role("button", name="Terbitkan piagam pengganti").click()
+    expect(laptop.note("certificates")).to_contain_text("Piagam pengganti")
+    laptop.shoot(out / "dashboard-piagam.png")
+    page.get_by_role("link", name="Akun", exact=True).click()
+    page.get_by_role("heading", name="Akun", level=1).wait_for()
+    laptop.wait_idle()
+    form = page.locator("#account-form")
+    form.get_by_label("Nama pengguna").fill("sekretariat.solok")
+    form.get_by_label("Nama lengkap").fill("Sekretariat Kota Solok")
+    form.get_by_label("Kata sandi").fill("rahasia-panjang-sekali")
+    form.get_by_label("Konvensi Inovasi Daerah Kota Solok 2018").check()
+    laptop.press("Buat akun")
+    expect(laptop.note("account-create")).to_contain_text("dibuat untuk")
+    laptop.shoot(out / "dashboard-accounts.png")
     for shot in out.glob("dashboard-*.png"):
         assert shot.stat().st_size > 15_000, shot

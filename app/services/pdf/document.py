@@ -76,8 +76,8 @@ class Document:
         self._position = 0
         self._offsets: dict[int, int] = {}
         self._count = 0
-        self._info = dict(info or {})
-        self._created = created
+        self.info = dict(info or {})  # may change until ``close``
+        self.created = created
         self._lang = lang
         self._emit(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self._catalog, self._pages, self._resources = self.reserve(), self.reserve(), self.reserve()
@@ -182,9 +182,9 @@ class Document:
         lang = f" /Lang {text_string(self._lang)}" if self._lang else ""
         self.put(self._catalog, f"<< /Type /Catalog /Pages {self._pages} 0 R{lang} >>")
         info = self.reserve()
-        fields = " ".join(f"/{key} {text_string(value)}" for key, value in self._info.items())
-        if self._created is not None:
-            fields += f" /CreationDate {date_string(self._created)}"
+        fields = " ".join(f"/{key} {text_string(value)}" for key, value in self.info.items())
+        if self.created is not None:
+            fields += f" /CreationDate {date_string(self.created)}"
         self.put(info, f"<< {fields} >>")
         self._xref(info)
 

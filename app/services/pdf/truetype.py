@@ -1,23 +1,33 @@
-"""TrueType fonts for the PDF writer: metrics read once per process, and subsets that keep
-every glyph's id.
+"""TrueType fonts for the PDF writer: metrics read once per process, and subsets made at
+the end of a document.
 
-Keeping the ids (unused glyphs left empty, the font cut after the highest id used) is what
-lets a page be written the moment it is drawn: its text is glyph ids, final whatever the
-later pages use. The subset is a matter of slicing ``glyf`` and rewriting ``loca``: well
-under a millisecond, where a general subsetter (fontTools) takes some 15 ms a font.
+A page's text is the font's own glyph ids (as CIDs), so a page is final the moment it is
+drawn, whatever the later pages use. The subset, made once the document's pages are all
+drawn, holds only the glyphs used (renumbered), and a CIDToGIDMap takes each old id to its
+new one. Making it is slicing ``glyf`` and rewriting ``loca`` and ``hmtx``: well under a
+millisecond, where a general subsetter (fontTools) takes some 15 ms a font.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import struct
+import sys
+import threading
+import zlib
+from array import array
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fontTools import ttLib  # type: ignore[import-untyped]
+
+from app.services.pdf import document
 
 if TYPE_CHECKING:
     from app.services.pdf.document import Document
@@ -47,9 +57,26 @@ _HAVE_2X2 = 0x0080
 
 
 def _checksum(data: bytes) -> int:
-    padded = data + b"\0" * (-len(data) % 4)
-    total: int = sum(struct.unpack(f">{len(padded) // 4}L", padded))
-    return total & 0xFFFFFFFF
+    words = array("I", data + b"\0" * (-len(data) % 4))  # 4 bytes an item
+    if sys.byteorder == "little":
+        words.byteswap()
+    return sum(words) & 0xFFFFFFFF
+
+
+# Subsets kept per font (each a few KB).
+EMBEDDINGS_KEPT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class _Embedding:
+    """A subset ready to write: its name, widths, and compressed streams."""
+
+    name: str
+    widths: str
+    program: bytes
+    length1: int
+    cid_map: bytes
+    to_unicode: bytes
 
 
 class TrueType:
@@ -60,6 +87,9 @@ class TrueType:
         self.data = data
         (count,) = struct.unpack_from(">H", data, 4)
         self.tables: dict[bytes, tuple[int, int]] = {}
+        self._copies: dict[bytes, bytes] = {}
+        self._embeddings: OrderedDict[tuple[tuple[int, str], ...], _Embedding] = OrderedDict()
+        self._lock = threading.Lock()
         for i in range(count):
             tag, _sum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
             self.tables[tag] = (offset, length)
@@ -95,8 +125,12 @@ class TrueType:
         self._hex_by_code = _Lazy(lambda code: f"{self.gids.get(code, 0):04X}")
 
     def table(self, tag: bytes) -> bytes:
-        offset, length = self.tables[tag]
-        return self.data[offset : offset + length]
+        """A table's bytes (copied once: ``glyf`` is most of the file)."""
+        found = self._copies.get(tag)
+        if found is None:
+            offset, length = self.tables[tag]
+            found = self._copies[tag] = self.data[offset : offset + length]
+        return found
 
     @property
     def flags(self) -> int:
@@ -125,32 +159,57 @@ class TrueType:
         by_gid: dict[int, str] = {}
         for char, gid in sorted(used.items()):
             by_gid.setdefault(gid, char)
-        gids = sorted(by_gid)
-        digest = hashlib.sha256(repr(gids).encode()).digest()
-        name = "".join(chr(65 + b % 26) for b in digest[:6]) + "+" + self.name
-        cid_font, descriptor, program, to_unicode = (doc.reserve() for _ in range(4))
+        made = self._embedding(tuple(sorted(by_gid.items())))
+        cid_font, descriptor, program, to_unicode, cid_map = (doc.reserve() for _ in range(5))
         doc.put(
             number,
-            f"<< /Type /Font /Subtype /Type0 /BaseFont /{name} /Encoding /Identity-H "
+            f"<< /Type /Font /Subtype /Type0 /BaseFont /{made.name} /Encoding /Identity-H "
             f"/DescendantFonts [{cid_font} 0 R] /ToUnicode {to_unicode} 0 R >>",
         )
         doc.put(
             cid_font,
-            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{name} "
+            f"<< /Type /Font /Subtype /CIDFontType2 /BaseFont /{made.name} "
             "/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> "
-            f"/FontDescriptor {descriptor} 0 R /CIDToGIDMap /Identity /W [{self._widths(gids)}] >>",
+            f"/FontDescriptor {descriptor} 0 R /CIDToGIDMap {cid_map} 0 R /W [{made.widths}] >>",
         )
         x0, y0, x1, y1 = self.bbox
         doc.put(
             descriptor,
-            f"<< /Type /FontDescriptor /FontName /{name} /Flags {self.flags} "
+            f"<< /Type /FontDescriptor /FontName /{made.name} /Flags {self.flags} "
             f"/FontBBox [{x0} {y0} {x1} {y1}] /ItalicAngle {self.italic_angle:g} "
             f"/Ascent {self.ascent} /Descent {self.descent} /CapHeight {self.cap_height} "
             f"/StemV 80 /FontFile2 {program} 0 R >>",
         )
-        data = self.subset(set(gids))
-        doc.stream(program, f"/Length1 {len(data)}", data)
-        doc.stream(to_unicode, "", _to_unicode(by_gid).encode("latin-1"))
+        flate = "/Filter /FlateDecode"
+        doc.stream(program, f"/Length1 {made.length1} {flate}", made.program, compress=False)
+        doc.stream(cid_map, flate, made.cid_map, compress=False)
+        doc.stream(to_unicode, flate, made.to_unicode, compress=False)
+
+    def _embedding(self, glyphs: tuple[tuple[int, str], ...]) -> _Embedding:
+        """The subset of these (glyph id, character) pairs, compressed; the last few made
+        are kept, so that a single piagam, whose italic and sans lines are those of every
+        other, subsets one or two fonts, not four."""
+        with self._lock:
+            found = self._embeddings.get(glyphs)
+            if found is not None:
+                self._embeddings.move_to_end(glyphs)
+                return found
+        gids = [gid for gid, _char in glyphs]
+        digest = hashlib.sha256(repr(gids).encode()).digest()
+        data, cid_to_gid = self.subset(set(gids))
+        made = _Embedding(
+            name="".join(chr(65 + b % 26) for b in digest[:6]) + "+" + self.name,
+            widths=self._widths(gids),
+            program=zlib.compress(data, document.LEVEL),
+            length1=len(data),
+            cid_map=zlib.compress(cid_to_gid, document.LEVEL),
+            to_unicode=zlib.compress(_to_unicode(dict(glyphs)).encode("latin-1"), document.LEVEL),
+        )
+        with self._lock:
+            self._embeddings[glyphs] = made
+            while len(self._embeddings) > EMBEDDINGS_KEPT:
+                self._embeddings.popitem(last=False)
+        return made
 
     def _widths(self, gids: list[int]) -> str:
         """The W array: runs of consecutive ids, each with its widths."""
@@ -198,43 +257,73 @@ class TrueType:
                     break
         return seen
 
-    def subset(self, gids: set[int]) -> bytes:
-        """A font program with the glyphs ``gids`` (and .notdef) under their own ids, the
-        others empty, cut after the highest id."""
+    def _metric(self, hmtx: bytes, gid: int) -> bytes:
+        """A glyph's advance and left side bearing, as a long hmtx entry."""
+        if gid < self.metrics_count:
+            return hmtx[4 * gid : 4 * gid + 4]
+        last = hmtx[4 * self.metrics_count - 4 : 4 * self.metrics_count - 2]
+        at = 4 * self.metrics_count + 2 * (gid - self.metrics_count)
+        return last + hmtx[at : at + 2]
+
+    def subset(self, gids: set[int]) -> tuple[bytes, bytes]:
+        """A font program of the glyphs ``gids``, their components and .notdef, numbered
+        anew in their order; and the CIDToGIDMap from the old ids (which the pages' text
+        uses: it was final when drawn) to the new ones, two bytes each."""
         glyf = self.table(b"glyf")
-        keep = self._with_components(glyf, {0, *(g for g in gids if g < self.glyph_count)})
-        count = max(keep) + 1
+        keep = sorted(self._with_components(glyf, {0, *(g for g in gids if g < self.glyph_count)}))
+        new = {old: gid for gid, old in enumerate(keep)}
         parts: list[bytes] = []
-        offsets = [0]
-        for gid in range(count):
-            if gid in keep:
-                data = self._glyph_data(glyf, gid)
-                parts.append(data + b"\0" * (-len(data) % 4))
-            offsets.append(offsets[-1] + (len(parts[-1]) if gid in keep else 0))
-        metrics = min(self.metrics_count, count)
-        hmtx = self.table(b"hmtx")[: 4 * metrics + 2 * (count - metrics)]
+        for old in keep:
+            data = self._glyph_data(glyf, old)
+            if len(data) >= 10 and struct.unpack_from(">h", data, 0)[0] < 0:
+                data = _renumbered(data, new)
+            parts.append(data + b"\0" * (-len(data) % 4))
+        count = len(keep)
+        hmtx = self.table(b"hmtx")
         head = bytearray(self.table(b"head"))
         struct.pack_into(">L", head, 8, 0)  # checkSumAdjustment, set below
         struct.pack_into(">h", head, 50, 1)  # long offsets in loca
         hhea = bytearray(self.table(b"hhea"))
-        struct.pack_into(">H", hhea, 34, metrics)
+        struct.pack_into(">H", hhea, 34, count)
         maxp = bytearray(self.table(b"maxp"))
         struct.pack_into(">H", maxp, 4, count)
         # post version 3: no glyph names (they would name glyphs that are not there).
         post = b"\x00\x03\x00\x00" + self.table(b"post")[4:32]
         tables = {
             b"glyf": b"".join(parts),
-            b"loca": struct.pack(f">{count + 1}L", *offsets),
+            b"loca": struct.pack(f">{count + 1}L", 0, *itertools.accumulate(map(len, parts))),
             b"head": bytes(head),
             b"hhea": bytes(hhea),
             b"maxp": bytes(maxp),
-            b"hmtx": hmtx,
+            b"hmtx": b"".join(self._metric(hmtx, old) for old in keep),
             b"post": post,
         }
         for tag in _KEEP:
             if tag not in tables and tag in self.tables:
                 tables[tag] = self.table(tag)
-        return _font_file(tables)
+        used = {g for g in gids if g < self.glyph_count}
+        cid_to_gid = bytearray(2 * (max(used, default=0) + 1))
+        for old in used:
+            struct.pack_into(">H", cid_to_gid, 2 * old, new[old])
+        return _font_file(tables), bytes(cid_to_gid)
+
+
+def _renumbered(data: bytes, new: dict[int, int]) -> bytes:
+    """A composite glyph with its components' ids mapped through ``new``."""
+    out = bytearray(data)
+    at = 10
+    while True:
+        flags, component = struct.unpack_from(">HH", out, at)
+        struct.pack_into(">H", out, at + 2, new[component])
+        at += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
+        if flags & _HAVE_SCALE:
+            at += 2
+        elif flags & _HAVE_XY_SCALE:
+            at += 4
+        elif flags & _HAVE_2X2:
+            at += 8
+        if not flags & _MORE_COMPONENTS:
+            return bytes(out)
 
 
 class _Lazy(dict[Any, Any]):
@@ -271,7 +360,8 @@ def _to_unicode(used: dict[int, str]) -> str:
 
 
 def _font_file(tables: dict[bytes, bytes]) -> bytes:
-    """An sfnt from its tables, with the directory, checksums and head's adjustment."""
+    """An sfnt from its tables, with the directory, checksums and head's adjustment (the
+    font's checksum is the sum of its parts', every part being padded to 4 bytes)."""
     tags = sorted(tables)
     n = len(tags)
     power = 1 << (n.bit_length() - 1)
@@ -280,15 +370,22 @@ def _font_file(tables: dict[bytes, bytes]) -> bytes:
     )
     offset = 12 + 16 * n
     directory, body = [], []
+    total = 0
+    head_at = 0
     for tag in tags:
         data = tables[tag]
-        directory.append(struct.pack(">4sLLL", tag, _checksum(data), offset, len(data)))
+        checksum = _checksum(data)
+        total += checksum
+        directory.append(struct.pack(">4sLLL", tag, checksum, offset, len(data)))
+        if tag == b"head":
+            head_at = offset
         padded = data + b"\0" * (-len(data) % 4)
         body.append(padded)
         offset += len(padded)
-    font = bytearray(header + b"".join(directory) + b"".join(body))
-    head_at = 12 + 16 * n + sum(len(b) for t, b in zip(tags, body, strict=True) if t < b"head")
-    struct.pack_into(">L", font, head_at + 8, (0xB1B0AFBA - _checksum(bytes(font))) & 0xFFFFFFFF)
+    start = header + b"".join(directory)
+    font = bytearray(start + b"".join(body))
+    total += _checksum(start)
+    struct.pack_into(">L", font, head_at + 8, (0xB1B0AFBA - total) & 0xFFFFFFFF)
     return bytes(font)
 
 

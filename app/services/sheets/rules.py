@@ -29,7 +29,14 @@ MAX_SCORES = 1_000
 """Scores in one sheet body: far above any rubric, far below a body that floods the answer."""
 
 MAX_ERRORS = 100
-"""Faults named in one 422; more are counted in its detail."""
+"""Faults named in one 422; more are counted in its detail. A sync's answer names at most as
+many in all its items."""
+
+MAX_SYNC_SHEETS = 500
+"""Sheets in one ``sheets:sync`` body."""
+
+MAX_SYNC_SCORES = 50_000
+"""Scores in one ``sheets:sync`` body, all its sheets together."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
-from app.enums import SheetStatus
+from app.enums import SheetStatus, SyncOutcome
 from app.errors import (
     PreconditionFailed,
     Problem,
@@ -32,6 +32,7 @@ from app.services import audit
 from app.services.sheets import statements as q
 from app.services.sheets.read import get_sheet, lock_sheet
 from app.services.sheets.rules import (
+    MAX_ERRORS,
     Rule,
     SheetInput,
     StoredSheet,
@@ -229,6 +230,7 @@ def sync(
     server's sheet), ``invalid`` or ``refused`` (with the problem)."""
     results = []
     rules: dict[int, dict[str, Rule]] = {}
+    named = 0  # faults named so far: the answer names at most MAX_ERRORS in all
     for item in items:
         payload = {"scores": item.scores, "comment": item.comment, "submit": item.submit}
         if_match = f'"{item.base_version}"' if item.base_version is not None else None
@@ -242,13 +244,19 @@ def sync(
             results.append(
                 {
                     "entry_id": item.entry_id,
-                    "outcome": "accepted" if written.changed else "unchanged",
+                    "outcome": SyncOutcome.ACCEPTED if written.changed else SyncOutcome.UNCHANGED,
                     "status": 200,
                     "sheet": written.sheet.as_dict(),
                 }
             )
         except Problem as problem:
-            results.append(_sync_failure(session, principal, convention_id, item, problem))
+            failure = _sync_failure(session, principal, convention_id, item, problem)
+            errors = failure["problem"].get("errors")
+            if errors is not None:
+                # The item's detail still counts them all.
+                failure["problem"]["errors"] = errors[: max(0, MAX_ERRORS - named)]
+                named += len(failure["problem"]["errors"])
+            results.append(failure)
     return results
 
 
@@ -265,10 +273,10 @@ def _sync_failure(
         current = get_sheet(conn, principal.id, entry_id, stage_id) if stage_id else None
         return {
             "entry_id": entry_id,
-            "outcome": "conflict",
+            "outcome": SyncOutcome.CONFLICT,
             "status": problem.status,
             "sheet": current.as_dict() if current else None,
             "problem": body,
         }
-    outcome = "invalid" if problem.status == 422 else "refused"
+    outcome = SyncOutcome.INVALID if problem.status == 422 else SyncOutcome.REFUSED
     return {"entry_id": entry_id, "outcome": outcome, "status": problem.status, "problem": body}

@@ -91,6 +91,7 @@ export async function request(method, path, options) {
 export const get = (path) => request("GET", path);
 export const post = (path, json) => request("POST", path, { json });
 export const patch = (path, json) => request("PATCH", path, { json });
+export const del = (path) => request("DELETE", path);
 
 // A file (CSV, XLSX, PDF, ZIP) as a Blob with the name the server gave it. The bearer token
 // is needed, so a plain link cannot do it.
@@ -103,11 +104,11 @@ export async function fetchFile(path) {
   return { blob: await response.blob(), name };
 }
 
-// multipart/form-data with one field `file` (the bulk import).
-export function upload(path, file) {
+// multipart/form-data with one field `file` (the bulk import; `PUT` for the piagam's logo).
+export function upload(path, file, method = "POST") {
   const body = new FormData();
   body.append("file", file, file.name);
-  return request("POST", path, { body });
+  return request(method, path, { body });
 }
 
 export function login(username, password) {

@@ -7,12 +7,14 @@ import { ctx, forget, onConvention, open, refreshConvention } from "./context.js
 import { h, replace } from "./dom.js";
 import * as session from "./session.js";
 import { STATUS, clock } from "./text.js";
+import { AccountsView } from "./views/accounts.js";
 import { ActionsView } from "./views/actions.js";
 import { AuditView } from "./views/audit.js";
 import { ChartsView } from "./views/charts.js";
 import { ConventionsView } from "./views/conventions.js";
 import { ImportView } from "./views/imports.js";
 import { loginPage } from "./views/login.js";
+import { PiagamView } from "./views/piagam.js";
 import { ProgressView } from "./views/progress.js";
 import { RankingView } from "./views/ranking.js";
 
@@ -26,6 +28,7 @@ export const SCREENS = [
   { path: "grafik", label: "Grafik", View: ChartsView },
   { path: "impor", label: "Impor", View: ImportView },
   { path: "tindakan", label: "Tindakan", View: ActionsView },
+  { path: "piagam", label: "Piagam", View: PiagamView },
   { path: "audit", label: "Audit", View: AuditView },
 ];
 
@@ -47,6 +50,8 @@ function renderBar() {
   $("bar-actions").hidden = !signedIn;
   const c = ctx.convention;
   $("switch-link").hidden = !ctx.cid;
+  // Accounts are an admin's: a secretariat (its /me says so at sign-in) never sees the link.
+  $("accounts-link").hidden = !(signedIn && ctx.session.role === "admin");
   $("bar-convention").hidden = !(signedIn && c && ctx.cid);
   if (c && ctx.cid) {
     replace($("convention-name"), `${c.name}`);
@@ -146,7 +151,9 @@ async function route() {
   if (!match) {
     forget();
     $("tabs").hidden = true;
-    view = new ConventionsView(main);
+    const accounts = location.hash === "#/akun";
+    $("accounts-link").setAttribute("aria-current", accounts ? "page" : "false");
+    view = accounts ? new AccountsView(main) : new ConventionsView(main);
     renderBar();
     main.setAttribute("aria-busy", "true");
     await view.mount();
@@ -154,6 +161,7 @@ async function route() {
     main.focus({ preventScroll: true });
     return;
   }
+  $("accounts-link").setAttribute("aria-current", "false");
   const cid = Number(match[1]);
   const screen = SCREENS.find((x) => x.path === match[2]) || SCREENS[0];
   renderTabs(cid, screen.path);

@@ -48,6 +48,10 @@ export const OBJECTION_STATUS = {
   void: "Batal",
 };
 
+export const CERTIFICATE_KINDS = { winner: "Pemenang", participant: "Peserta", juror: "Juri (apresiasi)" };
+export const CERTIFICATE_STATUS = { valid: "Sah", revoked: "Dicabut" };
+export const ROLES = { admin: "Admin", secretariat: "Sekretariat", juror: "Juri" };
+
 // What each refusal of the API means for the secretariat (RFC 9457 `type`).
 const PROBLEMS = {
   "convention-state": "Langkah ini tidak diizinkan pada status konvensi sekarang.",
@@ -64,13 +68,14 @@ const PROBLEMS = {
   unauthenticated: "Sesi berakhir; masuk lagi.",
 };
 
-export function problemTitle(error) {
+// `titles` gives a screen its own words for a refusal (a logo is not a CSV).
+export function problemTitle(error, titles = {}) {
   const type = error.type || "";
-  return PROBLEMS[type] || (error.problem && error.problem.title) || `Ditolak server (HTTP ${error.status}).`;
+  return titles[type] || PROBLEMS[type] || (error.problem && error.problem.title) || `Ditolak server (HTTP ${error.status}).`;
 }
 
 // A refusal as the page shows it: what it means, the server's own detail, each field's error.
-export function problemBox(error, { entryTitle } = {}) {
+export function problemBox(error, { entryTitle, titles } = {}) {
   if (!error || !("status" in error)) {
     return h("div", { class: "problem", role: "alert" }, h("p", {}, "Server tidak dapat dihubungi. Periksa jaringan, lalu coba lagi."));
   }
@@ -80,7 +85,7 @@ export function problemBox(error, { entryTitle } = {}) {
   return h(
     "div",
     { class: "problem", role: "alert" },
-    h("p", { class: "problem-title" }, `${problemTitle(error)} (HTTP ${error.status})`),
+    h("p", { class: "problem-title" }, `${problemTitle(error, titles)} (HTTP ${error.status})`),
     problem.detail ? h("p", { class: "problem-detail" }, problem.detail) : null,
     errors.length
       ? h(

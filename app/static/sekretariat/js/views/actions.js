@@ -7,7 +7,7 @@
 import * as api from "../api.js";
 import { ctx, currentStage, entryTitle, refreshConvention, refreshLists } from "../context.js";
 import { ask, h, replace, saveBlob, table } from "../dom.js";
-import { METHODS, OBJECTION_STATUS, RESULT_STATUS, STAGE_STATES, STATUS, WARNINGS, num, problemBox, when } from "../text.js";
+import { CERTIFICATE_KINDS, METHODS, OBJECTION_STATUS, RESULT_STATUS, STAGE_STATES, STATUS, WARNINGS, num, problemBox, when } from "../text.js";
 
 const DOWNLOADS = [
   { path: "/exports/ranking.xlsx", label: "Peringkat (XLSX)" },
@@ -17,8 +17,6 @@ const DOWNLOADS = [
   { path: "/exports/certificates.xlsx", label: "Daftar piagam (XLSX)" },
   { path: "/exports/certificates.csv", label: "Daftar piagam (CSV)" },
   { path: "/exports/rewards.xlsx", label: "Hadiah (XLSX)" },
-  { path: "/certificates.zip", label: "Semua piagam (ZIP)" },
-  { path: "/certificates.pdf", label: "Semua piagam, satu PDF" },
   { path: "/berita-acara.pdf", label: "Berita acara (PDF)" },
 ];
 
@@ -41,7 +39,7 @@ export class ActionsView {
     this.notes = {};
     // Kept across re-renders: a preview, and what the secretariat chose or typed.
     this.preview = h("div", { id: "advance-preview", "aria-live": "polite" });
-    this.choice = { advanceMethod: "mean", publishMethod: null, days: "0" };
+    this.choice = { advanceMethod: "mean", publishMethod: null, days: "0", printKind: "" };
     for (const name of ["status", "stage", "results", "objections", "awards", "downloads"]) {
       this.notes[name] = h("div", { class: "note", id: `note-${name}`, "aria-live": "polite" });
     }
@@ -397,11 +395,29 @@ export class ActionsView {
       saveBlob(blob, name);
       return `Diunduh: ${name}.`;
     };
+    // The piagam: every one as a PDF each in a ZIP, or the chosen kind as ONE PDF to print (a
+    // page each, in number order; revoked ones left out).
+    const kind = h(
+      "select",
+      { id: "print-kind", onchange: () => (this.choice.printKind = kind.value) },
+      h("option", { value: "" }, "Semua jenis"),
+      Object.entries(CERTIFICATE_KINDS).map(([v, label]) => h("option", { value: v, selected: v === this.choice.printKind ? true : null }, label)),
+    );
+    const printDownload = () => download({ path: `/certificates.pdf${kind.value ? `?kind=${kind.value}` : ""}` })();
     replace(
       this.sections.downloads,
       h("h2", { id: "downloads-title" }, "Unduhan"),
       h("p", { class: "muted small" }, "Berita acara setelah hasil diumumkan; piagam setelah diterbitkan. Berkas besar perlu beberapa detik."),
       h("div", { class: "download-grid" }, DOWNLOADS.map((d) => this.button(d.label, "downloads", download(d)))),
+      h("h3", {}, "Piagam"),
+      h(
+        "div",
+        { class: "actions-row" },
+        this.button("Semua piagam (ZIP)", "downloads", download({ path: "/certificates.zip" })),
+        field("print-kind", "Jenis piagam untuk dicetak", kind),
+        this.button("Unduh satu PDF untuk dicetak", "downloads", printDownload, "primary"),
+      ),
+      h("p", { class: "muted small" }, "Satu PDF: setiap piagam satu halaman A4 mendatar, urut nomor, tanpa piagam yang dicabut. ZIP: satu PDF per piagam, termasuk yang dicabut (bertanda)."),
       this.notes.downloads,
     );
   }
