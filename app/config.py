@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     # Higher per address: a venue's tablets reach the service through one NAT address.
     login_max_failures_per_address: int = Field(default=100, ge=1)
     login_window_seconds: int = Field(default=60, ge=1)
+    # Password hashes and checks at once per worker (Argon2 holds 64 MiB each), and how many
+    # more may wait, for how long, before a 503.
+    password_concurrency: int = Field(default=2, ge=1)
+    password_queue: int = Field(default=64, ge=0)
+    password_wait_seconds: float = Field(default=10.0, gt=0)
 
     # The public piagam PDF: rendered once per certificate state, kept in each worker's cache
     # of this many MiB (0: none), and at most so many requests a minute from one address.

@@ -43,6 +43,7 @@ from app.routers import (
 )
 from app.routers.problems import install_error_handlers, problem_response, problems
 from app.schemas.analysis import HealthOut
+from app.security import PasswordGate
 from app.services import imports as imports_service
 from app.services import logos
 
@@ -192,6 +193,9 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.secret_key = _secret_key(settings, demo)
+    app.state.password_gate = PasswordGate(
+        settings.password_concurrency, settings.password_queue, settings.password_wait_seconds
+    )
     install_error_handlers(app)
 
     @app.get(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
+import anyio.to_thread
 import jwt
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -14,7 +18,7 @@ from sqlalchemy import Connection, Table, bindparam, select
 
 from app.db import Database
 from app.enums import Role
-from app.errors import NotFound, Unauthenticated
+from app.errors import NotFound, Unauthenticated, Unavailable
 from app.models import Account, AccountConvention
 from app.services.common import valid_id
 
@@ -48,6 +52,68 @@ def verify_password(password: str, password_hash: str | None) -> bool:
 
 def new_credential_stamp() -> str:
     return secrets.token_hex(8)
+
+
+T = TypeVar("T")
+# Seconds a refused login is told to wait (a burst drains in a few).
+BUSY_RETRY_AFTER = 2
+
+
+class PasswordGate:
+    """At most ``concurrency`` password hashes or verifications at once in this worker.
+
+    Argon2 holds 64 MiB for each: thirty logins at once took a worker from 0.2 to 2 GB. Beyond
+    the limit a call waits its turn, up to ``wait_seconds``, with at most ``queue`` callers
+    waiting; past either it is refused with 503 ``unavailable`` and ``Retry-After``.
+    """
+
+    def __init__(self, concurrency: int, queue: int, wait_seconds: float) -> None:
+        self.concurrency = concurrency
+        self.queue = queue
+        self.wait_seconds = wait_seconds
+        self.waiting = 0
+        self._semaphore: asyncio.Semaphore | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    def _slots(self) -> asyncio.Semaphore:
+        # One semaphore per event loop: a test client runs each of its sessions on its own.
+        loop = asyncio.get_running_loop()
+        if self._semaphore is None or self._loop is not loop:
+            self._semaphore, self._loop = asyncio.Semaphore(self.concurrency), loop
+        return self._semaphore
+
+    def _busy(self) -> Unavailable:
+        return Unavailable(
+            "Too many logins at once on this server; retry in a moment.",
+            headers={"Retry-After": str(BUSY_RETRY_AFTER)},
+        )
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        """Hold one of the slots (waiting for it, or 503)."""
+        slots = self._slots()
+        if slots.locked():
+            if self.waiting >= self.queue:
+                raise self._busy()
+            self.waiting += 1
+            try:
+                async with asyncio.timeout(self.wait_seconds):
+                    await slots.acquire()
+            except TimeoutError:
+                raise self._busy() from None
+            finally:
+                self.waiting -= 1
+        else:
+            await slots.acquire()
+        try:
+            yield
+        finally:
+            slots.release()
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """``fn(*args)`` in a worker thread, in a slot."""
+        async with self.slot():
+            return await anyio.to_thread.run_sync(fn, *args)
 
 
 @dataclass(frozen=True, slots=True)

@@ -187,26 +187,29 @@ def in_process(count: int, with_logo: Logo | None) -> list[dict[str, Any]]:
 
 
 def report(timings: list[dict[str, Any]], http: list[dict[str, Any]]) -> dict[str, Any]:
-    floors = {
-        (t["size"], t["what"]): t["seconds"] for t in timings if t["what"].startswith("floor")
-    }
+    floors = {(t["size"], t["what"]): t for t in timings if t["what"].startswith("floor")}
     rows = []
     for t in timings:
         floor = floors.get((t["size"], f"floor {t['what']}"))
-        t["x_floor"] = round(t["seconds"] / floor, 2) if floor else None
+        # Judged on CPU time: both are single-threaded, so CPU and wall agree on a quiet
+        # machine, while on a busy one the wall time is mostly the other processes'.
+        t["x_floor"] = round(t["cpu"] / floor["cpu"], 2) if floor else None
+        t["x_floor_wall"] = round(t["seconds"] / floor["seconds"], 2) if floor else None
         rows.append(
             [
                 t["size"],
                 t["what"],
                 t["seconds"],
                 t["cpu"],
-                t["seconds"] / t["size"] * 1000,
+                t["cpu"] / t["size"] * 1000,
                 t["bytes"] / t["size"] / 1000,
                 t["x_floor"],
+                t["x_floor_wall"],
             ]
         )
     print("\nPiagam, in process (per page; floor: the same pages in the PDF core fonts)")
-    print(common.table(["size", "what", "s", "cpu s", "ms/page", "KB/page", "x floor"], rows))
+    headers = ["size", "what", "s", "cpu s", "cpu ms/page", "KB/page", "x floor", "(wall)"]
+    print(common.table(headers, rows))
     if http:
         print("\nThrough konvensi serve, one worker (SQLite): GET …/certificates.pdf streamed")
         print(
@@ -299,8 +302,9 @@ def _verdicts(timings: list[dict[str, Any]], http: list[dict[str, Any]]) -> list
             )
         if t["x_floor"] is not None:
             out.append(
-                f"{t['what']} @ {t['size']}: {t['x_floor']:.2f}x the floor per page "
-                f"(target <= {RATIO_TARGET:g}x) {_met(t['x_floor'] <= RATIO_TARGET)}"
+                f"{t['what']} @ {t['size']}: {t['x_floor']:.2f}x the floor per page in CPU time "
+                f"({t['x_floor_wall']:.2f}x in wall time; target <= {RATIO_TARGET:g}x) "
+                f"{_met(t['x_floor'] <= RATIO_TARGET)}"
             )
     for h in http:
         out.append(

@@ -236,6 +236,10 @@ def _try_first(loaded: object, base_url: str) -> None:
             f"  4. Convention {second} judges in stages: close judging, preview "
             f"GET {api}/{second}/stages/<PROPOSAL id>/advance, then POST it."
         )
+    lines.append(
+        f"  {len(lines)}. Log in as sekretariat.solok (at {base_url}/sekretariat/ too): Kota "
+        "Solok's own secretariat manages Solok, and no other convention exists for it."
+    )
     for line in lines:
         console.print(line, highlight=False, soft_wrap=True)
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from app.routers.deps import (
     WRITE_PROBLEMS,
     CurrentAdmin,
     EmptyIsAbsent,
     PageDep,
+    PasswordGateDep,
     SessionDep,
     created,
     page_of,
@@ -29,13 +29,17 @@ router = APIRouter(
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_account(
-    data: AccountCreate, admin: CurrentAdmin, session: SessionDep, response: Response
+    data: AccountCreate,
+    admin: CurrentAdmin,
+    session: SessionDep,
+    gate: PasswordGateDep,
+    response: Response,
 ) -> AccountOut:
     """Make an `admin` (every convention) or a `secretariat` (the admin's rights on the
     conventions of `convention_ids`, 404 on any other). `username` is unique across the
     service ignoring case (409 `duplicate`); `password` has at least 10 characters, not only
     whitespace. Jurors are made under their convention (`POST …/{cid}/jurors`)."""
-    password_hash = await run_in_threadpool(hash_password, data.password)
+    password_hash = await gate.run(hash_password, data.password)
     account = accounts.create(session, data, password_hash, admin)
     created(response, f"/api/v1/accounts/{account.id}")
     return AccountOut.model_validate(account)
@@ -64,7 +68,11 @@ async def read_account(account_id: int, _admin: CurrentAdmin, session: SessionDe
 
 @router.patch("/{account_id}", responses=WRITE_PROBLEMS)
 async def update_account(
-    account_id: int, data: AccountUpdate, admin: CurrentAdmin, session: SessionDep
+    account_id: int,
+    data: AccountUpdate,
+    admin: CurrentAdmin,
+    session: SessionDep,
+    gate: PasswordGateDep,
 ) -> AccountOut:
     """Change `full_name`, `password`, `active` or a secretariat's `convention_ids` (the
     list replaces the old one). A new password or `active: false` ends every token of the
@@ -73,7 +81,7 @@ async def update_account(
     password_hash = None
     if data.password is not None:
         # Hash before the first statement: the transaction must not wait on a thread.
-        password_hash = await run_in_threadpool(hash_password, data.password)
+        password_hash = await gate.run(hash_password, data.password)
     account = accounts.get(session, account_id)
     return AccountOut.model_validate(accounts.update(session, account, data, password_hash, admin))
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
+import anyio.to_thread
 from fastapi import APIRouter, Depends, Request
 from fastapi.security import OAuth2PasswordRequestForm
-from starlette.concurrency import run_in_threadpool
 
 from app import seclog
 from app.db import Database
 from app.enums import Role
-from app.errors import Unauthenticated
+from app.errors import Unauthenticated, Unavailable
 from app.routers.deps import CurrentUser, DatabaseDep, SessionDep, problems
 from app.schemas import MeOut, TokenOut
 from app.schemas.accounts import PasswordChange
-from app.security import hash_password, issue_token, verify_password
+from app.security import PasswordGate, hash_password, issue_token, verify_password
 from app.services import accounts, logins
 
 router = APIRouter(tags=["auth"])
@@ -31,6 +32,7 @@ router = APIRouter(tags=["auth"])
         503,
         s401="`unauthenticated`: wrong username or password (the same answer for both)",
         s429="`rate-limited`: too many failed attempts; see `Retry-After`",
+        s503="`unavailable`: too many logins at once on this server; see `Retry-After`",
     ),
 )
 async def create_token(
@@ -38,11 +40,13 @@ async def create_token(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
     db: DatabaseDep,
 ) -> TokenOut:
-    """Log in with form fields `username` and `password`; answers a bearer token.
+    """Log in with form fields `username` (any case) and `password`; answers a bearer token.
 
-    A wrong username and a wrong password get the same 401. After 10 failures in a minute
-    for one username (or 100 from one address: a venue's tablets share one), further attempts
-    get 429 with `Retry-After`.
+    A wrong username, a wrong password and an inactive account get the same 401. Failures are
+    counted per username from one address (10 a minute) and per address (100 a minute: a
+    venue's tablets share one); past either, attempts from there get 429 with `Retry-After`,
+    while the right password from another address still logs in. When the server is verifying
+    too many passwords at once it answers 503 with `Retry-After`.
     """
     settings = request.app.state.settings
     candidate = await _check_password(request, db, form.username, form.password)
@@ -63,25 +67,33 @@ def _address(request: Request) -> str:
 
 async def _check_password(request: Request, db: Database, username: str, password: str) -> int:
     """The id of the active account whose ``username`` (ignoring case) has ``password``: a
-    login, throttled per username and address; else 401 (or 429)."""
+    login (app.services.logins has the throttle's policy). A wrong password, an unknown
+    username or an inactive account is 401; past the limits 429; a worker verifying too many
+    passwords at once 503."""
     address = _address(request)
     policy = logins.ThrottlePolicy.from_settings(request.app.state.settings)
     keys = logins.throttle_keys(username, address)
+    # Refused callers are turned away before they queue for a password slot...
     with db.lookup() as session:
         logins.check_throttle(session, policy, keys)
-        candidate = logins.find_for_login(session, username)
-    # Argon2 takes a tenth of a second: off the event loop, and before any transaction.
-    ok = await run_in_threadpool(verify_password, password, candidate.password_hash)
+    gate: PasswordGate = request.app.state.password_gate
+    try:
+        async with gate.slot():
+            # ... and the attempt is counted, atomically, before its password is verified.
+            with db.transaction() as session:
+                claimed = logins.claim_attempt(session, policy, keys)
+                candidate = logins.find_for_login(session, username)
+            # Argon2 takes a tenth of a second and 64 MiB: off the event loop, in the slot.
+            ok = await anyio.to_thread.run_sync(verify_password, password, candidate.password_hash)
+    except Unavailable:
+        seclog.event("login.busy", level=logging.WARNING, username=username, address=address)
+        raise
     # An inactive account answers as a wrong password does (its hash was verified all the same).
-    ok = ok and candidate.active and candidate.account_id is not None
-    with db.transaction() as session:
-        if not ok:
-            logins.record_failure(session, keys, policy.window_seconds)
-        else:
-            logins.clear_failures(session, keys[0])
-    if not ok or candidate.account_id is None:
-        seclog.event("login.failed", username=username, address=address)
+    if not (ok and candidate.active and candidate.account_id is not None):
+        seclog.event("login.failed", level=logging.WARNING, username=username, address=address)
         raise Unauthenticated("Wrong username or password.")
+    with db.transaction() as session:
+        logins.settle_success(session, keys, claimed)
     return candidate.account_id
 
 
@@ -135,5 +147,6 @@ async def change_my_password(
     10 characters, not only whitespace. Every token of the account ends, this one too: log in
     again. A wrong `current_password` is 401 and counts as a failed login."""
     await _check_password(request, db, principal.username, data.current_password)
-    password_hash = await run_in_threadpool(hash_password, data.new_password)
+    gate: PasswordGate = request.app.state.password_gate
+    password_hash = await gate.run(hash_password, data.new_password)
     accounts.change_own_password(session, principal, password_hash)

@@ -20,7 +20,7 @@ from app.errors import Forbidden
 from app.models import Convention
 from app.routers.problems import problems as problems
 from app.schemas import Page
-from app.security import Principal, authenticate, ensure_can_see_convention
+from app.security import PasswordGate, Principal, authenticate, ensure_can_see_convention
 from app.services import conventions
 
 # --- the database and the caller -----------------------------------------------------------
@@ -49,6 +49,15 @@ async def _request_session(request: Request) -> AsyncIterator[Session]:
 
 SessionDep = Annotated[Session, Depends(_request_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+async def _password_gate(request: Request) -> PasswordGate:
+    gate: PasswordGate = request.app.state.password_gate
+    return gate
+
+
+# Every password hash or check of a request goes through it (app.security.PasswordGate).
+PasswordGateDep = Annotated[PasswordGate, Depends(_password_gate)]
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

@@ -19,6 +19,7 @@ from app.routers.deps import (
     ConventionAdmin,
     ConventionId,
     DatabaseDep,
+    PasswordGateDep,
     SessionDep,
     problems,
 )
@@ -100,6 +101,7 @@ async def import_rows(
     admin: ConventionAdmin,
     db: DatabaseDep,
     session: SessionDep,
+    gate: PasswordGateDep,
     request: Request,
     response: Response,
     dry_run: Annotated[
@@ -146,7 +148,7 @@ async def import_rows(
         # Hashing takes a while: end the check's transaction (and SQLite's write lock) first,
         # then check again in the one that writes.
         session.commit()
-        hashes = await run_in_threadpool(imports.hash_passwords, plan, hash_password)
+        hashes = await gate.run(imports.hash_passwords, plan, hash_password)
         plan = await run_in_threadpool(check)
 
     def write() -> list[imports.Created]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
-from starlette.concurrency import run_in_threadpool
 
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
@@ -13,6 +12,7 @@ from app.routers.deps import (
     AdminConvention,
     ConventionAdmin,
     PageDep,
+    PasswordGateDep,
     SessionDep,
     created,
     page_of,
@@ -29,13 +29,18 @@ router = APIRouter(
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_juror(
-    cid: int, data: JurorCreate, admin: ConventionAdmin, session: SessionDep, response: Response
+    cid: int,
+    data: JurorCreate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+    gate: PasswordGateDep,
+    response: Response,
 ) -> JurorOut:
     """Create a juror: a login (`username` unique across the service ignoring case,
     `password` of at least 10 characters, not only whitespace), a panel, and the OPDs it has a
     conflict of interest with."""
     # Hash before the first statement: the transaction must not wait on a thread.
-    password_hash = await run_in_threadpool(hash_password, data.password)
+    password_hash = await gate.run(hash_password, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.create(session, convention, data, password_hash, admin)
     created(response, f"/api/v1/conventions/{convention.id}/jurors/{juror.id}")
@@ -66,13 +71,18 @@ async def read_juror(convention: AdminConvention, juror_id: int, session: Sessio
 
 @router.patch("/{juror_id}", responses=WRITE_PROBLEMS)
 async def update_juror(
-    cid: int, juror_id: int, data: JurorUpdate, admin: ConventionAdmin, session: SessionDep
+    cid: int,
+    juror_id: int,
+    data: JurorUpdate,
+    admin: ConventionAdmin,
+    session: SessionDep,
+    gate: PasswordGateDep,
 ) -> JurorOut:
     """Change a juror. A new password ends the juror's current tokens; `panel_id` changes
     only in `draft`; `conflict_opd_ids`, when sent, replaces the list."""
     password_hash = None
     if data.password is not None:
-        password_hash = await run_in_threadpool(hash_password, data.password)
+        password_hash = await gate.run(hash_password, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.get_juror(session, convention.id, juror_id)
     return JurorOut.model_validate(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import seclog
 from app.enums import Role
 from app.errors import Duplicate, InUse, NotFound, Unauthenticated, ValidationFailed
-from app.models import Account, AccountConvention, Convention, username_key
+from app.models import Account, AccountConvention, Convention, username_key, utcnow
 from app.schemas.accounts import AccountCreate, AccountUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import audit
@@ -141,6 +141,8 @@ def update(
         account.full_name = changes["full_name"]
     if password_hash is not None:
         set_password(account, password_hash)
+    if changes:
+        account.updated_at = utcnow()  # a change of conventions alone touches no column
     session.flush()
     after = snapshot(account)
     if password_hash is not None:

@@ -4,12 +4,14 @@ token, until the deadline; the secretariat resolves each objection (docs/api.md)
 from __future__ import annotations
 
 import base64
+import logging
 import secrets
 from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import seclog
 from app.enums import ObjectionStatus, ResultStatus
 from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
 from app.models import Convention, Entry, Objection, Result, utcnow
@@ -51,6 +53,9 @@ def _throttle(session: Session, address: str) -> None:
     )
     if len(recent) >= PER_ADDRESS:
         wait = int((recent[-1] + WINDOW - utcnow()).total_seconds()) + 1
+        seclog.event(
+            "objection.throttled", level=logging.WARNING, address=address, retry_after=wait
+        )
         raise RateLimited(
             f"At most {PER_ADDRESS} objections an hour from one address; try again in "
             f"{wait} seconds.",

@@ -230,6 +230,7 @@ def test_update_account_changes_name_and_conventions(
     assert response.status_code == 200, response.text
     assert response.json()["full_name"] == "Sekretariat Baru"
     assert response.json()["convention_ids"] == sorted([third.id, world.cid])
+    assert response.json()["updated_at"] > response.json()["created_at"]
     # The token survives (no password change) and the new scope holds at once.
     assert (
         client.get(f"/api/v1/conventions/{third.id}", headers=secretariat.headers).status_code

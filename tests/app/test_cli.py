@@ -139,6 +139,18 @@ def test_serve_with_empty_or_placeholder_secret_key_refuses(
     assert served == []
 
 
+def test_serve_logs_the_services_own_loggers_at_info(
+    sqlite_url: str, served: list[dict[str, Any]]
+) -> None:
+    assert run("migrate", database_url=sqlite_url).exit_code == 0
+    result = run("serve", database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV)
+    assert result.exit_code == 0, result.output
+    # konvensi.security (app/seclog.py) goes where konvensi goes: at INFO, on its handler.
+    loggers = served[0]["log_config"]["loggers"]
+    assert loggers["konvensi"] == {"handlers": ["konvensi"], "level": "INFO", "propagate": False}
+    assert "konvensi.security" not in loggers
+
+
 @pytest.mark.parametrize("length", [1, 16, 31])
 def test_serve_with_short_secret_key_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]], length: int
@@ -520,7 +532,7 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
     assert printed_logins(again.stdout) == []
     assert "already holds data" in again.stdout
     assert count(url, Convention) == 2
-    assert count(url, Account) == 8
+    assert count(url, Account) == 9  # an admin, Solok's secretariat, 7 jurors
 
 
 @pytest.mark.usefixtures("served")
@@ -536,7 +548,44 @@ def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(sqlite_url: str) -
     )
     assert result.exit_code == 0, result.output
     assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 7
-    assert count(sqlite_url, Account) == 8
+    assert count(sqlite_url, Account) == 9
+
+
+@pytest.mark.usefixtures("served")
+def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(sqlite_url: str) -> None:
+    migrate.upgrade(sqlite_url)
+    result = run("serve", "--demo", database_url=sqlite_url, secret_key=SECRET)
+    assert result.exit_code == 0, result.output
+    rows = [
+        [cell.strip() for cell in line.strip().strip("│┃|").split("│")]
+        for line in result.stdout.splitlines()
+    ]
+    (secretariat,) = [row for row in rows if row[0] == "secretariat"]
+    assert secretariat[1] == "sekretariat.solok"
+    assert "sekretariat.solok" in result.stdout.split("What to try first")[1]
+    app = create_app(Settings(database_url=sqlite_url, secret_key=SECRET))
+    with TestClient(app) as client:
+        response = client.post(
+            "/api/v1/auth/token", data={"username": secretariat[1], "password": secretariat[2]}
+        )
+        assert response.status_code == 200, response.text
+        assert response.json()["role"] == "secretariat"
+        headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        listed = client.get("/api/v1/conventions", headers=headers).json()
+        assert [c["name"] for c in listed["items"]] == ["Konvensi Inovasi Daerah Kota Solok 2018"]
+        solok = listed["items"][0]["id"]
+        assert (
+            client.get(f"/api/v1/conventions/{solok}/ranking", headers=headers).status_code == 200
+        )
+        (admin,) = [row for row in rows if row[0] == "admin"]
+        token = client.post(
+            "/api/v1/auth/token", data={"username": admin[1], "password": admin[2]}
+        ).json()["access_token"]
+        every = client.get("/api/v1/conventions", headers={"Authorization": f"Bearer {token}"})
+        (kipp,) = [c["id"] for c in every.json()["items"] if c["id"] != solok]
+        refused = client.get(f"/api/v1/conventions/{kipp}", headers=headers)
+        assert refused.status_code == 404, refused.text
+    app.state.db.dispose()
 
 
 # --- the public URL -------------------------------------------------------------------------

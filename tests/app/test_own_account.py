@@ -126,3 +126,32 @@ def test_logout_answers_204_and_ends_every_token_of_the_account(
     assert me(client, someone_else).status_code == 200
     # The password is unchanged: logging in again works.
     assert log_in(client, login.account.username, f.PASSWORD).status_code == 200
+
+
+def test_own_account_gone_between_the_token_check_and_the_write_is_401(
+    session: Session, world: f.World
+) -> None:
+    from app.errors import Unauthenticated
+    from app.security import Principal
+    from app.services import accounts
+
+    juror = world.jurors[2].account
+    caller = Principal(juror.id, juror.username, juror.full_name, "juror", world.cid, None)
+    juror.active = False
+    session.flush()
+    with pytest.raises(Unauthenticated):
+        accounts.end_tokens(session, caller)
+    session.delete(juror)
+    session.flush()
+    with pytest.raises(Unauthenticated):
+        accounts.change_own_password(session, caller, "hash")
+
+
+def test_log_in_to_an_account_deactivated_while_its_password_was_checked_is_401(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.services import logins
+
+    monkeypatch.setattr(logins, "get_account", lambda _session, _account_id: None)
+    response = log_in(client, world.jurors[0].account.username, f.PASSWORD)
+    assert f.problem(response, 401, "unauthenticated")["detail"] == "Wrong username or password."

@@ -137,11 +137,24 @@ class Finding:
     curl: str
 
 
+# Operations that may end the caller's own token (a logout, a new password, an account's
+# password or deactivation): fuzzed last, so that every other operation meets a valid token.
+ENDS_TOKENS = frozenset(
+    {
+        ("POST", "/api/v1/auth/logout"),
+        ("POST", "/api/v1/me/password"),
+        ("PATCH", "/api/v1/accounts/{account_id}"),
+        ("DELETE", "/api/v1/accounts/{account_id}"),
+    }
+)
+
+
 def fuzz(schema: Any, base_url: str, token: str, role: str, world: World) -> list[Finding]:
     findings: list[Finding] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    operations.sort(key=lambda op: (op.method.upper(), op.path) in ENDS_TOKENS)
     with requests.Session() as session:
-        for result in schema.get_all_operations():
-            operation = result.ok()
+        for operation in operations:
             fixed = real_path_parameters(world, operation.path, role)
             findings += fuzz_operation(operation, fixed, session, base_url, token, role)
     return findings

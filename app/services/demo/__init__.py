@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.enums import AdvanceRule, Role, SheetStatus, StageKind
 from app.models import (
     Account,
+    AccountConvention,
     Admission,
     Convention,
     Criterion,
@@ -29,10 +30,12 @@ from app.models import (
     StageResult,
 )
 from app.security import new_credential_stamp
+from app.services import accounts
 from app.services.demo import kipp, solok
 from app.services.stages import default_stage
 
 DEMO_ADMIN = "sekretariat"
+DEMO_SECRETARIAT = "sekretariat.solok"
 # The day the Display Inovasi opened in Solok (8 May 2018, 09:00 WIB).
 JUDGED_AT = datetime(2018, 5, 8, 2, 0, tzinfo=UTC)
 
@@ -269,7 +272,8 @@ def load_kipp(
 
 
 def load(session: Session, hash_password: Callable[[str], str], *, with_admin: bool) -> DemoLogins:
-    """Load the demo conventions and their juror accounts (and a secretariat account)."""
+    """Load the demo conventions, their juror accounts, Solok's secretariat account (scoped to
+    Solok) and, ``with_admin``, an admin account."""
     solok_convention, logins = load_solok(session, hash_password)
     kipp_convention, kipp_logins = load_kipp(session, hash_password)
     logins.extend(kipp_logins)
@@ -285,6 +289,20 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
             )
         )
         logins.insert(0, ("admin", DEMO_ADMIN, password))
+    if not accounts.username_taken(session, DEMO_SECRETARIAT):
+        # Kota Solok's own secretariat: the admin's rights on Solok, nothing on the KIPP.
+        password = secrets.token_urlsafe(9)
+        session.add(
+            Account(
+                username=DEMO_SECRETARIAT,
+                full_name="Sekretariat Kota Solok",
+                role=Role.SECRETARIAT,
+                password_hash=hash_password(password),
+                credential_stamp=new_credential_stamp(),
+                scopes=[AccountConvention(convention_id=solok_convention.id)],
+            )
+        )
+        logins.append(("secretariat", DEMO_SECRETARIAT, password))
     session.flush()
     return DemoLogins(
         solok_convention.id,
@@ -293,4 +311,12 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
     )
 
 
-__all__ = ["DEMO_ADMIN", "AdvanceRule", "DemoLogins", "StageKind", "database_is_empty", "load"]
+__all__ = [
+    "DEMO_ADMIN",
+    "DEMO_SECRETARIAT",
+    "AdvanceRule",
+    "DemoLogins",
+    "StageKind",
+    "database_is_empty",
+    "load",
+]
