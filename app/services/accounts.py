@@ -91,15 +91,17 @@ def create(
 
 
 def _other_active_admins(session: Session, account: Account) -> int:
-    """Active admins but ``account``, their rows locked (PostgreSQL) so that two requests
-    cannot each remove the other's admin and leave none; SQLite's write lock does the same."""
+    """Active admins but ``account``. Every active admin's row is locked (PostgreSQL), the
+    target's too and always in id order, so that two admins removing each other at once
+    queue instead of deadlocking, and the second sees the first's change (a deleted row drops
+    out of its lock): one of them stays. SQLite's write lock does the same."""
     ids = session.scalars(
         select(Account.id)
-        .where(Account.role == Role.ADMIN, Account.active.is_(True), Account.id != account.id)
+        .where(Account.role == Role.ADMIN, Account.active.is_(True))
         .order_by(Account.id)
         .with_for_update()
     ).all()
-    return len(ids)
+    return sum(1 for found in ids if found != account.id)
 
 
 def _require_another_admin(session: Session, account: Account, doing: str) -> None:
