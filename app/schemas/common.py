@@ -89,9 +89,7 @@ PanelName = Annotated[
     _NAME_RULE,
 ]
 
-City = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=100), _PRINTABLE, _NAME_RULE
-]
+City = ShortText
 
 VisibleName = Annotated[
     str,
