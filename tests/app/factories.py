@@ -31,6 +31,7 @@ from app.services.stages import default_stage
 
 _seq = itertools.count(1)
 PASSWORD = "password-123"
+NIP = "198001012005012001"
 SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
 
@@ -86,30 +87,26 @@ def _batch(session: Session) -> Iterator[None]:
     session.commit()
 
 
-def make_admin(session: Session, **overrides: Any) -> Account:
+def _account_values(role: str, name: str, overrides: dict[str, Any]) -> dict[str, Any]:
+    """An account's columns: ``{name}{n}`` and ``{Name} {n}``, PASSWORD, then ``overrides``."""
     n = next(_seq)
     values: dict[str, Any] = {
-        "username": f"admin{n}",
-        "full_name": f"Admin {n}",
-        "role": "admin",
+        "username": f"{name}{n}",
+        "full_name": f"{name.capitalize()} {n}",
+        "role": role,
         "password_hash": password_hash(),
         "credential_stamp": new_credential_stamp(),
     }
-    values.update(overrides)
-    return _save(session, Account(**values))
+    return values | overrides
+
+
+def make_admin(session: Session, **overrides: Any) -> Account:
+    return _save(session, Account(**_account_values("admin", "admin", overrides)))
 
 
 def make_secretariat(session: Session, conventions: list[Convention], **overrides: Any) -> Account:
     """A ``secretariat`` account managing ``conventions``."""
-    n = next(_seq)
-    values: dict[str, Any] = {
-        "username": f"sekretariat{n}",
-        "full_name": f"Sekretariat {n}",
-        "role": "secretariat",
-        "password_hash": password_hash(),
-        "credential_stamp": new_credential_stamp(),
-    }
-    values.update(overrides)
+    values = _account_values("secretariat", "sekretariat", overrides)
     account = Account(**values, scopes=[AccountConvention(convention_id=c.id) for c in conventions])
     return _save(session, account)
 
@@ -169,7 +166,7 @@ def make_opd(session: Session, convention: Convention, **overrides: Any) -> Opd:
 
 def make_entry(session: Session, convention: Convention, opd: Opd, **overrides: Any) -> Entry:
     n = next(_seq)
-    innovators = overrides.pop("innovators", [("Inovator " + str(n), "198001012005012001")])
+    innovators = overrides.pop("innovators", [("Inovator " + str(n), NIP)])
     values: dict[str, Any] = {
         "title": f"Inovasi {n}",
         "acronym": f"INV{n}",
@@ -195,15 +192,7 @@ def make_juror(
     conflicts: tuple[Opd, ...] = (),
     **overrides: Any,
 ) -> Account:
-    n = next(_seq)
-    values: dict[str, Any] = {
-        "username": f"juror{n}",
-        "full_name": f"Juror {n}",
-        "role": "juror",
-        "password_hash": password_hash(),
-        "credential_stamp": new_credential_stamp(),
-    }
-    values.update(overrides)
+    values = _account_values("juror", "juror", overrides)
     juror = Account(
         convention_id=convention.id,
         panel_id=panel.id,
@@ -344,3 +333,67 @@ def make_result(session: Session, convention: Convention, **overrides: Any) -> R
         "incomplete_entry_ids": [],
     }
     return _save(session, Result(**(values | overrides)))
+
+
+# --- the API: request bodies, and answers every resource gives alike ------------------------
+
+OPD_BODY = {"code": "DISKOMINFO", "name": "Dinas Komunikasi dan Informatika"}
+ACCOUNT_PASSWORD = "rahasia-panjang-sekali"
+CRITERION_BODY = {"code": "KEBARUAN", "name": "Kebaruan", "weight": 25, "max_score": 10}
+
+
+def entry_body(world: World, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "title": "Lahir Pulang OK",
+        "opd_id": world.opds[1].id,
+        "category": "proses",
+        "acronym": "LANGKOK",
+        "summary": "Bayi yang baru lahir langsung memperoleh akta kelahiran.",
+        "innovators": [{"name": "Rina Marlina", "nip": NIP}, {"name": "Tim Dukcapil"}],
+    }
+    return body | overrides
+
+
+def juror_body(world: World, **overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "username": "juri.lan.9",
+        "password": "rahasia-panjang",
+        "full_name": "Dr. Juri LAN",
+        "panel_id": world.panels[1].id,
+        "conflict_opd_ids": [world.opds[0].id],
+    }
+    return body | overrides
+
+
+def account_body(**overrides: Any) -> dict[str, Any]:
+    """A secretariat account of no convention, as an admin creates it."""
+    body: dict[str, Any] = {
+        "username": "sekretariat.solok",
+        "password": ACCOUNT_PASSWORD,
+        "full_name": "Sekretariat Kota Solok",
+        "role": "secretariat",
+        "convention_ids": [],
+    }
+    return body | overrides
+
+
+def error_locs(body: dict[str, Any]) -> list[list[Any]]:
+    """The ``loc`` of each error of a validation problem."""
+    return [error["loc"] for error in body["errors"]]
+
+
+def names_field(body: dict[str, Any], *loc: Any) -> bool:
+    """Whether a validation problem names the body's ``loc`` (or a place inside it)."""
+    return any(error[: len(loc) + 1] == ["body", *loc] for error in error_locs(body))
+
+
+def assert_deleted(client: Any, url: str, login: Login) -> None:
+    """DELETE ``url`` answers 204, then GET it answers 404."""
+    assert client.delete(url, headers=login.headers).status_code == 204
+    problem(client.get(url, headers=login.headers), 404, "not-found")
+
+
+def assert_kept_in_use(client: Any, url: str, login: Login) -> None:
+    """DELETE ``url`` answers 409 in-use, and it is still there."""
+    problem(client.delete(url, headers=login.headers), 409, "in-use")
+    assert client.get(url, headers=login.headers).status_code == 200
