@@ -106,6 +106,13 @@ def world(session: Session) -> f.World:
     return f.make_world(session, SECRET)
 
 
+@pytest.fixture(params=["judging", "closed"])
+def past_draft(request: pytest.FixtureRequest, session: Session, world: f.World) -> str:
+    """Moves ``world`` past draft, to each status in turn; that status."""
+    f.set_status(session, world.convention, request.param)
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """A real server seeded to published results (``tests.app.live``), for a module's slow

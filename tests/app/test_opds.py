@@ -44,11 +44,8 @@ def test_update_opd_changes_code_and_name(client: TestClient, world: f.World) ->
     assert client.get(url, headers=world.admin.headers).json() == response.json()
 
 
-@pytest.mark.parametrize("status", ["judging", "closed"])
-def test_update_opd_outside_draft_is_200(
-    client: TestClient, session: Session, world: f.World, status: str
-) -> None:
-    f.set_status(session, world.convention, status)
+@pytest.mark.usefixtures("past_draft")
+def test_update_opd_outside_draft_is_200(client: TestClient, world: f.World) -> None:
     url = world.url(f"/opds/{world.opds[1].id}")
     response = client.patch(url, json={"name": "Dinas Kesehatan"}, headers=world.admin.headers)
     assert response.status_code == 200, response.text

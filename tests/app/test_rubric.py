@@ -206,11 +206,8 @@ def test_update_criterion_with_null_required_field_is_422(
     f.problem(client.patch(url, json={field: None}, headers=world.admin.headers), 422, "validation")
 
 
-@pytest.mark.parametrize("status", ["judging", "closed"])
-def test_change_criteria_outside_draft_is_409(
-    client: TestClient, session: Session, world: f.World, status: str
-) -> None:
-    f.set_status(session, world.convention, status)
+@pytest.mark.usefixtures("past_draft")
+def test_change_criteria_outside_draft_is_409(client: TestClient, world: f.World) -> None:
     headers = world.admin.headers
     url = world.url(f"/criteria/{world.criteria[0].id}")
     f.problem(
@@ -284,12 +281,11 @@ def test_create_panel_with_name_of_other_convention_is_201(
     assert response.status_code == 201, response.text
 
 
-@pytest.mark.parametrize("status", ["judging", "closed"])
+@pytest.mark.usefixtures("past_draft")
 def test_change_panels_outside_draft_is_409(
-    client: TestClient, session: Session, world: f.World, status: str
+    client: TestClient, session: Session, world: f.World
 ) -> None:
     empty = f.make_panel(session, world.convention)
-    f.set_status(session, world.convention, status)
     headers = world.admin.headers
     url = world.url(f"/panels/{empty.id}")
     f.problem(
