@@ -387,6 +387,14 @@ def names_field(body: dict[str, Any], *loc: Any) -> bool:
     return any(error[: len(loc) + 1] == ["body", *loc] for error in error_locs(body))
 
 
+def created(response: Any, collection: str) -> dict[str, Any]:
+    """Assert a 201 whose Location is the new item's, in ``collection``; return the item."""
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    assert response.headers["location"] == f"{collection}/{body['id']}"
+    return body
+
+
 def assert_deleted(client: Any, url: str, login: Login) -> None:
     """DELETE ``url`` answers 204, then GET it answers 404."""
     assert client.delete(url, headers=login.headers).status_code == 204

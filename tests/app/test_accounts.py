@@ -37,9 +37,7 @@ def test_create_secretariat_answers_201_and_it_logs_in(
     response = client.post(
         URL, json=f.account_body(convention_ids=[other.id, world.cid]), headers=world.admin.headers
     )
-    assert response.status_code == 201, response.text
-    made = response.json()
-    assert response.headers["location"] == f"{URL}/{made['id']}"
+    made = f.created(response, URL)
     assert set(made) == {
         "id",
         "username",

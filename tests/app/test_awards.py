@@ -225,9 +225,7 @@ def test_rewards_lifecycle(
         "description": "Uang pembinaan",
     }
     response = client.post(world.url("/rewards"), json=cash, headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    reward = response.json()
-    assert response.headers["location"] == world.url(f"/rewards/{reward['id']}")
+    reward = f.created(response, world.url("/rewards"))
     assert (reward["status"], reward["amount_idr"], reward["delivered_at"]) == (
         "planned",
         10_000_000,

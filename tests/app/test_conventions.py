@@ -29,9 +29,7 @@ def test_create_convention_answers_201_with_defaults(
     response = client.post(
         URL, json={"name": "Konvensi Solok", "year": 2018}, headers=admin.headers
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert response.headers["location"] == f"{URL}/{body['id']}"
+    body = f.created(response, URL)
     stage = row_stage = session.scalars(
         select(Stage).where(Stage.convention_id == body["id"])
     ).one()

@@ -21,9 +21,7 @@ def test_create_entry_answers_201_with_innovators(
     response = client.post(
         world.url("/entries"), json=f.entry_body(world), headers=world.admin.headers
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert response.headers["location"] == world.url(f"/entries/{body['id']}")
+    body = f.created(response, world.url("/entries"))
     assert {k: body[k] for k in ("convention_id", "opd_id", "title", "acronym", "category")} == {
         "convention_id": world.cid,
         "opd_id": world.opds[1].id,

@@ -24,9 +24,7 @@ def test_create_juror_answers_201_without_password(
     response = client.post(
         world.url("/jurors"), json=f.juror_body(world), headers=world.admin.headers
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert response.headers["location"] == world.url(f"/jurors/{body['id']}")
+    body = f.created(response, world.url("/jurors"))
     assert body | {"id": 0, "created_at": "", "updated_at": ""} == {
         "id": 0,
         "convention_id": world.cid,

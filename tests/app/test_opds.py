@@ -16,9 +16,7 @@ def test_create_opd_answers_201_with_location(
     client: TestClient, session: Session, world: f.World
 ) -> None:
     response = client.post(world.url("/opds"), json=OPD, headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert response.headers["location"] == world.url(f"/opds/{body['id']}")
+    body = f.created(response, world.url("/opds"))
     assert body == {"id": body["id"], "convention_id": world.cid} | OPD
     row = session.get(Opd, body["id"])
     assert row is not None and row.code == "DISKOMINFO"
@@ -49,28 +47,6 @@ def test_update_opd_outside_draft_is_200(client: TestClient, world: f.World) -> 
     url = world.url(f"/opds/{world.opds[1].id}")
     response = client.patch(url, json={"name": "Dinas Kesehatan"}, headers=world.admin.headers)
     assert response.status_code == 200, response.text
-
-
-def test_delete_unused_opd_is_204_then_404(
-    client: TestClient, session: Session, world: f.World
-) -> None:
-    opd = f.make_opd(session, world.convention)
-    url = world.url(f"/opds/{opd.id}")
-    f.assert_deleted(client, url, world.admin)
-
-
-def test_delete_opd_with_entries_is_409_and_keeps_it(client: TestClient, world: f.World) -> None:
-    url = world.url(f"/opds/{world.opds[0].id}")
-    f.assert_kept_in_use(client, url, world.admin)
-
-
-def test_delete_opd_with_conflicts_is_409_and_keeps_it(
-    client: TestClient, session: Session, world: f.World
-) -> None:
-    opd = f.make_opd(session, world.convention)
-    f.make_juror(session, world.convention, world.panels[0], conflicts=(opd,))
-    url = world.url(f"/opds/{opd.id}")
-    f.assert_kept_in_use(client, url, world.admin)
 
 
 def test_create_opd_with_taken_code_is_409(client: TestClient, world: f.World) -> None:

@@ -74,9 +74,7 @@ def test_reissue_gives_a_new_number_and_code_and_links_both_ways(
     rina = issued[1]
     revoke(client, world, rina["id"])
     response = reissue(client, world, rina["id"])
-    assert response.status_code == 201, response.text
-    new = response.json()
-    assert response.headers["location"] == world.url(f"/certificates/{new['id']}")
+    new = f.created(response, world.url("/certificates"))
     # The next number of the convention (after 004), a new code, the same recipient and award.
     sequence, code, month, year = rina["number"].split("/")
     assert new["number"] == f"005/{code}/{month}/{year}" and sequence == "002"

@@ -121,9 +121,7 @@ def test_create_stage_answers_201_placed_last_and_pending(
         json={"code": "PRESENTASI", "name": "Presentasi", "weight": 30},
         headers=world.admin.headers,
     )
-    assert response.status_code == 201, response.text
-    body = response.json()
-    assert response.headers["location"] == world.url(f"/stages/{body['id']}")
+    body = f.created(response, world.url("/stages"))
     assert (body["position"], body["state"], body["weight"]) == (2, "pending", 30.0)
     assert body["advance"] == {"rule": "all", "count": None, "min_score": None}
     assert [s["code"] for s in stages_of(client, world)] == ["UTAMA", "PRESENTASI"]

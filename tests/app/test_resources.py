@@ -1,5 +1,6 @@
-"""Creating any resource: a missing required field, or a bad value, is a 422 validation
-problem naming the field, and nothing is made. One table a resource, one test each."""
+"""What the resources of the API do alike, as tables of cases: creating one without a required
+field, or with a bad value, is a 422 validation problem naming the field and makes nothing;
+deleting one nothing refers to is a 204, then a 404; deleting one in use is a 409 and keeps it."""
 
 from __future__ import annotations
 
@@ -215,3 +216,39 @@ def test_create_with_bad_field_is_422_naming_it(
     body = RESOURCES[kind].body(world) | {field: value}
     problem = create_is_422(client, session, world, kind, body)
     assert f.error_locs(problem)[0][:2] == ["body", field], problem
+
+
+# --- delete ---------------------------------------------------------------------------------
+
+# Each makes or picks an item of the world and answers its path under the convention.
+UNUSED: dict[str, Callable[[Session, f.World], str]] = {
+    "opd": lambda session, world: f"/opds/{f.make_opd(session, world.convention).id}",
+    "panel": lambda session, world: f"/panels/{f.make_panel(session, world.convention).id}",
+}
+
+
+def _opd_in_a_conflict(session: Session, world: f.World) -> str:
+    opd = f.make_opd(session, world.convention)
+    f.make_juror(session, world.convention, world.panels[0], conflicts=(opd,))
+    return f"/opds/{opd.id}"
+
+
+IN_USE: dict[str, Callable[[Session, f.World], str]] = {
+    "opd-with-entries": lambda _session, world: f"/opds/{world.opds[0].id}",
+    "opd-with-conflicts": _opd_in_a_conflict,
+    "panel-with-jurors": lambda _session, world: f"/panels/{world.panels[1].id}",
+}
+
+
+@pytest.mark.parametrize("kind", UNUSED)
+def test_delete_unused_is_204_then_404(
+    client: TestClient, session: Session, world: f.World, kind: str
+) -> None:
+    f.assert_deleted(client, world.url(UNUSED[kind](session, world)), world.admin)
+
+
+@pytest.mark.parametrize("kind", IN_USE)
+def test_delete_in_use_is_409_and_keeps_it(
+    client: TestClient, session: Session, world: f.World, kind: str
+) -> None:
+    f.assert_kept_in_use(client, world.url(IN_USE[kind](session, world)), world.admin)
