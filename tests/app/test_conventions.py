@@ -188,14 +188,23 @@ def move(client: TestClient, world: f.World, status: str) -> Any:
     return client.patch(world.url(), json={"status": status}, headers=world.admin.headers)
 
 
+@pytest.fixture
+def before(
+    request: pytest.FixtureRequest, client: TestClient, session: Session, world: f.World
+) -> dict[str, Any]:
+    """The world's convention as read once moved to the status of the parameter."""
+    f.set_status(session, world.convention, request.param)
+    return dict(client.get(world.url(), headers=world.admin.headers).json())
+
+
 @pytest.mark.parametrize(
-    ("start", "to"), [("draft", "judging"), ("judging", "closed"), ("closed", "judging")]
+    ("before", "to"),
+    [("draft", "judging"), ("judging", "closed"), ("closed", "judging")],
+    indirect=["before"],
 )
 def test_move_convention_allowed_is_200(
-    client: TestClient, session: Session, world: f.World, start: str, to: str
+    client: TestClient, session: Session, world: f.World, before: dict[str, Any], to: str
 ) -> None:
-    f.set_status(session, world.convention, start)
-    before = client.get(world.url(), headers=world.admin.headers).json()
     response = move(client, world, to)
     assert response.status_code == 200, response.text
     assert response.json()["status"] == to
@@ -208,17 +217,17 @@ def test_move_convention_allowed_is_200(
         .order_by(AuditEvent.id.desc())
     ).first()
     assert event is not None
-    assert (event.before, event.after) == ({"status": start}, {"status": to})
+    assert (event.before, event.after) == ({"status": before["status"]}, {"status": to})
 
 
 @pytest.mark.parametrize(
-    ("start", "to"), [("draft", "closed"), ("judging", "draft"), ("closed", "draft")]
+    ("before", "to"),
+    [("draft", "closed"), ("judging", "draft"), ("closed", "draft")],
+    indirect=["before"],
 )
 def test_move_convention_forbidden_is_409(
-    client: TestClient, session: Session, world: f.World, start: str, to: str
+    client: TestClient, world: f.World, before: dict[str, Any], to: str
 ) -> None:
-    f.set_status(session, world.convention, start)
-    before = client.get(world.url(), headers=world.admin.headers).json()
     f.problem(move(client, world, to), 409, "convention-state")
     assert client.get(world.url(), headers=world.admin.headers).json() == before
 
@@ -235,14 +244,12 @@ def test_move_convention_forbidden_changes_no_other_field(
     )
 
 
-@pytest.mark.parametrize("status", ["draft", "judging", "closed"])
+@pytest.mark.parametrize("before", ["draft", "judging", "closed"], indirect=True)
 def test_move_convention_to_same_status_is_200_and_changes_nothing(
-    client: TestClient, session: Session, world: f.World, status: str
+    client: TestClient, session: Session, world: f.World, before: dict[str, Any]
 ) -> None:
-    f.set_status(session, world.convention, status)
-    before = client.get(world.url(), headers=world.admin.headers).json()
     events = len(session.scalars(select(AuditEvent.id)).all())
-    response = move(client, world, status)
+    response = move(client, world, before["status"])
     assert response.status_code == 200, response.text
     assert response.json() == before
     assert len(session.scalars(select(AuditEvent.id)).all()) == events
