@@ -387,6 +387,17 @@ def names_field(body: dict[str, Any], *loc: Any) -> bool:
     return any(error[: len(loc) + 1] == ["body", *loc] for error in error_locs(body))
 
 
+def read_me(client: Any, login: Login, role: str) -> dict[str, Any]:
+    """GET /me as ``login``: assert a 200 naming its account and ``role``; return the rest."""
+    response = client.get("/api/v1/me", headers=login.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    account = login.account
+    names = {"id": account.id, "username": account.username, "full_name": account.full_name}
+    assert {key: body.pop(key) for key in (*names, "role")} == names | {"role": role}
+    return body
+
+
 def created(response: Any, collection: str) -> dict[str, Any]:
     """Assert a 201 whose Location is the new item's, in ``collection``; return the item."""
     assert response.status_code == 201, response.text

@@ -17,13 +17,7 @@ from tests.app.conftest import SECRET
 def test_read_me_as_secretariat_names_its_conventions(client: TestClient, session: Session) -> None:
     first, second = f.make_convention(session), f.make_convention(session)
     secretariat = f.login(f.make_secretariat(session, [second, first]), SECRET)
-    response = client.get("/api/v1/me", headers=secretariat.headers)
-    assert response.status_code == 200, response.text
-    assert response.json() == {
-        "id": secretariat.id,
-        "username": secretariat.account.username,
-        "full_name": secretariat.account.full_name,
-        "role": "secretariat",
+    assert f.read_me(client, secretariat, "secretariat") == {
         "convention_id": None,
         "panel_id": None,
         "convention_ids": sorted([first.id, second.id]),
