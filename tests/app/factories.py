@@ -398,6 +398,18 @@ def read_me(client: Any, login: Login, role: str) -> dict[str, Any]:
     return body
 
 
+def revoke(client: Any, world: World, cert_id: int, reason: str = "Nama salah") -> dict[str, Any]:
+    """Revoke a certificate as the admin; assert a 200; return the certificate."""
+    response = client.post(
+        world.url(f"/certificates/{cert_id}/revoke"),
+        json={"reason": reason},
+        headers=world.admin.headers,
+    )
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
 def created(response: Any, collection: str) -> dict[str, Any]:
     """Assert a 201 whose Location is the new item's, in ``collection``; return the item."""
     assert response.status_code == 201, response.text

@@ -156,12 +156,7 @@ def test_revoked_pdf_still_prints_marked_revoked(
     client: TestClient, world: f.World, certificates: list[dict[str, Any]]
 ) -> None:
     cert = certificates[1]
-    response = client.post(
-        world.url(f"/certificates/{cert['id']}/revoke"),
-        json={"reason": "Data salah"},
-        headers=world.admin.headers,
-    )
-    assert response.status_code == 200, response.text
+    f.revoke(client, world, cert["id"], "Data salah")
     text = _text(_pdf(client, cert["code"]))
     assert "DICABUT / REVOKED" in text
     assert f"tidak berlaku sejak {indonesian_date(datetime.now(UTC))}" in text

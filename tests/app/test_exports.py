@@ -267,11 +267,7 @@ def test_certificates_export_csv_and_xlsx(
     client: TestClient, world: f.World, issued: dict[str, Any]
 ) -> None:
     certs = issued["certificates"]
-    revoked = client.post(
-        world.url(f"/certificates/{certs[2]['id']}/revoke"),
-        json={"reason": "Nama salah"},
-        headers=world.admin.headers,
-    ).json()
+    revoked = f.revoke(client, world, certs[2]["id"])
     e0, e1, _ = world.entries
     opd0, opd1 = world.opds[0].name, world.opds[1].name
 

@@ -25,13 +25,6 @@ def issued(client: TestClient, session: Session, world: f.World) -> list[dict[st
     return certified(client, session, world)
 
 
-def revoke(client: TestClient, w: f.World, cert_id: int, reason: str = "Nama salah eja") -> None:
-    response = client.post(
-        w.url(f"/certificates/{cert_id}/revoke"), json={"reason": reason}, headers=w.admin.headers
-    )
-    assert response.status_code == 200, response.text
-
-
 def reissue(client: TestClient, w: f.World, cert_id: int) -> Any:
     return client.post(w.url(f"/certificates/{cert_id}/reissue"), headers=w.admin.headers)
 
@@ -72,7 +65,7 @@ def test_reissue_gives_a_new_number_and_code_and_links_both_ways(
     client: TestClient, world: f.World, session: Session, issued: list[dict[str, Any]]
 ) -> None:
     rina = issued[1]
-    revoke(client, world, rina["id"])
+    f.revoke(client, world, rina["id"])
     response = reissue(client, world, rina["id"])
     new = f.created(response, world.url("/certificates"))
     # The next number of the convention (after 004), a new code, the same recipient and award.
@@ -117,12 +110,12 @@ def test_reissue_twice_is_409_and_the_replacement_can_itself_be_replaced(
     client: TestClient, world: f.World, issued: list[dict[str, Any]]
 ) -> None:
     opd = issued[0]
-    revoke(client, world, opd["id"])
+    f.revoke(client, world, opd["id"])
     first = reissue(client, world, opd["id"]).json()
     problem = f.problem(reissue(client, world, opd["id"]), 409, "convention-state")
     assert first["number"] in problem["detail"]
     f.problem(reissue(client, world, first["id"]), 409, "convention-state")
-    revoke(client, world, first["id"], "Salah tanggal")
+    f.revoke(client, world, first["id"], "Salah tanggal")
     second = reissue(client, world, first["id"])
     assert second.status_code == 201, second.text
     assert second.json()["replaces_id"] == first["id"]
@@ -151,7 +144,7 @@ def test_reissue_prints_the_names_as_they_stand_now(
     # A corrected name keeps its innovator: issuing again issues nothing new.
     again = client.post(world.url("/awards"), headers=world.admin.headers).json()
     assert again["issued_certificates"] == 0
-    revoke(client, world, rina["id"])
+    f.revoke(client, world, rina["id"])
     new = reissue(client, world, rina["id"]).json()
     assert (new["recipient_name"], new["entry_title"]) == (
         "Rina Marlina",
@@ -173,7 +166,7 @@ def test_an_innovator_removed_since_keeps_the_recorded_name(
         json={"innovators": [{"name": "Rina"}]},
         headers=world.admin.headers,
     )
-    revoke(client, world, budi["id"])
+    f.revoke(client, world, budi["id"])
     assert reissue(client, world, budi["id"]).json()["recipient_name"] == "Budi"
 
 
@@ -190,7 +183,7 @@ def test_a_juror_certificate_is_reissued_with_the_jurors_name_now(
         headers=world.admin.headers,
     )
     assert renamed.status_code == 200, renamed.text
-    revoke(client, world, cert["id"])
+    f.revoke(client, world, cert["id"])
     new = reissue(client, world, cert["id"]).json()
     assert (new["kind"], new["recipient_type"], new["recipient_name"]) == (
         "juror",
@@ -205,7 +198,7 @@ def test_the_old_verification_page_links_to_the_new_and_back(
     rina = issued[1]
     page = client.get(f"/verify/{rina['code']}").text
     assert 'id="replaced-by"' not in page and 'id="replaces"' not in page
-    revoke(client, world, rina["id"])
+    f.revoke(client, world, rina["id"])
     new = reissue(client, world, rina["id"]).json()
     old_page = client.get(f"/verify/{rina['code'].lower()}")
     assert old_page.status_code == 200
@@ -220,7 +213,7 @@ def test_the_old_verification_page_links_to_the_new_and_back(
 def test_reissue_is_the_secretariats_and_of_its_own_convention(
     client: TestClient, world: f.World, session: Session, issued: list[dict[str, Any]]
 ) -> None:
-    revoke(client, world, issued[3]["id"])
+    f.revoke(client, world, issued[3]["id"])
     url = world.url(f"/certificates/{issued[3]['id']}/reissue")
     f.problem(client.post(url, headers=world.jurors[0].headers), 403, "forbidden")
     f.problem(client.post(url), 401, "unauthenticated")
@@ -247,7 +240,7 @@ def test_the_printed_piagam_carry_the_logo_and_the_old_one_names_its_replacement
     )
     assert uploaded.status_code == 201, uploaded.text
     rina = issued[1]
-    revoke(client, world, rina["id"])
+    f.revoke(client, world, rina["id"])
     new = reissue(client, world, rina["id"]).json()
     old_page = PdfReader(io.BytesIO(client.get(f"/api/v1/certificates/{rina['code']}.pdf").content))
     text = old_page.pages[0].extract_text()
