@@ -418,6 +418,15 @@ def created(response: Any, collection: str) -> dict[str, Any]:
     return body
 
 
+def create(client: Any, world: World, collection: str, body: dict[str, Any]) -> dict[str, Any]:
+    """POST ``body`` to the convention's ``collection`` as the admin; assert it is created and
+    reads back the same from its Location; return it."""
+    response = client.post(world.url(collection), json=body, headers=world.admin.headers)
+    made = created(response, world.url(collection))
+    assert client.get(response.headers["location"], headers=world.admin.headers).json() == made
+    return made
+
+
 def assert_deleted(client: Any, url: str, login: Login) -> None:
     """DELETE ``url`` answers 204, then GET it answers 404."""
     assert client.delete(url, headers=login.headers).status_code == 204

@@ -224,8 +224,7 @@ def test_rewards_lifecycle(
         "amount_idr": 10_000_000,
         "description": "Uang pembinaan",
     }
-    response = client.post(world.url("/rewards"), json=cash, headers=world.admin.headers)
-    reward = f.created(response, world.url("/rewards"))
+    reward = f.create(client, world, "/rewards", cash)
     assert (reward["status"], reward["amount_idr"], reward["delivered_at"]) == (
         "planned",
         10_000_000,

@@ -116,12 +116,9 @@ def test_new_convention_has_its_utama_stage(client: TestClient, world: f.World) 
 def test_create_stage_answers_201_placed_last_and_pending(
     client: TestClient, world: f.World
 ) -> None:
-    response = client.post(
-        world.url("/stages"),
-        json={"code": "PRESENTASI", "name": "Presentasi", "weight": 30},
-        headers=world.admin.headers,
+    body = f.create(
+        client, world, "/stages", {"code": "PRESENTASI", "name": "Presentasi", "weight": 30}
     )
-    body = f.created(response, world.url("/stages"))
     assert (body["position"], body["state"], body["weight"]) == (2, "pending", 30.0)
     assert body["advance"] == {"rule": "all", "count": None, "min_score": None}
     assert [s["code"] for s in stages_of(client, world)] == ["UTAMA", "PRESENTASI"]
