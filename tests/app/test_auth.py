@@ -387,16 +387,18 @@ def test_read_me_after_juror_deleted_is_401(client: TestClient, world: f.World) 
     f.problem(log_in(client, juror.account.username, f.PASSWORD), 401, "unauthenticated")
 
 
+def change_juror(client: TestClient, world: f.World, juror: f.Login, **change: str) -> None:
+    response = client.patch(
+        world.url(f"/jurors/{juror.id}"), json=change, headers=world.admin.headers
+    )
+    assert response.status_code == 200, response.text
+
+
 def test_read_me_after_password_change_is_401_and_new_password_works(
     client: TestClient, world: f.World
 ) -> None:
     juror = world.jurors[0]
-    response = client.patch(
-        world.url(f"/jurors/{juror.id}"),
-        json={"password": "a-new-password"},
-        headers=world.admin.headers,
-    )
-    assert response.status_code == 200, response.text
+    change_juror(client, world, juror, password="a-new-password")
     assert_refused(me(client, juror.token))
     f.problem(log_in(client, juror.account.username, f.PASSWORD), 401, "unauthenticated")
     fresh = log_in(client, juror.account.username, "a-new-password")
@@ -406,10 +408,5 @@ def test_read_me_after_password_change_is_401_and_new_password_works(
 
 def test_read_me_after_other_change_keeps_token(client: TestClient, world: f.World) -> None:
     juror = world.jurors[0]
-    response = client.patch(
-        world.url(f"/jurors/{juror.id}"),
-        json={"full_name": "Dr. Juri Baru"},
-        headers=world.admin.headers,
-    )
-    assert response.status_code == 200, response.text
+    change_juror(client, world, juror, full_name="Dr. Juri Baru")
     assert me(client, juror.token).json()["full_name"] == "Dr. Juri Baru"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,7 +18,7 @@ from app.services.certificate_pdf import indonesian_date
 from tests.app import factories as f
 from tests.app.live import HOSTILE_NAME, LiveServer
 from tests.app.test_awards import certified, published
-from tests.support.browser import require, require_tool
+from tests.support.browser import require, scan_qr
 
 if TYPE_CHECKING:
     from playwright.sync_api import Dialog
@@ -168,19 +167,10 @@ def test_scanned_qr_opens_a_valid_page_in_chromium(
     server: LiveServer, phone: Any, tmp_path: Path
 ) -> None:
     """The whole path of a phone: decode the QR code of the printed PDF, open its address."""
-    pdftoppm, zbarimg = require_tool("pdftoppm"), require_tool("zbarimg")
     cert = server.data["valid"]
     pdf = httpx.get(f"{server.url}/api/v1/certificates/{cert['code']}.pdf", timeout=30)
     assert pdf.status_code == 200
-    (tmp_path / "piagam.pdf").write_bytes(pdf.content)
-    subprocess.run(
-        [pdftoppm, "-png", "-r", "150", "-singlefile", "piagam.pdf", "page"],
-        cwd=tmp_path,
-        check=True,
-    )
-    scanned = subprocess.run(
-        [zbarimg, "--raw", "-q", "page.png"], cwd=tmp_path, capture_output=True, text=True
-    ).stdout.strip()
+    scanned = scan_qr(pdf.content, tmp_path)
     assert scanned == f"{server.url}/verify/{cert['code']}"
 
     response = phone.goto(scanned)

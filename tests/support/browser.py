@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -43,6 +44,22 @@ def require_tool(name: str) -> str:
     require(name, path is not None)
     assert path is not None
     return path
+
+
+def scan_qr(pdf: bytes, folder: Path) -> str:
+    """What a phone does: rasterise a PDF's page in ``folder`` and decode its QR code."""
+    pdftoppm, zbarimg = require_tool("pdftoppm"), require_tool("zbarimg")
+    (folder / "piagam.pdf").write_bytes(pdf)
+    subprocess.run(
+        [pdftoppm, "-png", "-r", "150", "-singlefile", "piagam.pdf", "page"],
+        cwd=folder,
+        check=True,
+    )
+    decoded = subprocess.run(
+        [zbarimg, "--raw", "-q", "page.png"], cwd=folder, capture_output=True, text=True
+    )
+    assert decoded.returncode == 0, decoded.stderr
+    return decoded.stdout.strip()
 
 
 @contextmanager
