@@ -51,6 +51,13 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'cli.db'}"
 
 
+@pytest.fixture
+def migrated(sqlite_url: str) -> str:
+    """``sqlite_url``, migrated to head."""
+    migrate.upgrade(sqlite_url)
+    return sqlite_url
+
+
 ADMIN_ENV = {"admin_username": "sekretariat", "admin_password": "rahasia-sekretariat-1"}
 
 
@@ -63,10 +70,29 @@ def run(*args: str, **env: str | None) -> Result:
     return CliRunner().invoke(cli, list(args), env=environment)
 
 
+def serve(url: str | None, *args: str, **env: str | None) -> Result:
+    """``konvensi serve *args`` on the database at ``url``, with SECRET unless ``env`` gives
+    a secret key of its own (None: unset)."""
+    return run("serve", *args, database_url=url, **({"secret_key": SECRET} | env))
+
+
 def one_line(text: str) -> str:
     lines = [line for line in text.splitlines() if line.strip()]
     assert len(lines) == 1, text
     return lines[0]
+
+
+def refused(result: Result, *says: str, code: int | None = None) -> str:
+    """Assert the command failed (with ``code``, when given) in one line of stderr that says
+    each of ``says``; return the line."""
+    if code is None:
+        assert result.exit_code != 0, result.output
+    else:
+        assert result.exit_code == code, result.output
+    line = one_line(result.stderr)
+    for words in says:
+        assert words in line, line
+    return line
 
 
 def count(url: str, model: Any) -> int:
@@ -111,39 +137,24 @@ def test_migrate_creates_fresh_sqlite_file_at_head(tmp_path: Path) -> None:
 
 def test_migrate_unreachable_database_fails_in_one_line(tmp_path: Path) -> None:
     result = run("migrate", database_url=f"sqlite:///{tmp_path}/missing/dir/x.db")
-    assert result.exit_code != 0
-    assert "migration failed" in one_line(result.stderr)
+    refused(result, "migration failed")
 
 
 # --- serve's refusals -------------------------------------------------------------------------
 
 
-def test_serve_without_secret_key_refuses_in_one_line(
-    sqlite_url: str, served: list[dict[str, Any]]
+@pytest.mark.parametrize("key", [None, "", "changethis"], ids=["unset", "empty", "placeholder"])
+def test_serve_without_a_real_secret_key_refuses_in_one_line(
+    migrated: str, served: list[dict[str, Any]], key: str | None
 ) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run("serve", database_url=sqlite_url)
-    assert result.exit_code != 0
-    assert "KONVENSI_SECRET_KEY" in one_line(result.stderr)
-    assert served == []
-
-
-def test_serve_with_empty_or_placeholder_secret_key_refuses(
-    sqlite_url: str, served: list[dict[str, Any]]
-) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    for key in ("", "changethis"):
-        result = run("serve", database_url=sqlite_url, secret_key=key)
-        assert result.exit_code != 0, key
-        assert "KONVENSI_SECRET_KEY" in one_line(result.stderr)
+    refused(serve(migrated, secret_key=key), "KONVENSI_SECRET_KEY")
     assert served == []
 
 
 def test_serve_logs_the_services_own_loggers_at_info(
-    sqlite_url: str, served: list[dict[str, Any]]
+    migrated: str, served: list[dict[str, Any]]
 ) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV)
+    result = serve(migrated, **ADMIN_ENV)
     assert result.exit_code == 0, result.output
     # konvensi.security (app/seclog.py) goes where konvensi goes: at INFO, on its handler.
     loggers = served[0]["log_config"]["loggers"]
@@ -153,20 +164,16 @@ def test_serve_logs_the_services_own_loggers_at_info(
 
 @pytest.mark.parametrize("length", [1, 16, 31])
 def test_serve_with_short_secret_key_refuses_in_one_line(
-    sqlite_url: str, served: list[dict[str, Any]], length: int
+    migrated: str, served: list[dict[str, Any]], length: int
 ) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run("serve", database_url=sqlite_url, secret_key="k" * length, **ADMIN_ENV)
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert f"KONVENSI_SECRET_KEY has {length} characters; it needs at least 32" in line
+    result = serve(migrated, secret_key="k" * length, **ADMIN_ENV)
+    refused(result, f"KONVENSI_SECRET_KEY has {length} characters; it needs at least 32", code=2)
     assert served == []
 
 
 @pytest.mark.usefixtures("served")
-def test_serve_with_a_32_character_secret_key_starts(sqlite_url: str) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run("serve", database_url=sqlite_url, secret_key="k" * 32, **ADMIN_ENV)
+def test_serve_with_a_32_character_secret_key_starts(migrated: str) -> None:
+    result = serve(migrated, secret_key="k" * 32, **ADMIN_ENV)
     assert result.exit_code == 0, result.output
 
 
@@ -178,19 +185,16 @@ def test_create_app_refuses_a_short_secret_key() -> None:
 def test_bad_setting_refuses_every_command_in_one_line(sqlite_url: str) -> None:
     for command in (["migrate"], ["serve"], ["backup", "copy.db"]):
         result = run(*command, database_url=sqlite_url, token_ttl_seconds="5")
-        assert result.exit_code == 2, command
-        line = one_line(result.stderr)
-        assert "KONVENSI_TOKEN_TTL_SECONDS: Input should be greater than or equal to 60" in line
+        says = "KONVENSI_TOKEN_TTL_SECONDS: Input should be greater than or equal to 60"
+        refused(result, says, code=2)
     assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()
 
 
 def test_serve_on_unmigrated_database_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]]
 ) -> None:
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET)
-    assert result.exit_code != 0
-    line = one_line(result.stderr)
-    assert "konvensi migrate" in line and "no database" in line
+    result = serve(sqlite_url)
+    refused(result, "konvensi migrate", "no database")
     assert served == []
     assert not Path(sqlite_url.removeprefix("sqlite:///")).exists()  # no empty file left
 
@@ -199,38 +203,21 @@ def test_serve_on_empty_database_file_refuses_in_one_line(
     sqlite_url: str, served: list[dict[str, Any]]
 ) -> None:
     Path(sqlite_url.removeprefix("sqlite:///")).touch()
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET)
-    assert result.exit_code != 0
-    line = one_line(result.stderr)
-    assert "konvensi migrate" in line and "none" in line
+    result = serve(sqlite_url)
+    refused(result, "konvensi migrate", "none")
     assert served == []
 
 
 def test_serve_on_unreachable_database_refuses_in_one_line(served: list[dict[str, Any]]) -> None:
-    result = run(
-        "serve",
-        database_url="postgresql+psycopg://nobody@127.0.0.1:1/none",
-        secret_key=SECRET,
-    )
-    assert result.exit_code != 0
-    assert "database" in one_line(result.stderr)
+    result = serve("postgresql+psycopg://nobody@127.0.0.1:1/none")
+    refused(result, "database")
     assert served == []
 
 
 def test_serve_on_migrated_database_with_key_starts(
-    sqlite_url: str, served: list[dict[str, Any]]
+    migrated: str, served: list[dict[str, Any]]
 ) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run(
-        "serve",
-        "--port",
-        "8123",
-        "--workers",
-        "2",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        **ADMIN_ENV,
-    )
+    result = serve(migrated, "--port", "8123", "--workers", "2", **ADMIN_ENV)
     assert result.exit_code == 0, result.output
     assert len(served) == 1
     assert (served[0]["port"], served[0]["workers"], served[0]["factory"]) == (8123, 2, True)
@@ -246,10 +233,9 @@ def test_serve_on_migrated_database_with_key_starts(
 
 
 def test_serve_demo_without_key_says_it_uses_random_key(
-    sqlite_url: str, served: list[dict[str, Any]]
+    migrated: str, served: list[dict[str, Any]]
 ) -> None:
-    assert run("migrate", database_url=sqlite_url).exit_code == 0
-    result = run("serve", "--demo", database_url=sqlite_url)
+    result = serve(migrated, "--demo", secret_key=None)
     assert result.exit_code == 0, result.output
     assert "random key" in result.stdout
     assert len(served) == 1
@@ -264,8 +250,7 @@ def test_create_admin_creates_account_and_refuses_duplicate(url: str) -> None:
     assert result.exit_code == 0, result.output
     assert "sekretariat" in result.stdout
     again = run("create-admin", "sekretariat", "--password", "another-password", database_url=url)
-    assert again.exit_code != 0
-    assert "taken" in one_line(again.stderr)
+    refused(again, "taken")
     db = Database(create_db_engine(url))
     try:
         with db.transaction(write=False) as session:
@@ -278,30 +263,25 @@ def test_create_admin_creates_account_and_refuses_duplicate(url: str) -> None:
         db.dispose()
 
 
-def test_create_admin_reads_password_from_environment(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("create-admin", "admin2", database_url=sqlite_url, new_password="from-the-env")
+def test_create_admin_reads_password_from_environment(migrated: str) -> None:
+    result = run("create-admin", "admin2", database_url=migrated, new_password="from-the-env")
     assert result.exit_code == 0, result.output
 
 
 @pytest.mark.parametrize(
     "args", [["--password", "short"], ["--password", "123456789"], ["--password", " " * 12], []]
 )
-def test_create_admin_without_good_password_refuses(sqlite_url: str, args: list[str]) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("create-admin", "admin3", *args, database_url=sqlite_url)
-    assert result.exit_code != 0
-    assert "password" in one_line(result.stderr)
-    assert count(sqlite_url, Account) == 0
+def test_create_admin_without_good_password_refuses(migrated: str, args: list[str]) -> None:
+    result = run("create-admin", "admin3", *args, database_url=migrated)
+    refused(result, "password")
+    assert count(migrated, Account) == 0
 
 
 @pytest.mark.parametrize("username", ["ab", "nama dengan spasi", "x" * 65])
-def test_create_admin_with_bad_username_refuses(sqlite_url: str, username: str) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("create-admin", username, "--password", "rahasia-panjang", database_url=sqlite_url)
-    assert result.exit_code != 0
-    assert "the username" in one_line(result.stderr)
-    assert count(sqlite_url, Account) == 0
+def test_create_admin_with_bad_username_refuses(migrated: str, username: str) -> None:
+    result = run("create-admin", username, "--password", "rahasia-panjang", database_url=migrated)
+    refused(result, "the username")
+    assert count(migrated, Account) == 0
 
 
 @pytest.mark.parametrize(
@@ -316,126 +296,115 @@ def test_create_admin_with_bad_username_refuses(sqlite_url: str, username: str) 
     ],
 )
 def test_serve_refuses_a_new_admin_account_that_breaks_the_rules(
-    sqlite_url: str, served: list[dict[str, Any]], env: dict[str, str], says: str
+    migrated: str, served: list[dict[str, Any]], env: dict[str, str], says: str
 ) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET, **env)
-    assert result.exit_code == 2
-    assert f"KONVENSI_ADMIN_{says.removeprefix('KONVENSI_ADMIN_')}" in one_line(result.stderr)
-    assert count(sqlite_url, Account) == 0
+    result = serve(migrated, **env)
+    refused(result, f"KONVENSI_ADMIN_{says.removeprefix('KONVENSI_ADMIN_')}", code=2)
+    assert count(migrated, Account) == 0
     assert served == []
 
 
 @pytest.mark.usefixtures("served")
 def test_serve_keeps_an_existing_admin_whose_password_predates_the_rule(
-    sqlite_url: str,
+    migrated: str,
 ) -> None:
-    migrate.upgrade(sqlite_url)
     made = run(
-        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=sqlite_url
+        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=migrated
     )
     assert made.exit_code == 0, made.output
-    result = run(
-        "serve",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        admin_username="sekretariat",
-        admin_password="short",
-    )
+    result = serve(migrated, admin_username="sekretariat", admin_password="short")
     assert result.exit_code == 0, result.output
-    assert count(sqlite_url, Account) == 1
+    assert count(migrated, Account) == 1
 
 
 @pytest.mark.usefixtures("served")
 def test_bootstrap_admin_is_idempotent_and_keeps_password(url: str) -> None:
     migrate.upgrade(url)
-    env = {"database_url": url, "secret_key": SECRET, "admin_username": "sekretariat"}
-    first = run("serve", **env, admin_password="first-password")
+    first = serve(url, admin_username="sekretariat", admin_password="first-password")
     assert first.exit_code == 0, first.output
     assert "created secretariat account" in first.stdout
-    second = run("serve", **env, admin_password="second-password")
+    second = serve(url, admin_username="sekretariat", admin_password="second-password")
     assert second.exit_code == 0, second.output
     assert "created" not in second.stdout
     assert count(url, Account) == 1
     app = create_app(Settings(database_url=url, secret_key=SECRET))
     with TestClient(app) as client:
-        token = "/api/v1/auth/token"
-        ok = client.post(token, data={"username": "sekretariat", "password": "first-password"})
-        assert ok.status_code == 200 and ok.json()["role"] == "admin"
-        no = client.post(token, data={"username": "sekretariat", "password": "second-password"})
+        bearer(client, "sekretariat", "first-password", "admin")
+        no = client.post(
+            "/api/v1/auth/token", data={"username": "sekretariat", "password": "second-password"}
+        )
         assert no.status_code == 401
     app.state.db.dispose()
 
 
-def test_create_admin_refuses_a_name_taken_ignoring_case(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
+def test_create_admin_refuses_a_name_taken_ignoring_case(migrated: str) -> None:
     made = run(
-        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=sqlite_url
+        "create-admin", "sekretariat", "--password", "rahasia-panjang", database_url=migrated
     )
     assert made.exit_code == 0, made.output
     again = run(
-        "create-admin", "SEKRETARIAT", "--password", "rahasia-panjang", database_url=sqlite_url
+        "create-admin", "SEKRETARIAT", "--password", "rahasia-panjang", database_url=migrated
     )
-    assert again.exit_code != 0
-    assert "taken (ignoring case)" in one_line(again.stderr)
-    assert count(sqlite_url, Account) == 1
+    refused(again, "taken (ignoring case)")
+    assert count(migrated, Account) == 1
 
 
 @pytest.mark.usefixtures("served")
-def test_bootstrap_admin_matches_an_existing_name_ignoring_case(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    env = {"database_url": sqlite_url, "secret_key": SECRET, "admin_password": "first-password"}
-    assert run("serve", **env, admin_username="sekretariat").exit_code == 0
-    again = run("serve", **env, admin_username="Sekretariat")
+def test_bootstrap_admin_matches_an_existing_name_ignoring_case(migrated: str) -> None:
+    password = "first-password"
+    assert serve(migrated, admin_username="sekretariat", admin_password=password).exit_code == 0
+    again = serve(migrated, admin_username="Sekretariat", admin_password=password)
     assert again.exit_code == 0, again.output
     assert "created" not in again.stdout
-    assert count(sqlite_url, Account) == 1
+    assert count(migrated, Account) == 1
 
 
 @pytest.mark.usefixtures("served")
-def test_bootstrap_warns_when_the_username_is_a_jurors(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    demo = run("serve", "--demo", database_url=sqlite_url, secret_key=SECRET)
+def test_bootstrap_warns_when_the_username_is_a_jurors(migrated: str) -> None:
+    demo = serve(migrated, "--demo")
     assert demo.exit_code == 0, demo.output
-    result = run(
-        "serve",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        admin_username="juri.lan.1",
-        admin_password="rahasia-panjang",
-    )
+    result = serve(migrated, admin_username="juri.lan.1", admin_password="rahasia-panjang")
     assert result.exit_code == 0, result.output
     assert "is a juror's login; no secretariat account was made" in one_line(result.stderr)
 
 
 @pytest.mark.usefixtures("served")
-def test_bootstrap_needs_both_variables(sqlite_url: str, served: list[dict[str, Any]]) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET, admin_username="solo")
-    assert count(sqlite_url, Account) == 0
+def test_bootstrap_needs_both_variables(migrated: str, served: list[dict[str, Any]]) -> None:
+    result = serve(migrated, admin_username="solo")
+    assert count(migrated, Account) == 0
     # Nobody could log in: refused, saying how to make the first account.
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert "no secretariat account" in line and "konvensi create-admin" in line
+    refused(result, "no secretariat account", "konvensi create-admin", code=2)
     assert served == []
 
 
 # --- the demo ---------------------------------------------------------------------------------
 
 
+def printed_rows(output: str) -> list[list[str]]:
+    """The rows of the table of logins that serve prints: role, username, password."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("│┃|").split("│")]
+        for line in output.splitlines()
+    ]
+    return [row for row in rows if len(row) == 3]
+
+
 def printed_logins(output: str) -> list[tuple[str, str, str]]:
-    rows = []
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("│┃|").split("│")]
-        if len(cells) == 3 and cells[0] in ("admin", "juror"):
-            rows.append((cells[0], cells[1], cells[2]))
-    return rows
+    return [(r[0], r[1], r[2]) for r in printed_rows(output) if r[0] in ("admin", "juror")]
+
+
+def bearer(client: TestClient, username: str, password: str, role: str) -> dict[str, str]:
+    """Log in; assert it worked as ``role``; the headers that carry the token."""
+    response = client.post("/api/v1/auth/token", data={"username": username, "password": password})
+    assert response.status_code == 200, (username, response.text)
+    assert response.json()["role"] == role
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 @pytest.mark.usefixtures("served")
 def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
     migrate.upgrade(url)
-    result = run("serve", "--demo", database_url=url, secret_key=SECRET)
+    result = serve(url, "--demo")
     assert result.exit_code == 0, result.output
     logins = printed_logins(result.stdout)
     assert [role for role, _, _ in logins] == ["admin"] + ["juror"] * 7
@@ -493,27 +462,11 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
 
     app = create_app(Settings(database_url=url, secret_key=SECRET))
     with TestClient(app) as client:
-        for role, username, password in logins:
-            response = client.post(
-                "/api/v1/auth/token", data={"username": username, "password": password}
-            )
-            assert response.status_code == 200, (username, response.text)
-            assert response.json()["role"] == role
-        juror = client.post(
-            "/api/v1/auth/token", data={"username": logins[1][1], "password": logins[1][2]}
-        ).json()["access_token"]
-        entries = client.get(
-            f"/api/v1/conventions/{convention.id}/entries",
-            headers={"Authorization": f"Bearer {juror}"},
-        )
+        admin, juror = [bearer(client, user, password, role) for role, user, password in logins][:2]
+        entries = client.get(f"/api/v1/conventions/{convention.id}/entries", headers=juror)
         assert entries.json()["total"] == 9
-        admin = client.post(
-            "/api/v1/auth/token", data={"username": logins[0][1], "password": logins[0][2]}
-        ).json()["access_token"]
-        rows = client.get(
-            f"/api/v1/conventions/{convention.id}/ranking",
-            headers={"Authorization": f"Bearer {admin}"},
-        ).json()["rows"]
+        ranking = client.get(f"/api/v1/conventions/{convention.id}/ranking", headers=admin)
+        rows = ranking.json()["rows"]
         # A clear top, one tie; 3 of 4 sheets in for every entry.
         assert rows[0]["acronym"] == "FASTREN"
         assert rows[0]["score"] - rows[1]["score"] > 10
@@ -522,12 +475,12 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
         assert {(r["sheet_count"], r["expected_sheet_count"]) for r in rows} == {(3, 4)}
         preview = client.get(
             f"/api/v1/conventions/{kipp.id}/stages/{kipp.current_stage_id}/advance",
-            headers={"Authorization": f"Bearer {admin}"},
+            headers=admin,
         ).json()
         assert len(preview["entry_ids"]) >= 10
     app.state.db.dispose()
 
-    again = run("serve", "--demo", database_url=url, secret_key=SECRET)
+    again = serve(url, "--demo")
     assert again.exit_code == 0, again.output
     assert printed_logins(again.stdout) == []
     assert "already holds data" in again.stdout
@@ -536,41 +489,26 @@ def test_serve_demo_loads_solok_once_with_working_logins(url: str) -> None:
 
 
 @pytest.mark.usefixtures("served")
-def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run(
-        "serve",
-        "--demo",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        admin_username="sekretariat",
-        admin_password="rahasia-panjang",
+def test_serve_demo_with_bootstrap_admin_prints_no_demo_admin(migrated: str) -> None:
+    result = serve(
+        migrated, "--demo", admin_username="sekretariat", admin_password="rahasia-panjang"
     )
     assert result.exit_code == 0, result.output
     assert [role for role, _, _ in printed_logins(result.stdout)] == ["juror"] * 7
-    assert count(sqlite_url, Account) == 9
+    assert count(migrated, Account) == 9
 
 
 @pytest.mark.usefixtures("served")
-def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run("serve", "--demo", database_url=sqlite_url, secret_key=SECRET)
+def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(migrated: str) -> None:
+    result = serve(migrated, "--demo")
     assert result.exit_code == 0, result.output
-    rows = [
-        [cell.strip() for cell in line.strip().strip("│┃|").split("│")]
-        for line in result.stdout.splitlines()
-    ]
+    rows = printed_rows(result.stdout)
     (secretariat,) = [row for row in rows if row[0] == "secretariat"]
     assert secretariat[1] == "sekretariat.solok"
     assert "sekretariat.solok" in result.stdout.split("What to try first")[1]
-    app = create_app(Settings(database_url=sqlite_url, secret_key=SECRET))
+    app = create_app(Settings(database_url=migrated, secret_key=SECRET))
     with TestClient(app) as client:
-        response = client.post(
-            "/api/v1/auth/token", data={"username": secretariat[1], "password": secretariat[2]}
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["role"] == "secretariat"
-        headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+        headers = bearer(client, secretariat[1], secretariat[2], "secretariat")
         listed = client.get("/api/v1/conventions", headers=headers).json()
         assert [c["name"] for c in listed["items"]] == ["Konvensi Inovasi Daerah Kota Solok 2018"]
         solok = listed["items"][0]["id"]
@@ -578,10 +516,9 @@ def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(sqlite_url: s
             client.get(f"/api/v1/conventions/{solok}/ranking", headers=headers).status_code == 200
         )
         (admin,) = [row for row in rows if row[0] == "admin"]
-        token = client.post(
-            "/api/v1/auth/token", data={"username": admin[1], "password": admin[2]}
-        ).json()["access_token"]
-        every = client.get("/api/v1/conventions", headers={"Authorization": f"Bearer {token}"})
+        every = client.get(
+            "/api/v1/conventions", headers=bearer(client, admin[1], admin[2], "admin")
+        )
         (kipp,) = [c["id"] for c in every.json()["items"] if c["id"] != solok]
         refused = client.get(f"/api/v1/conventions/{kipp}", headers=headers)
         assert refused.status_code == 404, refused.text
@@ -601,19 +538,9 @@ def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(sqlite_url: s
     ],
 )
 def test_serve_prints_the_public_url_it_listens_on(
-    served: list[dict[str, Any]], sqlite_url: str, host: str, public_url: str, warned: bool
+    served: list[dict[str, Any]], migrated: str, host: str, public_url: str, warned: bool
 ) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run(
-        "serve",
-        "--host",
-        host,
-        "--port",
-        "8123",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        **ADMIN_ENV,
-    )
+    result = serve(migrated, "--host", host, "--port", "8123", **ADMIN_ENV)
     assert result.exit_code == 0, result.output
     assert f"public URL (certificates' QR codes): {public_url}" in result.stdout
     assert ("KONVENSI_PUBLIC_URL is not set" in result.stderr) is warned
@@ -621,16 +548,9 @@ def test_serve_prints_the_public_url_it_listens_on(
 
 
 @pytest.mark.usefixtures("served")
-def test_serve_keeps_a_public_url_that_is_set_without_its_trailing_slash(sqlite_url: str) -> None:
-    migrate.upgrade(sqlite_url)
-    result = run(
-        "serve",
-        "--port",
-        "8123",
-        database_url=sqlite_url,
-        secret_key=SECRET,
-        public_url="https://konvensi.example.go.id/",
-        **ADMIN_ENV,
+def test_serve_keeps_a_public_url_that_is_set_without_its_trailing_slash(migrated: str) -> None:
+    result = serve(
+        migrated, "--port", "8123", public_url="https://konvensi.example.go.id/", **ADMIN_ENV
     )
     assert result.exit_code == 0, result.output
     assert "public URL (certificates' QR codes): https://konvensi.example.go.id\n" in result.stdout
@@ -640,29 +560,22 @@ def test_serve_keeps_a_public_url_that_is_set_without_its_trailing_slash(sqlite_
 def test_serve_refuses_a_public_url_that_is_not_absolute_http(
     served: list[dict[str, Any]], sqlite_url: str, value: str
 ) -> None:
-    result = run("serve", database_url=sqlite_url, secret_key=SECRET, public_url=value)
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert "KONVENSI_PUBLIC_URL" in line and "absolute http(s) URL" in line
+    result = serve(sqlite_url, public_url=value)
+    refused(result, "KONVENSI_PUBLIC_URL", "absolute http(s) URL", code=2)
     assert served == []
 
 
 def test_serve_says_in_one_line_that_the_port_is_taken(
-    sqlite_url: str, served: list[dict[str, Any]]
+    migrated: str, served: list[dict[str, Any]]
 ) -> None:
-    migrate.upgrade(sqlite_url)
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = str(taken.getsockname()[1])
-        result = run(
-            "serve", "--port", port, database_url=sqlite_url, secret_key=SECRET, **ADMIN_ENV
-        )
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert f"port {port} on 127.0.0.1 is in use" in line and "--port" in line
+        result = serve(migrated, "--port", port, **ADMIN_ENV)
+    refused(result, f"port {port} on 127.0.0.1 is in use", "--port", code=2)
     assert served == []
-    assert count(sqlite_url, Account) == 0  # refused before anything was written
+    assert count(migrated, Account) == 0  # refused before anything was written
 
 
 @pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
@@ -670,17 +583,13 @@ def test_a_database_url_without_the_driver_says_which_to_write(
     served: list[dict[str, Any]], scheme: str
 ) -> None:
     url = f"{scheme}://konvensi:rahasia-db@db.example/konvensi"
-    result = run("serve", database_url=url, secret_key=SECRET)
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert "KONVENSI_DATABASE_URL" in line and "postgresql+psycopg://" in line
+    result = serve(url)
+    line = refused(result, "KONVENSI_DATABASE_URL", "postgresql+psycopg://", code=2)
     assert "rahasia-db" not in line  # never the password
     assert served == []
 
 
 def test_a_token_lifetime_below_its_minimum_is_one_line(served: list[dict[str, Any]]) -> None:
-    result = run("serve", secret_key=SECRET, token_ttl_seconds="5")
-    assert result.exit_code == 2
-    line = one_line(result.stderr)
-    assert "KONVENSI_TOKEN_TTL_SECONDS" in line and "60" in line
+    result = serve(None, token_ttl_seconds="5")
+    refused(result, "KONVENSI_TOKEN_TTL_SECONDS", "60", code=2)
     assert served == []
