@@ -206,21 +206,17 @@ def test_if_match_on_missing_sheet_is_412(
     assert sheet_rows(session) == 0
 
 
-def test_if_match_weak_tag_never_matches(client: TestClient, judging: f.World) -> None:
+@pytest.mark.parametrize(
+    ("scores", "tag"),
+    [({"A": 8}, 'W/"1"'), ({"A": 99}, '"7"')],
+    ids=["weak_tag_never_matches", "412_comes_before_422"],
+)
+def test_if_match_of_another_version_is_412(
+    client: TestClient, judging: f.World, scores: dict[str, float], tag: str
+) -> None:
     w = judging
     put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}})
-    response = put(
-        client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 8}}, **{"If-Match": 'W/"1"'}
-    )
-    f.problem(response, 412, "precondition-failed")
-
-
-def test_412_comes_before_422(client: TestClient, judging: f.World) -> None:
-    w = judging
-    put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}})
-    response = put(
-        client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 99}}, **{"If-Match": '"7"'}
-    )
+    response = put(client, w, w.jurors[0], w.entries[0].id, {"scores": scores}, **{"If-Match": tag})
     f.problem(response, 412, "precondition-failed")
 
 
@@ -812,16 +808,19 @@ def _sync_raw(client: TestClient, w: f.World, sheets: list[dict[str, Any]]) -> t
     return len(body), response
 
 
+def _unknown_codes(w: f.World, sheets: int, codes: int) -> list[dict[str, Any]]:
+    """``sheets`` sheets over the world's entries, each of ``codes`` unknown criteria."""
+    return [
+        {"entry_id": w.entries[i % 3].id, "scores": {f"KODE{i}x{n}": 1 for n in range(codes)}}
+        for i in range(sheets)
+    ]
+
+
 def test_a_megabyte_of_unknown_codes_spread_over_a_sync_is_a_short_422(
     client: TestClient, judging: f.World, session: Session
 ) -> None:
-    w = judging
     # 500 sheets of 120 unknown codes: 60,000 in all, a body of almost 1 MB.
-    sheets = [
-        {"entry_id": w.entries[i % 3].id, "scores": {f"KODE{i}x{n}": 1 for n in range(120)}}
-        for i in range(500)
-    ]
-    size, response = _sync_raw(client, w, sheets)
+    size, response = _sync_raw(client, judging, _unknown_codes(judging, 500, 120))
     assert 900_000 < size < 1_048_576
     problem = f.problem(response, 422, "validation")
     assert problem["errors"] == [
@@ -834,15 +833,11 @@ def test_a_megabyte_of_unknown_codes_spread_over_a_sync_is_a_short_422(
 def test_a_sync_names_at_most_100_faults_in_all(
     client: TestClient, judging: f.World, session: Session
 ) -> None:
-    w = judging
     # Under the limit (500 sheets of 90 unknown codes): each item is invalid on its own, its
     # detail counting its faults, and the answer names 100 of them in all.
-    sheets = [
-        {"entry_id": w.entries[i % 3].id, "scores": {f"X{i}x{n}": 1 for n in range(90)}}
-        for i in range(499)
-    ]
-    sheets.append({"entry_id": w.entries[0].id, "scores": {"A": 7}})
-    size, response = _sync_raw(client, w, sheets)
+    sheets = _unknown_codes(judging, 499, 90)
+    sheets.append({"entry_id": judging.entries[0].id, "scores": {"A": 7}})
+    size, response = _sync_raw(client, judging, sheets)
     assert response.status_code == 200, response.text[:500]
     results = response.json()["results"]
     assert [r["outcome"] for r in results] == ["invalid"] * 499 + ["accepted"]

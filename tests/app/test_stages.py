@@ -54,6 +54,14 @@ def submit_all(
             assert response.status_code == 200, response.text
 
 
+def judge_90_50_70(client: TestClient, w: f.World) -> None:
+    """Judging starts and every juror submits A = B = 9, 5 and 7 for entries 0, 1 and 2:
+    T = 100 (3 q_A + q_B) / 4 gives them 90, 50 and 70."""
+    status(client, w, "judging")
+    scores = {e.id: {"A": v, "B": v} for e, v in zip(w.entries, (9, 5, 7), strict=True)}
+    submit_all(client, w, scores, w.jurors)
+
+
 @pytest.fixture
 def two_stages(client: TestClient, world: f.World) -> dict[str, Any]:
     """UTAMA becomes PROPOSAL (weight 70, top 2); PRESENTASI (weight 30) judged by panel L
@@ -393,10 +401,7 @@ def test_advance_preview_changes_nothing(
     client: TestClient, world: f.World, two_stages: dict[str, Any], session: Session
 ) -> None:
     w = world
-    status(client, w, "judging")
-    scores = {w.entries[0].id: {"A": 9, "B": 9}, w.entries[1].id: {"A": 5, "B": 5}}
-    scores[w.entries[2].id] = {"A": 7, "B": 7}
-    submit_all(client, w, scores, w.jurors)
+    judge_90_50_70(client, w)
     first = two_stages["first"]["id"]
     preview = client.get(w.url(f"/stages/{first}/advance"), headers=w.admin.headers)
     assert preview.status_code == 200, preview.text
@@ -414,13 +419,7 @@ def test_advance_freezes_admits_and_reopens_judging(
     client: TestClient, world: f.World, two_stages: dict[str, Any], session: Session
 ) -> None:
     w = world
-    status(client, w, "judging")
-    scores = {
-        w.entries[0].id: {"A": 9, "B": 9},
-        w.entries[1].id: {"A": 5, "B": 5},
-        w.entries[2].id: {"A": 7, "B": 7},
-    }
-    submit_all(client, w, scores, w.jurors)
+    judge_90_50_70(client, w)
     first, second = two_stages["first"]["id"], two_stages["second"]["id"]
     f.problem(
         client.post(w.url(f"/stages/{first}/advance"), headers=w.admin.headers),
@@ -489,13 +488,7 @@ def test_advance_refuses_bad_additions_and_removals(
     loc: list[Any],
 ) -> None:
     w = world
-    status(client, w, "judging")
-    scores = {
-        w.entries[0].id: {"A": 9, "B": 9},
-        w.entries[1].id: {"A": 5, "B": 5},
-        w.entries[2].id: {"A": 7, "B": 7},
-    }
-    submit_all(client, w, scores, w.jurors)
+    judge_90_50_70(client, w)
     status(client, w, "closed")
     ids = {"E0": w.entries[0].id, "E1": w.entries[1].id, "E2": w.entries[2].id}
     # 0: an entry already selected; -1: one the rule did not select.
@@ -584,14 +577,7 @@ def test_final_ranking_weighs_stages_and_orders_by_reach(
 ) -> None:
     w = world
     e0, e1, e2 = (e.id for e in w.entries)
-    status(client, w, "judging")
-    # T = 100 (3 q_A + q_B) / 4: e0 90, e1 50, e2 70 for every juror.
-    submit_all(
-        client,
-        w,
-        {e0: {"A": 9, "B": 9}, e1: {"A": 5, "B": 5}, e2: {"A": 7, "B": 7}},
-        w.jurors,
-    )
+    judge_90_50_70(client, w)
     status(client, w, "closed")
     first, second = two_stages["first"]["id"], two_stages["second"]["id"]
     stage_ranking = client.get(w.url(f"/ranking?stage_id={first}"), headers=w.admin.headers)
@@ -636,17 +622,7 @@ def test_category_ranking_counts_ranks_inside_the_category(
     w = world
     w.entries[1].category = "proses"
     session.commit()
-    status(client, w, "judging")
-    submit_all(
-        client,
-        w,
-        {
-            w.entries[0].id: {"A": 9, "B": 9},
-            w.entries[1].id: {"A": 5, "B": 5},
-            w.entries[2].id: {"A": 7, "B": 7},
-        },
-        w.jurors,
-    )
+    judge_90_50_70(client, w)
     overall = client.get(w.url("/ranking"), headers=w.admin.headers).json()["rows"]
     assert [(r["entry_id"], r["rank"], r["category_rank"]) for r in overall] == [
         (w.entries[0].id, 1, 1),
@@ -671,17 +647,7 @@ def test_per_category_awards_name_category_ranks(
     w.convention.top_n = 1
     w.convention.award_scope = "per_category"
     session.commit()
-    status(client, w, "judging")
-    submit_all(
-        client,
-        w,
-        {
-            w.entries[0].id: {"A": 9, "B": 9},
-            w.entries[1].id: {"A": 5, "B": 5},
-            w.entries[2].id: {"A": 7, "B": 7},
-        },
-        w.jurors,
-    )
+    judge_90_50_70(client, w)
     status(client, w, "closed")
     published = client.post(w.url("/results"), headers=w.admin.headers)
     assert published.status_code == 201, published.text
@@ -720,11 +686,8 @@ def test_a_disqualified_entry_leaves_the_stage_it_was_admitted_to(
     client: TestClient, world: f.World, two_stages: dict[str, Any]
 ) -> None:
     w = world
-    status(client, w, "judging")
-    e0, e1, e2 = (e.id for e in w.entries)
-    submit_all(
-        client, w, {e0: {"A": 9, "B": 9}, e1: {"A": 5, "B": 5}, e2: {"A": 7, "B": 7}}, w.jurors
-    )
+    e0, _, e2 = (e.id for e in w.entries)
+    judge_90_50_70(client, w)
     status(client, w, "closed")
     first, second = two_stages["first"]["id"], two_stages["second"]["id"]
     assert (
