@@ -12,6 +12,34 @@ PORTRAIT = {"width": 800, "height": 1280}
 PHONE = {"width": 390, "height": 844}
 
 
+_IDB_GET = """([store, key]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("konvensi-juri");
+  open.onsuccess = () => {
+    const get = open.result.transaction(store).objectStore(store).get(key);
+    get.onsuccess = () => { open.result.close(); resolve(get.result); };
+    get.onerror = () => reject(get.error);
+  };
+})"""
+_IDB_COUNT = """(store) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("konvensi-juri");
+  open.onsuccess = () => {
+    const count = open.result.transaction(store).objectStore(store).count();
+    count.onsuccess = () => { open.result.close(); resolve(count.result); };
+    count.onerror = () => reject(count.error);
+  };
+})"""
+_IDB_PUT = """([store, value, key]) => new Promise((resolve, reject) => {
+  const open = indexedDB.open("konvensi-juri");
+  open.onsuccess = () => {
+    const tx = open.result.transaction(store, "readwrite");
+    if (key === null) tx.objectStore(store).put(value);
+    else tx.objectStore(store).put(value, key);
+    tx.oncomplete = () => { open.result.close(); resolve(); };
+    tx.onerror = () => reject(tx.error);
+  };
+})"""
+
+
 class Juri(AppPage):
     """One tablet: a browser context and its page, on the app of ``base_url``."""
 
@@ -43,6 +71,27 @@ class Juri(AppPage):
         self.page.wait_for_function(
             "() => !!(navigator.serviceWorker && navigator.serviceWorker.controller)"
         )
+
+    def go_offline_logged_in(self, username: str, password: str) -> None:
+        """Open the app, log in, wait until it works offline, and take the network away."""
+        self.open()
+        self.login(username, password)
+        self.wait_offline_ready()
+        self.context.set_offline(True)
+
+    # --- what the app keeps in IndexedDB ---------------------------------------------------
+
+    def stored(self, store: str, key: str) -> Any:
+        return self.page.evaluate(_IDB_GET, [store, key])
+
+    def stored_count(self, store: str) -> int:
+        return int(self.page.evaluate(_IDB_COUNT, store))
+
+    def store(self, store: str, value: Any, key: str | None = None) -> None:
+        """Put ``value`` into ``store``, under ``key`` (None: the store's own key path)."""
+        self.page.evaluate(_IDB_PUT, [store, value, key])
+
+    # --- the list and an entry -------------------------------------------------------------
 
     def entry_link(self, title: str) -> Any:
         return self.page.get_by_role("link", name=title)

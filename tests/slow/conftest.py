@@ -1,5 +1,6 @@
 """Real servers for the slow tests: ``konvensi serve`` as a subprocess on a free loopback port,
-each with its own database, and the small HTTP helpers the tests share.
+each with its own database, and the small HTTP helpers the tests share. Every test of this
+folder is marked slow here.
 
 Every process a test starts runs in its own process group and is killed (SIGKILL after a short
 grace) when the test ends, passes or fails. Every test is bounded by an alarm.
@@ -47,6 +48,15 @@ def _time_limit(request: pytest.FixtureRequest) -> Iterator[None]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "time_limit(seconds): the slow test's own time limit")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test of this folder is slow (before ``-m`` selects by marks)."""
+    here = Path(__file__).parent
+    for item in items:
+        if item.path.is_relative_to(here):
+            item.add_marker(pytest.mark.slow)
 
 
 # --- databases -----------------------------------------------------------------------------

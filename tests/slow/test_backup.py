@@ -35,8 +35,6 @@ from tests.slow.conftest import (
 from tests.support.postgres import POSTGRES_URL, create_database, drop_database
 from tests.support.server import Server, konvensi_command, migrate, server_env
 
-pytestmark = pytest.mark.slow
-
 Key = tuple[int, int]  # (juror_id, entry_id)
 
 

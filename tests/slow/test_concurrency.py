@@ -26,8 +26,6 @@ from tests.slow.conftest import (
 )
 from tests.support.server import Server
 
-pytestmark = pytest.mark.slow
-
 TABLETS = 8
 ROUNDS = 10
 FIRST_WRITE_ROUNDS = 4

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.slow.conftest import (
     Convention,
@@ -23,8 +22,6 @@ from tests.slow.conftest import (
     sheet_view,
 )
 from tests.support.server import Server
-
-pytestmark = pytest.mark.slow
 
 JURORS = 8  # the even ones PUT sheet by sheet, the odd ones send :sync batches
 ENTRIES = 6

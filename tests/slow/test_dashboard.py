@@ -26,8 +26,6 @@ from tests.slow.conftest import JUROR_PASSWORD, client, login, ok, seed_conventi
 from tests.support.browser import WAIT_MS, devices
 from tests.support.server import ADMIN, Server, migrate, serve_command, server_env
 
-pytestmark = [pytest.mark.slow]
-
 HAS_IMPORTS = importlib.util.find_spec("app.routers.imports") is not None
 # An import hashes jurors' passwords and a download renders PDFs: a busy 2-core machine needs
 # more than Playwright's 5 seconds.
@@ -37,11 +35,7 @@ expect.set_options(timeout=WAIT_MS)
 @pytest.fixture
 def laptops(browser: Any, server: Server) -> Iterator[Callable[..., Dashboard]]:
     """New browser contexts; each must end without a script or policy error."""
-
-    def make(base_url: str | None = None, **opts: Any) -> Dashboard:
-        return Dashboard(browser, base_url or server.url, **opts)
-
-    with devices(make) as new:
+    with devices(Dashboard, browser, server.url) as new:
         yield new
 
 

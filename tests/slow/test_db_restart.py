@@ -23,8 +23,6 @@ from tests.slow.conftest import Convention, audit_of, client, seed_convention, s
 from tests.support.postgres import create_database
 from tests.support.server import Server, free_port, migrate
 
-pytestmark = pytest.mark.slow
-
 ANSWER_WITHIN = 8.0  # seconds: "never hangs"
 DOWN_FOR = 3.0
 

@@ -34,8 +34,6 @@ from schemathesis.specs.openapi.checks import (
 from tests.slow.conftest import Convention, Databases, client, ok, seed_convention
 from tests.support.server import Server
 
-pytestmark = pytest.mark.slow
-
 # CI runs the same examples every time (derandomized); KONVENSI_FUZZ_RANDOM=1 and more
 # KONVENSI_FUZZ_EXAMPLES explore further when hunting.
 EXAMPLES = int(os.environ.get("KONVENSI_FUZZ_EXAMPLES", "20"))

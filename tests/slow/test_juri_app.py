@@ -31,8 +31,6 @@ from tests.slow.conftest import (
 from tests.support.browser import WAIT_MS, devices
 from tests.support.server import SECRET, Server, migrate
 
-pytestmark = [pytest.mark.slow]
-
 NAMES = {"KEBARUAN": "Kebaruan", "KEMANFAATAN": "Kemanfaatan", "REPLIKASI": "Replikasi"}
 WEIGHTS = {"KEBARUAN": 2.0, "KEMANFAATAN": 3.0, "REPLIKASI": 4.0}  # seed_convention's
 
@@ -44,11 +42,7 @@ def title(n: int) -> str:
 @pytest.fixture
 def tablets(browser: Any, server: Server) -> Iterator[Callable[..., Juri]]:
     """New tablets (browser contexts); each must end without a script or policy error."""
-
-    def make(base_url: str | None = None, **opts: Any) -> Juri:
-        return Juri(browser, base_url or server.url, **opts)
-
-    with devices(make) as new:
+    with devices(Juri, browser, server.url) as new:
         yield new
 
 
@@ -169,11 +163,7 @@ def test_offline_sheets_survive_a_reload_and_drain_when_online(
 ) -> None:
     convention = seed_convention(server.url, entries=6, jurors=1)
     tablet = tablets()
-    tablet.open()
-    tablet.login(convention.jurors[0].username, JUROR_PASSWORD)
-    tablet.wait_offline_ready()
-
-    tablet.context.set_offline(True)
+    tablet.go_offline_logged_in(convention.jurors[0].username, JUROR_PASSWORD)
     tablet.wait_status("luring")
     plan = {
         0: ({"KEBARUAN": "3", "KEMANFAATAN": "4,5"}, "Draf luring", False),
@@ -376,35 +366,13 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
 # --- an expired token ------------------------------------------------------------------------
 
 
-READ_SESSION = """() => new Promise((resolve, reject) => {
-  const open = indexedDB.open("konvensi-juri");
-  open.onsuccess = () => {
-    const get = open.result.transaction("kv").objectStore("kv").get("session");
-    get.onsuccess = () => { open.result.close(); resolve(get.result); };
-    get.onerror = () => reject(get.error);
-  };
-})"""
-WRITE_SESSION = """(session) => new Promise((resolve, reject) => {
-  const open = indexedDB.open("konvensi-juri");
-  open.onsuccess = () => {
-    const tx = open.result.transaction("kv", "readwrite");
-    tx.objectStore("kv").put(session, "session");
-    tx.oncomplete = () => { open.result.close(); resolve(); };
-    tx.onerror = () => reject(tx.error);
-  };
-})"""
-
-
 def test_expired_token_asks_for_the_password_and_keeps_the_queue(
     server: Server, tablets: Any
 ) -> None:
     convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     tablet = tablets()
-    tablet.open()
-    tablet.login(juror.username, JUROR_PASSWORD)
-    tablet.wait_offline_ready()
-    tablet.context.set_offline(True)
+    tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
     plan = {
         0: ({"KEBARUAN": "6", "KEMANFAATAN": "7", "REPLIKASI": "8"}, "Sebelum sesi habis", True),
         1: ({"KEBARUAN": "2"}, "Draf", False),
@@ -414,12 +382,12 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
     tablet.wait_status("2 menunggu")
 
     # The token runs out while the tablet is offline (signed by the server's key, expired).
-    session = tablet.page.evaluate(READ_SESSION)
+    session = tablet.stored("kv", "session")
     claims = jwt.decode(session["token"], SECRET, algorithms=["HS256"])
     now = int(time.time())
     claims.update(iat=now - 7200, exp=now - 60)
     session["token"] = jwt.encode(claims, SECRET, algorithm="HS256")
-    tablet.page.evaluate(WRITE_SESSION, session)
+    tablet.store("kv", session, "session")
     tablet.page.reload()
     tablet.wait_list()
 
@@ -446,27 +414,13 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
 # --- what the server refuses ---------------------------------------------------------------
 
 
-PUT_IN_QUEUE = """(item) => new Promise((resolve, reject) => {
-  const open = indexedDB.open("konvensi-juri");
-  open.onsuccess = () => {
-    const tx = open.result.transaction("queue", "readwrite");
-    tx.objectStore("queue").put(item);
-    tx.oncomplete = () => { open.result.close(); resolve(); };
-    tx.onerror = () => reject(tx.error);
-  };
-})"""
-
-
 def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
     server: Server, tablets: Any
 ) -> None:
     convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     tablet = tablets()
-    tablet.open()
-    tablet.login(juror.username, JUROR_PASSWORD)
-    tablet.wait_offline_ready()
-    tablet.context.set_offline(True)
+    tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
     # A sheet the server will refuse as invalid: the rubric the tablet validated against is
     # not the server's (here, a score past the range, written straight into the queue).
     bad = {
@@ -480,7 +434,7 @@ def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
         "state": "pending",
         "saved_at": 1,
     }
-    tablet.page.evaluate(PUT_IN_QUEUE, bad)
+    tablet.store("queue", bad)
     tablet.page.reload()
     tablet.wait_list()
     tablet.wait_status("1 menunggu")
@@ -570,18 +524,8 @@ def test_logout_warns_while_sheets_wait_and_the_queue_exports_as_a_file(
     tablet.page.get_by_role("button", name="Keluar dan hapus").click()
     tablet.page.get_by_role("button", name="Masuk").wait_for()
     assert tablet.page.get_by_role("status").count() == 0
-    session = tablet.page.evaluate(READ_SESSION)
-    assert session is None
-    queued = tablet.page.evaluate(
-        """() => new Promise((resolve) => {
-          const open = indexedDB.open("konvensi-juri");
-          open.onsuccess = () => {
-            const c = open.result.transaction("queue").objectStore("queue").count();
-            c.onsuccess = () => { open.result.close(); resolve(c.result); };
-          };
-        })"""
-    )
-    assert queued == 0
+    assert tablet.stored("kv", "session") is None
+    assert tablet.stored_count("queue") == 0
 
 
 # --- stages (docs/api.md), detected from the convention --------------------------------

@@ -33,8 +33,6 @@ from tests.slow.conftest import (
 )
 from tests.support.server import ADMIN, Server
 
-pytestmark = pytest.mark.slow
-
 LIMIT = 10  # KONVENSI_LOGIN_MAX_FAILURES, the default
 BURST = 50
 MIB = 1024 * 1024

@@ -30,8 +30,6 @@ from tests.app import factories as f
 from tests.slow.conftest import Databases, client, ok, seed_convention
 from tests.support.server import Server
 
-pytestmark = pytest.mark.slow
-
 REASON = "Inovasi ini sudah diterapkan di daerah lain sejak 2015."
 
 

@@ -18,7 +18,6 @@ from tests.slow.conftest import client, ok, seed_convention
 from tests.support.browser import axe_violations
 from tests.support.server import Server
 
-pytestmark = [pytest.mark.slow]
 REASON = "Inovasi ini sudah diterapkan di kabupaten lain sejak 2015."
 
 

@@ -9,12 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.slow.conftest import Databases, client, login, ok
 from tests.support.server import ADMIN, Server
-
-pytestmark = pytest.mark.slow
 
 
 def _access_lines(server: Server) -> list[dict[str, Any]]:

@@ -9,12 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.slow.conftest import client, ok, seed_convention, sheet_view
 from tests.support.server import Server, migrate
-
-pytestmark = pytest.mark.slow
 
 JURORS = 4
 CLIENTS_PER_JUROR = 4

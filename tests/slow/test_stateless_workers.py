@@ -16,8 +16,6 @@ import pytest
 from tests.slow.conftest import JUROR_PASSWORD, Convention, Databases, client, ok, seed_convention
 from tests.support.server import Server
 
-pytestmark = pytest.mark.slow
-
 PER_USERNAME = 10  # the service's default
 PER_ADDRESS = 12
 

@@ -135,13 +135,13 @@ P = TypeVar("P", bound=AppPage)
 
 
 @contextmanager
-def devices(make: Callable[..., P]) -> Iterator[Callable[..., P]]:
-    """``make`` (a page object's constructor), keeping what it makes: on leaving, every page
-    object is closed and none may have logged an error."""
+def devices(page: type[P], browser: Any, base_url: str) -> Iterator[Callable[..., P]]:
+    """New devices (browser contexts) of the ``page`` object, on ``base_url`` unless given
+    another; on leaving, every one is closed and none may have logged an error."""
     made: list[P] = []
 
-    def new(*args: Any, **opts: Any) -> P:
-        device = make(*args, **opts)
+    def new(url: str | None = None, **opts: Any) -> P:
+        device = page(browser, url or base_url, **opts)
         made.append(device)
         return device
 
