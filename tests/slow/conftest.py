@@ -146,6 +146,17 @@ def login(base_url: str, username: str, password: str) -> str:
     return token
 
 
+def attempt(base_url: str, username: str, password: str, address: str) -> httpx.Response:
+    """A login as from ``address``: the service trusts X-Forwarded-For from its loopback
+    proxy, as uvicorn does by default. Hashing may wait behind others: a long timeout."""
+    with client(base_url, timeout=60) as c:
+        return c.post(
+            "/api/v1/auth/token",
+            data={"username": username, "password": password},
+            headers={"X-Forwarded-For": address},
+        )
+
+
 def ok(response: httpx.Response, status: int = 200) -> Any:
     assert response.status_code == status, f"{response.status_code} {response.text}"
     return response.json() if response.content else None

@@ -19,13 +19,13 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.slow.conftest import (
     JUROR_PASSWORD,
     Convention,
     Databases,
+    attempt,
     client,
     login,
     ok,
@@ -51,15 +51,6 @@ def pair(
     a = module_servers(url, workers=1)
     b = module_servers(url, workers=1)
     return a, b, seed_convention(a.url, entries=1, jurors=2)
-
-
-def attempt(base_url: str, username: str, password: str, address: str) -> httpx.Response:
-    with client(base_url, timeout=60) as c:
-        return c.post(
-            "/api/v1/auth/token",
-            data={"username": username, "password": password},
-            headers={"X-Forwarded-For": address},
-        )
 
 
 def test_thirty_wrong_passwords_at_once_get_the_limit_of_401s_and_429s_after(

@@ -10,10 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import httpx
 import pytest
 
-from tests.slow.conftest import JUROR_PASSWORD, Convention, Databases, client, ok, seed_convention
+from tests.slow.conftest import (
+    JUROR_PASSWORD,
+    Convention,
+    Databases,
+    attempt,
+    client,
+    ok,
+    seed_convention,
+)
 from tests.support.server import Server
 
 PER_USERNAME = 10  # the service's default
@@ -32,22 +39,12 @@ def pair(
     return a, b, seed_convention(a.url, entries=2, jurors=4)
 
 
-def attempt(server: Server, username: str, password: str, address: str) -> httpx.Response:
-    # The service trusts X-Forwarded-For from its loopback proxy, as uvicorn does by default.
-    with client(server.url) as c:
-        return c.post(
-            "/api/v1/auth/token",
-            data={"username": username, "password": password},
-            headers={"X-Forwarded-For": address},
-        )
-
-
 def test_token_issued_by_one_worker_works_on_the_other(
     pair: tuple[Server, Server, Convention],
 ) -> None:
     a, b, conv = pair
     juror = conv.jurors[0]
-    token = ok(attempt(a, juror.username, JUROR_PASSWORD, "10.1.0.1"))["access_token"]
+    token = ok(attempt(a.url, juror.username, JUROR_PASSWORD, "10.1.0.1"))["access_token"]
     with client(b.url, token) as c:
         assert ok(c.get("/api/v1/me"))["username"] == juror.username
         written = ok(c.put(conv.sheet_url(conv.entry_ids[0]), json={"scores": {}}))
@@ -62,26 +59,26 @@ def test_failed_logins_spread_over_workers_are_counted_together(
     # Per username from one address: 10 failures, alternating workers.
     victim = conv.jurors[1].username
     for n in range(PER_USERNAME):
-        response = attempt((a, b)[n % 2], victim, "wrong-password", "10.2.0.1")
+        response = attempt((a, b)[n % 2].url, victim, "wrong-password", "10.2.0.1")
         assert response.status_code == 401, response.text
     for server in (a, b):
-        refused = attempt(server, victim, JUROR_PASSWORD, "10.2.0.1")
+        refused = attempt(server.url, victim, JUROR_PASSWORD, "10.2.0.1")
         assert refused.status_code == 429, refused.text
         assert refused.json()["type"] == "/problems/rate-limited"
         assert int(refused.headers["Retry-After"]) >= 1
     # The victim is not locked out: from its own address it logs in, on either worker.
     for server in (a, b):
-        ok(attempt(server, victim, JUROR_PASSWORD, "10.2.1.1"))
+        ok(attempt(server.url, victim, JUROR_PASSWORD, "10.2.1.1"))
     # Per address: failures for as many usernames from one address, alternating workers.
     for n in range(PER_ADDRESS):
-        response = attempt((b, a)[n % 2], f"nobody{n}", "wrong-password", "10.3.0.1")
+        response = attempt((b, a)[n % 2].url, f"nobody{n}", "wrong-password", "10.3.0.1")
         assert response.status_code == 401, response.text
     for server in (a, b):
-        refused = attempt(server, conv.jurors[2].username, JUROR_PASSWORD, "10.3.0.1")
+        refused = attempt(server.url, conv.jurors[2].username, JUROR_PASSWORD, "10.3.0.1")
         assert refused.status_code == 429, refused.text
     # Others are not affected, on either worker.
     for server in (a, b):
-        ok(attempt(server, conv.jurors[2].username, JUROR_PASSWORD, "10.3.0.2"))
+        ok(attempt(server.url, conv.jurors[2].username, JUROR_PASSWORD, "10.3.0.2"))
 
 
 def test_deleted_juror_token_is_refused_by_both_workers(
@@ -106,14 +103,14 @@ def test_password_change_and_status_move_seen_by_both_workers(
 ) -> None:
     a, b, conv = pair
     juror = conv.jurors[0]
-    old = ok(attempt(b, juror.username, JUROR_PASSWORD, "10.4.0.1"))["access_token"]
+    old = ok(attempt(b.url, juror.username, JUROR_PASSWORD, "10.4.0.1"))["access_token"]
     with client(b.url, conv.admin_token) as admin:
         ok(admin.patch(conv.url(f"/jurors/{juror.id}"), json={"password": "new-password-456"}))
     for server in (a, b):
         with client(server.url, old) as c:
             assert c.get("/api/v1/me").status_code == 401
-        ok(attempt(server, juror.username, "new-password-456", "10.4.0.2"))
-    new = ok(attempt(a, juror.username, "new-password-456", "10.4.0.3"))["access_token"]
+        ok(attempt(server.url, juror.username, "new-password-456", "10.4.0.2"))
+    new = ok(attempt(a.url, juror.username, "new-password-456", "10.4.0.3"))["access_token"]
     # The convention closes on one worker; the other refuses sheets at once.
     with client(a.url, conv.admin_token) as admin:
         ok(admin.patch(conv.url(), json={"status": "closed"}))
