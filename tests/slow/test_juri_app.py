@@ -66,6 +66,19 @@ def step1(scores: dict[str, float]) -> str:
     return f"{total:.2f}".replace(".", ",")
 
 
+Plan = dict[int, tuple[dict[str, str], str, bool]]  # entry: typed, comment, submitted
+
+
+@pytest.fixture
+def convention(server: Server) -> Convention:
+    """Three entries in judging and one juror, on the module's server."""
+    return seed_convention(server.url, entries=3, jurors=1)
+
+
+def enter_all(tablet: Juri, plan: Plan) -> None:
+    enter_all(tablet, plan)
+
+
 def enter(tablet: Juri, n: int, typed: dict[str, str], comment: str, submit: bool) -> None:
     tablet.open_entry(title(n))
     tablet.score(by_name(typed), comment)
@@ -76,9 +89,7 @@ def enter(tablet: Juri, n: int, typed: dict[str, str], comment: str, submit: boo
         tablet.back_to_list()
 
 
-def assert_server_holds(
-    server: Server, convention: Convention, plan: dict[int, tuple[dict[str, str], str, bool]]
-) -> dict[int, Any]:
+def assert_server_holds(server: Server, convention: Convention, plan: Plan) -> dict[int, Any]:
     """The server holds exactly the planned sheets, values equal."""
     juror = convention.jurors[0]
     held = server_sheets(server.url, convention, juror.id)
@@ -172,8 +183,7 @@ def test_offline_sheets_survive_a_reload_and_drain_when_online(
         3: ({"KEBARUAN": "6", "KEMANFAATAN": "6", "REPLIKASI": "6"}, "Rata", True),
         4: ({"KEBARUAN": "7,75", "KEMANFAATAN": "8", "REPLIKASI": "2,5"}, "Nyaris", False),
     }
-    for n, (typed, comment, submit) in plan.items():
-        enter(tablet, n, typed, comment, submit)
+    enter_all(tablet, plan)
     tablet.wait_status("5 menunggu")
     assert server_sheets(server.url, convention, convention.jurors[0].id) == {}
 
@@ -226,8 +236,7 @@ def test_server_killed_mid_sync_loses_nothing_and_doubles_nothing(
         )
         for n in range(6)
     }
-    for n, (typed, comment, submit) in plan.items():
-        enter(tablet, n, typed, comment, submit)
+    enter_all(tablet, plan)
     tablet.wait_status("6 menunggu")
 
     answers: list[Any] = []
@@ -308,9 +317,8 @@ def test_a_503_keeps_the_sheet_and_the_retry_waits_for_retry_after(
 
 
 def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
-    server: Server, tablets: Any
+    server: Server, tablets: Any, convention: Convention
 ) -> None:
-    convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     a, b = tablets(), tablets()
     a.open()
@@ -367,9 +375,8 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
 
 
 def test_expired_token_asks_for_the_password_and_keeps_the_queue(
-    server: Server, tablets: Any
+    server: Server, tablets: Any, convention: Convention
 ) -> None:
-    convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     tablet = tablets()
     tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
@@ -377,8 +384,7 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
         0: ({"KEBARUAN": "6", "KEMANFAATAN": "7", "REPLIKASI": "8"}, "Sebelum sesi habis", True),
         1: ({"KEBARUAN": "2"}, "Draf", False),
     }
-    for n, (typed, comment, submit) in plan.items():
-        enter(tablet, n, typed, comment, submit)
+    enter_all(tablet, plan)
     tablet.wait_status("2 menunggu")
 
     # The token runs out while the tablet is offline (signed by the server's key, expired).
@@ -415,9 +421,8 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
 
 
 def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
-    server: Server, tablets: Any
+    server: Server, tablets: Any, convention: Convention
 ) -> None:
-    convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     tablet = tablets()
     tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
@@ -475,9 +480,8 @@ def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
 
 
 def test_logout_warns_while_sheets_wait_and_the_queue_exports_as_a_file(
-    server: Server, tablets: Any
+    server: Server, tablets: Any, convention: Convention
 ) -> None:
-    convention = seed_convention(server.url, entries=3, jurors=1)
     juror = convention.jurors[0]
     tablet = tablets(accept_downloads=True)
     tablet.open()
@@ -487,8 +491,7 @@ def test_logout_warns_while_sheets_wait_and_the_queue_exports_as_a_file(
         0: ({"KEBARUAN": "8", "KEMANFAATAN": "8", "REPLIKASI": "8"}, "Final", True),
         2: ({"KEMANFAATAN": "3,5"}, "Draf", False),
     }
-    for n, (typed, comment, submit) in plan.items():
-        enter(tablet, n, typed, comment, submit)
+    enter_all(tablet, plan)
     tablet.wait_status("2 menunggu")
 
     tablet.page.get_by_role("button", name="Keluar").click()
@@ -601,9 +604,8 @@ def test_with_stages_the_app_scores_the_current_stage_and_names_it(
 
 
 def test_every_screen_passes_axe_and_carries_the_contract_names(
-    server: Server, tablets: Any
+    tablets: Any, convention: Convention
 ) -> None:
-    convention = seed_convention(server.url, entries=3, jurors=1)
     tablet = tablets()
     page = tablet.page
     tablet.open()
