@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 # The server the tests may use; unset, the PostgreSQL tests are skipped.
@@ -16,23 +16,24 @@ POSTGRES_URL = os.environ.get("KONVENSI_TEST_POSTGRES_URL")
 PREFIX = "konvensi_"
 
 
-def _admin(server_url: str) -> Engine:
-    """The server's maintenance database, in autocommit (CREATE DATABASE needs it)."""
-    return create_engine(
+def _on_server(server_url: str, statement: str) -> None:
+    """Run ``statement`` in the server's maintenance database, in autocommit (CREATE and DROP
+    DATABASE need it)."""
+    admin = create_engine(
         make_url(server_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
     )
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
 
 
 def create_database(server_url: str, prefix: str = "konvensi_test") -> str:
     """A new empty database ``<prefix>_<random>`` on the server of ``server_url``; its URL."""
     assert prefix.startswith(PREFIX), prefix
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    admin = _admin(server_url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    finally:
-        admin.dispose()
+    _on_server(server_url, f'CREATE DATABASE "{name}"')
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 
@@ -40,12 +41,7 @@ def drop_database(url: str) -> None:
     """Drop the database of ``url``, closing its connections first."""
     name = make_url(url).database
     assert name and name.startswith(PREFIX), name
-    admin = _admin(url)
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        admin.dispose()
+    _on_server(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextmanager
