@@ -9,14 +9,13 @@ ranking, the final ranking, the same midway through the last stage, awards per c
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 import scoring
 from scoring import METHODS, Criterion, Entry, Juror, Panel, Ranking, Sheet, explain, rank
+from tests.scoring.docs_page import PAGE, marked_table, table
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
 TOLERANCE = 1e-9
 
 
@@ -26,21 +25,11 @@ def _section(text: str) -> str:
     return text[start:end]
 
 
-EXAMPLE = _section(DOC.read_text(encoding="utf-8"))
+EXAMPLE = _section(PAGE)
 
 
 def _table(name: str) -> list[dict[str, str]]:
-    """The Markdown table after ``<!-- example:NAME -->``: one dict per row, by header."""
-    block = EXAMPLE.split(f"<!-- example:{name} -->", 1)
-    assert len(block) == 2, f"docs/scoring.md has no table marked example:{name}"
-    lines = []
-    for line in block[1].strip().splitlines():
-        if not line.startswith("|"):
-            break
-        lines.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    header, _rule, *rows = lines
-    assert rows, f"the table example:{name} is empty"
-    return [dict(zip(header, row, strict=True)) for row in rows]
+    return table(EXAMPLE, f"example:{name}")
 
 
 def _names(cell: str) -> list[str]:
@@ -189,25 +178,14 @@ def test_arithmetic_block_matches_the_code(method: str) -> None:
 
 # --- the worked example with stages (Steps 6 and 7) ------------------------------------------
 
-_PAGE = DOC.read_text(encoding="utf-8")
-STAGE_EXAMPLE = _PAGE[
-    _PAGE.index("### Worked example: a proposal and a presentation") : _PAGE.index("## Step 8")
+STAGE_EXAMPLE = PAGE[
+    PAGE.index("### Worked example: a proposal and a presentation") : PAGE.index("## Step 8")
 ]
 
 
 def _stage_table(name: str) -> tuple[list[str], list[dict[str, str]]]:
-    """The table after ``<!-- stages:NAME args -->``: the marker's arguments, then one dict
-    per row, by header."""
-    match = re.search(rf"<!-- stages:{re.escape(name)}((?: [^ >]+)*) -->\n", STAGE_EXAMPLE)
-    assert match, f"docs/scoring.md has no table marked stages:{name}"
-    lines = []
-    for line in STAGE_EXAMPLE[match.end() :].splitlines():
-        if not line.startswith("|"):
-            break
-        lines.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    header, _rule, *rows = lines
-    assert rows, f"the table stages:{name} is empty"
-    return match.group(1).split(), [dict(zip(header, row, strict=True)) for row in rows]
+    """The table after ``<!-- stages:NAME args -->``: the marker's arguments, then its rows."""
+    return marked_table(STAGE_EXAMPLE, f"stages:{name}")
 
 
 STAGE_TOP_N = int(re.search(r"`top_n` = (\d+)", STAGE_EXAMPLE).group(1))  # type: ignore[union-attr]

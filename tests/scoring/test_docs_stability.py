@@ -16,15 +16,13 @@ import re
 from collections.abc import Callable
 from fractions import Fraction
 from itertools import permutations
-from pathlib import Path
 
 import pytest
 
 import scoring
 from scoring import Contest, Criterion, Eligibility, Entry, Juror, Panel, Sheet, Stage
+from tests.scoring.docs_page import PAGE, table
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "scoring.md"
-PAGE = DOC.read_text(encoding="utf-8")
 STEP8 = PAGE[PAGE.index("## Step 8") : PAGE.index("## Step 9")]
 STEP8 = STEP8[STEP8.index("### Worked example") :]
 STEP9 = PAGE[PAGE.index("## Step 9") :]
@@ -32,20 +30,6 @@ TOLERANCE = 1e-9
 
 
 # --- reading the page ------------------------------------------------------------------------
-
-
-def _table(section: str, marker: str) -> list[dict[str, str]]:
-    """The Markdown table after ``<!-- MARKER -->``: one dict per row, by header."""
-    block = section.split(f"<!-- {marker} -->\n", 1)
-    assert len(block) == 2, f"docs/scoring.md has no table marked {marker}"
-    lines = []
-    for line in block[1].splitlines():
-        if not line.startswith("|"):
-            break
-        lines.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    header, _rule, *rows = lines
-    assert rows, f"the table {marker} is empty"
-    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def _found(pattern: str, section: str) -> str:
@@ -119,7 +103,7 @@ def _id(name: str) -> int:
 
 # --- the example of Step 8 -------------------------------------------------------------------
 
-SHEET_ROWS = _table(STEP8, "stability:sheets")
+SHEET_ROWS = table(STEP8, "stability:sheets")
 JURORS = [name for name in SHEET_ROWS[0] if name != "entry"]
 JUROR_IDS = {name: i for i, name in enumerate(JURORS, start=1)}
 JUROR_NAMES = {i: name for name, i in JUROR_IDS.items()}
@@ -155,16 +139,16 @@ def _names(cell: str) -> list[str]:
 
 
 def test_the_stability_example_is_complete() -> None:
-    rankings = _table(STEP8, "stability:rankings")
+    rankings = table(STEP8, "stability:rankings")
     assert [row["left out"] for row in rankings] == ["nobody", *JURORS]
-    rows = _table(STEP8, "stability:rows")
+    rows = table(STEP8, "stability:rows")
     assert sorted(_id(row["entry"]) for row in rows) == sorted(e.id for e in ENTRIES)
     verdicts = {row["verdict"] for row in rows}
     assert "cusp" in verdicts and verdicts <= {v.value for v in scoring.Verdict}
 
 
 def test_each_ranking_with_one_juror_left_out_matches_the_code() -> None:
-    for row in _table(STEP8, "stability:rankings"):
+    for row in table(STEP8, "stability:rankings"):
         left_out = None if row["left out"] == "nobody" else row["left out"]
         ranking = scoring.rank_final(_contest(left_out), METHOD)
         scores = {r.entry_id: r.score for r in ranking.rows}
@@ -178,7 +162,7 @@ def test_each_ranking_with_one_juror_left_out_matches_the_code() -> None:
 def test_stability_rows_match_the_code() -> None:
     found = scoring.stability(_contest(), METHOD)
     assert found.jurors_left_out == int(_found(r"`jurors_left_out` is (\d+)", STEP8))
-    expected = _table(STEP8, "stability:rows")
+    expected = table(STEP8, "stability:rows")
     assert [r.entry_id for r in found.rows] == [_id(row["entry"]) for row in expected]
     for got, want in zip(found.rows, expected, strict=True):
         assert got.rank == int(want["rank"]), want
