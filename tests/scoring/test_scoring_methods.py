@@ -59,26 +59,21 @@ def test_rank_worked_example_mean() -> None:
     assert (row.sheet_count, row.expected_sheet_count) == (3, 3)
 
 
-def test_rank_worked_example_median() -> None:
-    ranking = rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, EX_SHEETS, method="median")
+@pytest.mark.parametrize(
+    "method",
+    [
+        # K has two values: median = (70 + 75) / 2 = 72.5; L: 70; S = 71.25
+        "median",
+        # Fewer than 3 values in each panel, so trimmed is the mean: 72.5, 70, S = 71.25
+        "trimmed",
+        # n_j = 1 < m = 5 for every juror, so T' = T and the numbers are those of the mean.
+        "zscore",
+    ],
+    ids=["median", "trimmed", "zscore_below_min_sheets"],
+)
+def test_rank_worked_example_is_the_means_for(method: str) -> None:
+    ranking = rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, EX_SHEETS, method=method)
     row = only_row(ranking)
-    # K has two values: median = (70 + 75) / 2 = 72.5; L: 70; S = 71.25
-    assert row.panel_scores == pytest.approx({"K": 72.5, "L": 70.0}, abs=1e-12)
-    assert row.score == pytest.approx(71.25, abs=1e-12)
-
-
-def test_rank_worked_example_trimmed() -> None:
-    ranking = rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, EX_SHEETS, method="trimmed")
-    row = only_row(ranking)
-    # Fewer than 3 values in each panel, so trimmed is the mean: 72.5, 70, S = 71.25
-    assert row.panel_scores == pytest.approx({"K": 72.5, "L": 70.0}, abs=1e-12)
-    assert row.score == pytest.approx(71.25, abs=1e-12)
-
-
-def test_rank_worked_example_zscore_below_min_sheets() -> None:
-    ranking = rank(EX_CRITERIA, EX_PANELS, EX_JURORS, EX_ENTRIES, EX_SHEETS, method="zscore")
-    row = only_row(ranking)
-    # n_j = 1 < m = 5 for every juror, so T' = T and the numbers are those of the mean.
     assert row.panel_scores == pytest.approx({"K": 72.5, "L": 70.0}, abs=1e-12)
     assert row.score == pytest.approx(71.25, abs=1e-12)
 

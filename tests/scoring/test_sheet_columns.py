@@ -74,23 +74,19 @@ def test_columns_explain_and_disagree_as_tuples() -> None:
 def test_columns_are_checked() -> None:
     with pytest.raises(ValueError, match="same length"):
         scoring.SheetColumns([1, 2], [1], {"A": [1.0, 2.0]})
-    packed = scoring.SheetColumns([1], [1], {"B": [1.0]})
-    with pytest.raises(ValueError, match="no score for criterion 'A'"):
-        scoring.rank(
-            [scoring.Criterion(1, "A", 1, 0, 10)],
-            [scoring.Panel(1, "P", 1)],
-            [scoring.Juror(1, 1)],
-            [scoring.Entry(1, 1)],
-            packed,
-        )
-    with pytest.raises(ValueError, match="unknown juror"):
-        scoring.rank(
-            [scoring.Criterion(1, "B", 1, 0, 10)],
-            [scoring.Panel(1, "P", 1)],
-            [scoring.Juror(1, 1)],
-            [scoring.Entry(1, 1)],
-            scoring.SheetColumns([7], [1], {"B": [1.0]}),
-        )
+    # A column missing for a criterion, and a juror the rank does not know.
+    for code, packed, says in (
+        ("A", scoring.SheetColumns([1], [1], {"B": [1.0]}), "no score for criterion 'A'"),
+        ("B", scoring.SheetColumns([7], [1], {"B": [1.0]}), "unknown juror"),
+    ):
+        with pytest.raises(ValueError, match=says):
+            scoring.rank(
+                [scoring.Criterion(1, code, 1, 0, 10)],
+                [scoring.Panel(1, "P", 1)],
+                [scoring.Juror(1, 1)],
+                [scoring.Entry(1, 1)],
+                packed,
+            )
 
 
 def test_columns_select_and_iterate() -> None:
