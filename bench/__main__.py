@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Any
 
 from bench import common
 
@@ -34,6 +35,12 @@ def _engines(text: str) -> tuple[str, ...]:
         if name not in common.ENGINES:
             raise argparse.ArgumentTypeError(f"unknown engine {name!r}")
     return names
+
+
+def _choice(group: Any, flag: str, choices: tuple[Any, ...], text: str) -> None:
+    """An option of a few ``choices``, the first by default."""
+    kind = type(choices[0])
+    group.add_argument(flag, type=kind, choices=choices, default=choices[0], help=text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_argument("--connections", type=_ints, default=(16, 64, 256), help="e.g. 16,64,256")
     sub.add_argument("--duration", type=float, default=None, help="seconds per point (15)")
     sub.add_argument("--threads", type=int, default=1, help="wrk threads / client processes")
-    sub.add_argument(
-        "--client",
-        choices=("auto", "wrk", "asyncio"),
-        default="auto",
-        help="load generator (auto: wrk when installed)",
+    _choice(
+        sub, "--client", ("auto", "wrk", "asyncio"), "load generator (auto: wrk when installed)"
     )
     sub.add_argument("--targets", default="floor,service", help="floor,service")
     rank = parser.add_argument_group("ranking")
@@ -66,19 +70,18 @@ def main(argv: list[str] | None = None) -> int:
     rank.add_argument(
         "--no-http", action="store_true", help="skip the server and its memory (certificates too)"
     )
-    rank.add_argument(
+    _choice(
+        rank,
         "--stages",
-        type=int,
-        choices=(1, 2),
-        default=1,
-        help="2: a convention judged in two scored stages (proposal 70, presentation 30)",
+        (1, 2),
+        "2: a convention judged in two scored stages (proposal 70, presentation 30)",
     )
     pure = parser.add_argument_group("scoring (also takes --repeat)")
-    pure.add_argument(
+    _choice(
+        pure,
         "--order",
-        choices=("sorted", "interleaved", "shuffled"),
-        default="sorted",
-        help="the order the sheets are handed over in",
+        ("sorted", "interleaved", "shuffled"),
+        "the order the sheets are handed over in",
     )
     pure.add_argument("--float-scores", action="store_true", help="scores with decimals")
     steady = parser.add_argument_group("stability and ranking (--sizes and --repeat as well)")
