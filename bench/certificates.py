@@ -35,6 +35,7 @@ from app.services import certificate_pdf
 from app.services.certificate_pdf import Logo, Piagam
 from app.services.pdf.document import Document
 from bench import certificates_served, common
+from tests.support.piagam import solok_piagam
 
 SIZES = (327, 9_000)
 ONE_FILE_TARGETS = {327: 3.0, 9_000: 90.0}  # seconds
@@ -112,24 +113,18 @@ def piagams(count: int, with_logo: Logo | None) -> list[Piagam]:
             itertools.islice(itertools.cycle(("Inovasi", "Pelayanan", "Sehat")), n % 9 + 1)
         )
         out.append(
-            Piagam(
+            solok_piagam(
+                n,
                 kind="winner" if winner else "participant",
-                recipient_type="innovator",
                 recipient_name=f"{NAMES[n % len(NAMES)]} {n}",
                 number=f"{n:03d}/KIP-SLK/V/2026",
                 code=code(n),
-                convention_name="Konvensi Inovasi Daerah Kota Solok",
                 convention_year=2026,
-                host="Pemerintah Kota Solok",
-                city="Solok",
-                signatory_name="Zul Elfian",
-                signatory_title="Wali Kota Solok",
                 entry_title=f"{title} {n}",
                 opd_name=f"Dinas {n % 40}",
                 rank=n if not winner else (n - 1) % 3 + 1,
                 award_name="Juara I" if winner else None,
                 issued_at=issued,
-                revoked_at=None,
                 verify_url=f"https://konvensi.solokkota.go.id/verify/{code(n)}",
                 logo=with_logo,
             )

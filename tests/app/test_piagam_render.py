@@ -19,37 +19,12 @@ from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
 from app.services import certificate_pdf
-from app.services.certificate_pdf import Logo, Piagam
+from app.services.certificate_pdf import Logo
 from app.services.pdf import Document, Page
 from app.services.pdf.document import png_image
 from app.services.pdf.truetype import load
 from tests.support.browser import require_tool
-
-ISSUED = datetime(2018, 5, 3, 2, 0, tzinfo=UTC)
-
-
-def sample(n: int = 1, **changes: object) -> Piagam:
-    p = Piagam(
-        kind="winner",
-        recipient_type="innovator",
-        recipient_name=f"Rina Nomor {n}",
-        number=f"{n:03d}/KIP-SLK/V/2018",
-        code=f"ABCDEFGHJK{n:06d}",
-        convention_name="Konvensi Inovasi Daerah Kota Solok",
-        convention_year=2018,
-        host="Pemerintah Kota Solok",
-        city="Solok",
-        signatory_name="Zul Elfian",
-        signatory_title="Wali Kota Solok",
-        entry_title="FASTREN",
-        opd_name="Dinas Kesehatan",
-        rank=1,
-        award_name="Juara I",
-        issued_at=ISSUED,
-        revoked_at=None,
-        verify_url=f"https://konvensi.example.go.id/verify/ABCDEFGHJK{n:06d}",
-    )
-    return replace(p, **changes)  # type: ignore[arg-type]
+from tests.support.piagam import solok_piagam
 
 
 def png(mode: str = "RGBA", size: tuple[int, int] = (800, 900)) -> bytes:
@@ -98,10 +73,10 @@ def at_mm(image: Image.Image, x: float, y: float, dpi: int = 50) -> tuple[int, i
 
 
 def test_the_date_is_the_ceremonys_when_set_else_the_day_of_issue() -> None:
-    assert "Solok, 3 Mei 2018" in lines(certificate_pdf.render(sample()))
-    late = replace(sample(), issued_at=datetime(2018, 5, 31, 17, 30, tzinfo=UTC))
+    assert "Solok, 3 Mei 2018" in lines(certificate_pdf.render(solok_piagam()))
+    late = replace(solok_piagam(), issued_at=datetime(2018, 5, 31, 17, 30, tzinfo=UTC))
     assert "Solok, 1 Juni 2018" in lines(certificate_pdf.render(late))  # WIB is UTC+7
-    ceremony = replace(sample(), ceremony_date=date(2018, 5, 20))
+    ceremony = replace(solok_piagam(), ceremony_date=date(2018, 5, 20))
     text = lines(certificate_pdf.render(ceremony))
     assert "Solok, 20 Mei 2018" in text
     assert not any("3 Mei 2018" in line for line in text)
@@ -110,8 +85,8 @@ def test_the_date_is_the_ceremonys_when_set_else_the_day_of_issue() -> None:
 
 
 def test_the_logo_is_drawn_at_the_head_of_the_page(tmp_path: Path) -> None:
-    plain = certificate_pdf.render(sample())
-    with_logo = certificate_pdf.render(replace(sample(), logo=logo(png())))
+    plain = certificate_pdf.render(solok_piagam())
+    with_logo = certificate_pdf.render(replace(solok_piagam(), logo=logo(png())))
     assert len(images(with_logo)) == 1
     image = images(with_logo)[0]
     # Scaled to 600 pixels on its long side, its transparency kept apart.
@@ -130,7 +105,7 @@ def test_the_logo_is_drawn_at_the_head_of_the_page(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("mode", ["RGB", "LA", "L"])
 def test_logos_of_every_colour_mode_print(mode: str, tmp_path: Path) -> None:
-    pdf = certificate_pdf.render(replace(sample(), logo=logo(png(mode, (120, 100)))))
+    pdf = certificate_pdf.render(replace(solok_piagam(), logo=logo(png(mode, (120, 100)))))
     (image,) = images(pdf)
     assert (image["/Width"], image["/Height"]) == (120, 100)  # small: as it is
     assert image["/ColorSpace"] == ("/DeviceRGB" if mode == "RGB" else "/DeviceGray")
@@ -141,7 +116,7 @@ def test_logos_of_every_colour_mode_print(mode: str, tmp_path: Path) -> None:
 
 def test_a_long_title_under_a_logo_shrinks_to_stay_clear_of_the_signature() -> None:
     title = " ".join(["Sistem Informasi Pelayanan Terpadu Berbasis Elektronik"] * 3)
-    p = replace(sample(), logo=logo(png()), entry_title=title)
+    p = replace(solok_piagam(), logo=logo(png()), entry_title=title)
     positions: dict[str, float] = {}
 
     def seen(text: str, _cm: object, tm: list[float], _font: object, _size: object) -> None:
@@ -156,7 +131,7 @@ def test_a_long_title_under_a_logo_shrinks_to_stay_clear_of_the_signature() -> N
 
 
 def test_a_revoked_certificate_names_its_replacement() -> None:
-    revoked = replace(sample(), revoked_at=datetime(2018, 6, 1, 3, tzinfo=UTC))
+    revoked = replace(solok_piagam(), revoked_at=datetime(2018, 6, 1, 3, tzinfo=UTC))
     text = lines(certificate_pdf.render(revoked))
     assert "tidak berlaku sejak 1 Juni 2018" in text
     assert not any("diganti" in line for line in text)
@@ -165,12 +140,12 @@ def test_a_revoked_certificate_names_its_replacement() -> None:
 
 
 def test_the_same_certificate_gives_the_same_bytes() -> None:
-    p = replace(sample(), logo=logo(png()))
+    p = replace(solok_piagam(), logo=logo(png()))
     assert certificate_pdf.render(p) == certificate_pdf.render(p)
 
 
 def test_many_certificates_are_one_pdf_with_fonts_embedded_once() -> None:
-    items = [sample(n, recipient_name=f"Nama {chr(0x100 + n)} {n}") for n in range(1, 41)]
+    items = [solok_piagam(n, recipient_name=f"Nama {chr(0x100 + n)} {n}") for n in range(1, 41)]
     out = io.BytesIO()
     certificate_pdf.render_many(items, out)
     data = out.getvalue()
@@ -192,7 +167,7 @@ def test_chunks_come_as_pages_are_drawn() -> None:
     def items() -> object:
         for n in range(1, 3 * certificate_pdf.BATCH + 1):
             drawn.append(n)
-            yield sample(n)
+            yield solok_piagam(n)
 
     chunks = certificate_pdf.chunks(items())  # type: ignore[arg-type]
     first = next(chunks)
@@ -245,7 +220,7 @@ def test_font_subsets_hold_the_glyphs_used_numbered_anew() -> None:
 def test_text_the_fonts_lack_extracts_as_the_replacement_character() -> None:
     face = load(certificate_pdf.FONT_DIR / "DejaVuSans.ttf")
     assert face.glyph("\u4e2d") == 0  # no CJK in DejaVu
-    pdf = certificate_pdf.render(replace(sample(), recipient_name="Rina \u4e2d"))
+    pdf = certificate_pdf.render(replace(solok_piagam(), recipient_name="Rina \u4e2d"))
     assert "Rina \ufffd" in lines(pdf)
 
 
@@ -333,12 +308,14 @@ def test_a_font_with_short_offsets_shared_metrics_and_composites_subsets() -> No
     assert [c.glyphName for c in d.components] == [order[1], order[2]]  # A and B, renumbered
     assert glyf[order[2]].components[0].glyphName == order[1]  # B is A, scaled
     assert all(font["hmtx"][name][0] == 600 for name in order)
-    text = certificate_pdf.render(sample(), faces=dict.fromkeys(certificate_pdf.fonts(), face))
+    text = certificate_pdf.render(
+        solok_piagam(), faces=dict.fromkeys(certificate_pdf.fonts(), face)
+    )
     assert text.startswith(b"%PDF-")
 
 
 def test_a_word_wider_than_the_line_is_broken_inside() -> None:
     name = "".join(f"Kusumawardhani{n}" for n in range(8))  # one word, some 300 mm at 26 pt
-    text = lines(certificate_pdf.render(replace(sample(), recipient_name=name)))
+    text = lines(certificate_pdf.render(replace(solok_piagam(), recipient_name=name)))
     first = text.index("diberikan kepada") + 1
     assert text[first] + text[first + 1] == name  # two lines, broken inside the word
