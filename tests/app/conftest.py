@@ -95,6 +95,12 @@ def client(app: FastAPI) -> Iterator[TestClient]:
         yield c
 
 
+@pytest.fixture(scope="session")
+def static() -> TestClient:
+    """A client of an app on no database, for what needs none (the web apps' files)."""
+    return TestClient(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
+
+
 @pytest.fixture
 def admin(session: Session) -> f.Login:
     return f.login(f.make_admin(session), SECRET)

@@ -11,15 +11,6 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from app.config import Settings
-from app.main import create_app
-from tests.app.factories import SECRET
-
-
-def static_client() -> TestClient:
-    """Static files need no database: one app, one engine."""
-    return TestClient(create_app(Settings(secret_key=SECRET, database_url="sqlite://")))
-
 
 def files_of(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
     return sorted(p for p in directory.rglob("*") if p.is_file() and p.suffix in suffixes)

@@ -1,101 +1,22 @@
 """The secretariat's dashboard as files the service serves at ``/sekretariat/`` (issue 15):
-headers, policy, ETags, weight, what it may reach. Its behaviour in a browser against a real
-server is in ``tests/slow/test_dashboard.py``."""
+what it alone does; what it shares with the jurors' app (headers, policy, ETags, weight, what
+it may reach) is in ``test_static_apps.py``. Its behaviour in a browser against a real server
+is in ``tests/slow/test_dashboard.py``."""
 
 from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
-from app.routers.dashboard import DASHBOARD_DIR, dashboard_assets
+from app.routers.dashboard import DASHBOARD_DIR
 from tests.app import factories as f
-from tests.app.static_apps import (
-    assert_files_served,
-    assert_imports_resolve,
-    assert_reaches_nothing_outside,
-    assert_strict_page,
-    files_of,
-    static_client,
-)
-
-BUDGET = 150_000  # bytes of JavaScript and CSS, before compression
-# The one absolute URL a file may hold: the SVG namespace, which is a name, never fetched.
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
-TYPES = {
-    ".js": "text/javascript; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".html": "text/html; charset=utf-8",
-}
+from tests.app.static_apps import files_of
 
 
-@pytest.fixture(scope="module")
-def client() -> TestClient:
-    return static_client()
-
-
-def test_dashboard_without_slash_redirects_to_it(client: TestClient) -> None:
-    response = client.get("/sekretariat", follow_redirects=False)
-    assert response.status_code == 308
-    assert response.headers["location"] == "/sekretariat/"
-
-
-def test_page_is_served_with_a_policy_that_forbids_inline_and_foreign_code(
-    client: TestClient,
-) -> None:
-    assert_strict_page(client.get("/sekretariat/"), "/sekretariat/js/main.js")
-
-
-def test_every_file_is_served_with_its_type_policy_and_etag(client: TestClient) -> None:
-    assert_files_served(client, "/sekretariat/", DASHBOARD_DIR, dashboard_assets(), TYPES)
-
-
-def test_every_module_import_resolves_to_a_served_file(client: TestClient) -> None:
-    assert_imports_resolve(client, "/sekretariat/", DASHBOARD_DIR)
-
-
-def test_unchanged_file_is_a_304_and_a_changed_one_is_sent(client: TestClient) -> None:
-    first = client.get("/sekretariat/js/main.js")
-    again = client.get("/sekretariat/js/main.js", headers={"If-None-Match": first.headers["etag"]})
-    assert again.status_code == 304
-    assert again.content == b""
-    assert again.headers["etag"] == first.headers["etag"]
-    assert "script-src 'self'" in again.headers["content-security-policy"]
-    stale = client.get("/sekretariat/js/main.js", headers={"If-None-Match": '"0"'})
-    assert stale.status_code == 200
-    assert stale.content == first.content
-
-
-@pytest.mark.parametrize(
-    "path",
-    [
-        "/sekretariat/nope.js",
-        "/sekretariat/js/",
-        "/sekretariat/..%2Fmain.py",
-        "/sekretariat/%2e%2e/routers/dashboard.py",
-        "/sekretariat/js/main.js/",
-        "/sekretariat/JS/MAIN.JS",
-    ],
-)
-def test_unknown_file_is_a_404_problem(client: TestClient, path: str) -> None:
-    f.problem(client.get(path), 404, "not-found")
-
-
-def test_dashboard_files_are_not_served_as_static_files(client: TestClient) -> None:
+def test_dashboard_files_are_not_served_as_static_files(static: TestClient) -> None:
     """One address per file: ``/sekretariat/…`` with its policy, not ``/static/…``."""
-    f.problem(client.get("/static/sekretariat/index.html"), 404, "not-found")
-
-
-def test_shell_weighs_under_its_budget() -> None:
-    weight = sum(p.stat().st_size for p in files_of(DASHBOARD_DIR, (".js", ".css")))
-    assert weight < BUDGET, f"JS and CSS weigh {weight} bytes"
-
-
-def test_dashboard_reaches_nothing_outside_its_origin() -> None:
-    paths = files_of(DASHBOARD_DIR, (".js", ".css", ".html", ".svg"))
-    assert_reaches_nothing_outside(paths, names=(SVG_NAMESPACE,))
+    f.problem(static.get("/static/sekretariat/index.html"), 404, "not-found")
 
 
 def test_every_api_call_stays_under_api_v1() -> None:
@@ -141,10 +62,10 @@ def dashboard_calls() -> set[tuple[str, str]]:
     return calls
 
 
-def test_every_route_the_dashboard_calls_is_in_the_api() -> None:
+def test_every_route_the_dashboard_calls_is_in_the_api(static: TestClient) -> None:
     """A route renamed or mistyped in a script fails here, not at the venue: each call the
     scripts write out is a route and method of the OpenAPI schema."""
-    schema = static_client().get("/openapi.json").json()
+    schema = static.get("/openapi.json").json()
     # `{cid}` matches any one segment, `…/exports/{kind}.{fmt}` any `…/exports/x.y`.
     routes = [
         (method, re.compile(re.sub(r"\\\{[^}]*\\\}", "[^/]+", re.escape(path))))

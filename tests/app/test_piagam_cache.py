@@ -26,7 +26,8 @@ from app.services.certificate_pdf import Logo
 from app.services.piagam_serving import AddressLimiter, PdfCache, Renderer
 from tests.app import factories as f
 from tests.app.test_awards import published
-from tests.app.test_piagam_render import png, sample
+from tests.app.test_piagam_render import png
+from tests.support.piagam import solok_piagam
 
 
 @pytest.fixture
@@ -235,7 +236,7 @@ class TestLimitPerAddress:
 
 
 def test_the_key_covers_every_field_and_the_logo_by_its_hash() -> None:
-    base = sample()
+    base = solok_piagam()
     keys = {piagam_serving.cache_key(base)}
     for field in ("recipient_name", "number", "host", "city", "verify_url", "award_name"):
         changed: Any = {field: "x"}
@@ -302,7 +303,7 @@ def test_a_burst_for_one_key_renders_once_and_a_full_queue_is_503() -> None:
 
     async def scenario() -> tuple[list[bytes], str | None]:
         renderer = Renderer(PdfCache(1000), concurrency=1, queue=1, render=slow)
-        one, two, three = sample(1), sample(2), sample(3)
+        one, two, three = solok_piagam(1), solok_piagam(2), solok_piagam(3)
         burst = [asyncio.create_task(renderer.pdf("k1", one)) for _ in range(20)]
         second = asyncio.create_task(renderer.pdf("k2", two))  # waits for the slot
         await asyncio.to_thread(started.wait, 5)
@@ -320,5 +321,5 @@ def test_a_burst_for_one_key_renders_once_and_a_full_queue_is_503() -> None:
 
     results, refusal = asyncio.run(scenario())
     assert refusal == "1"
-    assert results == [sample(1).code.encode()] * 19 + [sample(2).code.encode()]
-    assert calls == [sample(1).code, sample(2).code]
+    assert results == [solok_piagam(1).code.encode()] * 19 + [solok_piagam(2).code.encode()]
+    assert calls == [solok_piagam(1).code, solok_piagam(2).code]
