@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -198,29 +199,16 @@ TRICKY = [
 def test_create_with_tricky_text_stores_it_verbatim(
     client: TestClient, session: Session, world: f.World, text: str
 ) -> None:
-    headers = world.admin.headers
-    opd = client.post(world.url("/opds"), json={"code": "X1", "name": text}, headers=headers)
-    assert opd.status_code == 201, opd.text
-    assert opd.json()["name"] == text
-    entry = client.post(
-        world.url("/entries"),
-        json={
-            "title": text,
-            "opd_id": opd.json()["id"],
-            "category": "sdm",
-            "summary": text,
-            "innovators": [{"name": text}],
-        },
-        headers=headers,
-    )
-    assert entry.status_code == 201, entry.text
-    read = client.get(entry.headers["location"], headers=headers).json()
-    assert (read["title"], read["summary"], read["innovators"][0]["name"]) == (text, text, text)
+    opd = f.create(client, world, "/opds", {"code": "X1", "name": text})
+    assert opd["name"] == text
+    body = {"title": text, "opd_id": opd["id"], "category": "sdm", "summary": text}
+    entry = f.create(client, world, "/entries", body | {"innovators": [{"name": text}]})
+    assert (entry["title"], entry["summary"], entry["innovators"][0]["name"]) == (text,) * 3
     session.expunge_all()
-    assert session.get(Opd, opd.json()["id"]).name == text  # type: ignore[union-attr]
-    assert session.get(Entry, entry.json()["id"]).summary == text  # type: ignore[union-attr]
+    assert session.get(Opd, opd["id"]).name == text  # type: ignore[union-attr]
+    assert session.get(Entry, entry["id"]).summary == text  # type: ignore[union-attr]
     convention = client.post(
-        "/api/v1/conventions", json={"name": text, "year": 2018}, headers=headers
+        "/api/v1/conventions", json={"name": text, "year": 2018}, headers=world.admin.headers
     )
     assert convention.json()["name"] == text
 
@@ -321,52 +309,52 @@ def test_post_impossible_id_in_body_is_422(client: TestClient, world: f.World, v
 # --- a concurrent request that wins the race between a check and a write --------------------
 
 
-def test_create_losing_race_on_unique_code_is_409_duplicate(
-    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
+# Each: the service, its check made to pass, the collection, the body, the answer. As if
+# another request wrote between this one's check and its insert: it created BAPPEDA, took the
+# username, deleted the OPD.
+RACES: dict[str, tuple[str, str, str, Callable[[f.World], dict[str, Any]], int, str]] = {
+    "unique_code": (
+        "opds",
+        "_check_code",
+        "/opds",
+        lambda _world: {"code": "BAPPEDA", "name": "X"},
+        409,
+        "duplicate",
+    ),
+    "username": (
+        "jurors",
+        "username_taken",
+        "/jurors",
+        lambda world: f.juror_body(world, username=world.admin.account.username),
+        409,
+        "duplicate",
+    ),
+    "deleted_reference": (
+        "entries",
+        "ref_in_convention",
+        "/entries",
+        lambda _world: {"title": "T", "opd_id": 999_999, "category": "sdm"},
+        422,
+        "validation",
+    ),
+}
+
+
+@pytest.mark.parametrize("race", RACES)
+def test_create_losing_race_answers_as_the_check_would(
+    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch, race: str
 ) -> None:
-    from app.services import opds
-
-    # As if another request created BAPPEDA between this one's check and its insert.
-    monkeypatch.setattr(opds, "_check_code", lambda *_args: None)
-    response = client.post(
-        world.url("/opds"), json={"code": "BAPPEDA", "name": "X"}, headers=world.admin.headers
-    )
-    f.problem(response, 409, "duplicate")
-    assert client.get(world.url("/opds"), headers=world.admin.headers).json()["total"] == 2
+    service, check, collection, body, status, problem = RACES[race]
+    monkeypatch.setattr(importlib.import_module(f"app.services.{service}"), check, _passes)
+    url = world.url(collection)
+    before = client.get(url, headers=world.admin.headers).json()["total"]
+    f.problem(client.post(url, json=body(world), headers=world.admin.headers), status, problem)
+    assert client.get(url, headers=world.admin.headers).json()["total"] == before
 
 
-def test_create_losing_race_on_username_is_409_duplicate(
-    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.services import jurors
-
-    monkeypatch.setattr(jurors, "username_taken", lambda *_args: False)
-    response = client.post(
-        world.url("/jurors"),
-        json={
-            "username": world.admin.account.username,
-            "password": "rahasia-panjang",
-            "full_name": "X",
-            "panel_id": world.panels[0].id,
-        },
-        headers=world.admin.headers,
-    )
-    f.problem(response, 409, "duplicate")
-
-
-def test_create_losing_race_on_deleted_reference_is_422(
-    client: TestClient, world: f.World, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from app.services import entries
-
-    # As if the OPD was deleted between this request's check and its insert.
-    monkeypatch.setattr(entries, "ref_in_convention", lambda *_args: None)
-    response = client.post(
-        world.url("/entries"),
-        json={"title": "T", "opd_id": 999_999, "category": "sdm"},
-        headers=world.admin.headers,
-    )
-    f.problem(response, 422, "validation")
+def _passes(*_args: Any) -> None:
+    """A check that finds nothing: no taken code, no taken name, the reference there."""
+    return None
 
 
 def test_delete_convention_with_published_results_is_409_in_use(

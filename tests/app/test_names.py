@@ -216,25 +216,18 @@ def test_every_name_and_title_refuses_what_a_piagam_cannot_print(
 def test_names_that_print_are_stored_as_sent(
     client: TestClient, session: Session, world: f.World
 ) -> None:
-    h = world.admin.headers
-    opd = client.post(world.url("/opds"), json={"code": "X1", "name": PRINTS}, headers=h)
-    assert opd.status_code == 201, opd.text
-    assert opd.json()["name"] == PRINTS
-    entry = client.post(
-        world.url("/entries"),
-        json={
-            "title": PRINTS,
-            "opd_id": opd.json()["id"],
-            "category": "sdm",
-            "innovators": [{"name": PRINTS}],
-            # Long text is not a name: a summary keeps any character.
-            "summary": "索洛克市 🏆\tgaris baru\n",
-        },
-        headers=h,
-    )
-    assert entry.status_code == 201, entry.text
+    opd = f.create(client, world, "/opds", {"code": "X1", "name": PRINTS})
+    assert opd["name"] == PRINTS
+    # Long text is not a name: a summary keeps any character.
+    body = {
+        "title": PRINTS,
+        "opd_id": opd["id"],
+        "category": "sdm",
+        "summary": "索洛克市 🏆\tgaris baru\n",
+    }
+    entry = f.create(client, world, "/entries", body | {"innovators": [{"name": PRINTS}]})
     session.expire_all()
-    stored = session.get(Entry, entry.json()["id"])
+    stored = session.get(Entry, entry["id"])
     assert stored is not None
     assert (stored.title, stored.summary) == (PRINTS, "索洛克市 🏆\tgaris baru\n")
 
