@@ -346,15 +346,20 @@ def test_xlsx_numbers_are_numbers_with_formats(client: TestClient, world: f.Worl
     assert rewards["H2"].data_type == "n"
 
 
+def awarded(client: TestClient, session: Session, world: f.World) -> None:
+    """The names as the test changed them stored, the results published, the awards issued."""
+    session.commit()
+    published(client, session, world)
+    assert client.post(world.url("/awards"), headers=world.admin.headers).status_code == 201
+
+
 def test_exports_never_turn_names_into_formulas(
     client: TestClient, session: Session, world: f.World
 ) -> None:
     formula = '=HYPERLINK("http://evil.example","klik")'
     world.entries[0].title = formula
     world.entries[0].acronym = "+SUM(A1:A9)"
-    session.commit()
-    published(client, session, world)
-    assert client.post(world.url("/awards"), headers=world.admin.headers).status_code == 201
+    awarded(client, session, world)
     rows = _csv(client, world, "awards")
     assert rows[1][3] == f"'{formula}"
     assert rows[1][4] == "'+SUM(A1:A9)"
@@ -372,9 +377,7 @@ def test_exports_quote_a_carriage_return_so_no_row_can_be_smuggled(
     # A bare CR in a CSV field starts a new row in a spreadsheet, where "=..." would run.
     world.entries[0].title = "\r=cmd|' /C calc'!A0"
     world.opds[0].name = "@SUM(1)"
-    session.commit()
-    published(client, session, world)
-    assert client.post(world.url("/awards"), headers=world.admin.headers).status_code == 201
+    awarded(client, session, world)
     body = _get(client, world, "/exports/awards.csv", "text/csv; charset=utf-8").decode()
     assert "\"'\r=cmd|' /C calc'!A0\"" in body
     rows = list(csv.reader(io.StringIO(body, newline="")))
