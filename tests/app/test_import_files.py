@@ -177,21 +177,21 @@ def test_a_body_that_is_not_multipart_is_415(client: TestClient, world: f.World)
     assert "multipart/form-data" in body["detail"]
 
 
-def test_a_multipart_body_without_the_file_is_422(client: TestClient, world: f.World) -> None:
+@pytest.mark.parametrize(
+    ("data", "says"),
+    [({"berkas": "x"}, "required: the file to import"), ({"file": "kode,nama"}, "must be a file")],
+    ids=["no_field", "a_text_field"],
+)
+def test_a_multipart_body_without_the_file_is_422(
+    client: TestClient, world: f.World, data: dict[str, str], says: str
+) -> None:
     response = client.post(
         world.url("/imports/opds"),
-        data={"berkas": "x"},
+        data=data,
         files={"lain": ("a.csv", b"kode,nama\n")},
         headers=world.admin.headers,
     )
-    assert errors(response) == [("body", "file", "required: the file to import")]
-    response = client.post(
-        world.url("/imports/opds"),
-        data={"file": "kode,nama"},
-        files={"lain": ("a.csv", b"x")},
-        headers=world.admin.headers,
-    )
-    assert errors(response) == [("body", "file", "must be a file")]
+    assert errors(response) == [("body", "file", says)]
 
 
 def test_a_broken_multipart_body_is_422(client: TestClient, world: f.World) -> None:
