@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine
 
+from app import migrate
+from app.db import create_db_engine
 from tests.conftest import ENGINES
 from tests.support.postgres import POSTGRES_URL, temporary_database
 
-__all__ = ["ENGINES", "fresh_database"]
+__all__ = ["ENGINES", "Migrating", "fresh_database", "migrated_to"]
 
 
 @contextmanager
@@ -25,3 +31,29 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
         pytest.skip("KONVENSI_TEST_POSTGRES_URL is not set")
     with temporary_database(POSTGRES_URL, "konvensi_fresh") as url:
         yield url
+
+
+@dataclass(frozen=True)
+class Migrating:
+    """A database a test moves between revisions, and an engine on it."""
+
+    config: Config
+    engine: Engine
+
+    def upgrade(self, revision: str = "head") -> None:
+        command.upgrade(self.config, revision)
+
+    def downgrade(self, revision: str) -> None:
+        command.downgrade(self.config, revision)
+
+
+@contextmanager
+def migrated_to(url: str, revision: str) -> Iterator[Migrating]:
+    """The database of ``url`` upgraded to ``revision``; the engine is disposed afterwards."""
+    config = migrate.alembic_config(url)
+    command.upgrade(config, revision)
+    engine = create_db_engine(url)
+    try:
+        yield Migrating(config, engine)
+    finally:
+        engine.dispose()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
 from sqlalchemy import Engine, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateTable
@@ -20,6 +19,7 @@ from sqlalchemy.schema import CreateTable
 from app import migrate
 from app.db import Database, create_db_engine
 from app.models import Base, Entry
+from tests.app.databases import migrated_to
 
 NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 REBUILT = ("convention", "criterion", "entry", "sheet", "result", "certificate")
@@ -248,14 +248,12 @@ def _sqlite_schema(engine: Engine) -> dict[str, Any]:
 
 
 def test_upgrade_from_0005_keeps_rows_and_ids_and_never_reuses_a_deleted_id(url: str) -> None:
-    config = migrate.alembic_config(url)
-    command.upgrade(config, "0005")
-    engine = create_db_engine(url)
-    try:
+    with migrated_to(url, "0005") as migrating:
+        engine = migrating.engine
         ids = _seed_at_0005(engine)
         before = _rows(engine)
         sqlite_before = _sqlite_schema(engine) if engine.dialect.name == "sqlite" else None
-        command.upgrade(config, "head")
+        migrating.upgrade()
         assert migrate.current_revision(engine) == migrate.head_revision()
         after = _rows(engine)
         assert after == before
@@ -294,20 +292,14 @@ def test_upgrade_from_0005_keeps_rows_and_ids_and_never_reuses_a_deleted_id(url:
                 (ids["entry"][1], "Inovasi 2"),
                 (newest + 1, "Baru"),
             ]
-    finally:
-        engine.dispose()
 
 
 def test_downgrade_to_0005_keeps_autoincrement_and_upgrade_works_again(url: str) -> None:
-    config = migrate.alembic_config(url)
-    command.upgrade(config, "head")
-    command.downgrade(config, "0005")
-    engine = create_db_engine(url)
-    try:
+    with migrated_to(url, "head") as migrating:
+        migrating.downgrade("0005")
+        engine = migrating.engine
         assert migrate.current_revision(engine) == "0005"
         if engine.dialect.name == "sqlite":
             assert set(REBUILT) <= _autoincrement_tables(engine)
-        command.upgrade(config, "head")
+        migrating.upgrade()
         assert migrate.current_revision(engine) == migrate.head_revision()
-    finally:
-        engine.dispose()

@@ -7,13 +7,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from alembic import command
 from sqlalchemy import Engine, text
 
 import scoring
 from app import migrate
-from app.db import Database, create_db_engine
+from app.db import Database
 from app.services import ranking
+from tests.app.databases import migrated_to
 
 NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 
@@ -104,12 +104,10 @@ def _expected(scores: dict[tuple[int, int], dict[str, float]]) -> scoring.Rankin
 
 
 def test_upgrade_moves_sheets_into_utama_and_ranks_the_same(url: str) -> None:
-    config = migrate.alembic_config(url)
-    command.upgrade(config, "0002")
-    engine = create_db_engine(url)
-    try:
+    with migrated_to(url, "0002") as migrating:
+        engine = migrating.engine
         seeded = _seed_at_0002(engine)
-        command.upgrade(config, "head")
+        migrating.upgrade()
         with engine.connect() as conn:
             stages = conn.execute(
                 text("SELECT id, convention_id, code, kind, weight, position FROM stage")
@@ -135,23 +133,17 @@ def test_upgrade_moves_sheets_into_utama_and_ranks_the_same(url: str) -> None:
         ]
         for row, expected in zip(got["rows"], want.rows, strict=True):
             assert row["score"] == pytest.approx(expected.score)
-    finally:
-        engine.dispose()
 
 
 def test_downgrade_keeps_the_first_stages_sheets(url: str) -> None:
-    config = migrate.alembic_config(url)
-    command.upgrade(config, "0002")
-    engine = create_db_engine(url)
-    try:
+    with migrated_to(url, "0002") as migrating:
+        engine = migrating.engine
         _seed_at_0002(engine)
-        command.upgrade(config, "head")
-        command.downgrade(config, "0002")
+        migrating.upgrade()
+        migrating.downgrade("0002")
         with engine.connect() as conn:
             rows = conn.execute(text("SELECT stage, count(*) FROM sheet GROUP BY stage")).all()
             assert [tuple(r) for r in rows] == [("main", 6)]
             assert conn.execute(text("SELECT count(*) FROM criterion")).scalar() == 2
-        command.upgrade(config, "head")
+        migrating.upgrade()
         assert migrate.current_revision(engine) == migrate.head_revision()
-    finally:
-        engine.dispose()
