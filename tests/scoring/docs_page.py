@@ -30,3 +30,18 @@ def table(section: str, marker: str) -> list[dict[str, str]]:
     args, rows = marked_table(section, marker)
     assert args == [], f"the marker {marker} has arguments: {args}"
     return rows
+
+
+def calculations(section: str, marker: str) -> list[tuple[str, list[str], str]]:
+    """Each line ``NAME(args) = …`` of the ``text`` block after ``<!-- MARKER -->``: its
+    name, its arguments and all after the first ``=``."""
+    body = section.split(f"<!-- {marker} -->", 1)[1].split("```text", 1)[1].split("```", 1)[0]
+    found = []
+    for line in body.strip().splitlines():
+        if not line.strip():
+            continue
+        match = re.match(r"^(\w+)\(([^)]*)\)\s*=(.*)$", line)
+        assert match, f"unreadable line in the {marker} block: {line!r}"
+        args = [a.strip() for a in match.group(2).split(",") if a.strip()]
+        found.append((match.group(1), args, match.group(3)))
+    return found

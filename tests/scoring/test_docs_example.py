@@ -14,7 +14,7 @@ import pytest
 
 import scoring
 from scoring import METHODS, Criterion, Entry, Juror, Panel, Ranking, Sheet, explain, rank
-from tests.scoring.docs_page import PAGE, marked_table, table
+from tests.scoring.docs_page import PAGE, calculations, marked_table, table
 
 TOLERANCE = 1e-9
 
@@ -97,17 +97,10 @@ def _ranking(method: str) -> Ranking:
 
 def _arithmetic() -> list[tuple[str, list[str], float]]:
     """Each line ``X(args) = ... = value`` of the arithmetic block: (X, args, value)."""
-    block = EXAMPLE.split("<!-- example:arithmetic -->", 1)[1]
-    body = block.split("```text", 1)[1].split("```", 1)[0]
-    found = []
-    for line in body.strip().splitlines():
-        if not line.strip():
-            continue
-        match = re.match(r"^(\w)\(([^)]*)\)\s*=", line)
-        assert match, f"unreadable line in the arithmetic block: {line!r}"
-        value = float(line.rsplit("=", 1)[1])
-        found.append((match.group(1), _names(match.group(2)), value))
-    return found
+    return [
+        (name, args, float(rest.rsplit("=", 1)[-1]))
+        for name, args, rest in calculations(EXAMPLE, "example:arithmetic")
+    ]
 
 
 def test_the_example_is_complete() -> None:

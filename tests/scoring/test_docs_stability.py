@@ -21,7 +21,7 @@ import pytest
 
 import scoring
 from scoring import Contest, Criterion, Eligibility, Entry, Juror, Panel, Sheet, Stage
-from tests.scoring.docs_page import PAGE, table
+from tests.scoring.docs_page import PAGE, calculations, table
 
 STEP8 = PAGE[PAGE.index("## Step 8") : PAGE.index("## Step 9")]
 STEP8 = STEP8[STEP8.index("### Worked example") :]
@@ -83,17 +83,7 @@ def _worked(text: str) -> tuple[float, float]:
 def _arithmetic(section: str, marker: str) -> list[tuple[str, list[str], float, float]]:
     """Each line ``NAME(args) = … = value`` of the block after the marker: (NAME, args, value,
     tolerance)."""
-    body = section.split(f"<!-- {marker} -->", 1)[1].split("```text", 1)[1].split("```", 1)[0]
-    found = []
-    for line in body.strip().splitlines():
-        if not line.strip():
-            continue
-        match = re.match(r"^(\w+)\(([^)]*)\)\s*=(.*)$", line)
-        assert match, f"unreadable line in the {marker} block: {line!r}"
-        value, slack = _worked(match.group(3))
-        args = [a.strip() for a in match.group(2).split(",")]
-        found.append((match.group(1), args, value, slack))
-    return found
+    return [(name, args, *_worked(rest)) for name, args, rest in calculations(section, marker)]
 
 
 def _id(name: str) -> int:
