@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Recusal, Sheet
+from app.models import AuditEvent, Panel, Recusal, Sheet
 from tests.app import factories as f
 
 FULL = {"A": 8, "B": 6}
@@ -29,6 +29,12 @@ def put(
     return client.put(
         w.url(f"/jurors/me/sheets/{entry_id}"), json=body, headers={**juror.headers, **headers}
     )
+
+
+def conflicted_juror(session: Session, w: f.World, panel: Panel) -> f.Login:
+    """A new juror of ``panel`` in conflict with OPD 0 (entries 0 and 2)."""
+    juror = f.make_juror(session, w.convention, panel, conflicts=(w.opds[0],))
+    return f.login(juror, f.SECRET)
 
 
 def sheet_rows(session: Session) -> int:
@@ -268,9 +274,7 @@ def test_put_conflicted_juror_is_403_conflict_of_interest(
     client: TestClient, world: f.World, session: Session
 ) -> None:
     w = world
-    conflicted = f.login(
-        f.make_juror(session, w.convention, w.panels[0], conflicts=(w.opds[0],)), f.SECRET
-    )
+    conflicted = conflicted_juror(session, w, w.panels[0])
     f.set_status(session, w.convention, "draft")
     # 403 comes before 409 convention-state
     f.problem(
@@ -539,9 +543,7 @@ def test_progress_counts_for_juror_and_secretariat(
     client: TestClient, judging: f.World, session: Session
 ) -> None:
     w = judging
-    conflicted = f.login(
-        f.make_juror(session, w.convention, w.panels[1], conflicts=(w.opds[0],)), f.SECRET
-    )
+    conflicted = conflicted_juror(session, w, w.panels[1])
     put(client, w, w.jurors[0], w.entries[0].id, {"scores": FULL, "submit": True})
     put(client, w, w.jurors[0], w.entries[1].id, {"scores": {"A": 2}})
     mine = client.get(w.url("/jurors/me/progress"), headers=w.jurors[0].headers).json()

@@ -75,6 +75,14 @@ def convention(server: Server) -> Convention:
     return seed_convention(server.url, entries=3, jurors=1)
 
 
+@pytest.fixture
+def offline_tablet(tablets: Callable[..., Juri], convention: Convention) -> Juri:
+    """A tablet logged in as ``convention``'s juror, ready to work offline, and offline."""
+    tablet = tablets()
+    tablet.go_offline_logged_in(convention.jurors[0].username, JUROR_PASSWORD)
+    return tablet
+
+
 def enter_all(tablet: Juri, plan: Plan) -> None:
     enter_all(tablet, plan)
 
@@ -375,11 +383,9 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
 
 
 def test_expired_token_asks_for_the_password_and_keeps_the_queue(
-    server: Server, tablets: Any, convention: Convention
+    server: Server, offline_tablet: Juri, convention: Convention
 ) -> None:
-    juror = convention.jurors[0]
-    tablet = tablets()
-    tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
+    juror, tablet = convention.jurors[0], offline_tablet
     plan = {
         0: ({"KEBARUAN": "6", "KEMANFAATAN": "7", "REPLIKASI": "8"}, "Sebelum sesi habis", True),
         1: ({"KEBARUAN": "2"}, "Draf", False),
@@ -421,11 +427,9 @@ def test_expired_token_asks_for_the_password_and_keeps_the_queue(
 
 
 def test_invalid_sheet_shows_its_field_and_refused_sheet_says_why(
-    server: Server, tablets: Any, convention: Convention
+    server: Server, offline_tablet: Juri, convention: Convention
 ) -> None:
-    juror = convention.jurors[0]
-    tablet = tablets()
-    tablet.go_offline_logged_in(juror.username, JUROR_PASSWORD)
+    juror, tablet = convention.jurors[0], offline_tablet
     # A sheet the server will refuse as invalid: the rubric the tablet validated against is
     # not the server's (here, a score past the range, written straight into the queue).
     bad = {
