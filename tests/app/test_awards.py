@@ -16,6 +16,12 @@ from app.services.certificates import letter_number, new_code
 from tests.app import factories as f
 
 
+def audited(session: Session, action: str) -> int:
+    """How many times the audit log holds ``action``."""
+    stmt = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+    return int(session.scalar(stmt) or 0)
+
+
 def published(
     client: TestClient,
     session: Session,
@@ -170,14 +176,7 @@ def test_revoke_keeps_record_and_verification_says_revoked(
     assert public["revoked_reason"] == "Data salah"
     listed = client.get(world.url("/certificates"), headers=world.admin.headers).json()
     assert listed["total"] == 4
-    assert (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "certificate.revoke")
-        )
-        == 1
-    )
+    assert audited(session, "certificate.revoke") == 1
 
 
 def test_list_certificates_filters(client: TestClient, world: f.World, session: Session) -> None:
@@ -254,14 +253,7 @@ def test_rewards_lifecycle(
     assert totals["amount_idr"] == 10_000_000
     assert totals["by_kind"]["cash"] == {"count": 1, "amount_idr": 10_000_000}
     assert totals["by_status"]["planned"] == {"count": 1, "amount_idr": 0}
-    assert (
-        session.scalar(
-            select(func.count())
-            .select_from(AuditEvent)
-            .where(AuditEvent.action == "reward.deliver")
-        )
-        == 1
-    )
+    assert audited(session, "reward.deliver") == 1
     f.problem(
         client.delete(world.url(f"/rewards/{reward['id']}"), headers=world.admin.headers),
         409,
