@@ -324,6 +324,21 @@ def test_a_503_keeps_the_sheet_and_the_retry_waits_for_retry_after(
 # --- two tablets, one juror -------------------------------------------------------------------
 
 
+def race(a: Juri, b: Juri, n: int, first: tuple[str, str, str], then: tuple[str, str, str]) -> Any:
+    """Tablet ``a`` saves a draft of entry ``n`` (criterion, score, comment), then ``b``, which
+    holds the version before, saves ``then``: the conflict ``b`` shows, once it shows."""
+    code, score, comment = first
+    enter(a, n, {code: score}, comment, submit=False)
+    a.wait_status("Semua tersimpan di server")
+    code, score, comment = then
+    b.open_entry(title(n))
+    b.score(by_name({code: score}), comment)
+    b.page.get_by_role("button", name="Simpan draf").click()
+    conflict = b.page.get_by_role("region", name="Lembar ini juga diubah di perangkat lain")
+    conflict.wait_for()
+    return conflict
+
+
 def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
     server: Server, tablets: Any, convention: Convention
 ) -> None:
@@ -338,13 +353,7 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
     b.login(juror.username, JUROR_PASSWORD)  # b holds version 1 of both drafts
 
     # Entry 0: a writes first; b's save meets the conflict and keeps its own.
-    enter(a, 0, {"KEBARUAN": "9"}, "Dari tablet A", submit=False)
-    a.wait_status("Semua tersimpan di server")
-    b.open_entry(title(0))
-    b.score({"Kebaruan": "4"}, "Dari tablet B")
-    b.page.get_by_role("button", name="Simpan draf").click()
-    conflict = b.page.get_by_role("region", name="Lembar ini juga diubah di perangkat lain")
-    conflict.wait_for()
+    conflict = race(a, b, 0, ("KEBARUAN", "9", "Dari tablet A"), ("KEBARUAN", "4", "Dari tablet B"))
     expect(conflict).to_be_in_viewport()  # brought into view from the bottom of the sheet
     b.wait_status("1 menunggu")
     assert "Versi server (versi 2)" in conflict.inner_text()
@@ -359,12 +368,7 @@ def test_two_tablets_of_one_juror_conflict_and_the_juror_chooses(
 
     # Entry 1: the same race; this time b takes the server's sheet.
     b.back_to_list()
-    enter(a, 1, {"REPLIKASI": "8"}, "A menang", submit=False)
-    a.wait_status("Semua tersimpan di server")
-    b.open_entry(title(1))
-    b.score({"Replikasi": "2"}, "B kalah")
-    b.page.get_by_role("button", name="Simpan draf").click()
-    conflict = b.page.get_by_role("region", name="Lembar ini juga diubah di perangkat lain")
+    conflict = race(a, b, 1, ("REPLIKASI", "8", "A menang"), ("REPLIKASI", "2", "B kalah"))
     conflict.get_by_role("button", name="Pakai versi server").click()
     b.wait_status("Semua tersimpan di server")
     expect(b.page.get_by_role("textbox", name="Replikasi")).to_have_value("8")
