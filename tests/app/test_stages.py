@@ -4,6 +4,7 @@ state rules, sheets per stage, screening, advancing, stage and final rankings.""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -62,8 +63,14 @@ def judge_90_50_70(client: TestClient, w: f.World) -> None:
     submit_all(client, w, scores, w.jurors)
 
 
+@dataclass(frozen=True)
+class TwoStages:
+    first: int  # PROPOSAL's id
+    second: int  # PRESENTASI's id
+
+
 @pytest.fixture
-def two_stages(client: TestClient, world: f.World) -> dict[str, Any]:
+def two_stages(client: TestClient, world: f.World) -> TwoStages:
     """UTAMA becomes PROPOSAL (weight 70, top 2); PRESENTASI (weight 30) judged by panel L
     alone, with criterion P."""
     w = world
@@ -94,7 +101,15 @@ def two_stages(client: TestClient, world: f.World) -> dict[str, Any]:
         headers=w.admin.headers,
     )
     assert criterion.status_code == 201, criterion.text
-    return {"first": response.json(), "second": second}
+    return TwoStages(response.json()["id"], second["id"])
+
+
+@pytest.fixture
+def judged(client: TestClient, world: f.World, two_stages: TwoStages) -> TwoStages:
+    """``two_stages`` with PROPOSAL judged (``judge_90_50_70``) and judging closed."""
+    judge_90_50_70(client, world)
+    status(client, world, "closed")
+    return two_stages
 
 
 # --- the resource ------------------------------------------------------------------------------
@@ -359,21 +374,19 @@ def test_sync_item_of_a_stage_no_longer_current_is_refused(
 
 
 def test_juror_of_a_panel_that_does_not_judge_the_stage_is_refused(
-    client: TestClient, world: f.World, two_stages: dict[str, Any]
+    client: TestClient, world: f.World, two_stages: TwoStages
 ) -> None:
     w = world
     status(client, w, "judging")
     # All three tied: a `top 2` cut takes every tied entry (more than 2 may go).
     submit_all(client, w, {e.id: FULL for e in w.entries}, w.jurors)
     preview = client.get(
-        w.url(f"/stages/{two_stages['first']['id']}/advance"), headers=w.admin.headers
+        w.url(f"/stages/{two_stages.first}/advance"), headers=w.admin.headers
     ).json()
     assert preview["entry_ids"] == [e.id for e in w.entries]
     assert preview["warnings"] == [{"code": "boundary_tie", "entry_ids": [e.id for e in w.entries]}]
     status(client, w, "closed")
-    advanced = client.post(
-        w.url(f"/stages/{two_stages['first']['id']}/advance"), headers=w.admin.headers
-    )
+    advanced = client.post(w.url(f"/stages/{two_stages.first}/advance"), headers=w.admin.headers)
     assert advanced.status_code == 201, advanced.text
     admitted = advanced.json()["entry_ids"]
     # Panel K (jurors 0 and 1) does not judge PRESENTASI.
@@ -381,10 +394,10 @@ def test_juror_of_a_panel_that_does_not_judge_the_stage_is_refused(
     f.problem(put(client, w, w.jurors[0], admitted[0], body), 409, "convention-state")
     ok = put(client, w, w.jurors[2], admitted[0], body)
     assert ok.status_code == 200, ok.text
-    assert ok.json()["stage_id"] == two_stages["second"]["id"]
+    assert ok.json()["stage_id"] == two_stages.second
     assert admitted == [e.id for e in w.entries]
     # Reads take ?stage_id= for the earlier stage.
-    first = two_stages["first"]["id"]
+    first = two_stages.first
     earlier = client.get(
         w.url(f"/jurors/me/sheets/{admitted[0]}?stage_id={first}"), headers=w.jurors[0].headers
     )
@@ -398,16 +411,16 @@ def test_juror_of_a_panel_that_does_not_judge_the_stage_is_refused(
 
 
 def test_advance_preview_changes_nothing(
-    client: TestClient, world: f.World, two_stages: dict[str, Any], session: Session
+    client: TestClient, world: f.World, two_stages: TwoStages, session: Session
 ) -> None:
     w = world
     judge_90_50_70(client, w)
-    first = two_stages["first"]["id"]
+    first = two_stages.first
     preview = client.get(w.url(f"/stages/{first}/advance"), headers=w.admin.headers)
     assert preview.status_code == 200, preview.text
     assert preview.json() == {
         "stage_id": first,
-        "next_stage_id": two_stages["second"]["id"],
+        "next_stage_id": two_stages.second,
         "entry_ids": [w.entries[0].id, w.entries[2].id],
         "warnings": [],
     }
@@ -416,11 +429,11 @@ def test_advance_preview_changes_nothing(
 
 
 def test_advance_freezes_admits_and_reopens_judging(
-    client: TestClient, world: f.World, two_stages: dict[str, Any], session: Session
+    client: TestClient, world: f.World, two_stages: TwoStages, session: Session
 ) -> None:
     w = world
     judge_90_50_70(client, w)
-    first, second = two_stages["first"]["id"], two_stages["second"]["id"]
+    first, second = two_stages.first, two_stages.second
     f.problem(
         client.post(w.url(f"/stages/{first}/advance"), headers=w.admin.headers),
         409,
@@ -482,14 +495,12 @@ def test_advance_freezes_admits_and_reopens_judging(
 def test_advance_refuses_bad_additions_and_removals(
     client: TestClient,
     world: f.World,
-    two_stages: dict[str, Any],
+    judged: TwoStages,
     session: Session,
     body: dict[str, Any],
     loc: list[Any],
 ) -> None:
     w = world
-    judge_90_50_70(client, w)
-    status(client, w, "closed")
     ids = {"E0": w.entries[0].id, "E1": w.entries[1].id, "E2": w.entries[2].id}
     # 0: an entry already selected; -1: one the rule did not select.
     fixed = {
@@ -499,7 +510,7 @@ def test_advance_refuses_bad_additions_and_removals(
         for key, value in body.items()
     }
     response = client.post(
-        w.url(f"/stages/{two_stages['first']['id']}/advance"), json=fixed, headers=w.admin.headers
+        w.url(f"/stages/{judged.first}/advance"), json=fixed, headers=w.admin.headers
     )
     problem = f.problem(response, 422, "validation")
     assert problem["errors"][0]["loc"] == loc
@@ -554,14 +565,12 @@ def test_advance_screening_with_undecided_entries_is_incomplete(
 
 
 def test_advance_with_an_empty_selection_is_incomplete(
-    client: TestClient, world: f.World, two_stages: dict[str, Any], session: Session
+    client: TestClient, world: f.World, two_stages: TwoStages, session: Session
 ) -> None:
     status(client, world, "judging")
     status(client, world, "closed")
     problem = f.problem(
-        client.post(
-            world.url(f"/stages/{two_stages['first']['id']}/advance"), headers=world.admin.headers
-        ),
+        client.post(world.url(f"/stages/{two_stages.first}/advance"), headers=world.admin.headers),
         409,
         "incomplete",
     )
@@ -573,14 +582,11 @@ def test_advance_with_an_empty_selection_is_incomplete(
 
 
 def test_final_ranking_weighs_stages_and_orders_by_reach(
-    client: TestClient, world: f.World, two_stages: dict[str, Any]
+    client: TestClient, world: f.World, judged: TwoStages
 ) -> None:
     w = world
     e0, e1, e2 = (e.id for e in w.entries)
-    judge_90_50_70(client, w)
-    status(client, w, "closed")
-    first, second = two_stages["first"]["id"], two_stages["second"]["id"]
-    stage_ranking = client.get(w.url(f"/ranking?stage_id={first}"), headers=w.admin.headers)
+    stage_ranking = client.get(w.url(f"/ranking?stage_id={judged.first}"), headers=w.admin.headers)
     assert stage_ranking.status_code == 200, stage_ranking.text
     rows = stage_ranking.json()["rows"]
     assert [(r["entry_id"], r["rank"], r["advances"], r["awarded"]) for r in rows] == [
@@ -589,7 +595,8 @@ def test_final_ranking_weighs_stages_and_orders_by_reach(
         (e1, 3, False, False),
     ]
     assert (
-        client.post(w.url(f"/stages/{first}/advance"), headers=w.admin.headers).status_code == 201
+        client.post(w.url(f"/stages/{judged.first}/advance"), headers=w.admin.headers).status_code
+        == 201
     )
     # PRESENTASI: l1 gives e2 100 and e0 40. F = 0.7 S1 + 0.3 S2.
     for entry_id, value in ((e0, 40), (e2, 100)):
@@ -599,7 +606,7 @@ def test_final_ranking_weighs_stages_and_orders_by_reach(
     f.problem(put(client, w, w.jurors[2], e1, {"scores": {"P": 1}}), 409, "not-in-stage")
     final = client.get(w.url("/ranking"), headers=w.admin.headers).json()
     got = [(r["entry_id"], r["rank"], r["reach_stage_id"]) for r in final["rows"]]
-    assert got == [(e2, 1, second), (e0, 2, second), (e1, 3, first)]
+    assert got == [(e2, 1, judged.second), (e0, 2, judged.second), (e1, 3, judged.first)]
     by_id = {r["entry_id"]: r for r in final["rows"]}
     assert by_id[e2]["score"] == pytest.approx(0.7 * 70 + 0.3 * 100)
     assert by_id[e0]["score"] == pytest.approx(0.7 * 90 + 0.3 * 40)
@@ -683,23 +690,21 @@ def test_results_are_published_only_at_the_last_stage(client: TestClient, world:
 
 
 def test_a_disqualified_entry_leaves_the_stage_it_was_admitted_to(
-    client: TestClient, world: f.World, two_stages: dict[str, Any]
+    client: TestClient, world: f.World, judged: TwoStages
 ) -> None:
     w = world
     e0, _, e2 = (e.id for e in w.entries)
-    judge_90_50_70(client, w)
-    status(client, w, "closed")
-    first, second = two_stages["first"]["id"], two_stages["second"]["id"]
     assert (
-        client.post(w.url(f"/stages/{first}/advance"), headers=w.admin.headers).status_code == 201
+        client.post(w.url(f"/stages/{judged.first}/advance"), headers=w.admin.headers).status_code
+        == 201
     )
-    listed = client.get(w.url(f"/stages/{second}/entries"), headers=w.admin.headers).json()
+    listed = client.get(w.url(f"/stages/{judged.second}/entries"), headers=w.admin.headers).json()
     assert [e["id"] for e in listed["items"]] == [e0, e2]
     body = {"disqualified": True, "disqualification_reason": "Plagiat"}
     assert (
         client.patch(w.url(f"/entries/{e2}"), json=body, headers=w.admin.headers).status_code == 200
     )
-    listed = client.get(w.url(f"/stages/{second}/entries"), headers=w.admin.headers).json()
+    listed = client.get(w.url(f"/stages/{judged.second}/entries"), headers=w.admin.headers).json()
     assert ([e["id"] for e in listed["items"]], listed["total"]) == ([e0], 1)
     # Its juror is told it is not in the stage, as for any entry not admitted.
     f.problem(put(client, w, w.jurors[2], e2, {"scores": {"P": 50}}), 409, "not-in-stage")
