@@ -84,7 +84,8 @@ def offline_tablet(tablets: Callable[..., Juri], convention: Convention) -> Juri
 
 
 def enter_all(tablet: Juri, plan: Plan) -> None:
-    enter_all(tablet, plan)
+    for n, (typed, comment, submit) in plan.items():
+        enter(tablet, n, typed, comment, submit)
 
 
 def enter(tablet: Juri, n: int, typed: dict[str, str], comment: str, submit: bool) -> None:
