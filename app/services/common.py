@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.errors import NotFound, ValidationFailed
+from app.errors import Duplicate, NotFound, ValidationFailed
 from app.models import Base
 
 M = TypeVar("M", bound=Base)
@@ -46,6 +46,34 @@ def paginate(session: Session, stmt: Select[Any], limit: int, offset: int) -> tu
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     items = list(session.scalars(stmt.limit(limit).offset(offset)).all())
     return items, total
+
+
+def list_in_convention(
+    session: Session, model: type[M], convention_id: int, limit: int, offset: int, **equal: Any
+) -> tuple[list[M], int]:
+    """A page of a convention's rows of ``model`` in the order of their key. Each ``equal``
+    that is not None (a query's filter) keeps the rows whose column of that name has it."""
+    given = {name: value for name, value in equal.items() if value is not None}
+    stmt = select(model).filter_by(convention_id=convention_id, **given)
+    return paginate(session, stmt.order_by(*inspect(model).primary_key), limit, offset)
+
+
+def require_unique(
+    session: Session,
+    model: type[Base],
+    convention_id: int,
+    except_id: int | None,
+    message: str,
+    **equal: Any,
+) -> None:
+    """409 ``message`` when another of the convention's rows of ``model`` than ``except_id``
+    (the one being changed) has the values ``equal``: a code, a name."""
+    (key,) = inspect(model).primary_key
+    stmt = select(key).filter_by(convention_id=convention_id, **equal)
+    if except_id is not None:
+        stmt = stmt.where(key != except_id)
+    if session.scalar(stmt) is not None:
+        raise Duplicate(message)
 
 
 def set_links(

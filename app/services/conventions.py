@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import exists, select
@@ -37,6 +39,9 @@ AUDITED_FIELDS = (
     "award_scope",
     "ceremony_date",
 )
+TARGET = audit.Target(
+    "convention", partial(audit.snapshot, fields=AUDITED_FIELDS), convention=attrgetter("id")
+)
 
 
 def get(session: Session, convention_id: int) -> Convention:
@@ -63,15 +68,7 @@ def create(session: Session, data: ConventionCreate, actor: Principal) -> Conven
     session.add(stages.default_stage(convention.id))
     session.flush()
     session.refresh(convention, ["stages"])
-    audit.record(
-        session,
-        actor=actor,
-        action="convention.create",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        after=audit.snapshot(convention, AUDITED_FIELDS),
-    )
+    TARGET.created(session, actor, [convention])
     return convention
 
 
@@ -101,7 +98,7 @@ def update(
         and is_published(session, convention.id)
     ):
         raise ConventionState("Results are published; the award scope can no longer change.")
-    before = audit.snapshot(convention, AUDITED_FIELDS)
+    before = TARGET.snapshot(convention)
     changed: dict[str, Any] = {}
     for name, value in changes.items():
         if getattr(convention, name) != value:
@@ -114,15 +111,13 @@ def update(
         return convention
     convention.updated_at = utcnow()
     session.flush()
-    after = audit.snapshot(convention, AUDITED_FIELDS)
+    after = TARGET.snapshot(convention)
     action = "convention.status" if new_status is not None else "convention.update"
-    audit.record(
+    TARGET.record(
         session,
-        actor=actor,
-        action=action,
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
+        actor,
+        action,
+        convention,
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
@@ -142,17 +137,7 @@ def delete(session: Session, convention: Convention, actor: Principal) -> None:
     for stage in list(convention.stages):
         session.delete(stage)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="convention.delete",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        before=audit.snapshot(convention, AUDITED_FIELDS),
-    )
-    session.delete(convention)
-    session.flush()
+    TARGET.delete(session, actor, convention)
 
 
 def require_status(convention: Convention, *allowed: str, doing: str) -> None:

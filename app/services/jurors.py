@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,7 @@ from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import accounts, audit
-from app.services.common import get_in_convention, paginate, ref_in_convention, set_links
+from app.services.common import get_in_convention, list_in_convention, ref_in_convention, set_links
 from app.services.conventions import require_status
 
 FIELDS = ("username", "full_name", "panel_id")
@@ -23,6 +25,9 @@ def _snapshot(juror: Account) -> dict[str, object]:
     return data
 
 
+TARGET = audit.Target("juror", _snapshot, juror=attrgetter("id"))
+
+
 def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
     """A juror of the convention, or 404 (an admin's account has no convention)."""
     return get_in_convention(session, Account, convention_id, juror_id, "Juror")
@@ -31,10 +36,9 @@ def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
 def list_jurors(
     session: Session, convention_id: int, limit: int, offset: int, panel_id: int | None = None
 ) -> tuple[list[Account], int]:
-    stmt = select(Account).where(Account.convention_id == convention_id, Account.role == Role.JUROR)
-    if panel_id is not None:
-        stmt = stmt.where(Account.panel_id == panel_id)
-    return paginate(session, stmt.order_by(Account.id), limit, offset)
+    return list_in_convention(
+        session, Account, convention_id, limit, offset, role=Role.JUROR, panel_id=panel_id
+    )
 
 
 def username_taken(session: Session, username: str, except_id: int | None = None) -> bool:
@@ -81,16 +85,7 @@ def create(
     )
     session.add(juror)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.create",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=convention.id,
-        juror_id=juror.id,
-        after=_snapshot(juror),
-    )
+    TARGET.created(session, actor, [juror])
     return juror
 
 
@@ -130,32 +125,11 @@ def update(
     after = _snapshot(juror)
     if password_hash is not None:
         after["password"] = "changed"
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.update",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=convention.id,
-        juror_id=juror.id,
-        before=before,
-        after=after,
-    )
+    TARGET.updated(session, actor, juror, before, after)
     return juror
 
 
 def delete(session: Session, juror: Account, actor: Principal) -> None:
     if session.scalar(select(exists().where(Sheet.juror_id == juror.id))):
         raise InUse(f"Juror {juror.id} has score sheets.")
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.delete",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=juror.convention_id,
-        juror_id=juror.id,
-        before=_snapshot(juror),
-    )
-    session.delete(juror)
-    session.flush()
+    TARGET.delete(session, actor, juror)
