@@ -148,6 +148,12 @@ class Target:
         action = f"{self.name}.create"
         record_many(session, [self.event(actor, action, r, after=self.snapshot(r)) for r in rows])
 
+    def add(self, session: Session, actor: Principal | None, rows: list[Any]) -> None:
+        """Insert ``rows`` (one flush) and record their ``<name>.create``."""
+        session.add_all(rows)
+        session.flush()
+        self.created(session, actor, rows)
+
     def updated(
         self,
         session: Session,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Select, exists, func, inspect, select
 from sqlalchemy.orm import Session
 
-from app.errors import Duplicate, NotFound, ValidationFailed
+from app.errors import Duplicate, InUse, NotFound, ValidationFailed
 from app.models import Base
 
 M = TypeVar("M", bound=Base)
@@ -76,15 +76,27 @@ def require_unique(
         raise Duplicate(message)
 
 
-def set_links(
-    links: list[L], wanted: list[int], key: Callable[[L], int], make: Callable[[int], L]
+def refuse_referred(
+    session: Session,
+    value: int,
+    referrers: Iterable[tuple[Any, str]],
+    message: Callable[[str], str],
 ) -> None:
-    """Make a one-to-many list of link rows (a juror's conflicts, an account's conventions)
-    those of the ``wanted`` ids: the others removed, the missing made, the kept ones untouched."""
-    current = {key(link): link for link in links}
+    """A delete's check of what still refers to a row: 409 ``message(what)`` for the first
+    ``(column, what)`` of ``referrers`` that some row has ``value`` in (a query each, in order)."""
+    for column, what in referrers:
+        if session.scalar(select(exists().where(column == value))):
+            raise InUse(message(what))
+
+
+def set_links(links: list[L], wanted: list[int], model: Callable[..., L], key: str) -> None:
+    """Make a one-to-many list of link rows of ``model`` (a juror's conflicts, an account's
+    conventions) those whose column ``key`` has one of the ``wanted`` ids: the others removed,
+    the missing made, the kept ones untouched."""
+    current = {getattr(link, key): link for link in links}
     for link_id, link in current.items():
         if link_id not in wanted:
             links.remove(link)
     for link_id in wanted:
         if link_id not in current:
-            links.append(make(link_id))
+            links.append(model(**{key: link_id}))

@@ -11,12 +11,12 @@ from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus
-from app.errors import ConventionState, InUse, NotFound
+from app.errors import ConventionState, NotFound
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
 from app.schemas import ConventionCreate, ConventionUpdate
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import paginate, valid_id
+from app.services.common import paginate, refuse_referred, valid_id
 
 # (from, to): the moves docs/api.md lists. closed → judging only until results are published.
 _DRAFT, _JUDGING, _CLOSED = ConventionStatus
@@ -125,15 +125,19 @@ def update(
 
 
 def delete(session: Session, convention: Convention, actor: Principal) -> None:
-    for model, what in (
-        (Criterion, "criteria"),
-        (Panel, "panels"),
-        (Opd, "OPDs"),
-        (Entry, "entries"),
-        (Account, "jurors"),
-    ):
-        if session.scalar(select(exists().where(model.convention_id == convention.id))):
-            raise InUse(f"Convention {convention.id} still has {what}; delete them first.")
+    referrers = (
+        (Criterion.convention_id, "criteria"),
+        (Panel.convention_id, "panels"),
+        (Opd.convention_id, "OPDs"),
+        (Entry.convention_id, "entries"),
+        (Account.convention_id, "jurors"),
+    )
+    refuse_referred(
+        session,
+        convention.id,
+        referrers,
+        lambda what: f"Convention {convention.id} still has {what}; delete them first.",
+    )
     for stage in list(convention.stages):
         session.delete(stage)
     session.flush()

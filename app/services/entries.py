@@ -5,11 +5,11 @@ from __future__ import annotations
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, ResultStatus
-from app.errors import ConventionState, InUse, ValidationFailed
+from app.errors import ConventionState, ValidationFailed
 from app.models import (
     Admission,
     Assignment,
@@ -27,7 +27,7 @@ from app.models import (
 from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import list_in_convention, ref_in_convention
+from app.services.common import list_in_convention, ref_in_convention, refuse_referred
 from app.services.conventions import require_status
 
 FIELDS = (
@@ -113,9 +113,7 @@ def create_many(
         )
         for data in items
     ]
-    session.add_all(created)
-    session.flush()
-    TARGET.created(session, actor, created)
+    TARGET.add(session, actor, created)
     return created
 
 
@@ -162,15 +160,16 @@ def _check_disqualification(
 
 
 def delete(session: Session, entry: Entry, actor: Principal) -> None:
-    for model, what in (
-        (Sheet, "score sheets"),
-        (Admission, "a stage's admissions"),
-        (ScreeningDecision, "a screening decision"),
-        (Award, "an award"),
-        (Certificate, "certificates"),
-        (Assignment, "juror assignments"),
-        (Recusal, "juror recusals"),
-    ):
-        if session.scalar(select(exists().where(model.entry_id == entry.id))):
-            raise InUse(f"Entry {entry.id} is referred to by {what}.")
+    referrers = (
+        (Sheet.entry_id, "score sheets"),
+        (Admission.entry_id, "a stage's admissions"),
+        (ScreeningDecision.entry_id, "a screening decision"),
+        (Award.entry_id, "an award"),
+        (Certificate.entry_id, "certificates"),
+        (Assignment.entry_id, "juror assignments"),
+        (Recusal.entry_id, "juror recusals"),
+    )
+    refuse_referred(
+        session, entry.id, referrers, lambda what: f"Entry {entry.id} is referred to by {what}."
+    )
     TARGET.delete(session, actor, entry)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from functools import partial
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Duplicate, InUse
+from app.errors import Duplicate
 from app.models import Convention, Entry, JurorConflict, Opd
 from app.schemas import OpdCreate, OpdUpdate
 from app.security import Principal
 from app.services import audit
-from app.services.common import list_in_convention, require_unique
+from app.services.common import list_in_convention, refuse_referred, require_unique
 
 FIELDS = ("code", "name")
 TARGET = audit.Target("opd", partial(audit.snapshot, fields=FIELDS))
@@ -48,9 +48,7 @@ def create_many(
             raise Duplicate(f"An OPD with code {code!r} already exists.")
         seen.add(code)
     created = [Opd(convention_id=convention.id, **data.model_dump()) for data in items]
-    session.add_all(created)
-    session.flush()
-    TARGET.created(session, actor, created)
+    TARGET.add(session, actor, created)
     return created
 
 
@@ -63,8 +61,9 @@ def update(session: Session, opd: Opd, data: OpdUpdate, actor: Principal) -> Opd
 
 
 def delete(session: Session, opd: Opd, actor: Principal) -> None:
-    if session.scalar(select(exists().where(Entry.opd_id == opd.id))):
-        raise InUse(f"OPD {opd.id} still has entries.")
-    if session.scalar(select(exists().where(JurorConflict.opd_id == opd.id))):
-        raise InUse(f"OPD {opd.id} is named in jurors' conflicts of interest.")
+    referrers = (
+        (Entry.opd_id, "still has entries"),
+        (JurorConflict.opd_id, "is named in jurors' conflicts of interest"),
+    )
+    refuse_referred(session, opd.id, referrers, lambda what: f"OPD {opd.id} {what}.")
     TARGET.delete(session, actor, opd)

@@ -38,9 +38,7 @@ def create(
     if data.kind == RewardKind.CASH and data.amount_idr is None:
         raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
     reward = Reward(convention_id=convention.id, **data.model_dump())
-    session.add(reward)
-    session.flush()
-    TARGET.created(session, principal, [reward])
+    TARGET.add(session, principal, [reward])
     return reward
 
 

@@ -13,7 +13,7 @@ from app.models import Account, Convention, Criterion, Panel, Sheet, Stage, Stag
 from app.schemas import CriterionCreate, CriterionUpdate, PanelCreate, PanelUpdate
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import list_in_convention, require_unique
+from app.services.common import list_in_convention, refuse_referred, require_unique
 from app.services.conventions import require_status
 
 CRITERION_FIELDS = (
@@ -89,9 +89,7 @@ def create_criterion(
         values = data.model_dump(exclude={"stage_id"})
         criterion = Criterion(convention_id=convention.id, stage_id=stage.id, **values)
         _check_criterion(session, convention.id, criterion)
-    session.add(criterion)
-    session.flush()
-    CRITERION.created(session, actor, [criterion])
+    CRITERION.add(session, actor, [criterion])
     return criterion
 
 
@@ -152,9 +150,7 @@ def create_panel(
     require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     _check_panel_name(session, convention.id, data.name, None)
     panel = Panel(convention_id=convention.id, **data.model_dump())
-    session.add(panel)
-    session.flush()
-    PANEL.created(session, actor, [panel])
+    PANEL.add(session, actor, [panel])
     return panel
 
 
@@ -171,8 +167,9 @@ def update_panel(
 
 def delete_panel(session: Session, convention: Convention, panel: Panel, actor: Principal) -> None:
     require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
-    if session.scalar(select(exists().where(Account.panel_id == panel.id))):
-        raise InUse(f"Panel {panel.id} still has jurors; move or delete them first.")
-    if session.scalar(select(exists().where(StagePanel.panel_id == panel.id))):
-        raise InUse(f"Panel {panel.id} judges a stage; take it off the stage first.")
+    referrers = (
+        (Account.panel_id, "still has jurors; move or delete them first"),
+        (StagePanel.panel_id, "judges a stage; take it off the stage first"),
+    )
+    refuse_referred(session, panel.id, referrers, lambda what: f"Panel {panel.id} {what}.")
     PANEL.delete(session, actor, panel)

@@ -32,7 +32,7 @@ from app.models import (
 from app.models.stages import stage_state
 from app.security import Principal
 from app.services import audit
-from app.services.common import get_in_convention, require_unique
+from app.services.common import get_in_convention, refuse_referred, require_unique
 
 DEFAULT_CODE = "UTAMA"
 DEFAULT_NAME = "Penilaian"
@@ -315,9 +315,10 @@ def update(
 def delete_stage(session: Session, convention: Convention, stage: Stage, actor: Principal) -> None:
     if len(convention.stages) <= 1:
         raise InUse("A convention has at least one stage; this is its last.")
-    for model, what in ((Criterion, "criteria"), (Sheet, "score sheets")):
-        if session.scalar(select(exists().where(model.stage_id == stage.id))):
-            raise InUse(f"Stage {stage.code} still has {what}.")
+    referrers = ((Criterion.stage_id, "criteria"), (Sheet.stage_id, "score sheets"))
+    refuse_referred(
+        session, stage.id, referrers, lambda what: f"Stage {stage.code} still has {what}."
+    )
     require_configurable(convention, stage, "delete it")
     TARGET.record(session, actor, "stage.delete", stage, before=_snapshot(stage))
     session.execute(delete(ScreeningDecision).where(ScreeningDecision.stage_id == stage.id))
