@@ -18,7 +18,7 @@ from app.models import Account, AccountConvention, Convention, username_key, utc
 from app.schemas.accounts import AccountCreate, AccountUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import audit
-from app.services.common import paginate, set_links, valid_id
+from app.services.common import by_id, paginate, set_links
 
 MANAGED_ROLES = (Role.ADMIN, Role.SECRETARIAT)
 FIELDS = ("username", "full_name", "role", "active")
@@ -59,7 +59,7 @@ def snapshot(account: Account) -> dict[str, object]:
 
 def get(session: Session, account_id: int) -> Account:
     """An admin or secretariat account, or 404 (a juror's id included)."""
-    account = session.get(Account, account_id) if valid_id(account_id) else None
+    account = by_id(session, Account, account_id)
     if account is None or account.role not in MANAGED_ROLES:
         raise NotFound(f"Account {account_id} not found.")
     return account

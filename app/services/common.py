@@ -22,23 +22,36 @@ def valid_id(value: int) -> bool:
     return 0 < value <= MAX_ID
 
 
+def by_id(session: Session, model: type[M], item_id: int) -> M | None:
+    """The row of ``model`` with the id, or None (an id out of range names none)."""
+    return session.get(model, item_id) if valid_id(item_id) else None
+
+
 def get_in_convention(
     session: Session, model: type[M], convention_id: int, item_id: int, what: str
 ) -> M:
     """Load a convention's resource, or 404: an id of another convention is not found."""
-    obj = session.get(model, item_id) if valid_id(item_id) else None
+    obj = by_id(session, model, item_id)
     if obj is None or getattr(obj, "convention_id", None) != convention_id:
         raise NotFound(f"{what} {item_id} not found in convention {convention_id}.")
     return obj
 
 
 def ref_in_convention(
-    session: Session, model: type[M], convention_id: int, item_id: int, field: str
+    session: Session,
+    model: type[M],
+    convention_id: int,
+    item_id: int,
+    field: str,
+    noun: str = "id",
 ) -> M:
-    """Resolve an id given inside a body: unknown (or another convention's) is 422."""
-    obj = session.get(model, item_id) if valid_id(item_id) else None
+    """Resolve an id given inside a body: unknown (or another convention's) is 422 naming
+    ``field``: "no such ``noun`` in this convention"."""
+    obj = by_id(session, model, item_id)
     if obj is None or getattr(obj, "convention_id", None) != convention_id:
-        raise ValidationFailed.field(["body", field], f"no such id in this convention: {item_id}")
+        raise ValidationFailed.field(
+            ["body", field], f"no such {noun} in this convention: {item_id}"
+        )
     return obj
 
 

@@ -16,7 +16,7 @@ from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result
 from app.schemas import ConventionCreate, ConventionUpdate
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import paginate, refuse_referred, valid_id
+from app.services.common import by_id, paginate, refuse_referred
 
 # (from, to): the moves docs/api.md lists. closed → judging only until results are published.
 _DRAFT, _JUDGING, _CLOSED = ConventionStatus
@@ -45,7 +45,7 @@ TARGET = audit.Target(
 
 
 def get(session: Session, convention_id: int) -> Convention:
-    convention = session.get(Convention, convention_id) if valid_id(convention_id) else None
+    convention = by_id(session, Convention, convention_id)
     if convention is None:
         raise NotFound(f"Convention {convention_id} not found.")
     return convention

@@ -14,11 +14,11 @@ from sqlalchemy.orm import Session
 
 from app import seclog
 from app.enums import ObjectionStatus, ResultStatus
-from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
+from app.errors import ConventionState, NotFound, RateLimited
 from app.models import Convention, Entry, Objection, Result, utcnow
 from app.security import Principal
 from app.services import audit, results
-from app.services.common import get_in_convention, list_in_convention, valid_id
+from app.services.common import get_in_convention, list_in_convention, ref_in_convention, valid_id
 
 PER_ADDRESS = 5
 """Objections one client address may file in ``WINDOW``."""
@@ -85,11 +85,7 @@ def create(
     if convention is None:
         raise NotFound(results.UNPUBLISHED)  # as an unpublished one: see _provisional
     _provisional(session, convention_id)
-    entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
-    if entry is None or entry.convention_id != convention_id:
-        raise ValidationFailed.field(
-            ["body", "entry_id"], f"no such entry in this convention: {entry_id}"
-        )
+    ref_in_convention(session, Entry, convention_id, entry_id, "entry_id", "entry")
     _throttle(session, address)
     objection = Objection(
         convention_id=convention_id,
