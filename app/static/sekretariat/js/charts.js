@@ -2,7 +2,7 @@
 // a <title>, followed by the same numbers as a table in a <details>, for screen readers and
 // for anyone who would rather read.
 
-import { h, s, table } from "./dom.js";
+import { h, s, table } from "/static/common/dom.js";
 import { num, signed } from "./text.js";
 
 const W = 640;

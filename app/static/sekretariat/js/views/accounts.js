@@ -3,9 +3,9 @@
 // Jurors are made under their convention (Impor). A secretariat never sees the link; the API
 // answers it 403 anyway.
 
+import { h, replace, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx } from "../context.js";
-import { h, replace, table } from "../dom.js";
 import { ROLES, problemBox, when } from "../text.js";
 
 const field = (id, label, control, hint) =>

@@ -4,9 +4,9 @@
 // button sends what a script would send; the server's state rules decide, and a refusal is
 // shown with its detail and field errors.
 
+import { ask, h, replace, saveBlob, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, currentStage, entryTitle, refreshConvention, refreshLists } from "../context.js";
-import { ask, h, replace, saveBlob, table } from "../dom.js";
 import { CERTIFICATE_KINDS, METHODS, OBJECTION_STATUS, RESULT_STATUS, STAGE_STATES, STATUS, WARNINGS, num, problemBox, when } from "../text.js";
 
 const DOWNLOADS = [

@@ -8,10 +8,10 @@
 // entries, are left out, as the ranking leaves them out. They are read again at most every
 // 60 seconds; the rest follows the 10-second refresh.
 
+import { h, replace } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { figure, divergingBars, scatter, scoreBars, strips, summary } from "../charts.js";
 import { ctx, entryTitle, jurorName, panelName, scoredStages } from "../context.js";
-import { h, replace } from "../dom.js";
 import { VERDICTS, num, rankRange, signed } from "../text.js";
 import { rankingControls, rankingQuery, selection } from "./ranking.js";
 

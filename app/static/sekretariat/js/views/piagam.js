@@ -3,9 +3,9 @@
 // corrections: revoke (with a reason) and reissue (a revoked one without a replacement).
 // As on every screen, the server decides and a refusal is shown where it happened.
 
+import { ask, h, replace, saveBlob, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, entryTitle } from "../context.js";
-import { ask, h, replace, saveBlob, table } from "../dom.js";
 import { CERTIFICATE_KINDS, CERTIFICATE_STATUS, problemBox, when } from "../text.js";
 
 const PAGE = 50;
