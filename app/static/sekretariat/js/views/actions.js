@@ -257,7 +257,7 @@ export class ActionsView extends SectionsView {
         this.button("Tetapkan final", "results", async () => {
           await api.post(api.conv(ctx.cid, "/results/finalize"));
           return "Hasil ditetapkan final.";
-        }, r && r.status === "provisional" ? "primary" : ""),
+        }, { cls: r && r.status === "provisional" ? "primary" : "" }),
         this.button("Tarik hasil sementara", "results", withdraw),
       ),
       this.notes.results,
@@ -333,7 +333,7 @@ export class ActionsView extends SectionsView {
         this.button("Terbitkan penghargaan dan piagam", "awards", async () => {
           await api.post(api.conv(ctx.cid, "/awards"));
           return "Penghargaan dan piagam pemenang serta peserta diterbitkan.";
-        }, awards.length ? "" : "primary"),
+        }, { cls: awards.length ? "" : "primary" }),
         this.button("Terbitkan piagam juri", "awards", async () => {
           const answer = await api.post(api.conv(ctx.cid, "/certificates/jurors"));
           return `Piagam apresiasi juri: ${answer.issued_certificates} diterbitkan.`;
