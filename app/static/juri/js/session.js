@@ -7,8 +7,6 @@ import * as store from "./store.js";
 import { changed, reset, state, waiting } from "./state.js";
 import { cancelTimer, syncNow } from "./sync.js";
 
-export { LoginRefused };
-
 export async function login(username, password) {
   const { token, me } = await signIn(api, username, password, { network: "jaringan Wi-Fi" });
   if (me.role !== "juror") {
