@@ -22,13 +22,8 @@ from app.models import Account, Convention, Panel, Result
 from app.services.certificate_pdf import FONT_DIR
 from app.services.dates import JAKARTA, MONTHS, long_date
 from app.services.results import get_result
+from scoring import Method
 
-METHODS = {
-    "mean": "rata-rata",
-    "median": "median",
-    "trimmed": "rata-rata terpangkas",
-    "zscore": "skor baku (z-score)",
-}
 CATEGORY_NAMES = {
     "teknologi": "Inovasi Teknologi",
     "produk": "Inovasi Produk",
@@ -162,7 +157,7 @@ def render(data: Minutes) -> bytes:
         f"Pada hari ini, {indonesian_day(data.day)}"
         + (f", bertempat di {place}" if place else "")
         + f", Dewan Juri {data.convention_name} telah menetapkan hasil penilaian inovasi "
-        f"dengan metode {METHODS.get(data.method, data.method)} ({data.method}), sebagai berikut:"
+        f"dengan metode {Method(data.method).label} ({data.method}), sebagai berikut:"
     )
     pdf.multi_cell(width, 6, opening)
     if not data.final:
