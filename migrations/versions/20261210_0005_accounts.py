@@ -16,7 +16,6 @@ Create Date: 2026-12-10
 
 import logging
 import secrets
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -25,8 +24,6 @@ from alembic import op
 
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("alembic.runtime.migration")
 
