@@ -19,11 +19,12 @@ from app.routers.deps import (
     PasswordGateDep,
     SessionDep,
     client_address,
+    hashed,
     problems,
 )
 from app.schemas import MeOut, TokenOut
 from app.schemas.accounts import PasswordChange
-from app.security import PasswordGate, hash_password, issue_token, verify_password
+from app.security import PasswordGate, issue_token, verify_password
 from app.services import accounts, logins
 
 router = APIRouter(tags=["auth"])
@@ -149,5 +150,4 @@ async def change_my_password(
     10 characters, not only whitespace. Every token of the account ends, this one too: log in
     again. A wrong `current_password` is 401 and counts as a failed login."""
     await _check_password(request, db, principal.username, data.current_password)
-    password_hash = await gate.run(hash_password, data.new_password)
-    accounts.change_own_password(session, principal, password_hash)
+    accounts.change_own_password(session, principal, await hashed(gate, data.new_password))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, overload
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
@@ -23,7 +23,13 @@ from app.errors import Forbidden, ValidationFailed
 from app.models import Base, Convention
 from app.routers.problems import problems as problems
 from app.schemas import Page
-from app.security import PasswordGate, Principal, authenticate, ensure_can_see_convention
+from app.security import (
+    PasswordGate,
+    Principal,
+    authenticate,
+    ensure_can_see_convention,
+    hash_password,
+)
 from app.services import conventions
 from app.services.common import MAX_ID, get_in_convention
 
@@ -62,6 +68,17 @@ async def _password_gate(request: Request) -> PasswordGate:
 
 # Every password hash or check of a request goes through it (app.security.PasswordGate).
 PasswordGateDep = Annotated[PasswordGate, Depends(_password_gate)]
+
+
+@overload
+async def hashed(gate: PasswordGate, password: str) -> str: ...
+@overload
+async def hashed(gate: PasswordGate, password: str | None) -> str | None: ...
+async def hashed(gate: PasswordGate, password: str | None) -> str | None:
+    """The hash of a new ``password`` (None for none), made through the gate before the
+    request's first statement: a transaction must not wait on a thread."""
+    return None if password is None else await gate.run(hash_password, password)
+
 
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 

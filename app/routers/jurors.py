@@ -15,11 +15,11 @@ from app.routers.deps import (
     SessionDep,
     convention_router,
     created,
+    hashed,
     id_filter,
     page_of,
 )
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
-from app.security import hash_password
 from app.services import conventions, jurors
 
 router = convention_router("jurors", "/jurors")
@@ -37,8 +37,7 @@ async def create_juror(
     """Create a juror: a login (`username` unique across the service ignoring case,
     `password` of at least 10 characters, not only whitespace), a panel, and the OPDs it has a
     conflict of interest with."""
-    # Hash before the first statement: the transaction must not wait on a thread.
-    password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.create(session, convention, data, password_hash, admin)
     created(response, f"/api/v1/conventions/{convention.id}/jurors/{juror.id}")
@@ -75,9 +74,7 @@ async def update_juror(
 ) -> JurorOut:
     """Change a juror. A new password ends the juror's current tokens; `panel_id` changes
     only in `draft`; `conflict_opd_ids`, when sent, replaces the list."""
-    password_hash = None
-    if data.password is not None:
-        password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.get_juror(session, convention.id, juror_id)
     return JurorOut.model_validate(
