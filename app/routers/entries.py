@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 from fastapi import Query, Response
 
@@ -13,6 +14,7 @@ from app.routers.deps import (
     EmptyIsAbsent,
     Managing,
     PageDep,
+    Pagination,
     Reading,
     convention_router,
     created,
@@ -27,10 +29,19 @@ router = convention_router("entries", "/entries")
 
 
 def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
-    # A juror never sees an innovator's NIP.
+    """An entry as ``principal`` may see it: a juror never sees an innovator's NIP."""
     if not principal.is_juror:
         return EntryOut.model_validate(entry)
     return EntryJurorOut.model_validate(entry)
+
+
+def entry_page(
+    principal: Principal, items: Iterable[Any], total: int, page: Pagination
+) -> Page[EntryOut] | Page[EntryJurorOut]:
+    """A page of entries as ``principal`` may see them (a juror: without NIP)."""
+    if not principal.is_juror:
+        return page_of(EntryOut, items, total, page)
+    return page_of(EntryJurorOut, items, total, page)
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
@@ -54,9 +65,7 @@ async def list_entries(
     items, total = entries.list_entries(
         scope.session, scope.cid, page.limit, page.offset, opd_id=opd_id, category=category
     )
-    if not scope.caller.is_juror:
-        return page_of(EntryOut, items, total, page)
-    return page_of(EntryJurorOut, items, total, page)
+    return entry_page(scope.caller, items, total, page)
 
 
 @router.get("/{entry_id}")

@@ -18,6 +18,7 @@ from app.routers.deps import (
     page_of,
     problems,
 )
+from app.routers.entries import entry_page
 from app.schemas import (
     AdvanceIn,
     AdvancePreviewOut,
@@ -139,9 +140,7 @@ async def list_stage_entries(
     items, total = admissions.list_admitted(
         scope.session, scope.convention, stage, page.limit, page.offset
     )
-    if not scope.caller.is_juror:
-        return page_of(EntryOut, items, total, page)
-    return page_of(EntryJurorOut, items, total, page)
+    return entry_page(scope.caller, items, total, page)
 
 
 @router.put("/{sid}/decisions/{entry_id}", responses=WRITE_PROBLEMS)
