@@ -9,7 +9,6 @@ from pydantic import (
     ConfigDict,
     Field,
     Strict,
-    StringConstraints,
 )
 
 from app.enums import (
@@ -24,6 +23,7 @@ from app.schemas.common import (
     Nip,
     Output,
     Patch,
+    Reason,
     ShortText,
     Title,
 )
@@ -58,6 +58,9 @@ class InnovatorIn(Input):
     nip: Nip | None = Field(None, description="18-digit NIP (civil-servant number).")
 
 
+Innovators = Annotated[list[InnovatorIn], Field(max_length=100)]
+
+
 class InnovatorOut(Output):
     name: str
     nip: str | None
@@ -73,7 +76,7 @@ class EntryCreate(Input):
     category: Category
     acronym: ShortText | None = None
     summary: LongText | None = None
-    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] = Field(default_factory=list)
+    innovators: Innovators = Field(default_factory=list)
 
     model_config = ConfigDict(
         extra="forbid",
@@ -101,18 +104,18 @@ class EntryUpdate(Patch):
     category: Category | None = None
     acronym: ShortText | None = None
     summary: LongText | None = None
-    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] | None = None
+    innovators: Innovators | None = None
     disqualified: Annotated[bool, Strict()] | None = Field(
         None,
         description="Disqualify the entry (until the results are final): it and its sheets "
         "leave every computation. Needs `disqualification_reason`.",
     )
-    disqualification_reason: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None
-    ) = None
+    disqualification_reason: Reason | None = None
 
 
-class EntryOut(Output):
+class _EntryFields(Output):
+    """What the secretariat and a juror both see of an entry."""
+
     id: int
     convention_id: int
     opd_id: int
@@ -120,6 +123,9 @@ class EntryOut(Output):
     acronym: str | None
     category: Category
     summary: str | None
+
+
+class EntryOut(_EntryFields):
     innovators: list[InnovatorOut]
     disqualified: bool = False
     disqualification_reason: str | None = None
@@ -127,16 +133,9 @@ class EntryOut(Output):
     updated_at: datetime
 
 
-class EntryJurorOut(Output):
+class EntryJurorOut(_EntryFields):
     """An entry as a juror sees it: innovators without their NIP."""
 
-    id: int
-    convention_id: int
-    opd_id: int
-    title: str
-    acronym: str | None
-    category: Category
-    summary: str | None
     innovators: list[InnovatorPublicOut]
     created_at: datetime
     updated_at: datetime

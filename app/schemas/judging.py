@@ -8,13 +8,13 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     Field,
-    StringConstraints,
 )
 
 from app.enums import SheetState
 from app.schemas.common import (
     Id,
     Input,
+    Note,
     Output,
     UniqueIds,
 )
@@ -22,7 +22,7 @@ from app.schemas.common import (
 
 class RecusalIn(Input):
     entry_id: Id
-    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    reason: Note | None = None
 
 
 class RecusalOut(Output):
