@@ -18,12 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import (
-    AssignmentMode,
-    AwardScope,
-    Category,
-    ConventionStatus,
-)
+from app.enums import AssignmentMode, AwardScope, Category, ConventionStatus
 from app.models.base import (
     TABLE_ARGS,
     Base,

@@ -5,12 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from app.enums import (
     Category,
@@ -20,15 +15,7 @@ from app.enums import (
     RewardKind,
     RewardStatus,
 )
-from app.schemas.common import (
-    Id,
-    Input,
-    Name,
-    Note,
-    Output,
-    Patch,
-    RequiredReason,
-)
+from app.schemas.common import Id, Input, Name, Note, Output, Patch, RequiredReason
 
 AmountIdr = Annotated[int, Strict(), Field(ge=0, le=10**15)]
 

@@ -5,30 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from app.enums import (
-    AssignmentMode,
-    AwardScope,
-    ConventionStatus,
-    StageKind,
-)
-from app.schemas.common import (
-    AwardName,
-    City,
-    Day,
-    Input,
-    LetterCode,
-    Moment,
-    Name,
-    Output,
-    Patch,
-)
+from app.enums import AssignmentMode, AwardScope, ConventionStatus, StageKind
+from app.schemas.common import AwardName, City, Day, Input, LetterCode, Moment, Name, Output, Patch
 
 Year = Annotated[int, Strict(), Field(ge=1900, le=2200)]
 TopN = Annotated[int, Strict(), Field(ge=1, le=10_000)]

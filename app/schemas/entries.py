@@ -5,15 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    Strict,
-)
+from pydantic import ConfigDict, Field, Strict
 
-from app.enums import (
-    Category,
-)
+from app.enums import Category
 from app.schemas.common import (
     Code,
     Id,

@@ -5,19 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    Field,
-)
+from pydantic import BaseModel, Field
 
 from app.enums import SheetState
-from app.schemas.common import (
-    Id,
-    Input,
-    Note,
-    Output,
-    UniqueIds,
-)
+from app.schemas.common import Id, Input, Note, Output, UniqueIds
 
 
 class RecusalIn(Input):

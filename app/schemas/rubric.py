@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    Strict,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator
 
 from app.schemas.common import (
     Code,
