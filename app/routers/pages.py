@@ -126,6 +126,9 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
 # --- the jurors' tablet app ---------------------------------------------------------------
 
 JURI_DIR = Path(__file__).resolve().parent.parent / "static" / "juri"
+# What both web apps import (ES modules, the base stylesheet), served as ``/static/common/``.
+COMMON_DIR = JURI_DIR.parent / "common"
+COMMON_URL = "/static/common/"
 JURI_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
@@ -171,16 +174,19 @@ def _asset(name: str, body: bytes) -> Asset:
 def juri_assets() -> dict[str, Asset]:
     """The app's files by path under ``/juri/``, read once per process. The service worker
     gets its shell list and a version (a hash of every other file) prepended, so that any
-    change to the app installs a fresh copy on the tablets."""
+    change to the app installs a fresh copy on the tablets. The shell includes the modules
+    and styles both apps share (``/static/common/``, served by app/routers/site.py)."""
     files = _files(JURI_DIR)
-    shell = {name: body for name, body in files.items() if name != "sw.js"}
-    digest = hashlib.sha256()
-    for name, body in shell.items():
-        digest.update(name.encode() + b"\0" + body + b"\0")
-    manifest = {
-        "version": digest.hexdigest()[:16],
-        "files": ["/juri/" if name == "index.html" else f"/juri/{name}" for name in shell],
+    shell = {
+        "/juri/" if name == "index.html" else f"/juri/{name}": body
+        for name, body in files.items()
+        if name != "sw.js"
     }
+    shell |= {f"{COMMON_URL}{name}": body for name, body in _files(COMMON_DIR).items()}
+    digest = hashlib.sha256()
+    for url, body in shell.items():
+        digest.update(url.encode() + b"\0" + body + b"\0")
+    manifest = {"version": digest.hexdigest()[:16], "files": list(shell)}
     files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
     return {name: _asset(name, body) for name, body in files.items()}
 

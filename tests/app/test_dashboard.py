@@ -10,8 +10,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.routers.dashboard import DASHBOARD_DIR, dashboard_assets
+from app.routers.pages import COMMON_DIR
 from tests.app import factories as f
 from tests.app.static_apps import (
+    JS_CSS,
+    SVG_NAMESPACE,
+    app_files,
     assert_files_served,
     assert_imports_resolve,
     assert_reaches_nothing_outside,
@@ -21,8 +25,6 @@ from tests.app.static_apps import (
 )
 
 BUDGET = 150_000  # bytes of JavaScript and CSS, before compression
-# The one absolute URL a file may hold: the SVG namespace, which is a name, never fetched.
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -89,20 +91,22 @@ def test_dashboard_files_are_not_served_as_static_files(client: TestClient) -> N
 
 
 def test_shell_weighs_under_its_budget() -> None:
-    weight = sum(p.stat().st_size for p in files_of(DASHBOARD_DIR, (".js", ".css")))
+    weight = sum(p.stat().st_size for p in app_files(DASHBOARD_DIR, JS_CSS))
     assert weight < BUDGET, f"JS and CSS weigh {weight} bytes"
 
 
 def test_dashboard_reaches_nothing_outside_its_origin() -> None:
-    paths = files_of(DASHBOARD_DIR, (".js", ".css", ".html", ".svg"))
+    paths = app_files(DASHBOARD_DIR, (".js", ".css", ".html", ".svg"))
     assert_reaches_nothing_outside(paths, names=(SVG_NAMESPACE,))
 
 
 def test_every_api_call_stays_under_api_v1() -> None:
-    """A client of /api/v1 and nothing else: the one fetch() goes through api.js's base."""
-    fetches = {p.name for p in files_of(DASHBOARD_DIR, (".js",)) if "fetch(" in p.read_text()}
-    assert fetches == {"api.js"}
-    assert 'const BASE = "/api/v1";' in (DASHBOARD_DIR / "js" / "api.js").read_text()
+    """A client of /api/v1 and nothing else: the one fetch() goes through the shared api.js's
+    base, which the dashboard's api.js calls."""
+    fetches = {p for p in app_files(DASHBOARD_DIR, (".js",)) if "fetch(" in p.read_text()}
+    assert fetches == {COMMON_DIR / "api.js"}
+    assert 'const BASE = "/api/v1";' in (COMMON_DIR / "api.js").read_text()
+    assert 'from "/static/common/api.js";' in (DASHBOARD_DIR / "js" / "api.js").read_text()
 
 
 def test_landing_page_links_the_dashboard() -> None:

@@ -12,9 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from app.routers.pages import JURI_DIR, juri_assets
+from app.routers.pages import COMMON_DIR, COMMON_URL, JURI_DIR, juri_assets
 from tests.app import factories as f
 from tests.app.static_apps import (
+    JS_CSS,
+    SVG_NAMESPACE,
+    app_files,
     assert_files_served,
     assert_imports_resolve,
     assert_reaches_nothing_outside,
@@ -65,7 +68,12 @@ def test_service_worker_lists_the_shell_and_its_version(client: TestClient) -> N
     assert re.fullmatch(r"[0-9a-f]{16}", shell["version"])
     assert "/juri/" in shell["files"] and "/juri/js/main.js" in shell["files"]
     assert "/juri/sw.js" not in shell["files"]
-    assert len(shell["files"]) == len(juri_assets()) - 1
+    own = {"/juri/" if name == "index.html" else f"/juri/{name}" for name in juri_assets()}
+    shared = {
+        f"{COMMON_URL}{p.relative_to(COMMON_DIR).as_posix()}" for p in files_of(COMMON_DIR, JS_CSS)
+    }
+    assert set(shell["files"]) == (own - {"/juri/sw.js"}) | shared
+    assert len(shell["files"]) == len(set(shell["files"]))
     for url in shell["files"]:
         assert client.get(url).status_code == 200, url
     assert rest == (JURI_DIR / "sw.js").read_text()
@@ -88,12 +96,13 @@ def test_unknown_file_is_a_404_problem(client: TestClient, path: str) -> None:
 
 
 def test_shell_weighs_under_its_budget() -> None:
-    weight = sum(p.stat().st_size for p in files_of(JURI_DIR, (".js", ".css")))
+    weight = sum(p.stat().st_size for p in app_files(JURI_DIR, JS_CSS))
     assert weight < BUDGET, f"JS and CSS weigh {weight} bytes"
 
 
 def test_app_reaches_nothing_outside_its_origin() -> None:
-    assert_reaches_nothing_outside(files_of(JURI_DIR, (".js", ".css", ".html", ".webmanifest")))
+    paths = app_files(JURI_DIR, (".js", ".css", ".html", ".webmanifest"))
+    assert_reaches_nothing_outside(paths, names=(SVG_NAMESPACE,))
 
 
 def test_package_data_ships_every_static_file() -> None:
