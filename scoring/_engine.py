@@ -379,3 +379,15 @@ class Engine:
             if sl is not None:
                 found.extend(range(sl.start, sl.stop))
         return sorted(found, key=self.jurors.__getitem__)
+
+    def juror_totals(self) -> list[tuple[int, int, float]]:
+        """The counted (juror_id, entry_id, T(j, e)) (Step 1), by entry then juror id."""
+        n_panels = self.n_panels
+        ids = self.entry_ids
+        out = [
+            (juror_id, ids[k // n_panels], value)
+            for k, sl in self.groups.items()
+            for juror_id, value in zip(self.jurors[sl], self.totals[sl], strict=True)
+        ]
+        out.sort(key=lambda t: (t[1], t[0]))
+        return out

@@ -20,6 +20,11 @@ class Method(StrEnum):
     TRIMMED = "trimmed"
     ZSCORE = "zscore"
 
+    @property
+    def label(self) -> str:
+        """The method's name in Indonesian, as the berita acara prints it."""
+        return _LABELS[self]
+
     @classmethod
     def parse(cls, value: str) -> "Method":
         """``value`` as a Method; ValueError naming the choices otherwise."""
@@ -31,6 +36,13 @@ class Method(StrEnum):
 
 
 METHODS: Final = tuple(Method)
+
+_LABELS: Final = {
+    Method.MEAN: "rata-rata",
+    Method.MEDIAN: "median",
+    Method.TRIMMED: "rata-rata terpangkas",
+    Method.ZSCORE: "skor baku (z-score)",
+}
 
 
 @dataclass(frozen=True, slots=True)

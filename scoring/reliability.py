@@ -206,13 +206,5 @@ def juror_totals(
     then juror id. Arguments and the counting rule (conflicts, recusals, assignments)
     are those of `rank`; bad input raises ValueError as there.
     """
-    engine = Engine(
-        criteria, panels, jurors, entries, sheets, Eligibility.of(conflicts, recusals, assignments)
-    )
-    out = [
-        (juror_id, engine.entry_ids[k // engine.n_panels], value)
-        for k, sl in engine.groups.items()
-        for juror_id, value in zip(engine.jurors[sl], engine.totals[sl], strict=True)
-    ]
-    out.sort(key=lambda t: (t[1], t[0]))
-    return out
+    eligibility = Eligibility.of(conflicts, recusals, assignments)
+    return Engine(criteria, panels, jurors, entries, sheets, eligibility).juror_totals()

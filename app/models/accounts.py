@@ -5,21 +5,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
-from app.enums import (
-    Role,
+from app.enums import Role
+from app.models.base import (
+    TABLE_ARGS,
+    Base,
+    Choice,
+    ConventionId,
+    Key,
+    Name,
+    Timestamps,
+    in_list,
+    link_key,
+    owner_key,
 )
-from app.models.base import TABLE_ARGS, Base, Timestamps, in_list
 
 
 def username_key(username: str) -> str:
@@ -43,16 +44,16 @@ class Account(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     username: Mapped[str] = mapped_column(String(64))
     # The username casefolded, kept by ``_fold`` below: unique, and what a login looks up.
     username_key: Mapped[str] = mapped_column(String(200))
-    full_name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(16))
+    full_name: Mapped[Name]
+    role: Mapped[Choice]
     password_hash: Mapped[str] = mapped_column(String(255))
     # Changes with the password; tokens carry it, so old tokens stop working.
     credential_stamp: Mapped[str] = mapped_column(String(32))
-    convention_id: Mapped[int | None] = mapped_column(ForeignKey("convention.id"), index=True)
+    convention_id: Mapped[ConventionId | None]
     panel_id: Mapped[int | None] = mapped_column(ForeignKey("panel.id"), index=True)
     # False: every token is refused, and the login answers as to a wrong password.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -84,12 +85,8 @@ class AccountConvention(Base):
 
     __tablename__ = "account_convention"
 
-    account_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
-    )
-    convention_id: Mapped[int] = mapped_column(
-        ForeignKey("convention.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
+    account_id: Mapped[int] = owner_key("account")
+    convention_id: Mapped[int] = owner_key("convention", index=True)
 
 
 class JurorConflict(Base):
@@ -97,10 +94,8 @@ class JurorConflict(Base):
 
     __tablename__ = "juror_conflict"
 
-    juror_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
-    )
-    opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), primary_key=True, index=True)
+    juror_id: Mapped[int] = owner_key("account")
+    opd_id: Mapped[int] = link_key("opd")
 
 
 class LoginFailure(Base):
@@ -109,6 +104,6 @@ class LoginFailure(Base):
     __tablename__ = "login_failure"
     __table_args__ = (Index("ix_login_failure_key_at", "key", "at"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     key: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, ClassVar
+from typing import Annotated, Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, MetaData, String, TypeDecorator
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, MappedColumn, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -65,9 +65,47 @@ class Base(DeclarativeBase):
     }
 
 
+# The columns many tables declare alike, written once: ``id: Mapped[Key]``, ``status:
+# Mapped[Choice] = mapped_column(default=...)``, ``host: Mapped[Name | None]``.
+Key = Annotated[int, mapped_column(Integer, primary_key=True)]
+"""A table's own id."""
+
+Name = Annotated[str, mapped_column(String(200))]
+"""A person's, an OPD's or a thing's name: 200 characters, as the API's ``Name``."""
+
+Code = Annotated[str, mapped_column(String(32))]
+"""A short code (a criterion's, an OPD's, a stage's, a certificate's)."""
+
+Choice = Annotated[str, mapped_column(String(16))]
+"""A member of a closed list: a StrEnum of ``app.enums`` (the table's CHECK names its
+members) or a ranking ``Method``."""
+
+Sha256 = Annotated[str, mapped_column(String(64))]
+"""A SHA-256 digest in hex."""
+
+UtcNow = Annotated[datetime, mapped_column(default=utcnow)]
+"""A moment, the time of the insert unless given."""
+
+ConventionId = Annotated[int, mapped_column(ForeignKey("convention.id"), index=True)]
+EntryId = Annotated[int, mapped_column(ForeignKey("entry.id"), index=True)]
+StageId = Annotated[int, mapped_column(ForeignKey("stage.id"), index=True)]
+
+
+def owner_key(table: str, *, index: bool | None = None) -> MappedColumn[Any]:
+    """A link table's key part naming the row it belongs to: deleted with that row."""
+    return mapped_column(
+        ForeignKey(f"{table}.id", ondelete="CASCADE"), primary_key=True, index=index
+    )
+
+
+def link_key(table: str) -> MappedColumn[Any]:
+    """A link table's key part naming the row it links to, indexed for lookups from there."""
+    return mapped_column(ForeignKey(f"{table}.id"), primary_key=True, index=True)
+
+
 class Timestamps:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    created_at: Mapped[UtcNow]
+    updated_at: Mapped[UtcNow] = mapped_column(onupdate=utcnow)
 
 
 # sqlite_autoincrement: ids are never reused, so a deleted account's token or a deleted

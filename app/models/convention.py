@@ -11,7 +11,6 @@ from sqlalchemy import (
     Date,
     Double,
     ForeignKey,
-    Integer,
     LargeBinary,
     String,
     Text,
@@ -19,13 +18,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.enums import (
-    AssignmentMode,
-    AwardScope,
-    Category,
-    ConventionStatus,
+from app.enums import AssignmentMode, AwardScope, Category, ConventionStatus
+from app.models.base import (
+    TABLE_ARGS,
+    Base,
+    Choice,
+    Code,
+    ConventionId,
+    Key,
+    Name,
+    Sha256,
+    StageId,
+    Timestamps,
+    UtcNow,
+    in_list,
+    owner_key,
 )
-from app.models.base import TABLE_ARGS, Base, Timestamps, in_list, utcnow
 from app.models.stages import Stage
 
 
@@ -40,23 +48,23 @@ class Convention(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    id: Mapped[Key]
+    name: Mapped[Name]
     year: Mapped[int]
-    host: Mapped[str | None] = mapped_column(String(200))
+    host: Mapped[Name | None]
     top_n: Mapped[int] = mapped_column(default=10)
     letter_code: Mapped[str] = mapped_column(String(40), default="KONVENSI")
     award_names: Mapped[list[Any]] = mapped_column(
         default=lambda: ["Juara I", "Juara II", "Juara III"]
     )
     zscore_min_sheets: Mapped[int] = mapped_column(default=5)
-    status: Mapped[str] = mapped_column(String(16), default=ConventionStatus.DRAFT)
-    assignment_mode: Mapped[str] = mapped_column(String(16), default=AssignmentMode.ALL)
+    status: Mapped[Choice] = mapped_column(default=ConventionStatus.DRAFT)
+    assignment_mode: Mapped[Choice] = mapped_column(default=AssignmentMode.ALL)
     judging_deadline: Mapped[datetime | None]
-    signatory_name: Mapped[str | None] = mapped_column(String(200))
-    signatory_title: Mapped[str | None] = mapped_column(String(200))
+    signatory_name: Mapped[Name | None]
+    signatory_title: Mapped[Name | None]
     city: Mapped[str | None] = mapped_column(String(100))
-    award_scope: Mapped[str] = mapped_column(String(16), default=AwardScope.OVERALL)
+    award_scope: Mapped[Choice] = mapped_column(default=AwardScope.OVERALL)
     # The date printed on the piagam and the month and year of their letter numbers.
     ceremony_date: Mapped[date | None] = mapped_column(Date)
 
@@ -87,11 +95,11 @@ class Criterion(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
-    code: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(200))
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
+    stage_id: Mapped[StageId]
+    code: Mapped[Code]
+    name: Mapped[Name]
     description: Mapped[str | None] = mapped_column(Text)
     weight: Mapped[float] = mapped_column(Double)
     min_score: Mapped[float] = mapped_column(Double, default=0.0)
@@ -108,8 +116,8 @@ class Panel(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
     name: Mapped[str] = mapped_column(String(100))
     weight: Mapped[float] = mapped_column(Double, default=1.0)
 
@@ -118,22 +126,22 @@ class Opd(Timestamps, Base):
     __tablename__ = "opd"
     __table_args__ = (UniqueConstraint("convention_id", "code"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
-    code: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(200))
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
+    code: Mapped[Code]
+    name: Mapped[Name]
 
 
 class Entry(Timestamps, Base):
     __tablename__ = "entry"
     __table_args__ = (CheckConstraint(in_list("category", Category), name="category"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
     opd_id: Mapped[int] = mapped_column(ForeignKey("opd.id"), index=True)
     title: Mapped[str] = mapped_column(String(300))
     acronym: Mapped[str | None] = mapped_column(String(100))
-    category: Mapped[str] = mapped_column(String(16))
+    category: Mapped[Choice]
     summary: Mapped[str | None] = mapped_column(Text)
     # Left out of every computation while set (docs/api.md, "Objection window").
     disqualified: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -148,10 +156,10 @@ class Innovator(Base):
     __tablename__ = "innovator"
     __table_args__ = (UniqueConstraint("entry_id", "position"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[Name]
     nip: Mapped[str | None] = mapped_column(String(18))
 
 
@@ -161,11 +169,9 @@ class ConventionLogo(Base):
 
     __tablename__ = "convention_logo"
 
-    convention_id: Mapped[int] = mapped_column(
-        ForeignKey("convention.id", ondelete="CASCADE"), primary_key=True
-    )
+    convention_id: Mapped[int] = owner_key("convention")
     png: Mapped[bytes] = mapped_column(LargeBinary)
     width: Mapped[int]
     height: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sha256: Mapped[Sha256]
+    updated_at: Mapped[UtcNow]

@@ -5,21 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    CheckConstraint,
-    ForeignKey,
-    Index,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.enums import (
-    SheetStatus,
+from app.enums import SheetStatus
+from app.models.base import (
+    TABLE_ARGS,
+    Base,
+    Choice,
+    ConventionId,
+    EntryId,
+    Key,
+    StageId,
+    UtcNow,
+    in_list,
+    link_key,
+    owner_key,
 )
-from app.models.base import TABLE_ARGS, Base, in_list, utcnow
 
 
 class Recusal(Base):
@@ -27,12 +29,10 @@ class Recusal(Base):
 
     __tablename__ = "recusal"
 
-    juror_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
-    )
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), primary_key=True, index=True)
+    juror_id: Mapped[int] = owner_key("account")
+    entry_id: Mapped[int] = link_key("entry")
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[UtcNow]
 
 
 class Assignment(Base):
@@ -40,11 +40,9 @@ class Assignment(Base):
 
     __tablename__ = "assignment"
 
-    juror_id: Mapped[int] = mapped_column(
-        ForeignKey("account.id", ondelete="CASCADE"), primary_key=True
-    )
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), primary_key=True, index=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    juror_id: Mapped[int] = owner_key("account")
+    entry_id: Mapped[int] = link_key("entry")
+    convention_id: Mapped[ConventionId]
 
 
 class Sheet(Base):
@@ -63,17 +61,17 @@ class Sheet(Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"))
     juror_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
-    stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"), index=True)
+    entry_id: Mapped[EntryId]
+    stage_id: Mapped[StageId]
     scores: Mapped[dict[str, Any]]
     comment: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="draft")
+    status: Mapped[Choice] = mapped_column(default="draft")
     version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[UtcNow]
+    updated_at: Mapped[UtcNow]
     submitted_at: Mapped[datetime | None]
 
 
@@ -86,9 +84,9 @@ class AuditEvent(Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     convention_id: Mapped[int | None]
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[UtcNow]
     actor_id: Mapped[int | None]
     actor_username: Mapped[str | None] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(64))

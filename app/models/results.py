@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     Index,
-    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -26,7 +25,21 @@ from app.enums import (
     RewardKind,
     RewardStatus,
 )
-from app.models.base import TABLE_ARGS, Base, Timestamps, in_list, utcnow
+from app.models.base import (
+    TABLE_ARGS,
+    Base,
+    Choice,
+    Code,
+    ConventionId,
+    EntryId,
+    Key,
+    Name,
+    Sha256,
+    Timestamps,
+    UtcNow,
+    in_list,
+    owner_key,
+)
 
 
 class Result(Base):
@@ -40,20 +53,20 @@ class Result(Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"))
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[Choice]
     top_n: Mapped[int]
     rows: Mapped[list[Any]]
     warnings: Mapped[list[Any]]
     rubric: Mapped[dict[str, Any]]
-    sheets_digest: Mapped[str] = mapped_column(String(64))
+    sheets_digest: Mapped[Sha256]
     sheet_count: Mapped[int]
     allow_incomplete: Mapped[bool] = mapped_column(Boolean, default=False)
     incomplete_entry_ids: Mapped[list[Any]]
-    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_at: Mapped[UtcNow]
     published_by: Mapped[int | None]
-    status: Mapped[str] = mapped_column(String(16), default=ResultStatus.FINAL)
+    status: Mapped[Choice] = mapped_column(default=ResultStatus.FINAL)
     objection_days: Mapped[int] = mapped_column(default=0)
     objection_deadline: Mapped[datetime | None]
     finalized_at: Mapped[datetime | None]
@@ -71,18 +84,18 @@ class Objection(Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
-    name: Mapped[str] = mapped_column(String(200))
-    contact: Mapped[str] = mapped_column(String(200))
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
+    entry_id: Mapped[EntryId]
+    name: Mapped[Name]
+    contact: Mapped[Name]
     reason: Mapped[str] = mapped_column(Text)
     receipt: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(16), default=ObjectionStatus.OPEN)
+    status: Mapped[Choice] = mapped_column(default=ObjectionStatus.OPEN)
     resolution: Mapped[str | None] = mapped_column(Text)
     # Kept to limit objections per client address; never shown.
     address: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[UtcNow]
     resolved_at: Mapped[datetime | None]
     resolved_by: Mapped[int | None]
 
@@ -92,28 +105,26 @@ class ResultSheet(Base):
 
     __tablename__ = "result_sheet"
 
-    result_id: Mapped[int] = mapped_column(
-        ForeignKey("result.id", ondelete="CASCADE"), primary_key=True
-    )
+    result_id: Mapped[int] = owner_key("result")
     sheet_id: Mapped[int] = mapped_column(primary_key=True)
     juror_id: Mapped[int]
     entry_id: Mapped[int]
     version: Mapped[int]
-    sha256: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[Sha256]
 
 
 class Award(Base):
     __tablename__ = "award"
     __table_args__ = (UniqueConstraint("convention_id", "entry_id"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"))
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), index=True)
+    entry_id: Mapped[EntryId]
     rank: Mapped[int]
     name: Mapped[str] = mapped_column(String(100))
     # The category it was won in, with awards per category; None with overall awards.
-    category: Mapped[str | None] = mapped_column(String(16))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    category: Mapped[Choice | None]
+    created_at: Mapped[UtcNow]
 
 
 class Certificate(Base):
@@ -130,24 +141,24 @@ class Certificate(Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
     sequence: Mapped[int]
     number: Mapped[str] = mapped_column(String(80))
-    code: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16))
-    recipient_type: Mapped[str] = mapped_column(String(16))
-    recipient_name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[Code]
+    kind: Mapped[Choice]
+    recipient_type: Mapped[Choice]
+    recipient_name: Mapped[Name]
     # "opd:<entry id>", "innovator:<innovator id>" or "juror:<juror id>"
     recipient_key: Mapped[str] = mapped_column(String(64))
-    entry_id: Mapped[int | None] = mapped_column(ForeignKey("entry.id"), index=True)
+    entry_id: Mapped[EntryId | None]
     juror_id: Mapped[int | None]
     rank: Mapped[int | None]
-    category: Mapped[str | None] = mapped_column(String(16))
+    category: Mapped[Choice | None]
     award_name: Mapped[str | None] = mapped_column(String(100))
     entry_title: Mapped[str | None] = mapped_column(String(300))
-    opd_name: Mapped[str | None] = mapped_column(String(200))
-    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    opd_name: Mapped[Name | None]
+    issued_at: Mapped[UtcNow]
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     generation: Mapped[int] = mapped_column(default=0)
@@ -165,14 +176,14 @@ class Reward(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
     award_id: Mapped[int] = mapped_column(ForeignKey("award.id"), index=True)
-    recipient_type: Mapped[str] = mapped_column(String(16))
-    recipient_name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16))
+    recipient_type: Mapped[Choice]
+    recipient_name: Mapped[Name]
+    kind: Mapped[Choice]
     amount_idr: Mapped[int | None] = mapped_column(BigInteger)
     description: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default=RewardStatus.PLANNED)
+    status: Mapped[Choice] = mapped_column(default=RewardStatus.PLANNED)
     delivered_at: Mapped[datetime | None]
     delivered_by: Mapped[int | None]

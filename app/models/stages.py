@@ -6,20 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import (
-    Boolean,
-    CheckConstraint,
-    Double,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import Boolean, CheckConstraint, Double, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.enums import AdvanceRule, StageKind, StageState
-from app.models.base import TABLE_ARGS, Base, Timestamps, in_list, utcnow
+from app.models.base import (
+    TABLE_ARGS,
+    Base,
+    Choice,
+    Code,
+    ConventionId,
+    Key,
+    Name,
+    Timestamps,
+    UtcNow,
+    in_list,
+    link_key,
+    owner_key,
+)
 
 
 class Stage(Timestamps, Base):
@@ -39,11 +43,11 @@ class Stage(Timestamps, Base):
         TABLE_ARGS,
     )
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id"), index=True)
-    code: Mapped[str] = mapped_column(String(32))
-    name: Mapped[str] = mapped_column(String(200))
-    kind: Mapped[str] = mapped_column(String(16), default=StageKind.SCORED)
+    id: Mapped[Key]
+    convention_id: Mapped[ConventionId]
+    code: Mapped[Code]
+    name: Mapped[Name]
+    kind: Mapped[Choice] = mapped_column(default=StageKind.SCORED)
     weight: Mapped[float] = mapped_column(Double, default=1.0)
     position: Mapped[int]
     # True: every panel of the convention judges it, panels created later included.
@@ -77,10 +81,8 @@ class StagePanel(Base):
 
     __tablename__ = "stage_panel"
 
-    stage_id: Mapped[int] = mapped_column(
-        ForeignKey("stage.id", ondelete="CASCADE"), primary_key=True
-    )
-    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id"), primary_key=True, index=True)
+    stage_id: Mapped[int] = owner_key("stage")
+    panel_id: Mapped[int] = link_key("panel")
 
 
 class Admission(Base):
@@ -89,10 +91,8 @@ class Admission(Base):
 
     __tablename__ = "admission"
 
-    stage_id: Mapped[int] = mapped_column(
-        ForeignKey("stage.id", ondelete="CASCADE"), primary_key=True
-    )
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), primary_key=True, index=True)
+    stage_id: Mapped[int] = owner_key("stage")
+    entry_id: Mapped[int] = link_key("entry")
 
 
 class ScreeningDecision(Base):
@@ -100,13 +100,11 @@ class ScreeningDecision(Base):
 
     __tablename__ = "screening_decision"
 
-    stage_id: Mapped[int] = mapped_column(
-        ForeignKey("stage.id", ondelete="CASCADE"), primary_key=True
-    )
-    entry_id: Mapped[int] = mapped_column(ForeignKey("entry.id"), primary_key=True, index=True)
+    stage_id: Mapped[int] = owner_key("stage")
+    entry_id: Mapped[int] = link_key("entry")
     passed: Mapped[bool] = mapped_column(Boolean)
     reason: Mapped[str | None] = mapped_column(Text)
-    decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[UtcNow]
     decided_by: Mapped[int | None]
 
 
@@ -116,14 +114,14 @@ class StageResult(Base):
     __tablename__ = "stage_result"
     __table_args__ = (UniqueConstraint("stage_id"), TABLE_ARGS)
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    id: Mapped[Key]
     stage_id: Mapped[int] = mapped_column(ForeignKey("stage.id"))
-    method: Mapped[str] = mapped_column(String(16))
+    method: Mapped[Choice]
     rows: Mapped[list[Any]]
     warnings: Mapped[list[Any]]
     selected_entry_ids: Mapped[list[Any]]
     added_entry_ids: Mapped[list[Any]]
     removed_entry_ids: Mapped[list[Any]]
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[UtcNow]
     created_by: Mapped[int | None]

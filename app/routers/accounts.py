@@ -14,12 +14,12 @@ from app.routers.deps import (
     PasswordGateDep,
     SessionDep,
     created,
+    hashed,
     page_of,
     problems,
 )
 from app.schemas import Page
 from app.schemas.accounts import AccountCreate, AccountOut, AccountRole, AccountUpdate
-from app.security import hash_password
 from app.services import accounts
 
 router = APIRouter(
@@ -39,7 +39,7 @@ async def create_account(
     conventions of `convention_ids`, 404 on any other). `username` is unique across the
     service ignoring case (409 `duplicate`); `password` has at least 10 characters, not only
     whitespace. Jurors are made under their convention (`POST …/{cid}/jurors`)."""
-    password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     account = accounts.create(session, data, password_hash, admin)
     created(response, f"/api/v1/accounts/{account.id}")
     return AccountOut.model_validate(account)
@@ -78,10 +78,7 @@ async def update_account(
     list replaces the old one). A new password or `active: false` ends every token of the
     account; an inactive account's login answers as a wrong password does. The last active
     admin cannot be deactivated (409 `in-use`)."""
-    password_hash = None
-    if data.password is not None:
-        # Hash before the first statement: the transaction must not wait on a thread.
-        password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     account = accounts.get(session, account_id)
     return AccountOut.model_validate(accounts.update(session, account, data, password_hash, admin))
 

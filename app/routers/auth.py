@@ -13,23 +13,30 @@ from app import seclog
 from app.db import Database
 from app.enums import Role
 from app.errors import Unauthenticated, Unavailable
-from app.routers.deps import CurrentUser, DatabaseDep, SessionDep, problems
+from app.routers.deps import (
+    CurrentUser,
+    DatabaseDep,
+    PasswordGateDep,
+    SessionDep,
+    client_address,
+    hashed,
+    problems,
+)
 from app.schemas import MeOut, TokenOut
 from app.schemas.accounts import PasswordChange
-from app.security import PasswordGate, hash_password, issue_token, verify_password
+from app.security import PasswordGate, issue_token, verify_password
 from app.services import accounts, logins
 
 router = APIRouter(tags=["auth"])
+
+# What a route that checks a password may answer (a login's throttle applies to it).
+_PASSWORD_PROBLEMS = (401, 413, 422, 429, 503)
 
 
 @router.post(
     "/auth/token",
     responses=problems(
-        401,
-        413,
-        422,
-        429,
-        503,
+        *_PASSWORD_PROBLEMS,
         s401="`unauthenticated`: wrong username or password (the same answer for both)",
         s429="`rate-limited`: too many failed attempts; see `Retry-After`",
         s503="`unavailable`: too many logins at once on this server; see `Retry-After`",
@@ -61,16 +68,12 @@ async def create_token(
     return TokenOut(access_token=token, expires_in=settings.token_ttl_seconds, role=role)
 
 
-def _address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
-
-
 async def _check_password(request: Request, db: Database, username: str, password: str) -> int:
     """The id of the active account whose ``username`` (ignoring case) has ``password``: a
     login (app.services.logins has the throttle's policy). A wrong password, an unknown
     username or an inactive account is 401; past the limits 429; a worker verifying too many
     passwords at once 503."""
-    address = _address(request)
+    address = client_address(request)
     policy = logins.ThrottlePolicy.from_settings(request.app.state.settings)
     keys = logins.throttle_keys(username, address)
     # Refused callers are turned away before they queue for a password slot...
@@ -119,7 +122,10 @@ async def log_out(request: Request, principal: CurrentUser, session: SessionDep)
     """End every token of the caller's account, on every device (log in again to go on)."""
     accounts.end_tokens(session, principal)
     seclog.event(
-        "logout", account_id=principal.id, username=principal.username, address=_address(request)
+        "logout",
+        account_id=principal.id,
+        username=principal.username,
+        address=client_address(request),
     )
 
 
@@ -127,11 +133,7 @@ async def log_out(request: Request, principal: CurrentUser, session: SessionDep)
     "/me/password",
     status_code=204,
     responses=problems(
-        401,
-        413,
-        422,
-        429,
-        503,
+        *_PASSWORD_PROBLEMS,
         s401="`unauthenticated`: the token, or `current_password`, is wrong",
         s429="`rate-limited`: too many wrong passwords (as at login); see `Retry-After`",
     ),
@@ -142,11 +144,10 @@ async def change_my_password(
     principal: CurrentUser,
     db: DatabaseDep,
     session: SessionDep,
+    gate: PasswordGateDep,
 ) -> None:
     """Change the caller's own password: `current_password`, and a `new_password` of at least
     10 characters, not only whitespace. Every token of the account ends, this one too: log in
     again. A wrong `current_password` is 401 and counts as a failed login."""
     await _check_password(request, db, principal.username, data.current_password)
-    gate: PasswordGate = request.app.state.password_gate
-    password_hash = await gate.run(hash_password, data.new_password)
-    accounts.change_own_password(session, principal, password_hash)
+    accounts.change_own_password(session, principal, await hashed(gate, data.new_password))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.enums import CertificateKind, RecipientType, RewardKind, RewardStatus
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
     EmptyIsAbsent,
+    Managing,
     PageDep,
-    SessionDep,
+    convention_router,
     created,
     id_filter,
     page_of,
@@ -36,7 +34,11 @@ from app.schemas.analysis import (
 )
 from app.services import awards, certificates, rewards
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
+router = convention_router("awards")
+
+CertificateKindFilter = Annotated[
+    CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
+]
 
 
 @router.post(
@@ -44,59 +46,54 @@ router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVE
     status_code=201,
     responses={**WRITE_PROBLEMS, 200: {"model": IssueOut, "description": "Nothing new"}},
 )
-async def issue_awards(
-    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
-) -> IssueOut:
+async def issue_awards(scope: Managing, response: Response) -> IssueOut:
     """From the published results: one award per awarded entry, a `winner` certificate for
     its OPD and each innovator, and a `participant` certificate for each innovator of every
     other ranked entry. Calling again issues nothing twice and answers 200."""
-    summary, first = awards.issue_awards(session, admin, convention)
+    summary, first = awards.issue_awards(scope.session, scope.caller, scope.convention)
     if first:
-        created(response, f"/api/v1/conventions/{convention.id}/awards")
+        created(response, f"/api/v1/conventions/{scope.cid}/awards")
     else:
         response.status_code = 200
     return IssueOut.model_validate(summary)
 
 
 @router.get("/awards")
-async def list_awards(
-    convention: AdminConvention, session: SessionDep, page: PageDep
-) -> Page[AwardOut]:
+async def list_awards(scope: Managing, page: PageDep) -> Page[AwardOut]:
     """Awards, by id, with the entry, its OPD and innovators."""
-    items, total = awards.list_awards(session, convention.id, page.limit, page.offset)
+    items, total = awards.list_awards(scope.session, scope.cid, page.limit, page.offset)
     return page_of(AwardOut, items, total, page)
 
 
 @router.get("/awards/{award_id}")
-async def read_award(convention: AdminConvention, award_id: int, session: SessionDep) -> AwardOut:
+async def read_award(scope: Managing, award_id: int) -> AwardOut:
     """One award."""
-    award = awards.get_award(session, convention.id, award_id)
-    details = awards.list_awards_all(session, convention.id)
+    award = awards.get_award(scope.session, scope.cid, award_id)
+    details = awards.list_awards_all(scope.session, scope.cid)
     return AwardOut.model_validate(next(a for a in details if a["id"] == award.id))
 
 
 @router.get("/certificates")
 async def list_certificates(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
-    kind: Annotated[
-        CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
-    ] = None,
+    kind: CertificateKindFilter = None,
     recipient_type: Annotated[
         RecipientType | None, EmptyIsAbsent, Query(description="Only this recipient type.")
     ] = None,
 ) -> Page[CertificateOut]:
     """Certificates, by id."""
     items, total = certificates.list_certificates(
-        session,
-        convention.id,
+        scope.session,
+        scope.cid,
         kind=kind,
         recipient_type=recipient_type,
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(CertificateOut, certificates.certificate_dicts(session, items), total, page)
+    return page_of(
+        CertificateOut, certificates.certificate_dicts(scope.session, items), total, page
+    )
 
 
 @router.post(
@@ -104,40 +101,34 @@ async def list_certificates(
     status_code=201,
     responses={**WRITE_PROBLEMS, 200: {"description": "Every juror already has one"}},
 )
-async def issue_juror_certificates(
-    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep, response: Response
-) -> JurorCertificatesOut:
+async def issue_juror_certificates(scope: Managing, response: Response) -> JurorCertificatesOut:
     """Certificates of appreciation (`juror` kind) for every juror (idempotent)."""
-    issued = certificates.issue_juror_certificates(session, admin, convention)
+    issued = certificates.issue_juror_certificates(scope.session, scope.caller, scope.convention)
     if issued:
-        created(response, f"/api/v1/conventions/{convention.id}/certificates?kind=juror")
+        created(response, f"/api/v1/conventions/{scope.cid}/certificates?kind=juror")
     else:
         response.status_code = 200
     return JurorCertificatesOut(issued_certificates=issued)
 
 
 @router.get("/certificates/{certificate_id}")
-async def read_certificate(
-    convention: AdminConvention, certificate_id: int, session: SessionDep
-) -> CertificateOut:
+async def read_certificate(scope: Managing, certificate_id: int) -> CertificateOut:
     """One certificate."""
-    cert = certificates.get_certificate(session, convention.id, certificate_id)
-    return CertificateOut.model_validate(certificates.certificate_dicts(session, [cert])[0])
+    cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
+    return CertificateOut.model_validate(certificates.certificate_dicts(scope.session, [cert])[0])
 
 
 @router.post("/certificates/{certificate_id}/revoke", responses=WRITE_PROBLEMS)
 async def revoke_certificate(
-    convention: AdminConvention,
-    certificate_id: int,
-    data: RevokeIn,
-    admin: ConventionAdmin,
-    session: SessionDep,
+    scope: Managing, certificate_id: int, data: RevokeIn
 ) -> CertificateOut:
     """Revoke a certificate, with a reason. It stays on record; verification then says it
     is revoked."""
-    cert = certificates.get_certificate(session, convention.id, certificate_id)
-    revoked = certificates.revoke(session, admin, cert, data.reason)
-    return CertificateOut.model_validate(certificates.certificate_dicts(session, [revoked])[0])
+    cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
+    revoked = certificates.revoke(scope.session, scope.caller, cert, data.reason)
+    return CertificateOut.model_validate(
+        certificates.certificate_dicts(scope.session, [revoked])[0]
+    )
 
 
 @router.post(
@@ -152,42 +143,31 @@ async def revoke_certificate(
     },
 )
 async def reissue_certificate(
-    convention: AdminConvention,
-    certificate_id: int,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
+    scope: Managing, certificate_id: int, response: Response
 ) -> CertificateOut:
     """Replace a revoked certificate: a new one for the same recipient, with the next number,
     a new code and the names as they stand now (correct them first), the same kind, rank and
     award; its `replaces_id` is the old one, whose `replaced_by_code` (and verification page)
     now name the new. Only a revoked certificate without a replacement (else 409
     `convention-state`); the new one may in turn be revoked and reissued."""
-    cert = certificates.get_certificate(session, convention.id, certificate_id)
-    new = certificates.reissue(session, admin, convention, cert)
-    created(response, f"/api/v1/conventions/{convention.id}/certificates/{new.id}")
+    cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
+    new = certificates.reissue(scope.session, scope.caller, scope.convention, cert)
+    created(response, f"/api/v1/conventions/{scope.cid}/certificates/{new.id}")
     return CertificateOut.model_validate(certificates.certificate_dict(new))
 
 
 @router.post("/rewards", status_code=201, responses=WRITE_PROBLEMS)
-async def create_reward(
-    convention: AdminConvention,
-    data: RewardCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-) -> RewardOut:
+async def create_reward(scope: Managing, data: RewardCreate, response: Response) -> RewardOut:
     """Plan a reward for an award: `cash` (uang pembinaan, whole rupiah), `plaque`,
     `trophy` or `other`."""
-    reward = rewards.create(session, admin, convention, data)
-    created(response, f"/api/v1/conventions/{convention.id}/rewards/{reward.id}")
+    reward = rewards.create(scope.session, scope.caller, scope.convention, data)
+    created(response, f"/api/v1/conventions/{scope.cid}/rewards/{reward.id}")
     return RewardOut.model_validate(reward)
 
 
 @router.get("/rewards")
 async def list_rewards(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     status: Annotated[
         RewardStatus | None, EmptyIsAbsent, Query(description="Only this status.")
@@ -197,8 +177,8 @@ async def list_rewards(
 ) -> Page[RewardOut]:
     """Rewards, by id."""
     items, total = rewards.list_rewards(
-        session,
-        convention.id,
+        scope.session,
+        scope.cid,
         status=status,
         kind=kind,
         award_id=award_id,
@@ -209,36 +189,26 @@ async def list_rewards(
 
 
 @router.get("/rewards/totals")
-async def read_reward_totals(convention: AdminConvention, session: SessionDep) -> RewardTotals:
+async def read_reward_totals(scope: Managing) -> RewardTotals:
     """Count and rupiah per kind and per status."""
-    return RewardTotals.model_validate(rewards.totals(session, convention.id))
+    return RewardTotals.model_validate(rewards.totals(scope.session, scope.cid))
 
 
 @router.get("/rewards/{reward_id}")
-async def read_reward(
-    convention: AdminConvention, reward_id: int, session: SessionDep
-) -> RewardOut:
+async def read_reward(scope: Managing, reward_id: int) -> RewardOut:
     """One reward."""
-    return RewardOut.model_validate(rewards.get(session, convention.id, reward_id))
+    return RewardOut.model_validate(rewards.get(scope.session, scope.cid, reward_id))
 
 
 @router.patch("/rewards/{reward_id}", responses=WRITE_PROBLEMS)
-async def update_reward(
-    convention: AdminConvention,
-    reward_id: int,
-    data: RewardUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> RewardOut:
+async def update_reward(scope: Managing, reward_id: int, data: RewardUpdate) -> RewardOut:
     """Mark a reward `delivered` (who and when are recorded) or back to `planned`; correct
     a planned one."""
-    reward = rewards.get(session, convention.id, reward_id)
-    return RewardOut.model_validate(rewards.update(session, admin, reward, data))
+    reward = rewards.get(scope.session, scope.cid, reward_id)
+    return RewardOut.model_validate(rewards.update(scope.session, scope.caller, reward, data))
 
 
 @router.delete("/rewards/{reward_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_reward(
-    convention: AdminConvention, reward_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_reward(scope: Managing, reward_id: int) -> None:
     """Delete a planned reward; a delivered one stays on record (409)."""
-    rewards.delete(session, admin, rewards.get(session, convention.id, reward_id))
+    rewards.delete(scope.session, scope.caller, rewards.get(scope.session, scope.cid, reward_id))

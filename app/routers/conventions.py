@@ -8,12 +8,11 @@ from app.enums import ConventionStatus
 from app.routers.deps import (
     CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
     CurrentAdmin,
     CurrentStaff,
+    Managing,
     PageDep,
-    ReadableConvention,
+    Reading,
     SessionDep,
     created,
     page_of,
@@ -48,32 +47,30 @@ async def list_conventions(
 
 
 @router.get("/{cid}")
-async def read_convention(convention: ReadableConvention) -> ConventionOut:
+async def read_convention(scope: Reading) -> ConventionOut:
     """One convention. A juror reads only the convention it judges."""
-    return ConventionOut.model_validate(convention)
+    return ConventionOut.model_validate(scope.convention)
 
 
 @router.patch("/{cid}", responses=WRITE_PROBLEMS)
-async def update_convention(
-    convention: AdminConvention, data: ConventionUpdate, admin: ConventionAdmin, session: SessionDep
-) -> ConventionOut:
+async def update_convention(scope: Managing, data: ConventionUpdate) -> ConventionOut:
     """Change fields or move the status: draft → judging → closed, closed → judging
     (until results are published). Any other move is 409 `convention-state`; a move to the
     current status is a 200 that changes nothing. Closing while entries of the current stage
     miss sheets answers 200 with an `incomplete` warning naming them."""
-    closing = data.status == ConventionStatus.CLOSED and convention.status != data.status
-    updated = ConventionOut.model_validate(conventions.update(session, convention, data, admin))
+    closing = data.status == ConventionStatus.CLOSED and scope.convention.status != data.status
+    updated = ConventionOut.model_validate(
+        conventions.update(scope.session, scope.convention, data, scope.caller)
+    )
     if closing:
-        missing = progress.incomplete_entry_ids(session, convention)
+        missing = progress.incomplete_entry_ids(scope.session, scope.convention)
         if missing:
             updated.warnings = [ConventionWarningOut(code="incomplete", entry_ids=missing)]
     return updated
 
 
 @router.delete("/{cid}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_convention(
-    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_convention(scope: Managing) -> None:
     """Delete an empty convention; one that still has criteria, panels, OPDs, entries or
     jurors is 409 `in-use`."""
-    conventions.delete(session, convention, admin)
+    conventions.delete(scope.session, scope.convention, scope.caller)

@@ -14,8 +14,8 @@ from pathlib import Path
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 
-from app.errors import NotFound
-from app.routers.pages import Asset, read_assets, serve_asset
+from app.routers.pages import Asset, read_assets, serve_app_file
+from app.routers.templates import page_headers
 
 router = APIRouter(tags=["public"])
 
@@ -25,13 +25,8 @@ DASHBOARD_CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'"
 )
-_HEADERS = {
-    "Content-Security-Policy": DASHBOARD_CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    # Revalidated on every load (ETag): a new release shows at the next reload.
-    "Cache-Control": "no-cache",
-}
+# Revalidated on every load (ETag): a new release shows at the next reload.
+_HEADERS = page_headers(DASHBOARD_CSP)
 
 
 @functools.cache
@@ -49,7 +44,4 @@ async def redirect_to_dashboard() -> RedirectResponse:
 @router.get("/sekretariat/{path:path}", include_in_schema=False)
 async def read_dashboard_file(path: str, request: Request) -> Response:
     """A file of the secretariat's dashboard; ``/sekretariat/`` is its page."""
-    asset = dashboard_assets().get(path or "index.html")
-    if asset is None:
-        raise NotFound(f"The dashboard has no file {path!r}.")
-    return serve_asset(asset, request, _HEADERS)
+    return serve_app_file(dashboard_assets(), path, request, _HEADERS, "The dashboard")

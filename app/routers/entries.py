@@ -2,104 +2,90 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.enums import Category
 from app.models import Entry
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
-    CurrentUser,
     EmptyIsAbsent,
+    Managing,
     PageDep,
-    ReadableConvention,
-    SessionDep,
+    Pagination,
+    Reading,
+    convention_router,
     created,
+    id_filter,
     page_of,
 )
 from app.schemas import EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import Principal
 from app.services import entries
-from app.services.common import MAX_ID, get_in_convention
 
-router = APIRouter(
-    prefix="/conventions/{cid}/entries", tags=["entries"], responses=CONVENTION_PROBLEMS
-)
+router = convention_router("entries", "/entries")
 
 
 def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
-    # A juror never sees an innovator's NIP.
+    """An entry as ``principal`` may see it: a juror never sees an innovator's NIP."""
     if not principal.is_juror:
         return EntryOut.model_validate(entry)
     return EntryJurorOut.model_validate(entry)
 
 
+def entry_page(
+    principal: Principal, items: Iterable[Any], total: int, page: Pagination
+) -> Page[EntryOut] | Page[EntryJurorOut]:
+    """A page of entries as ``principal`` may see them (a juror: without NIP)."""
+    if not principal.is_juror:
+        return page_of(EntryOut, items, total, page)
+    return page_of(EntryJurorOut, items, total, page)
+
+
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
-async def create_entry(
-    convention: AdminConvention,
-    data: EntryCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-) -> EntryOut:
+async def create_entry(scope: Managing, data: EntryCreate, response: Response) -> EntryOut:
     """Enter an innovation for an OPD of the convention, with its innovators."""
-    entry = entries.create(session, convention, data, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/entries/{entry.id}")
+    entry = entries.create(scope.session, scope.convention, data, scope.caller)
+    created(response, f"/api/v1/conventions/{scope.cid}/entries/{entry.id}")
     return EntryOut.model_validate(entry)
 
 
 @router.get("")
 async def list_entries(
-    convention: ReadableConvention,
-    principal: CurrentUser,
-    session: SessionDep,
+    scope: Reading,
     page: PageDep,
-    opd_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only this OPD's entries.")
-    ] = None,
+    opd_id: Annotated[int | None, id_filter("this OPD's entries")] = None,
     category: Annotated[
         Category | None, EmptyIsAbsent, Query(description="Only this category.")
     ] = None,
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The convention's entries, by id. Jurors see innovators without NIP."""
     items, total = entries.list_entries(
-        session, convention.id, page.limit, page.offset, opd_id=opd_id, category=category
+        scope.session, scope.cid, page.limit, page.offset, opd_id=opd_id, category=category
     )
-    if not principal.is_juror:
-        return page_of(EntryOut, items, total, page)
-    return page_of(EntryJurorOut, items, total, page)
+    return entry_page(scope.caller, items, total, page)
 
 
 @router.get("/{entry_id}")
-async def read_entry(
-    convention: ReadableConvention, entry_id: int, principal: CurrentUser, session: SessionDep
-) -> EntryOut | EntryJurorOut:
+async def read_entry(scope: Reading, entry_id: int) -> EntryOut | EntryJurorOut:
     """One entry."""
-    return _out(get_in_convention(session, Entry, convention.id, entry_id, "Entry"), principal)
+    return _out(scope.get(Entry, entry_id, "Entry"), scope.caller)
 
 
 @router.patch("/{entry_id}", responses=WRITE_PROBLEMS)
-async def update_entry(
-    convention: AdminConvention,
-    entry_id: int,
-    data: EntryUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> EntryOut:
+async def update_entry(scope: Managing, entry_id: int, data: EntryUpdate) -> EntryOut:
     """Change an entry; `innovators`, when sent, replaces the list. `opd_id` changes only in
     `draft`."""
-    entry = get_in_convention(session, Entry, convention.id, entry_id, "Entry")
-    return EntryOut.model_validate(entries.update(session, convention, entry, data, admin))
+    entry = scope.get(Entry, entry_id, "Entry")
+    return EntryOut.model_validate(
+        entries.update(scope.session, scope.convention, entry, data, scope.caller)
+    )
 
 
 @router.delete("/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_entry(
-    convention: AdminConvention, entry_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_entry(scope: Managing, entry_id: int) -> None:
     """Delete an entry nothing refers to (no sheet, award, certificate, assignment)."""
-    entry = get_in_convention(session, Entry, convention.id, entry_id, "Entry")
-    entries.delete(session, entry, admin)
+    entry = scope.get(Entry, entry_id, "Entry")
+    entries.delete(scope.session, entry, scope.caller)

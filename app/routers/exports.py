@@ -11,48 +11,44 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
+from sqlalchemy.orm import Session
 
-from app.enums import Category, CertificateKind
+from app.enums import Category
 from app.errors import NotFound
+from app.models import Convention
+from app.routers.awards import CertificateKindFilter
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
-    AdminConvention,
     EmptyIsAbsent,
-    SessionDep,
+    Managing,
+    PublicUrl,
+    convention_router,
+    disposition,
+    download,
+    file_answer,
     problems,
 )
 from app.services import certificate_files, certificate_pdf, exports, minutes, tables
+from app.services.certificate_pdf import Piagam
 from scoring import Method
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["exports"], responses=CONVENTION_PROBLEMS)
+router = convention_router("exports")
 
 _FORMAT_PATTERN = "^(" + "|".join(tables.FORMATS) + ")$"
-
-
-def _download(body: bytes, media_type: str, filename: str) -> Response:
-    return Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 @router.get(
     "/exports/{kind}.{fmt}",
     response_class=Response,
-    responses={
-        200: {
-            "content": {spec.media_type.split(";")[0]: {} for spec in tables.FORMATS.values()},
-            "description": "The table, with Indonesian column headers",
-        }
-    },
+    responses=file_answer(
+        "The table, with Indonesian column headers",
+        *(spec.media_type.split(";")[0] for spec in tables.FORMATS.values()),
+    ),
 )
 def export_table(
-    convention: AdminConvention,
-    session: SessionDep,
-    request: Request,
+    scope: Managing,
+    public_url: PublicUrl,
     kind: Annotated[
         exports.Kind, Path(description="`ranking`, `awards`, `certificates` or `rewards`.")
     ],
@@ -76,15 +72,22 @@ def export_table(
     and text that a spreadsheet would run as a formula prefixed with `'`. XLSX: one sheet,
     numbers and times as numbers."""
     table = exports.build(
-        session,
-        convention,
-        kind,
-        method=method,
-        public_url=request.app.state.settings.effective_public_url,
+        scope.session, scope.convention, kind, method=method, public_url=public_url
     )
-    stem = f"{kind}-{convention.id}" + (f"-{method}" if kind == "ranking" else "")
+    stem = f"{kind}-{scope.cid}" + (f"-{method}" if kind == "ranking" else "")
     spec = tables.FORMATS[fmt]
-    return _download(spec.write(table), spec.media_type, f"{stem}.{fmt}")
+    return download(spec.write(table), spec.media_type, f"{stem}.{fmt}")
+
+
+def _certificates(
+    session: Session, request: Request, convention: Convention, choice: certificate_files.Choice
+) -> tuple[int, Iterator[Piagam]]:
+    """How many certificates ``choice`` takes, and them one by one as the file is made: the
+    request's read ends first, and the file reads its certificates as it goes."""
+    count = certificate_files.count(session, convention.id, choice)
+    session.commit()
+    public_url = request.app.state.settings.effective_public_url
+    return count, certificate_files.stream(request.app.state.db, convention, public_url, choice)
 
 
 def _stream(
@@ -95,51 +98,38 @@ def _stream(
     return StreamingResponse(
         chunks,
         media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "X-Piagam-Count": str(count),
-        },
+        headers={**disposition(filename), "X-Piagam-Count": str(count)},
     )
 
 
 @router.get(
     "/certificates.zip",
     response_class=StreamingResponse,
-    responses={200: {"content": {"application/zip": {}}, "description": "One PDF a certificate"}},
+    responses=file_answer("One PDF a certificate", "application/zip"),
 )
-def export_certificates_zip(
-    convention: AdminConvention, session: SessionDep, request: Request
-) -> StreamingResponse:
+def export_certificates_zip(scope: Managing, request: Request) -> StreamingResponse:
     """Every certificate of the convention as a printable PDF, in one ZIP, named by letter
     number (`001-KIP-SLK-V-2018.pdf`). Revoked ones are included, marked as revoked. The
     archive is sent as it is made (no length known beforehand)."""
-    choice = certificate_files.Choice()
-    count = certificate_files.count(session, convention.id, choice)
-    session.commit()  # the read is over; the file reads its certificates as it goes
-    public_url = request.app.state.settings.effective_public_url
-    items = certificate_files.stream(request.app.state.db, convention, public_url, choice)
+    count, items = _certificates(
+        scope.session, request, scope.convention, certificate_files.Choice()
+    )
     chunks = certificate_files.zip_chunks(certificate_files.rendered(items))
-    return _stream(chunks, "application/zip", f"piagam-{convention.id}.zip", count)
+    return _stream(chunks, "application/zip", f"piagam-{scope.cid}.zip", count)
 
 
 @router.get(
     "/certificates.pdf",
     response_class=StreamingResponse,
     responses={
-        200: {
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            "description": "Every certificate chosen, a page each",
-        },
+        **file_answer("Every certificate chosen, a page each", "application/pdf", binary=True),
         **problems(404, s404="`not-found`: an unknown convention, or no certificate to print"),
     },
 )
 def export_certificates_pdf(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     request: Request,
-    kind: Annotated[
-        CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
-    ] = None,
+    kind: CertificateKindFilter = None,
     category: Annotated[
         Category | None, EmptyIsAbsent, Query(description="Only this category's.")
     ] = None,
@@ -152,21 +142,18 @@ def export_certificates_pdf(
     certificates are left out unless `include_revoked=true`. Sent as it is made: the first
     bytes at once, a few pages at a time. 404 `not-found` when no certificate matches."""
     choice = certificate_files.Choice(kind, category, include_revoked)
-    count = certificate_files.count(session, convention.id, choice)
-    session.commit()  # the read is over; the file reads its certificates as it goes
+    count, items = _certificates(scope.session, request, scope.convention, choice)
     if not count:
         raise NotFound(
-            f"Convention {convention.id} has no certificate to print"
+            f"Convention {scope.cid} has no certificate to print"
             + (" with these filters." if kind or category else " yet.")
         )
-    public_url = request.app.state.settings.effective_public_url
-    items = certificate_files.stream(request.app.state.db, convention, public_url, choice)
-    label = certificate_pdf.convention_label(convention.name, convention.year)
+    label = certificate_pdf.convention_label(scope.convention.name, scope.convention.year)
     suffix = "".join(f"-{part}" for part in (kind, category) if part)
     return _stream(
         certificate_files.pdf_chunks(items, f"Piagam {label}"),
         "application/pdf",
-        f"piagam-{convention.id}{suffix}.pdf",
+        f"piagam-{scope.cid}{suffix}.pdf",
         count,
     )
 
@@ -174,18 +161,13 @@ def export_certificates_pdf(
 @router.get(
     "/berita-acara.pdf",
     response_class=Response,
-    responses={
-        200: {
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            "description": "The minutes of the jury's decision",
-        }
-    },
+    responses=file_answer("The minutes of the jury's decision", "application/pdf", binary=True),
 )
-def read_minutes(convention: AdminConvention, session: SessionDep) -> Response:
+def read_minutes(scope: Managing) -> Response:
     """The minutes of the jury's decision (*berita acara penetapan hasil penilaian*): the
     convention, date and place, the method, the ranking down to `top_n` (per category with
     awards per category) with scores to 2 decimals, and every juror by panel with a line to
     sign. 404 until the results are published."""
-    data = minutes.minutes(session, convention)
-    session.commit()  # the read is over before the slow part
-    return _download(minutes.render(data), "application/pdf", minutes.file_name(convention))
+    data = minutes.minutes(scope.session, scope.convention)
+    scope.session.commit()  # the read is over before the slow part
+    return download(minutes.render(data), "application/pdf", minutes.file_name(scope.convention))

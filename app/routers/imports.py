@@ -5,15 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.enums import ImportKind
-from app.errors import UnsupportedMediaType, ValidationFailed
+from app.errors import UnsupportedMediaType
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
     AdminConvention,
     ConventionAdmin,
@@ -21,15 +19,18 @@ from app.routers.deps import (
     DatabaseDep,
     PasswordGateDep,
     SessionDep,
+    convention_router,
+    download,
+    file_answer,
+    form_file,
+    is_multipart,
     problems,
 )
 from app.schemas import EntryOut, ImportOut, JurorImportedOut, JurorOut, OpdOut
 from app.security import hash_password
 from app.services import conventions, imports
 
-router = APIRouter(
-    prefix="/conventions/{cid}/imports", tags=["imports"], responses=CONVENTION_PROBLEMS
-)
+router = convention_router("imports", "/imports")
 
 KindPath = Annotated[ImportKind, Path(description="`opds`, `entries` or `jurors`.")]
 
@@ -43,20 +44,9 @@ _FILE_BODY = {
 
 async def _upload(request: Request) -> tuple[FormData, UploadFile]:
     """The multipart body's ``file``, read after the caller was let in."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if not is_multipart(request):
         raise UnsupportedMediaType("Send the file as multipart/form-data, in the field `file`.")
-    try:
-        form = await request.form(max_files=1, max_fields=16)
-    except StarletteHTTPException as exc:
-        if exc.status_code != 400:
-            raise
-        raise ValidationFailed.field(["body"], f"not a valid multipart body: {exc.detail}") from exc
-    upload = form.get("file")
-    if not isinstance(upload, UploadFile):
-        await form.close()
-        msg = "required: the file to import" if upload is None else "must be a file"
-        raise ValidationFailed.field(["body", "file"], msg)
-    return form, upload
+    return await form_file(request, max_fields=16, what="the file to import")
 
 
 def _out(plan: imports.Plan, created: list[imports.Created], *, dry_run: bool) -> ImportOut:
@@ -166,20 +156,11 @@ def _template(kind: ImportKind) -> bytes:
 @router.get(
     "/{kind}/template.xlsx",
     response_class=Response,
-    responses={
-        200: {
-            "content": {
-                imports.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}
-            },
-            "description": "The kind's columns and one example row",
-        }
-    },
+    responses=file_answer(
+        "The kind's columns and one example row", imports.XLSX_MEDIA_TYPE, binary=True
+    ),
 )
 async def read_import_template(_convention: AdminConvention, kind: KindPath) -> Response:
     """An XLSX with the columns of an import of `kind` (Indonesian headers, as the import
     reads them) and one example row, to fill in and send back."""
-    return Response(
-        _template(kind),
-        media_type=imports.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{imports.template_name(kind)}"'},
-    )
+    return download(_template(kind), imports.XLSX_MEDIA_TYPE, imports.template_name(kind))

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Query, Response
 
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
+    Managing,
     PageDep,
     SessionDep,
+    convention_router,
     created,
     id_filter,
     page_of,
@@ -36,7 +35,7 @@ from app.schemas.analysis import (
 )
 from app.services import audit, conventions, judging, progress
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["judging"], responses=CONVENTION_PROBLEMS)
+router = convention_router("judging")
 
 
 @router.get("/jurors/me/progress")
@@ -60,92 +59,86 @@ async def create_my_recusal(
 
 @router.get("/recusals")
 async def list_recusals(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     juror_id: Annotated[int | None, id_filter("this juror's")] = None,
 ) -> Page[RecusalOut]:
     """Conflicts jurors declared themselves (secretariat)."""
-    items, total = judging.list_recusals(session, convention.id, juror_id, page.limit, page.offset)
+    items, total = judging.list_recusals(
+        scope.session, scope.cid, juror_id, page.limit, page.offset
+    )
     return page_of(RecusalOut, items, total, page)
 
 
 @router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_recusal(
-    convention: AdminConvention,
-    juror_id: int,
-    entry_id: int,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> None:
+async def delete_recusal(scope: Managing, juror_id: int, entry_id: int) -> None:
     """Withdraw a juror's recusal (secretariat)."""
-    judging.withdraw_recusal(session, admin, convention, juror_id, entry_id)
+    judging.withdraw_recusal(scope.session, scope.caller, scope.convention, juror_id, entry_id)
 
 
 @router.get("/progress")
-async def read_progress(convention: AdminConvention, session: SessionDep) -> ConventionProgressOut:
+async def read_progress(scope: Managing) -> ConventionProgressOut:
     """Every juror's progress and the convention's totals (secretariat)."""
-    return ConventionProgressOut.model_validate(progress.convention_progress(session, convention))
+    return ConventionProgressOut.model_validate(
+        progress.convention_progress(scope.session, scope.convention)
+    )
 
 
 @router.get("/progress/entries")
 async def list_entry_progress(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     incomplete: Annotated[bool, Query(description="Only entries still missing sheets.")] = False,
 ) -> Page[EntryCompleteness]:
     """Per entry: sheets expected and submitted, and which jurors are still missing."""
     items, total = progress.entry_completeness(
-        session, convention, incomplete_only=incomplete, limit=page.limit, offset=page.offset
+        scope.session,
+        scope.convention,
+        incomplete_only=incomplete,
+        limit=page.limit,
+        offset=page.offset,
     )
     return page_of(EntryCompleteness, items, total, page)
 
 
 @router.post("/assignments", responses=WRITE_PROBLEMS)
-async def create_assignments(
-    convention: AdminConvention, data: AssignmentsIn, admin: ConventionAdmin, session: SessionDep
-) -> AssignmentsAddedOut:
+async def create_assignments(scope: Managing, data: AssignmentsIn) -> AssignmentsAddedOut:
     """Assign entries to jurors, in bulk (idempotent). They decide who scores what when the
     convention's `assignment_mode` is `assigned`."""
     pairs = [(item.juror_id, item.entry_id) for item in data.items]
-    return AssignmentsAddedOut(**judging.add_assignments(session, admin, convention, pairs))
+    return AssignmentsAddedOut(
+        **judging.add_assignments(scope.session, scope.caller, scope.convention, pairs)
+    )
 
 
 @router.put("/jurors/{juror_id}/assignments", responses=WRITE_PROBLEMS)
 async def replace_assignments(
-    convention: AdminConvention,
-    juror_id: int,
-    data: JurorAssignmentsIn,
-    admin: ConventionAdmin,
-    session: SessionDep,
+    scope: Managing, juror_id: int, data: JurorAssignmentsIn
 ) -> JurorAssignmentsOut:
     """Replace the entries assigned to one juror."""
     entry_ids = judging.replace_juror_assignments(
-        session, admin, convention, juror_id, data.entry_ids
+        scope.session, scope.caller, scope.convention, juror_id, data.entry_ids
     )
     return JurorAssignmentsOut(juror_id=juror_id, entry_ids=entry_ids)
 
 
 @router.get("/assignments")
 async def list_assignments(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     juror_id: Annotated[int | None, id_filter("this juror's")] = None,
     entry_id: Annotated[int | None, id_filter("this entry's")] = None,
 ) -> Page[AssignmentOut]:
     """Assignments, by juror then entry."""
     items, total = judging.list_assignments(
-        session, convention.id, juror_id, entry_id, page.limit, page.offset
+        scope.session, scope.cid, juror_id, entry_id, page.limit, page.offset
     )
     return page_of(AssignmentOut, items, total, page)
 
 
 @router.get("/audit")
 async def list_audit_events(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     juror_id: Annotated[int | None, id_filter("events about this juror")] = None,
     entry_id: Annotated[int | None, id_filter("events about this entry")] = None,
@@ -156,8 +149,8 @@ async def list_audit_events(
 ) -> Page[AuditEventOut]:
     """The append-only audit log: who changed what, when, before and after (secretariat)."""
     items, total = audit.list_events(
-        session,
-        convention.id,
+        scope.session,
+        scope.cid,
         juror_id=juror_id,
         entry_id=entry_id,
         action=action,

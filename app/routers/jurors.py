@@ -4,27 +4,25 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import Response
 
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
     ConventionAdmin,
+    Managing,
     PageDep,
     PasswordGateDep,
     SessionDep,
+    convention_router,
     created,
+    hashed,
+    id_filter,
     page_of,
 )
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
-from app.security import hash_password
 from app.services import conventions, jurors
-from app.services.common import MAX_ID
 
-router = APIRouter(
-    prefix="/conventions/{cid}/jurors", tags=["jurors"], responses=CONVENTION_PROBLEMS
-)
+router = convention_router("jurors", "/jurors")
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
@@ -39,8 +37,7 @@ async def create_juror(
     """Create a juror: a login (`username` unique across the service ignoring case,
     `password` of at least 10 characters, not only whitespace), a panel, and the OPDs it has a
     conflict of interest with."""
-    # Hash before the first statement: the transaction must not wait on a thread.
-    password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.create(session, convention, data, password_hash, admin)
     created(response, f"/api/v1/conventions/{convention.id}/jurors/{juror.id}")
@@ -49,24 +46,21 @@ async def create_juror(
 
 @router.get("")
 async def list_jurors(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
-    panel_id: Annotated[
-        int | None, Query(ge=1, le=MAX_ID, description="Only this panel's jurors.")
-    ] = None,
+    panel_id: Annotated[int | None, id_filter("this panel's jurors")] = None,
 ) -> Page[JurorOut]:
     """The convention's jurors, by id. Never a password or its hash."""
     items, total = jurors.list_jurors(
-        session, convention.id, page.limit, page.offset, panel_id=panel_id
+        scope.session, scope.cid, page.limit, page.offset, panel_id=panel_id
     )
     return page_of(JurorOut, items, total, page)
 
 
 @router.get("/{juror_id}")
-async def read_juror(convention: AdminConvention, juror_id: int, session: SessionDep) -> JurorOut:
+async def read_juror(scope: Managing, juror_id: int) -> JurorOut:
     """One juror."""
-    return JurorOut.model_validate(jurors.get_juror(session, convention.id, juror_id))
+    return JurorOut.model_validate(jurors.get_juror(scope.session, scope.cid, juror_id))
 
 
 @router.patch("/{juror_id}", responses=WRITE_PROBLEMS)
@@ -80,9 +74,7 @@ async def update_juror(
 ) -> JurorOut:
     """Change a juror. A new password ends the juror's current tokens; `panel_id` changes
     only in `draft`; `conflict_opd_ids`, when sent, replaces the list."""
-    password_hash = None
-    if data.password is not None:
-        password_hash = await gate.run(hash_password, data.password)
+    password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.get_juror(session, convention.id, juror_id)
     return JurorOut.model_validate(
@@ -91,8 +83,6 @@ async def update_juror(
 
 
 @router.delete("/{juror_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_juror(
-    convention: AdminConvention, juror_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_juror(scope: Managing, juror_id: int) -> None:
     """Delete a juror without sheets; its tokens stop working."""
-    jurors.delete(session, jurors.get_juror(session, convention.id, juror_id), admin)
+    jurors.delete(scope.session, jurors.get_juror(scope.session, scope.cid, juror_id), scope.caller)

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 
 from app.enums import ObjectionStatus
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
     EmptyIsAbsent,
+    Managing,
     PageDep,
     SessionDep,
+    client_address,
+    convention_router,
     created,
     page_of,
     problems,
@@ -22,13 +22,7 @@ from app.routers.deps import (
 from app.schemas import ObjectionIn, ObjectionOut, ObjectionReceiptOut, ObjectionUpdate, Page
 from app.services import objections
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["objections"], responses=CONVENTION_PROBLEMS)
-
-
-def client_address(request: Request) -> str:
-    """The caller's address, as the deployment's proxy settings define it (uvicorn's
-    ``--forwarded-allow-ips``)."""
-    return request.client.host if request.client else "unknown"
+router = convention_router("objections")
 
 
 @router.post(
@@ -71,8 +65,7 @@ async def create_objection(
 
 @router.get("/objections")
 async def list_objections(
-    convention: AdminConvention,
-    session: SessionDep,
+    scope: Managing,
     page: PageDep,
     status: Annotated[
         ObjectionStatus | None, EmptyIsAbsent, Query(description="Only objections in this status.")
@@ -80,22 +73,23 @@ async def list_objections(
 ) -> Page[ObjectionOut]:
     """The objections filed against the convention's results, by id (secretariat)."""
     items, total = objections.list_objections(
-        session, convention.id, status, page.limit, page.offset
+        scope.session, scope.cid, status, page.limit, page.offset
     )
     return page_of(ObjectionOut, items, total, page)
 
 
 @router.patch("/objections/{objection_id}", responses=WRITE_PROBLEMS)
 async def resolve_objection(
-    convention: AdminConvention,
-    objection_id: int,
-    data: ObjectionUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
+    scope: Managing, objection_id: int, data: ObjectionUpdate
 ) -> ObjectionOut:
     """Uphold or dismiss an objection, with a `resolution`, while the results are provisional.
     (Disqualifying an entry is `PATCH …/entries/{id}`.)"""
     objection = objections.resolve(
-        session, admin, convention, objection_id, ObjectionStatus(data.status), data.resolution
+        scope.session,
+        scope.caller,
+        scope.convention,
+        objection_id,
+        ObjectionStatus(data.status),
+        data.resolution,
     )
     return ObjectionOut.model_validate(objection)

@@ -2,72 +2,53 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.models import Opd
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
+    Managing,
     PageDep,
-    ReadableConvention,
-    SessionDep,
+    Reading,
+    convention_router,
     created,
     page_of,
 )
 from app.schemas import OpdCreate, OpdOut, OpdUpdate, Page
 from app.services import opds
-from app.services.common import get_in_convention
 
-router = APIRouter(prefix="/conventions/{cid}/opds", tags=["opds"], responses=CONVENTION_PROBLEMS)
+router = convention_router("opds", "/opds")
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
-async def create_opd(
-    convention: AdminConvention,
-    data: OpdCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-) -> OpdOut:
+async def create_opd(scope: Managing, data: OpdCreate, response: Response) -> OpdOut:
     """Add an OPD; `code` is unique in the convention."""
-    opd = opds.create(session, convention, data, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/opds/{opd.id}")
+    opd = opds.create(scope.session, scope.convention, data, scope.caller)
+    created(response, f"/api/v1/conventions/{scope.cid}/opds/{opd.id}")
     return OpdOut.model_validate(opd)
 
 
 @router.get("")
-async def list_opds(
-    convention: ReadableConvention, session: SessionDep, page: PageDep
-) -> Page[OpdOut]:
+async def list_opds(scope: Reading, page: PageDep) -> Page[OpdOut]:
     """The convention's OPDs, by id. Jurors may read them."""
-    items, total = opds.list_opds(session, convention.id, page.limit, page.offset)
+    items, total = opds.list_opds(scope.session, scope.cid, page.limit, page.offset)
     return page_of(OpdOut, items, total, page)
 
 
 @router.get("/{opd_id}")
-async def read_opd(convention: ReadableConvention, opd_id: int, session: SessionDep) -> OpdOut:
+async def read_opd(scope: Reading, opd_id: int) -> OpdOut:
     """One OPD."""
-    return OpdOut.model_validate(get_in_convention(session, Opd, convention.id, opd_id, "OPD"))
+    return OpdOut.model_validate(scope.get(Opd, opd_id, "OPD"))
 
 
 @router.patch("/{opd_id}", responses=WRITE_PROBLEMS)
-async def update_opd(
-    convention: AdminConvention,
-    opd_id: int,
-    data: OpdUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> OpdOut:
+async def update_opd(scope: Managing, opd_id: int, data: OpdUpdate) -> OpdOut:
     """Change an OPD's code or name."""
-    opd = get_in_convention(session, Opd, convention.id, opd_id, "OPD")
-    return OpdOut.model_validate(opds.update(session, opd, data, admin))
+    opd = scope.get(Opd, opd_id, "OPD")
+    return OpdOut.model_validate(opds.update(scope.session, opd, data, scope.caller))
 
 
 @router.delete("/{opd_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_opd(
-    convention: AdminConvention, opd_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_opd(scope: Managing, opd_id: int) -> None:
     """Delete an OPD that no entry and no juror's conflict refers to."""
-    opds.delete(session, get_in_convention(session, Opd, convention.id, opd_id, "OPD"), admin)
+    opds.delete(scope.session, scope.get(Opd, opd_id, "OPD"), scope.caller)

@@ -25,23 +25,17 @@ from app.enums import CertificateKind
 from app.errors import NotFound
 from app.models import Certificate
 from app.routers.deps import SessionDep
-from app.routers.site import PAGE_CSP
-from app.routers.templates import render
+from app.routers.templates import PAGE_CSP, page_headers, render
 from app.services import certificate_pdf, certificates
 from app.services.dates import day_month_year
 
 router = APIRouter(tags=["public"])
 
-_HEADERS = {
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
-        "form-action 'none'; frame-ancestors 'none'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    # A certificate can be revoked at any time: always ask again.
-    "Cache-Control": "no-cache",
-}
+# A certificate can be revoked at any time: always ask again (no-cache).
+_HEADERS = page_headers(
+    "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
 KINDS = {"winner": "Pemenang", "participant": "Peserta", "juror": "Dewan Juri"}
 RECIPIENTS = {"opd": "Perangkat Daerah (OPD)", "innovator": "Inovator", "juror": "Juri"}
 
@@ -64,7 +58,7 @@ def _link(cert: Certificate | None) -> dict[str, str] | None:
     return {"number": cert.number, "url": f"/verify/{cert.code}"}
 
 
-_FORM_HEADERS = {**_HEADERS, "Content-Security-Policy": PAGE_CSP}
+_FORM_HEADERS = page_headers(PAGE_CSP)
 
 
 @router.get("/verify", include_in_schema=False, response_model=None)
@@ -126,23 +120,22 @@ async def read_verify_page(code: str, session: SessionDep) -> HTMLResponse:
 # --- the jurors' tablet app ---------------------------------------------------------------
 
 JURI_DIR = Path(__file__).resolve().parent.parent / "static" / "juri"
+# What both web apps import (ES modules, the base stylesheet), served as ``/static/common/``.
+COMMON_DIR = JURI_DIR.parent / "common"
+COMMON_URL = "/static/common/"
 JURI_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; worker-src 'self'; manifest-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 )
-_JURI_HEADERS = {
-    "Content-Security-Policy": JURI_CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    # Always revalidated (ETag) when online; the service worker keeps a copy for offline.
-    "Cache-Control": "no-cache",
-}
+# Always revalidated (ETag) when online; the service worker keeps a copy for offline.
+_JURI_HEADERS = page_headers(JURI_CSP)
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
     ".svg": "image/svg+xml",
+    ".txt": "text/plain; charset=utf-8",
     ".webmanifest": "application/manifest+json",
 }
 
@@ -154,13 +147,15 @@ class Asset:
     etag: str
 
 
-def _files(directory: Path) -> dict[str, bytes]:
-    """The contents of every servable file under ``directory``, by relative path."""
-    return {
-        path.relative_to(directory).as_posix(): path.read_bytes()
-        for path in sorted(directory.rglob("*"))
-        if path.is_file() and path.suffix in MEDIA_TYPES
-    }
+def _files(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """The contents of every servable file under ``directory``, by relative path (none under
+    the folders ``skip`` names)."""
+    files = {}
+    for path in sorted(directory.rglob("*")):
+        name = path.relative_to(directory).as_posix()
+        if path.is_file() and path.suffix in MEDIA_TYPES and not name.startswith(skip):
+            files[name] = path.read_bytes()
+    return files
 
 
 def _asset(name: str, body: bytes) -> Asset:
@@ -171,16 +166,19 @@ def _asset(name: str, body: bytes) -> Asset:
 def juri_assets() -> dict[str, Asset]:
     """The app's files by path under ``/juri/``, read once per process. The service worker
     gets its shell list and a version (a hash of every other file) prepended, so that any
-    change to the app installs a fresh copy on the tablets."""
+    change to the app installs a fresh copy on the tablets. The shell includes the modules
+    and styles both apps share (``/static/common/``, served by app/routers/site.py)."""
     files = _files(JURI_DIR)
-    shell = {name: body for name, body in files.items() if name != "sw.js"}
-    digest = hashlib.sha256()
-    for name, body in shell.items():
-        digest.update(name.encode() + b"\0" + body + b"\0")
-    manifest = {
-        "version": digest.hexdigest()[:16],
-        "files": ["/juri/" if name == "index.html" else f"/juri/{name}" for name in shell],
+    shell = {
+        "/juri/" if name == "index.html" else f"/juri/{name}": body
+        for name, body in files.items()
+        if name != "sw.js"
     }
+    shell |= {f"{COMMON_URL}{name}": body for name, body in _files(COMMON_DIR).items()}
+    digest = hashlib.sha256()
+    for url, body in shell.items():
+        digest.update(url.encode() + b"\0" + body + b"\0")
+    manifest = {"version": digest.hexdigest()[:16], "files": list(shell)}
     files["sw.js"] = f"const SHELL = {json.dumps(manifest)};\n".encode() + files["sw.js"]
     return {name: _asset(name, body) for name, body in files.items()}
 
@@ -199,15 +197,24 @@ def serve_asset(asset: Asset, request: Request, headers: dict[str, str]) -> Resp
     return Response(asset.body, media_type=asset.media_type, headers=headers)
 
 
-def read_assets(directory: Path) -> dict[str, Asset]:
-    """Every servable file under ``directory`` by its relative path, with its ETag."""
-    return {name: _asset(name, body) for name, body in _files(directory).items()}
+def serve_app_file(
+    assets: dict[str, Asset], path: str, request: Request, headers: dict[str, str], app: str
+) -> Response:
+    """The file at ``path`` of a web app (its page, ``index.html``, for the root); 404 when
+    ``app`` has no such file."""
+    asset = assets.get(path or "index.html")
+    if asset is None:
+        raise NotFound(f"{app} has no file {path!r}.")
+    return serve_asset(asset, request, headers)
+
+
+def read_assets(directory: Path, skip: tuple[str, ...] = ()) -> dict[str, Asset]:
+    """Every servable file under ``directory`` (none under ``skip``) by its relative path,
+    with its ETag."""
+    return {name: _asset(name, body) for name, body in _files(directory, skip).items()}
 
 
 @router.get("/juri/{path:path}", include_in_schema=False)
 async def read_juri_file(path: str, request: Request) -> Response:
     """A file of the jurors' app; ``/juri/`` is its page."""
-    asset = juri_assets().get(path or "index.html")
-    if asset is None:
-        raise NotFound(f"The juror app has no file {path!r}.")
-    return serve_asset(asset, request, _JURI_HEADERS)
+    return serve_app_file(juri_assets(), path, request, _JURI_HEADERS, "The juror app")

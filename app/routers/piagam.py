@@ -3,28 +3,30 @@ of each kind (the secretariat's)."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import Query, Request, Response
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.enums import CertificateKind
 from app.errors import ValidationFailed
 from app.models import ConventionLogo
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
-    SessionDep,
+    Managing,
+    PublicUrl,
+    convention_router,
+    created,
+    download,
+    file_answer,
+    form_file,
+    is_multipart,
     problems,
 )
 from app.schemas import LogoOut
 from app.services import certificate_pdf, logos, preview
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["awards"], responses=CONVENTION_PROBLEMS)
+router = convention_router("awards")
 
 _IMAGE = {"schema": {"$ref": "#/components/schemas/LogoImage"}}
 _LOGO_BODY = {
@@ -37,30 +39,18 @@ _LOGO_BODY = {
         },
     }
 }
-_PNG: dict[int | str, dict[str, Any]] = {
-    200: {"content": {"image/png": {}}, "description": "The stored PNG"}
-}
 
 
 async def _upload(request: Request) -> bytes:
     """The image: the raw body, or a multipart body's field ``file``. At most one byte over
     the limit is read, enough for the service to refuse it."""
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+    if not is_multipart(request):
         data = await request.body()
         if not data:
             raise ValidationFailed.field(["body"], "required: a PNG or JPEG image")
         return data
+    form, upload = await form_file(request, max_fields=4, what="the logo image")
     try:
-        form = await request.form(max_files=1, max_fields=4)
-    except StarletteHTTPException as exc:
-        if exc.status_code != 400:
-            raise
-        raise ValidationFailed.field(["body"], f"not a valid multipart body: {exc.detail}") from exc
-    try:
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            msg = "required: the logo image" if upload is None else "must be a file"
-            raise ValidationFailed.field(["body", "file"], msg)
         return await upload.read(logos.MAX_BYTES + 1)
     finally:
         await form.close()
@@ -92,13 +82,7 @@ def _out(convention_id: int, logo: ConventionLogo) -> LogoOut:
     },
     openapi_extra=_LOGO_BODY,
 )
-async def put_logo(
-    convention: AdminConvention,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    request: Request,
-    response: Response,
-) -> LogoOut:
+async def put_logo(scope: Managing, request: Request, response: Response) -> LogoOut:
     """Set the logo printed at the head of every piagam: a PNG or JPEG of at most 1 MiB, sent
     as the body (`Content-Type: image/png` or `image/jpeg`) or as the multipart field `file`.
     The type is read from the image's own bytes, not its name. The image is decoded and drawn
@@ -107,21 +91,23 @@ async def put_logo(
     time, 200 when it replaces a logo."""
     data = await _upload(request)
     decoded = await run_in_threadpool(logos.decode, data)
-    logo, created = logos.put(session, admin, convention, decoded)
-    if created:
-        response.status_code = 201
-        response.headers["Location"] = f"/api/v1/conventions/{convention.id}/logo"
-    return _out(convention.id, logo)
+    logo, first = logos.put(scope.session, scope.caller, scope.convention, decoded)
+    if first:
+        created(response, f"/api/v1/conventions/{scope.cid}/logo")
+    return _out(scope.cid, logo)
 
 
 @router.get(
     "/logo",
     response_class=Response,
-    responses={**_PNG, **problems(404, s404="`not-found`: the convention has no logo")},
+    responses={
+        **file_answer("The stored PNG", "image/png"),
+        **problems(404, s404="`not-found`: the convention has no logo"),
+    },
 )
-async def read_logo(convention: AdminConvention, session: SessionDep) -> Response:
+async def read_logo(scope: Managing) -> Response:
     """The stored logo, as the piagam print it (PNG)."""
-    logo = logos.get(session, convention.id)
+    logo = logos.get(scope.session, scope.cid)
     return Response(
         logo.png,
         media_type=logos.MEDIA_TYPE,
@@ -134,22 +120,19 @@ async def read_logo(convention: AdminConvention, session: SessionDep) -> Respons
     status_code=204,
     responses={**WRITE_PROBLEMS, **problems(404, s404="`not-found`: the convention has no logo")},
 )
-async def delete_logo(
-    convention: AdminConvention, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_logo(scope: Managing) -> None:
     """Remove the logo: the piagam print without one."""
-    logos.delete(session, admin, convention)
+    logos.delete(scope.session, scope.caller, scope.convention)
 
 
 @router.get(
     "/certificates/preview.pdf",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "A sample piagam"}},
+    responses=file_answer("A sample piagam", "application/pdf"),
 )
 def read_certificate_preview(
-    convention: AdminConvention,
-    session: SessionDep,
-    request: Request,
+    scope: Managing,
+    public_url: PublicUrl,
     kind: Annotated[
         CertificateKind, Query(description="The piagam to show: `winner`, `participant`, `juror`.")
     ] = CertificateKind.WINNER,
@@ -157,16 +140,14 @@ def read_certificate_preview(
     """A sample piagam of `kind` with placeholder names, as the convention's settings (city,
     signatory, ceremony date, letter code, logo) print it now: to check them before anything
     is issued. Its number has sequence `000` and its code verifies nothing."""
-    public_url = request.app.state.settings.effective_public_url
-    logo = certificate_pdf.logo_of(session, convention.id)
-    data = preview.sample(convention, kind, public_url, logo)
+    logo = certificate_pdf.logo_of(scope.session, scope.cid)
+    data = preview.sample(scope.convention, kind, public_url, logo)
     # A def route (threadpool): rendering takes a while, after the read has ended.
-    session.commit()
-    return Response(
+    scope.session.commit()
+    return download(
         certificate_pdf.render(data),
-        media_type="application/pdf",
-        headers={
-            "Content-Disposition": f'inline; filename="contoh-piagam-{kind.value}.pdf"',
-            "Cache-Control": "no-store",
-        },
+        "application/pdf",
+        f"contoh-piagam-{kind.value}.pdf",
+        inline=True,
+        headers={"Cache-Control": "no-store"},
     )

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from app.routers.deps import SessionDep, problems
-from app.routers.objections import client_address
+from app.routers.deps import PublicUrl, SessionDep, client_address, download, file_answer, problems
 from app.schemas import CertificateVerifyOut
 from app.services import certificate_pdf, certificates, piagam_serving
 
@@ -35,7 +34,7 @@ def _serving(request: Request) -> tuple[piagam_serving.Renderer, piagam_serving.
     "/certificates/{code}.pdf",
     response_class=Response,
     responses={
-        200: {"content": {"application/pdf": {}}, "description": "The printable certificate"},
+        **file_answer("The printable certificate", "application/pdf"),
         304: {"description": "Not modified: the `ETag` sent in `If-None-Match` is current"},
         **problems(
             404,
@@ -49,7 +48,9 @@ def _serving(request: Request) -> tuple[piagam_serving.Renderer, piagam_serving.
         ),
     },
 )
-async def read_certificate_pdf(code: str, session: SessionDep, request: Request) -> Response:
+async def read_certificate_pdf(
+    code: str, session: SessionDep, request: Request, public_url: PublicUrl
+) -> Response:
     """The certificate as a printable A4 landscape PDF, its QR code pointing at
     `{KONVENSI_PUBLIC_URL}/verify/{code}`. A revoked certificate still prints, marked
     DICABUT / REVOKED.
@@ -65,7 +66,7 @@ async def read_certificate_pdf(code: str, session: SessionDep, request: Request)
     data = certificate_pdf.piagam(
         cert,
         convention,
-        request.app.state.settings.effective_public_url,
+        public_url,
         logo=certificate_pdf.logo_of(session, convention.id),
         replaced_by_code=certificate_pdf.replacement_code(session, cert),
     )
@@ -79,8 +80,8 @@ async def read_certificate_pdf(code: str, session: SessionDep, request: Request)
     if piagam_serving.matches(request.headers.get("if-none-match"), headers["ETag"]):
         return Response(status_code=304, headers=headers)
     body = await renderer.pdf(key, data)
-    headers["Content-Disposition"] = f'inline; filename="{certificate_pdf.file_name(data.number)}"'
-    return Response(body, media_type="application/pdf", headers=headers)
+    name = certificate_pdf.file_name(data.number)
+    return download(body, "application/pdf", name, inline=True, headers=headers)
 
 
 @router.get(

@@ -20,10 +20,8 @@ from app import __version__
 from app.enums import ResultStatus
 from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
 from app.models import Convention, utcnow
-from app.routers.deps import SessionDep
-from app.routers.objections import client_address
-from app.routers.site import PAGE_CSP
-from app.routers.templates import render
+from app.routers.deps import SessionDep, client_address
+from app.routers.templates import PAGE_CSP, page_headers, render
 from app.schemas import ObjectionIn
 from app.services import objections, results
 from app.services.dates import date_time, decimal
@@ -36,12 +34,7 @@ FIELDS = {
     "contact": "Kontak",
     "reason": "Alasan",
 }
-_HEADERS = {
-    "Content-Security-Policy": PAGE_CSP,
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-cache",
-}
+_HEADERS = page_headers(PAGE_CSP)
 MAX_FORM_BYTES = 16_384
 
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 
 from app.models import Criterion, Panel
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
+    Managing,
     PageDep,
-    ReadableConvention,
-    SessionDep,
+    Reading,
+    convention_router,
     created,
     id_filter,
     page_of,
@@ -29,122 +27,90 @@ from app.schemas import (
     PanelUpdate,
 )
 from app.services import rubric
-from app.services.common import get_in_convention
 
-router = APIRouter(prefix="/conventions/{cid}", tags=["rubric"], responses=CONVENTION_PROBLEMS)
+router = convention_router("rubric")
 
 
 @router.post("/criteria", status_code=201, responses=WRITE_PROBLEMS)
 async def create_criterion(
-    convention: AdminConvention,
-    data: CriterionCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
+    scope: Managing, data: CriterionCreate, response: Response
 ) -> CriterionOut:
     """Add a criterion (only in `draft`). `code` is unique in the convention, `weight` > 0,
     `max_score` > `min_score`, `tie_break_rank` null or unique."""
-    criterion = rubric.create_criterion(session, convention, data, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/criteria/{criterion.id}")
+    criterion = rubric.create_criterion(scope.session, scope.convention, data, scope.caller)
+    created(response, f"/api/v1/conventions/{scope.cid}/criteria/{criterion.id}")
     return CriterionOut.model_validate(criterion)
 
 
 @router.get("/criteria")
 async def list_criteria(
-    convention: ReadableConvention,
-    session: SessionDep,
+    scope: Reading,
     page: PageDep,
     stage_id: Annotated[int | None, id_filter("this stage's criteria")] = None,
 ) -> Page[CriterionOut]:
     """The convention's criteria (every stage's, or `?stage_id=`'s), by id. Jurors may read
     them."""
-    items, total = rubric.list_criteria(session, convention.id, page.limit, page.offset, stage_id)
+    items, total = rubric.list_criteria(scope.session, scope.cid, page.limit, page.offset, stage_id)
     return page_of(CriterionOut, items, total, page)
 
 
 @router.get("/criteria/{criterion_id}")
-async def read_criterion(
-    convention: ReadableConvention, criterion_id: int, session: SessionDep
-) -> CriterionOut:
+async def read_criterion(scope: Reading, criterion_id: int) -> CriterionOut:
     """One criterion."""
-    criterion = get_in_convention(session, Criterion, convention.id, criterion_id, "Criterion")
+    criterion = scope.get(Criterion, criterion_id, "Criterion")
     return CriterionOut.model_validate(criterion)
 
 
 @router.patch("/criteria/{criterion_id}", responses=WRITE_PROBLEMS)
 async def update_criterion(
-    convention: AdminConvention,
-    criterion_id: int,
-    data: CriterionUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
+    scope: Managing, criterion_id: int, data: CriterionUpdate
 ) -> CriterionOut:
     """Change a criterion (only in `draft`)."""
-    criterion = get_in_convention(session, Criterion, convention.id, criterion_id, "Criterion")
+    criterion = scope.get(Criterion, criterion_id, "Criterion")
     return CriterionOut.model_validate(
-        rubric.update_criterion(session, convention, criterion, data, admin)
+        rubric.update_criterion(scope.session, scope.convention, criterion, data, scope.caller)
     )
 
 
 @router.delete("/criteria/{criterion_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_criterion(
-    convention: AdminConvention, criterion_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_criterion(scope: Managing, criterion_id: int) -> None:
     """Delete a criterion (only in `draft`)."""
-    criterion = get_in_convention(session, Criterion, convention.id, criterion_id, "Criterion")
-    rubric.delete_criterion(session, convention, criterion, admin)
+    criterion = scope.get(Criterion, criterion_id, "Criterion")
+    rubric.delete_criterion(scope.session, scope.convention, criterion, scope.caller)
 
 
 @router.post("/panels", status_code=201, responses=WRITE_PROBLEMS)
-async def create_panel(
-    convention: AdminConvention,
-    data: PanelCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-) -> PanelOut:
+async def create_panel(scope: Managing, data: PanelCreate, response: Response) -> PanelOut:
     """Add a panel (a jury, e.g. "KemenPAN-RB" or "LAN"; only in `draft`)."""
-    panel = rubric.create_panel(session, convention, data, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/panels/{panel.id}")
+    panel = rubric.create_panel(scope.session, scope.convention, data, scope.caller)
+    created(response, f"/api/v1/conventions/{scope.cid}/panels/{panel.id}")
     return PanelOut.model_validate(panel)
 
 
 @router.get("/panels")
-async def list_panels(
-    convention: ReadableConvention, session: SessionDep, page: PageDep
-) -> Page[PanelOut]:
+async def list_panels(scope: Reading, page: PageDep) -> Page[PanelOut]:
     """The convention's panels, by id. Jurors may read them."""
-    items, total = rubric.list_panels(session, convention.id, page.limit, page.offset)
+    items, total = rubric.list_panels(scope.session, scope.cid, page.limit, page.offset)
     return page_of(PanelOut, items, total, page)
 
 
 @router.get("/panels/{panel_id}")
-async def read_panel(
-    convention: ReadableConvention, panel_id: int, session: SessionDep
-) -> PanelOut:
+async def read_panel(scope: Reading, panel_id: int) -> PanelOut:
     """One panel."""
-    return PanelOut.model_validate(
-        get_in_convention(session, Panel, convention.id, panel_id, "Panel")
-    )
+    return PanelOut.model_validate(scope.get(Panel, panel_id, "Panel"))
 
 
 @router.patch("/panels/{panel_id}", responses=WRITE_PROBLEMS)
-async def update_panel(
-    convention: AdminConvention,
-    panel_id: int,
-    data: PanelUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> PanelOut:
+async def update_panel(scope: Managing, panel_id: int, data: PanelUpdate) -> PanelOut:
     """Rename or reweigh a panel (only in `draft`)."""
-    panel = get_in_convention(session, Panel, convention.id, panel_id, "Panel")
-    return PanelOut.model_validate(rubric.update_panel(session, convention, panel, data, admin))
+    panel = scope.get(Panel, panel_id, "Panel")
+    return PanelOut.model_validate(
+        rubric.update_panel(scope.session, scope.convention, panel, data, scope.caller)
+    )
 
 
 @router.delete("/panels/{panel_id}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_panel(
-    convention: AdminConvention, panel_id: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_panel(scope: Managing, panel_id: int) -> None:
     """Delete a panel without jurors (only in `draft`)."""
-    panel = get_in_convention(session, Panel, convention.id, panel_id, "Panel")
-    rubric.delete_panel(session, convention, panel, admin)
+    panel = scope.get(Panel, panel_id, "Panel")
+    rubric.delete_panel(scope.session, scope.convention, panel, scope.caller)

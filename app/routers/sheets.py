@@ -5,22 +5,25 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import Depends, Query, Request, Response
+from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.enums import SheetStatus
 from app.errors import Forbidden, NotFound, ValidationFailed
+from app.models import Convention, Stage
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
     ConventionId,
     CurrentUser,
     EmptyIsAbsent,
+    Managing,
     PageDep,
+    Pagination,
     SessionDep,
     bearer_token,
+    convention_router,
+    id_query,
     problems,
 )
 from app.schemas import Page, SheetOut, SyncIn, SyncOut
@@ -28,9 +31,7 @@ from app.security import Principal, ensure_can_see_convention, principal_for, ve
 from app.services import conventions, jurors, sheets, stages
 from app.services.common import MAX_ID
 
-router = APIRouter(
-    prefix="/conventions/{cid}/jurors", tags=["sheets"], responses=CONVENTION_PROBLEMS
-)
+router = convention_router("sheets", "/jurors")
 
 _JSON = "application/json"
 
@@ -149,10 +150,7 @@ def _stage_param(value: str | None) -> int | None:
     return int(value)
 
 
-StageFilter = Annotated[
-    int | None,
-    Query(ge=1, le=MAX_ID, description="A stage's sheets (default: the current stage's)."),
-]
+StageFilter = Annotated[int | None, id_query("A stage's sheets (default: the current stage's).")]
 
 
 def _stage_id(session: SessionDep, cid: int, stage_id: int | None) -> int:
@@ -174,8 +172,24 @@ async def read_my_sheet(
     return _sheet_response(sheet)
 
 
-def _page(items: list[sheets.StoredSheet], total: int, limit: int, offset: int) -> Response:
-    body = {"items": [s.as_dict() for s in items], "total": total, "limit": limit, "offset": offset}
+def _page(
+    session: Session,
+    cid: int,
+    juror_id: int,
+    stage_id: int,
+    page: Pagination,
+    status: SheetStatus | None,
+) -> Response:
+    """A page of a juror's sheets of a stage, by id (built by hand like the rest of them)."""
+    items, total = sheets.list_sheets(
+        session, cid, juror_id, stage_id, page.limit, page.offset, status
+    )
+    body = {
+        "items": [s.as_dict() for s in items],
+        "total": total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
     return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type=_JSON)
 
 
@@ -196,9 +210,7 @@ async def list_my_sheets(
     stage_id: StageFilter = None,
 ) -> Response:
     """The calling juror's sheets of the current stage (or `?stage_id=`), by id."""
-    stage = _stage_id(session, cid, stage_id)
-    items, total = sheets.list_sheets(session, cid, me.id, stage, page.limit, page.offset, status)
-    return _page(items, total, page.limit, page.offset)
+    return _page(session, cid, me.id, _stage_id(session, cid, stage_id), page, status)
 
 
 @router.post("/me/sheets:sync", responses={200: {"model": SyncOut}, **problems(413)})
@@ -224,42 +236,41 @@ async def sync_my_sheets(cid: int, data: SyncIn, me: Me, session: SessionDep) ->
 # --- the secretariat's view ---------------------------------------------------------------
 
 
+def _juror_stage(
+    session: Session, convention: Convention, juror_id: int, stage_id: int | None
+) -> Stage:
+    """The stage (``?stage_id=``, else the current one) of the juror's sheets asked for; 404
+    for a juror of no such id in the convention."""
+    jurors.get_juror(session, convention.id, juror_id)
+    return stages.find(convention, stage_id, ["query", "stage_id"])
+
+
 @router.get(
     "/{juror_id}/sheets", responses={200: {"model": Page[SheetOut]}}, response_class=Response
 )
 async def list_juror_sheets(
-    convention: AdminConvention,
+    scope: Managing,
     juror_id: int,
-    session: SessionDep,
     page: PageDep,
     status: SheetStatusFilter = None,
     stage_id: StageFilter = None,
 ) -> Response:
     """A juror's sheets of the current stage (or `?stage_id=`); secretariat only (a juror
     gets 403 for any id, even its own)."""
-    jurors.get_juror(session, convention.id, juror_id)
-    stage = stages.find(convention, stage_id, ["query", "stage_id"]).id
-    items, total = sheets.list_sheets(
-        session, convention.id, juror_id, stage, page.limit, page.offset, status
-    )
-    return _page(items, total, page.limit, page.offset)
+    stage = _juror_stage(scope.session, scope.convention, juror_id, stage_id).id
+    return _page(scope.session, scope.cid, juror_id, stage, page, status)
 
 
 @router.get(
     "/{juror_id}/sheets/{entry_id}", responses={200: {"model": SheetOut}}, response_class=Response
 )
 async def read_juror_sheet(
-    convention: AdminConvention,
-    juror_id: int,
-    entry_id: int,
-    session: SessionDep,
-    stage_id: StageFilter = None,
+    scope: Managing, juror_id: int, entry_id: int, stage_id: StageFilter = None
 ) -> Response:
     """One juror's sheet for one entry, in the current stage or `?stage_id=` (secretariat
     only)."""
-    jurors.get_juror(session, convention.id, juror_id)
-    stage = stages.find(convention, stage_id, ["query", "stage_id"]).id
-    sheet = sheets.get_sheet(session.connection(), juror_id, entry_id, stage)
+    stage = _juror_stage(scope.session, scope.convention, juror_id, stage_id).id
+    sheet = sheets.get_sheet(scope.session.connection(), juror_id, entry_id, stage)
     if sheet is None:
         raise NotFound(f"Juror {juror_id} has no sheet for entry {entry_id}.")
     return _sheet_response(sheet)
@@ -271,15 +282,11 @@ async def read_juror_sheet(
     response_class=Response,
 )
 async def reopen_sheet(
-    convention: AdminConvention,
-    juror_id: int,
-    entry_id: int,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    stage_id: StageFilter = None,
+    scope: Managing, juror_id: int, entry_id: int, stage_id: StageFilter = None
 ) -> Response:
     """Send a submitted sheet of the current stage back to `draft` so its juror can correct
     it (only while judging). Recorded in the audit log."""
-    jurors.get_juror(session, convention.id, juror_id)
-    stage = stages.find(convention, stage_id, ["query", "stage_id"])
-    return _sheet_response(sheets.reopen(session, admin, convention, stage, juror_id, entry_id))
+    stage = _juror_stage(scope.session, scope.convention, juror_id, stage_id)
+    return _sheet_response(
+        sheets.reopen(scope.session, scope.caller, scope.convention, stage, juror_id, entry_id)
+    )

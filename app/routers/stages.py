@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import Body, Query, Response
 
 from app.enums import AdvanceRule, StageKind
 from app.models import Convention, Stage
 from app.routers.deps import (
-    CONVENTION_PROBLEMS,
     WRITE_PROBLEMS,
-    AdminConvention,
-    ConventionAdmin,
-    CurrentUser,
+    Managing,
     PageDep,
-    ReadableConvention,
-    SessionDep,
+    Reading,
+    convention_router,
     created,
     page_of,
     problems,
 )
+from app.routers.entries import entry_page
 from app.schemas import (
     AdvanceIn,
     AdvancePreviewOut,
@@ -38,9 +36,7 @@ from app.schemas.stages import AdvanceMinScore, AdvanceTop
 from app.services import admissions, advance, stages
 from scoring import Method
 
-router = APIRouter(
-    prefix="/conventions/{cid}/stages", tags=["stages"], responses=CONVENTION_PROBLEMS
-)
+router = convention_router("stages", "/stages")
 
 
 def _out(stage: Stage, convention: Convention) -> StageOut:
@@ -82,102 +78,87 @@ def _spec(data: StageCreate | StageUpdate, base: stages.StageSpec | None) -> sta
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
-async def create_stage(
-    convention: AdminConvention,
-    data: StageCreate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-) -> StageOut:
+async def create_stage(scope: Managing, data: StageCreate, response: Response) -> StageOut:
     """Add a stage (a round of judging): its kind (`scored` or `screening`), weight in the
     final score, the panels that judge it and its advance rule. Placed last unless
     `position` says otherwise (never before a `done` stage)."""
-    stage = stages.create(session, convention, _spec(data, None), data.position, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/stages/{stage.id}")
-    return _out(stage, convention)
+    stage = stages.create(
+        scope.session, scope.convention, _spec(data, None), data.position, scope.caller
+    )
+    created(response, f"/api/v1/conventions/{scope.cid}/stages/{stage.id}")
+    return _out(stage, scope.convention)
 
 
 @router.get("")
-async def list_stages(convention: AdminConvention, page: PageDep) -> Page[StageOut]:
+async def list_stages(scope: Managing, page: PageDep) -> Page[StageOut]:
     """The convention's stages by position, each with its state (`pending`, `current`,
     `done`). (A juror learns its current stage from the convention.)"""
-    listed = stages.list_stages(convention)
+    listed = stages.list_stages(scope.convention)
     shown = listed[page.offset : page.offset + page.limit]
-    return page_of(StageOut, [stages.stage_dict(s, convention) for s in shown], len(listed), page)
+    return page_of(
+        StageOut, [stages.stage_dict(s, scope.convention) for s in shown], len(listed), page
+    )
 
 
 @router.get("/{sid}")
-async def read_stage(convention: AdminConvention, sid: int, session: SessionDep) -> StageOut:
+async def read_stage(scope: Managing, sid: int) -> StageOut:
     """One stage."""
-    return _out(stages.get(session, convention, sid), convention)
+    return _out(stages.get(scope.session, scope.convention, sid), scope.convention)
 
 
 @router.patch("/{sid}", responses=WRITE_PROBLEMS)
-async def update_stage(
-    convention: AdminConvention,
-    sid: int,
-    data: StageUpdate,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> StageOut:
+async def update_stage(scope: Managing, sid: int, data: StageUpdate) -> StageOut:
     """Change a stage: a `pending` one in any status of the convention, the current one only
     while the convention is `draft`, a `done` one never (409 `convention-state`)."""
-    stage = stages.get(session, convention, sid)
+    stage = stages.get(scope.session, scope.convention, sid)
     spec = _spec(data, stages.current_spec(stage))
-    return _out(stages.update(session, convention, stage, spec, data.position, admin), convention)
+    return _out(
+        stages.update(scope.session, scope.convention, stage, spec, data.position, scope.caller),
+        scope.convention,
+    )
 
 
 @router.delete("/{sid}", status_code=204, responses=WRITE_PROBLEMS)
-async def delete_stage(
-    convention: AdminConvention, sid: int, admin: ConventionAdmin, session: SessionDep
-) -> None:
+async def delete_stage(scope: Managing, sid: int) -> None:
     """Delete a stage; the last one, or one with criteria or sheets, is 409 `in-use`."""
-    stages.delete_stage(session, convention, stages.get(session, convention, sid), admin)
+    stages.delete_stage(
+        scope.session,
+        scope.convention,
+        stages.get(scope.session, scope.convention, sid),
+        scope.caller,
+    )
 
 
 @router.get("/{sid}/entries")
 async def list_stage_entries(
-    convention: ReadableConvention,
-    sid: int,
-    principal: CurrentUser,
-    session: SessionDep,
-    page: PageDep,
+    scope: Reading, sid: int, page: PageDep
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The entries admitted to the stage (the secretariat, and jurors of the panels that
     judge it; other jurors 403). The first stage admits every entry not disqualified."""
-    stage = stages.get(session, convention, sid)
-    admissions.require_reader(stage, principal)
-    items, total = admissions.list_admitted(session, convention, stage, page.limit, page.offset)
-    if not principal.is_juror:
-        return page_of(EntryOut, items, total, page)
-    return page_of(EntryJurorOut, items, total, page)
+    stage = stages.get(scope.session, scope.convention, sid)
+    admissions.require_reader(stage, scope.caller)
+    items, total = admissions.list_admitted(
+        scope.session, scope.convention, stage, page.limit, page.offset
+    )
+    return entry_page(scope.caller, items, total, page)
 
 
 @router.put("/{sid}/decisions/{entry_id}", responses=WRITE_PROBLEMS)
-async def decide_entry(
-    convention: AdminConvention,
-    sid: int,
-    entry_id: int,
-    data: DecisionIn,
-    admin: ConventionAdmin,
-    session: SessionDep,
-) -> DecisionOut:
+async def decide_entry(scope: Managing, sid: int, entry_id: int, data: DecisionIn) -> DecisionOut:
     """A screening decision: `passed` true or false (with a `reason` when not passed), for
     an entry of the current screening stage while the convention is judging."""
-    stage = stages.get(session, convention, sid)
+    stage = stages.get(scope.session, scope.convention, sid)
     decision = admissions.decide(
-        session, convention, stage, entry_id, data.passed, data.reason, admin
+        scope.session, scope.convention, stage, entry_id, data.passed, data.reason, scope.caller
     )
     return DecisionOut.model_validate(decision)
 
 
 @router.get("/{sid}/decisions")
-async def list_decisions(
-    convention: AdminConvention, sid: int, session: SessionDep, page: PageDep
-) -> Page[DecisionOut]:
+async def list_decisions(scope: Managing, sid: int, page: PageDep) -> Page[DecisionOut]:
     """A screening stage's decisions, by entry."""
-    stage = stages.get(session, convention, sid)
-    items, total = admissions.list_decisions(session, stage, page.limit, page.offset)
+    stage = stages.get(scope.session, scope.convention, sid)
+    items, total = admissions.list_decisions(scope.session, stage, page.limit, page.offset)
     return page_of(DecisionOut, items, total, page)
 
 
@@ -188,12 +169,14 @@ MethodQuery = Annotated[
 
 @router.get("/{sid}/advance")
 def preview_advance(
-    convention: AdminConvention, sid: int, session: SessionDep, method: MethodQuery = Method.MEAN
+    scope: Managing, sid: int, method: MethodQuery = Method.MEAN
 ) -> AdvancePreviewOut:
     """What advancing the stage would admit to the next one, by its rule as it stands
     (`boundary_tie` when a tie at the cut takes more than `count`). Changes nothing."""
-    stage = stages.get(session, convention, sid)
-    return AdvancePreviewOut.model_validate(advance.preview(session, convention, stage, method))
+    stage = stages.get(scope.session, scope.convention, sid)
+    return AdvancePreviewOut.model_validate(
+        advance.preview(scope.session, scope.convention, stage, method)
+    )
 
 
 @router.post(
@@ -210,39 +193,32 @@ def preview_advance(
     },
 )
 async def advance_stage(
-    convention: AdminConvention,
-    sid: int,
-    admin: ConventionAdmin,
-    session: SessionDep,
-    response: Response,
-    data: Annotated[AdvanceIn | None, Body()] = None,
+    scope: Managing, sid: int, response: Response, data: Annotated[AdvanceIn | None, Body()] = None
 ) -> AdvancePreviewOut:
     """Advance the current stage (the convention `closed`): freeze its ranking, admit the
     selected entries (the rule's, plus `add`, less `remove`, with a `reason`) to the next
     stage, make it current and reopen judging, in one transaction."""
     data = data or AdvanceIn()
-    stage = stages.get(session, convention, sid)
+    stage = stages.get(scope.session, scope.convention, sid)
     body = advance.advance(
-        session,
-        convention,
+        scope.session,
+        scope.convention,
         stage,
-        admin,
+        scope.caller,
         method=data.method,
         add=list(data.add),
         remove=list(data.remove),
         reason=data.reason,
     )
-    created(response, f"/api/v1/conventions/{convention.id}/stages/{stage.id}/results")
+    created(response, f"/api/v1/conventions/{scope.cid}/stages/{stage.id}/results")
     return AdvancePreviewOut.model_validate(body)
 
 
 @router.get("/{sid}/results")
-async def read_stage_results(
-    convention: AdminConvention, sid: int, session: SessionDep
-) -> StageResultOut:
+async def read_stage_results(scope: Managing, sid: int) -> StageResultOut:
     """The stage's ranking as it was frozen when advanced; rows carry `advances` (actually
     admitted). 404 until the stage is advanced."""
-    stage = stages.get(session, convention, sid)
+    stage = stages.get(scope.session, scope.convention, sid)
     return StageResultOut.model_validate(
-        advance.result_dict(stage, advance.stage_result(session, stage))
+        advance.result_dict(stage, advance.stage_result(scope.session, stage))
     )

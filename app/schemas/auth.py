@@ -4,14 +4,9 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import (
-    BaseModel,
-    Field,
-)
+from pydantic import BaseModel, Field
 
-from app.enums import (
-    Role,
-)
+from app.enums import Role
 
 
 class TokenOut(BaseModel):

@@ -5,13 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-    StringConstraints,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from app.enums import (
     Category,
@@ -21,13 +15,9 @@ from app.enums import (
     RewardKind,
     RewardStatus,
 )
-from app.schemas.common import (
-    Id,
-    Input,
-    Name,
-    Output,
-    Patch,
-)
+from app.schemas.common import Id, Input, Name, Note, Output, Patch, RequiredReason
+
+AmountIdr = Annotated[int, Strict(), Field(ge=0, le=10**15)]
 
 
 class AwardOut(Output):
@@ -46,7 +36,9 @@ class AwardOut(Output):
     innovators: list[str] = Field(default_factory=list)
 
 
-class CertificateOut(Output):
+class _CertificateFields(BaseModel):
+    """What every view of a certificate starts with: who it is for."""
+
     id: int
     number: str
     code: str
@@ -54,6 +46,9 @@ class CertificateOut(Output):
     recipient_type: RecipientType
     recipient_name: str
     entry_id: int | None
+
+
+class CertificateOut(Output, _CertificateFields):
     rank: int | None
     category: Category | None = None
     issued_at: datetime
@@ -77,16 +72,9 @@ class ConventionRef(BaseModel):
     year: int
 
 
-class CertificateVerifyOut(BaseModel):
+class CertificateVerifyOut(_CertificateFields):
     """What the printed certificate shows, and whether it still stands. Never a NIP."""
 
-    id: int
-    number: str
-    code: str
-    kind: CertificateKind
-    recipient_type: RecipientType
-    recipient_name: str
-    entry_id: int | None
     entry_title: str | None
     opd_name: str | None
     rank: int | None
@@ -131,7 +119,7 @@ class LogoFile(BaseModel):
 
 
 class RevokeIn(Input):
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    reason: RequiredReason
 
 
 class RewardCreate(Input):
@@ -139,10 +127,10 @@ class RewardCreate(Input):
     recipient_type: Literal[RecipientType.OPD, RecipientType.INNOVATOR]
     recipient_name: Name
     kind: RewardKind
-    amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = Field(
+    amount_idr: AmountIdr | None = Field(
         None, description="Rupiah, a whole non-negative number; required for `cash`."
     )
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    description: Note | None = None
 
     model_config = ConfigDict(
         extra="forbid",
@@ -166,8 +154,8 @@ class RewardUpdate(Patch):
 
     status: RewardStatus | None = None
     recipient_name: Name | None = None
-    amount_idr: Annotated[int, Strict(), Field(ge=0, le=10**15)] | None = None
-    description: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    amount_idr: AmountIdr | None = None
+    description: Note | None = None
 
 
 class RewardOut(Output):

@@ -82,12 +82,16 @@ ShortText = Annotated[
     str, StringConstraints(strip_whitespace=True, max_length=100), _PRINTABLE, _NAME_RULE
 ]
 
-PanelName = Annotated[
+ShortName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
     _PRINTABLE,
     _NAME_RULE,
 ]
+
+PanelName = ShortName
+
+AwardName = ShortName
 
 City = ShortText
 
@@ -100,6 +104,17 @@ VisibleName = Annotated[
 rule."""
 
 LongText = Annotated[str, StringConstraints(max_length=20_000)]
+
+Note = Annotated[str, StringConstraints(max_length=2000)]
+"""Free text kept as written (a reward's description, a recusal's reason)."""
+
+Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+"""A reason or resolution the secretariat writes, trimmed."""
+
+RequiredReason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)
+]
+"""A ``Reason`` that may not be empty."""
 
 Code = Annotated[
     str,
@@ -161,13 +176,6 @@ def _iso_text(value: Any) -> Any:
 Day = Annotated[date, BeforeValidator(_iso_text)]
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
-
-AwardName = Annotated[
-    str,
-    StringConstraints(strip_whitespace=True, min_length=1, max_length=100),
-    _PRINTABLE,
-    _NAME_RULE,
-]
 
 
 def _unique_ids(values: list[int]) -> list[int]:

@@ -5,42 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    Strict,
-)
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
-from app.enums import (
-    AssignmentMode,
-    AwardScope,
-    ConventionStatus,
-    StageKind,
-)
-from app.schemas.common import (
-    AwardName,
-    City,
-    Day,
-    Input,
-    LetterCode,
-    Moment,
-    Name,
-    Output,
-    Patch,
-)
+from app.enums import AssignmentMode, AwardScope, ConventionStatus, StageKind
+from app.schemas.common import AwardName, City, Day, Input, LetterCode, Moment, Name, Output, Patch
+
+Year = Annotated[int, Strict(), Field(ge=1900, le=2200)]
+TopN = Annotated[int, Strict(), Field(ge=1, le=10_000)]
+AwardNames = Annotated[list[AwardName], Field(max_length=100)]
+ZscoreMinSheets = Annotated[int, Strict(), Field(ge=1, le=100_000)]
 
 
 class ConventionCreate(Input):
     name: Name
-    year: Annotated[int, Strict(), Field(ge=1900, le=2200)]
+    year: Year
     host: Name | None = None
-    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] = 10
+    top_n: TopN = 10
     letter_code: LetterCode = "KONVENSI"
-    award_names: Annotated[list[AwardName], Field(max_length=100)] = Field(
-        default_factory=lambda: ["Juara I", "Juara II", "Juara III"]
-    )
-    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] = 5
+    award_names: AwardNames = Field(default_factory=lambda: ["Juara I", "Juara II", "Juara III"])
+    zscore_min_sheets: ZscoreMinSheets = 5
     assignment_mode: AssignmentMode = Field(
         AssignmentMode.ALL,
         description="`all`: every juror judges every entry it has no conflict with; "
@@ -85,12 +68,12 @@ class ConventionUpdate(Patch):
     )
 
     name: Name | None = None
-    year: Annotated[int, Strict(), Field(ge=1900, le=2200)] | None = None
+    year: Year | None = None
     host: Name | None = None
-    top_n: Annotated[int, Strict(), Field(ge=1, le=10_000)] | None = None
+    top_n: TopN | None = None
     letter_code: LetterCode | None = None
-    award_names: Annotated[list[AwardName], Field(max_length=100)] | None = None
-    zscore_min_sheets: Annotated[int, Strict(), Field(ge=1, le=100_000)] | None = None
+    award_names: AwardNames | None = None
+    zscore_min_sheets: ZscoreMinSheets | None = None
     assignment_mode: AssignmentMode | None = None
     judging_deadline: Moment | None = None
     signatory_name: Name | None = None

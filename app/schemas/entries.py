@@ -5,16 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    Strict,
-    StringConstraints,
-)
+from pydantic import ConfigDict, Field, Strict
 
-from app.enums import (
-    Category,
-)
+from app.enums import Category
 from app.schemas.common import (
     Code,
     Id,
@@ -24,6 +17,7 @@ from app.schemas.common import (
     Nip,
     Output,
     Patch,
+    Reason,
     ShortText,
     Title,
 )
@@ -58,6 +52,9 @@ class InnovatorIn(Input):
     nip: Nip | None = Field(None, description="18-digit NIP (civil-servant number).")
 
 
+Innovators = Annotated[list[InnovatorIn], Field(max_length=100)]
+
+
 class InnovatorOut(Output):
     name: str
     nip: str | None
@@ -73,7 +70,7 @@ class EntryCreate(Input):
     category: Category
     acronym: ShortText | None = None
     summary: LongText | None = None
-    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] = Field(default_factory=list)
+    innovators: Innovators = Field(default_factory=list)
 
     model_config = ConfigDict(
         extra="forbid",
@@ -101,18 +98,18 @@ class EntryUpdate(Patch):
     category: Category | None = None
     acronym: ShortText | None = None
     summary: LongText | None = None
-    innovators: Annotated[list[InnovatorIn], Field(max_length=100)] | None = None
+    innovators: Innovators | None = None
     disqualified: Annotated[bool, Strict()] | None = Field(
         None,
         description="Disqualify the entry (until the results are final): it and its sheets "
         "leave every computation. Needs `disqualification_reason`.",
     )
-    disqualification_reason: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None
-    ) = None
+    disqualification_reason: Reason | None = None
 
 
-class EntryOut(Output):
+class _EntryFields(Output):
+    """What the secretariat and a juror both see of an entry."""
+
     id: int
     convention_id: int
     opd_id: int
@@ -120,6 +117,9 @@ class EntryOut(Output):
     acronym: str | None
     category: Category
     summary: str | None
+
+
+class EntryOut(_EntryFields):
     innovators: list[InnovatorOut]
     disqualified: bool = False
     disqualification_reason: str | None = None
@@ -127,16 +127,9 @@ class EntryOut(Output):
     updated_at: datetime
 
 
-class EntryJurorOut(Output):
+class EntryJurorOut(_EntryFields):
     """An entry as a juror sees it: innovators without their NIP."""
 
-    id: int
-    convention_id: int
-    opd_id: int
-    title: str
-    acronym: str | None
-    category: Category
-    summary: str | None
     innovators: list[InnovatorPublicOut]
     created_at: datetime
     updated_at: datetime

@@ -5,24 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from pydantic import (
-    BaseModel,
-    Field,
-    StringConstraints,
-)
+from pydantic import BaseModel, Field
 
 from app.enums import SheetState
-from app.schemas.common import (
-    Id,
-    Input,
-    Output,
-    UniqueIds,
-)
+from app.schemas.common import Id, Input, Note, Output, UniqueIds
 
 
 class RecusalIn(Input):
     entry_id: Id
-    reason: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    reason: Note | None = None
 
 
 class RecusalOut(Output):

@@ -4,21 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import (
-    ConfigDict,
-    Field,
-)
+from pydantic import ConfigDict, Field
 
-from app.schemas.common import (
-    Id,
-    Input,
-    Name,
-    Output,
-    Password,
-    Patch,
-    UniqueIds,
-    Username,
-)
+from app.schemas.common import Id, Input, Name, Output, Password, Patch, UniqueIds, Username
 
 
 class JurorCreate(Input):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from app.enums import Category, ObjectionStatus, ResultStatus
-from app.schemas.common import VisibleName
+from app.schemas.common import Id, Reason, RequiredReason, VisibleName
 from scoring import Method
 
 
@@ -88,7 +88,7 @@ class PublishIn(BaseModel):
 class WithdrawIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    reason: RequiredReason
 
 
 class WithdrawnOut(BaseModel):
@@ -116,7 +116,7 @@ class ObjectionIn(BaseModel):
         },
     )
 
-    entry_id: Annotated[int, Strict(), Field(ge=1, le=2**31 - 1)]
+    entry_id: Id
     name: VisibleName
     contact: VisibleName
     reason: Annotated[str, StringConstraints(strip_whitespace=True, min_length=20, max_length=2000)]
@@ -149,6 +149,4 @@ class ObjectionUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     status: Literal[ObjectionStatus.UPHELD, ObjectionStatus.DISMISSED]
-    resolution: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] | None = (
-        None
-    )
+    resolution: Reason | None = None

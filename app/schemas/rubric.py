@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import (
-    ConfigDict,
-    Field,
-    Strict,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator
 
 from app.schemas.common import (
     Code,
@@ -24,6 +18,8 @@ from app.schemas.common import (
     PositiveNumber,
     Score,
 )
+
+TieBreakRank = Annotated[int, Strict(), Field(ge=1, le=1000)]
 
 
 class CriterionCreate(Input):
@@ -39,7 +35,7 @@ class CriterionCreate(Input):
         description="When set, a score must be `min_score` plus a whole multiple of `step` "
         "(e.g. 0.5 allows 7.5). Unset: any number in range.",
     )
-    tie_break_rank: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
+    tie_break_rank: TieBreakRank | None = None
 
     model_config = ConfigDict(
         extra="forbid",
@@ -78,7 +74,7 @@ class CriterionUpdate(Patch):
     min_score: Score | None = None
     max_score: Score | None = None
     step: PositiveNumber | None = None
-    tie_break_rank: Annotated[int, Strict(), Field(ge=1, le=1000)] | None = None
+    tie_break_rank: TieBreakRank | None = None
 
 
 class CriterionOut(Output):

@@ -16,13 +16,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from app.enums import (
-    SheetStatus,
-    SyncOutcome,
-)
-from app.schemas.common import (
-    Score,
-)
+from app.enums import SheetStatus, SyncOutcome
+from app.schemas.common import Score
 from app.services.sheets.rules import MAX_COMMENT, MAX_SCORES, MAX_SYNC_SCORES, MAX_SYNC_SHEETS
 
 

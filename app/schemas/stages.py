@@ -5,15 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, Strict
 
 from app.enums import AdvanceRule, StageKind, StageState
-from app.schemas.common import Code, Id, Input, Name, Output, Patch, UniqueIds
+from app.schemas.common import Code, Id, Input, Name, Output, Patch, Reason, Score, UniqueIds
 from scoring import Method
 
 StageWeight = Annotated[float, Strict(), Field(ge=0, le=1e9, allow_inf_nan=False)]
 Position = Annotated[int, Strict(), Field(ge=1, le=1000)]
-Reason = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
 
 
 class AdvanceAll(Input):
@@ -29,8 +28,8 @@ class AdvanceTop(Input):
 
 class AdvanceMinScore(Input):
     rule: Literal[AdvanceRule.MIN_SCORE]
-    min_score: Annotated[float, Strict(), Field(allow_inf_nan=False, ge=-1e9, le=1e9)] | None = (
-        Field(None, description="The lowest stage score that advances; required.")
+    min_score: Score | None = Field(
+        None, description="The lowest stage score that advances; required."
     )
 
 

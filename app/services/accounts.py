@@ -6,6 +6,8 @@ Jurors are accounts too, but belong to their convention and are managed by its j
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,7 +18,7 @@ from app.models import Account, AccountConvention, Convention, username_key, utc
 from app.schemas.accounts import AccountCreate, AccountUpdate
 from app.security import Principal, new_credential_stamp
 from app.services import audit
-from app.services.common import paginate, set_links, valid_id
+from app.services.common import by_id, paginate, set_links
 
 MANAGED_ROLES = (Role.ADMIN, Role.SECRETARIAT)
 FIELDS = ("username", "full_name", "role", "active")
@@ -30,6 +32,25 @@ def username_taken(session: Session, username: str, except_id: int | None = None
     return session.scalar(stmt) is not None
 
 
+def username_in_use(username: str) -> Duplicate:
+    """The 409 of a username another account has (ignoring case)."""
+    return Duplicate(f"The username {username!r} is taken (ignoring case).")
+
+
+def new_account(
+    username: str, full_name: str, role: str, password_hash: str, **more: Any
+) -> Account:
+    """An account to add, with its first credential stamp; ``more``: its other columns."""
+    return Account(
+        username=username,
+        full_name=full_name,
+        role=role,
+        password_hash=password_hash,
+        credential_stamp=new_credential_stamp(),
+        **more,
+    )
+
+
 def snapshot(account: Account) -> dict[str, object]:
     data = audit.snapshot(account, FIELDS)
     data["convention_ids"] = account.convention_ids
@@ -38,7 +59,7 @@ def snapshot(account: Account) -> dict[str, object]:
 
 def get(session: Session, account_id: int) -> Account:
     """An admin or secretariat account, or 404 (a juror's id included)."""
-    account = session.get(Account, account_id) if valid_id(account_id) else None
+    account = by_id(session, Account, account_id)
     if account is None or account.role not in MANAGED_ROLES:
         raise NotFound(f"Account {account_id} not found.")
     return account
@@ -74,15 +95,10 @@ def create(
     """Make an admin or secretariat account; ``actor`` is None for the ``konvensi`` command."""
     _check_scope(session, data.role, data.convention_ids)
     if username_taken(session, data.username):
-        raise Duplicate(f"The username {data.username!r} is taken (ignoring case).")
-    account = Account(
-        username=data.username,
-        full_name=data.full_name,
-        role=data.role,
-        password_hash=password_hash,
-        credential_stamp=new_credential_stamp(),
-        active=True,
-        scopes=[AccountConvention(convention_id=cid) for cid in data.convention_ids],
+        raise username_in_use(data.username)
+    scopes = [AccountConvention(convention_id=cid) for cid in data.convention_ids]
+    account = new_account(
+        data.username, data.full_name, data.role, password_hash, active=True, scopes=scopes
     )
     session.add(account)
     session.flush()
@@ -127,12 +143,7 @@ def update(
     if "convention_ids" in changes:
         wanted: list[int] = changes["convention_ids"]
         _check_scope(session, account.role, wanted)
-        set_links(
-            account.scopes,
-            wanted,
-            lambda scope: scope.convention_id,
-            lambda convention_id: AccountConvention(convention_id=convention_id),
-        )
+        set_links(account.scopes, wanted, AccountConvention, "convention_id")
     if changes.get("active") is False and account.active:
         _require_another_admin(session, account, "deactivated")
         account.active = False
@@ -256,15 +267,8 @@ def role_of(session: Session, username: str) -> str | None:
 
 def create_admin(session: Session, username: str, password_hash: str, full_name: str) -> Account:
     if username_taken(session, username):
-        raise Duplicate(f"The username {username!r} is taken (ignoring case).")
-    account = Account(
-        username=username,
-        full_name=full_name,
-        role=Role.ADMIN,
-        password_hash=password_hash,
-        credential_stamp=new_credential_stamp(),
-        active=True,
-    )
+        raise username_in_use(username)
+    account = new_account(username, full_name, Role.ADMIN, password_hash, active=True)
     session.add(account)
     session.flush()
     return account

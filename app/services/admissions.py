@@ -12,7 +12,6 @@ from app.enums import ConventionStatus, StageKind, StageState
 from app.errors import (
     ConventionState,
     Forbidden,
-    NotFound,
     NotInStage,
     ValidationFailed,
 )
@@ -26,7 +25,7 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
-from app.services.common import paginate, valid_id
+from app.services.common import get_in_convention, paginate
 from app.services.stages import first_advanced, state_of
 
 # --- admissions ---------------------------------------------------------------------------------
@@ -125,9 +124,7 @@ def decide(
         raise ConventionState(
             f"Decisions are made only while judging; the convention is {convention.status}."
         )
-    entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
-    if entry is None or entry.convention_id != convention.id:
-        raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")
+    entry = get_in_convention(session, Entry, convention.id, entry_id, "Entry")
     if not is_admitted(session, convention, stage, entry):
         raise NotInStage(f"Entry {entry_id} is not admitted to stage {stage.code}.")
     if not passed and not (reason or "").strip():

@@ -3,7 +3,7 @@ and removals with a reason), previewed without a change, or recorded in one tran
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -22,7 +22,7 @@ from app.models import (
     utcnow,
 )
 from app.security import Principal
-from app.services import admissions, audit, ranking
+from app.services import admissions, ranking, stages
 from app.services.ranking_input import RankingInput, load_input
 from app.services.stages import first_advanced, state_of
 
@@ -66,24 +66,23 @@ def _check_changes(
     disjoint; a reason for either. Each fault a 422 naming its field."""
     in_stage = set(admitted)
     chosen = set(selected)
-    for index, entry_id in enumerate(add):
-        if entry_id not in in_stage:
-            raise ValidationFailed.field(
-                ["body", "add", index], f"entry {entry_id} is not an entry of this stage"
-            )
-        if entry_id in chosen:
-            raise ValidationFailed.field(
-                ["body", "add", index], f"entry {entry_id} is already selected by the rule"
-            )
-    for index, entry_id in enumerate(remove):
-        if entry_id not in chosen:
-            raise ValidationFailed.field(
-                ["body", "remove", index], f"entry {entry_id} is not selected by the rule"
-            )
-        if entry_id in add:
-            raise ValidationFailed.field(
-                ["body", "remove", index], f"entry {entry_id} is in add too: they are disjoint"
-            )
+    faults: dict[str, list[tuple[Callable[[int], bool], str]]] = {
+        "add": [
+            (lambda e: e not in in_stage, "is not an entry of this stage"),
+            (lambda e: e in chosen, "is already selected by the rule"),
+        ],
+        "remove": [
+            (lambda e: e not in chosen, "is not selected by the rule"),
+            (lambda e: e in add, "is in add too: they are disjoint"),
+        ],
+    }
+    for field, entry_ids in (("add", add), ("remove", remove)):
+        for index, entry_id in enumerate(entry_ids):
+            for broken, fault in faults[field]:
+                if broken(entry_id):
+                    raise ValidationFailed.field(
+                        ["body", field, index], f"entry {entry_id} {fault}"
+                    )
     if (add or remove) and not (reason or "").strip():
         raise ValidationFailed.field(
             ["body", "reason"], "required when the secretariat adds or removes entries"
@@ -231,13 +230,11 @@ def record_advance(
     convention.updated_at = now
     session.flush()
     session.refresh(convention, ["stages"])
-    audit.record(
+    stages.TARGET.record(
         session,
-        actor=actor,
-        action="stage.advance",
-        target_type="stage",
-        target_id=stage.id,
-        convention_id=convention.id,
+        actor,
+        "stage.advance",
+        stage,
         before={"status": before_status, "current_stage_id": stage.id},
         after={
             "status": ConventionStatus.JUDGING,

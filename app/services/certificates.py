@@ -11,8 +11,9 @@ import base64
 import re
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,7 +25,7 @@ from app.errors import ConventionState, NotFound
 from app.models import Account, Certificate, Convention, Entry, Innovator, Opd, utcnow
 from app.security import Principal
 from app.services import audit
-from app.services.common import get_in_convention, paginate
+from app.services.common import get_in_convention, list_in_convention
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
@@ -67,6 +68,14 @@ class Planned:
     opd_name: str | None
     category: str | None = None
 
+    @classmethod
+    def of(cls, cert: Certificate) -> Planned:
+        """What ``cert`` was issued as (its reissue starts from it)."""
+        return cls(**{field.name: getattr(cert, field.name) for field in fields(cls)})
+
+
+TARGET = audit.Target("certificate", entry=attrgetter("entry_id"))
+
 
 def _next_sequence(session: Session, convention_id: int) -> int:
     current = session.scalar(
@@ -104,31 +113,30 @@ def issue_planned(session: Session, convention: Convention, plan: list[Planned])
     used_codes: set[str] = set()
     for offset, planned in enumerate(todo):
         code = _unused_code(session, used_codes)
-        seq = sequence + offset
-        session.add(
-            Certificate(
-                convention_id=convention.id,
-                sequence=seq,
-                number=letter_number(
-                    seq, convention.letter_code, issued_at, convention.ceremony_date
-                ),
-                code=code,
-                kind=planned.kind,
-                recipient_type=planned.recipient_type,
-                recipient_key=planned.recipient_key,
-                recipient_name=planned.recipient_name,
-                entry_id=planned.entry_id,
-                juror_id=planned.juror_id,
-                rank=planned.rank,
-                category=planned.category,
-                award_name=planned.award_name,
-                entry_title=planned.entry_title,
-                opd_name=planned.opd_name,
-                issued_at=issued_at,
-            )
-        )
+        session.add(_numbered(convention, sequence + offset, issued_at, code, planned))
     session.flush()
     return len(todo)
+
+
+def _numbered(
+    convention: Convention,
+    sequence: int,
+    issued_at: datetime,
+    code: str,
+    planned: Planned,
+    **more: Any,
+) -> Certificate:
+    """The certificate ``planned`` as the convention's ``sequence``-th, issued at ``issued_at``."""
+    number = letter_number(sequence, convention.letter_code, issued_at, convention.ceremony_date)
+    return Certificate(
+        convention_id=convention.id,
+        sequence=sequence,
+        number=number,
+        code=code,
+        issued_at=issued_at,
+        **asdict(planned),
+        **more,
+    )
 
 
 def issue_juror_certificates(session: Session, principal: Principal, convention: Convention) -> int:
@@ -224,12 +232,15 @@ def list_certificates(
     limit: int,
     offset: int,
 ) -> tuple[list[Certificate], int]:
-    stmt = select(Certificate).where(Certificate.convention_id == convention_id)
-    if kind is not None:
-        stmt = stmt.where(Certificate.kind == kind)
-    if recipient_type is not None:
-        stmt = stmt.where(Certificate.recipient_type == recipient_type)
-    return paginate(session, stmt.order_by(Certificate.id), limit, offset)
+    return list_in_convention(
+        session,
+        Certificate,
+        convention_id,
+        limit,
+        offset,
+        kind=kind,
+        recipient_type=recipient_type,
+    )
 
 
 def get_certificate(session: Session, convention_id: int, certificate_id: int) -> Certificate:
@@ -276,16 +287,8 @@ def revoke(session: Session, principal: Principal, cert: Certificate, reason: st
         cert.revoked_at = utcnow()
         cert.revoked_reason = reason
         session.flush()
-        audit.record(
-            session,
-            actor=principal,
-            action="certificate.revoke",
-            target_type="certificate",
-            target_id=cert.id,
-            convention_id=cert.convention_id,
-            entry_id=cert.entry_id,
-            after={"number": cert.number, "reason": reason},
-        )
+        after = {"number": cert.number, "reason": reason}
+        TARGET.record(session, principal, "certificate.revoke", cert, after=after)
     return cert
 
 
@@ -340,37 +343,20 @@ def reissue(
     name, title, opd_name = _names_now(session, cert)
     issued_at = utcnow()
     sequence = _next_sequence(session, convention.id)
-    new = Certificate(
-        convention_id=convention.id,
-        sequence=sequence,
-        number=letter_number(sequence, convention.letter_code, issued_at, convention.ceremony_date),
-        code=_unused_code(session, set()),
-        kind=cert.kind,
-        recipient_type=cert.recipient_type,
-        recipient_key=cert.recipient_key,
-        recipient_name=name,
-        entry_id=cert.entry_id,
-        juror_id=cert.juror_id,
-        rank=cert.rank,
-        category=cert.category,
-        award_name=cert.award_name,
-        entry_title=title,
-        opd_name=opd_name,
-        issued_at=issued_at,
+    planned = replace(Planned.of(cert), recipient_name=name, entry_title=title, opd_name=opd_name)
+    code = _unused_code(session, set())
+    new = _numbered(
+        convention,
+        sequence,
+        issued_at,
+        code,
+        planned,
         generation=cert.generation + 1,
         replaces_id=cert.id,
     )
     session.add(new)
     session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="certificate.reissue",
-        target_type="certificate",
-        target_id=new.id,
-        convention_id=convention.id,
-        entry_id=cert.entry_id,
-        before={"id": cert.id, "number": cert.number, "recipient_name": cert.recipient_name},
-        after={"id": new.id, "number": new.number, "recipient_name": new.recipient_name},
-    )
+    before = {"id": cert.id, "number": cert.number, "recipient_name": cert.recipient_name}
+    after = {"id": new.id, "number": new.number, "recipient_name": new.recipient_name}
+    TARGET.record(session, principal, "certificate.reissue", new, before=before, after=after)
     return new

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus
-from app.errors import ConventionState, InUse, NotFound
+from app.errors import ConventionState, NotFound
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
 from app.schemas import ConventionCreate, ConventionUpdate
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import paginate, valid_id
+from app.services.common import by_id, paginate, refuse_referred
 
 # (from, to): the moves docs/api.md lists. closed → judging only until results are published.
 _DRAFT, _JUDGING, _CLOSED = ConventionStatus
@@ -37,10 +39,13 @@ AUDITED_FIELDS = (
     "award_scope",
     "ceremony_date",
 )
+TARGET = audit.Target(
+    "convention", partial(audit.snapshot, fields=AUDITED_FIELDS), convention=attrgetter("id")
+)
 
 
 def get(session: Session, convention_id: int) -> Convention:
-    convention = session.get(Convention, convention_id) if valid_id(convention_id) else None
+    convention = by_id(session, Convention, convention_id)
     if convention is None:
         raise NotFound(f"Convention {convention_id} not found.")
     return convention
@@ -63,15 +68,7 @@ def create(session: Session, data: ConventionCreate, actor: Principal) -> Conven
     session.add(stages.default_stage(convention.id))
     session.flush()
     session.refresh(convention, ["stages"])
-    audit.record(
-        session,
-        actor=actor,
-        action="convention.create",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        after=audit.snapshot(convention, AUDITED_FIELDS),
-    )
+    TARGET.created(session, actor, [convention])
     return convention
 
 
@@ -101,7 +98,7 @@ def update(
         and is_published(session, convention.id)
     ):
         raise ConventionState("Results are published; the award scope can no longer change.")
-    before = audit.snapshot(convention, AUDITED_FIELDS)
+    before = TARGET.snapshot(convention)
     changed: dict[str, Any] = {}
     for name, value in changes.items():
         if getattr(convention, name) != value:
@@ -114,15 +111,13 @@ def update(
         return convention
     convention.updated_at = utcnow()
     session.flush()
-    after = audit.snapshot(convention, AUDITED_FIELDS)
+    after = TARGET.snapshot(convention)
     action = "convention.status" if new_status is not None else "convention.update"
-    audit.record(
+    TARGET.record(
         session,
-        actor=actor,
-        action=action,
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
+        actor,
+        action,
+        convention,
         before={k: before[k] for k in changed},
         after={k: after[k] for k in changed},
     )
@@ -130,29 +125,23 @@ def update(
 
 
 def delete(session: Session, convention: Convention, actor: Principal) -> None:
-    for model, what in (
-        (Criterion, "criteria"),
-        (Panel, "panels"),
-        (Opd, "OPDs"),
-        (Entry, "entries"),
-        (Account, "jurors"),
-    ):
-        if session.scalar(select(exists().where(model.convention_id == convention.id))):
-            raise InUse(f"Convention {convention.id} still has {what}; delete them first.")
+    referrers = (
+        (Criterion.convention_id, "criteria"),
+        (Panel.convention_id, "panels"),
+        (Opd.convention_id, "OPDs"),
+        (Entry.convention_id, "entries"),
+        (Account.convention_id, "jurors"),
+    )
+    refuse_referred(
+        session,
+        convention.id,
+        referrers,
+        lambda what: f"Convention {convention.id} still has {what}; delete them first.",
+    )
     for stage in list(convention.stages):
         session.delete(stage)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="convention.delete",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        before=audit.snapshot(convention, AUDITED_FIELDS),
-    )
-    session.delete(convention)
-    session.flush()
+    TARGET.delete(session, actor, convention)
 
 
 def require_status(convention: Convention, *allowed: str, doing: str) -> None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, ResultStatus
-from app.errors import ConventionState, InUse, ValidationFailed
+from app.errors import ConventionState, ValidationFailed
 from app.models import (
     Admission,
     Assignment,
@@ -26,7 +27,7 @@ from app.models import (
 from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import paginate, ref_in_convention
+from app.services.common import list_in_convention, ref_in_convention, refuse_referred
 from app.services.conventions import require_status
 
 FIELDS = (
@@ -46,6 +47,9 @@ def _snapshot(entry: Entry) -> dict[str, object]:
     return data
 
 
+TARGET = audit.Target("entry", _snapshot, entry=attrgetter("id"))
+
+
 def list_entries(
     session: Session,
     convention_id: int,
@@ -54,12 +58,9 @@ def list_entries(
     opd_id: int | None = None,
     category: str | None = None,
 ) -> tuple[list[Entry], int]:
-    stmt = select(Entry).where(Entry.convention_id == convention_id)
-    if opd_id is not None:
-        stmt = stmt.where(Entry.opd_id == opd_id)
-    if category is not None:
-        stmt = stmt.where(Entry.category == category)
-    return paginate(session, stmt.order_by(Entry.id), limit, offset)
+    return list_in_convention(
+        session, Entry, convention_id, limit, offset, opd_id=opd_id, category=category
+    )
 
 
 def _innovators(items: list[InnovatorIn]) -> list[Innovator]:
@@ -112,23 +113,7 @@ def create_many(
         )
         for data in items
     ]
-    session.add_all(created)
-    session.flush()
-    audit.record_many(
-        session,
-        [
-            audit.event(
-                actor=actor,
-                action="entry.create",
-                target_type="entry",
-                target_id=entry.id,
-                convention_id=convention.id,
-                entry_id=entry.id,
-                after=_snapshot(entry),
-            )
-            for entry in created
-        ],
-    )
+    TARGET.add(session, actor, created)
     return created
 
 
@@ -147,17 +132,7 @@ def update(
     if innovators is not None:
         _replace_innovators(entry, data.innovators or [])
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="entry.update",
-        target_type="entry",
-        target_id=entry.id,
-        convention_id=convention.id,
-        entry_id=entry.id,
-        before=before,
-        after=_snapshot(entry),
-    )
+    TARGET.updated(session, actor, entry, before)
     return entry
 
 
@@ -185,26 +160,16 @@ def _check_disqualification(
 
 
 def delete(session: Session, entry: Entry, actor: Principal) -> None:
-    for model, what in (
-        (Sheet, "score sheets"),
-        (Admission, "a stage's admissions"),
-        (ScreeningDecision, "a screening decision"),
-        (Award, "an award"),
-        (Certificate, "certificates"),
-        (Assignment, "juror assignments"),
-        (Recusal, "juror recusals"),
-    ):
-        if session.scalar(select(exists().where(model.entry_id == entry.id))):
-            raise InUse(f"Entry {entry.id} is referred to by {what}.")
-    audit.record(
-        session,
-        actor=actor,
-        action="entry.delete",
-        target_type="entry",
-        target_id=entry.id,
-        convention_id=entry.convention_id,
-        entry_id=entry.id,
-        before=_snapshot(entry),
+    referrers = (
+        (Sheet.entry_id, "score sheets"),
+        (Admission.entry_id, "a stage's admissions"),
+        (ScreeningDecision.entry_id, "a screening decision"),
+        (Award.entry_id, "an award"),
+        (Certificate.entry_id, "certificates"),
+        (Assignment.entry_id, "juror assignments"),
+        (Recusal.entry_id, "juror recusals"),
     )
-    session.delete(entry)
-    session.flush()
+    refuse_referred(
+        session, entry.id, referrers, lambda what: f"Entry {entry.id} is referred to by {what}."
+    )
+    TARGET.delete(session, actor, entry)

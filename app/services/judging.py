@@ -17,7 +17,7 @@ from app.models import (
 )
 from app.security import Principal
 from app.services import audit
-from app.services.common import get_in_convention, paginate, valid_id
+from app.services.common import get_in_convention, paginate, ref_in_convention, valid_id
 from app.services.conventions import require_status
 
 # --- recusals ------------------------------------------------------------------------------
@@ -33,11 +33,7 @@ def recuse(
     require_status(
         convention, ConventionStatus.DRAFT, ConventionStatus.JUDGING, doing="declare a conflict"
     )
-    entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
-    if entry is None or entry.convention_id != convention.id:
-        raise ValidationFailed.field(
-            ["body", "entry_id"], f"no such entry in this convention: {entry_id}"
-        )
+    ref_in_convention(session, Entry, convention.id, entry_id, "entry_id", "entry")
     if session.get(Recusal, (principal.id, entry_id)) is not None:
         raise Duplicate(f"You already declared a conflict on entry {entry_id}.")
     recusal = Recusal(juror_id=principal.id, entry_id=entry_id, reason=reason)

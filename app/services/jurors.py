@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from operator import attrgetter
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, Role
-from app.errors import Duplicate, InUse, ValidationFailed
+from app.errors import ValidationFailed
 from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
-from app.security import Principal, new_credential_stamp
+from app.security import Principal
 from app.services import accounts, audit
-from app.services.common import get_in_convention, paginate, ref_in_convention, set_links
+from app.services.common import (
+    get_in_convention,
+    list_in_convention,
+    ref_in_convention,
+    refuse_referred,
+    set_links,
+)
 from app.services.conventions import require_status
 
 FIELDS = ("username", "full_name", "panel_id")
@@ -23,6 +31,9 @@ def _snapshot(juror: Account) -> dict[str, object]:
     return data
 
 
+TARGET = audit.Target("juror", _snapshot, juror=attrgetter("id"))
+
+
 def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
     """A juror of the convention, or 404 (an admin's account has no convention)."""
     return get_in_convention(session, Account, convention_id, juror_id, "Juror")
@@ -31,10 +42,9 @@ def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
 def list_jurors(
     session: Session, convention_id: int, limit: int, offset: int, panel_id: int | None = None
 ) -> tuple[list[Account], int]:
-    stmt = select(Account).where(Account.convention_id == convention_id, Account.role == Role.JUROR)
-    if panel_id is not None:
-        stmt = stmt.where(Account.panel_id == panel_id)
-    return paginate(session, stmt.order_by(Account.id), limit, offset)
+    return list_in_convention(
+        session, Account, convention_id, limit, offset, role=Role.JUROR, panel_id=panel_id
+    )
 
 
 def username_taken(session: Session, username: str, except_id: int | None = None) -> bool:
@@ -68,29 +78,17 @@ def create(
     ref_in_convention(session, Panel, convention.id, data.panel_id, "panel_id")
     _check_opds(session, convention.id, data.conflict_opd_ids)
     if username_taken(session, data.username):
-        raise Duplicate(f"The username {data.username!r} is taken (ignoring case).")
-    juror = Account(
-        username=data.username,
-        full_name=data.full_name,
-        role=Role.JUROR,
-        password_hash=password_hash,
-        credential_stamp=new_credential_stamp(),
+        raise accounts.username_in_use(data.username)
+    juror = accounts.new_account(
+        data.username,
+        data.full_name,
+        Role.JUROR,
+        password_hash,
         convention_id=convention.id,
         panel_id=data.panel_id,
         conflicts=[JurorConflict(opd_id=opd_id) for opd_id in data.conflict_opd_ids],
     )
-    session.add(juror)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.create",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=convention.id,
-        juror_id=juror.id,
-        after=_snapshot(juror),
-    )
+    TARGET.add(session, actor, [juror])
     return juror
 
 
@@ -110,52 +108,25 @@ def update(
         juror.panel_id = changes["panel_id"]
     if "username" in changes and changes["username"] != juror.username:
         if username_taken(session, changes["username"], juror.id):
-            raise Duplicate(f"The username {changes['username']!r} is taken (ignoring case).")
+            raise accounts.username_in_use(changes["username"])
         juror.username = changes["username"]
     if "full_name" in changes:
         juror.full_name = changes["full_name"]
     if "conflict_opd_ids" in changes:
         wanted: list[int] = changes["conflict_opd_ids"]
         _check_opds(session, convention.id, wanted)
-        set_links(
-            juror.conflicts,
-            wanted,
-            lambda conflict: conflict.opd_id,
-            lambda opd_id: JurorConflict(opd_id=opd_id),
-        )
+        set_links(juror.conflicts, wanted, JurorConflict, "opd_id")
     if password_hash is not None:
-        juror.password_hash = password_hash
-        juror.credential_stamp = new_credential_stamp()
+        accounts.set_password(juror, password_hash)
     session.flush()
     after = _snapshot(juror)
     if password_hash is not None:
         after["password"] = "changed"
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.update",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=convention.id,
-        juror_id=juror.id,
-        before=before,
-        after=after,
-    )
+    TARGET.updated(session, actor, juror, before, after)
     return juror
 
 
 def delete(session: Session, juror: Account, actor: Principal) -> None:
-    if session.scalar(select(exists().where(Sheet.juror_id == juror.id))):
-        raise InUse(f"Juror {juror.id} has score sheets.")
-    audit.record(
-        session,
-        actor=actor,
-        action="juror.delete",
-        target_type="juror",
-        target_id=juror.id,
-        convention_id=juror.convention_id,
-        juror_id=juror.id,
-        before=_snapshot(juror),
-    )
-    session.delete(juror)
-    session.flush()
+    referrers = [(Sheet.juror_id, "score sheets")]
+    refuse_referred(session, juror.id, referrers, lambda what: f"Juror {juror.id} has {what}.")
+    TARGET.delete(session, actor, juror)

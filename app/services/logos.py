@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, TooLarge, UnsupportedMediaType, ValidationFailed
 from app.models import Convention, ConventionLogo, utcnow
 from app.security import Principal
-from app.services import audit
+from app.services import conventions
 
 MAX_BYTES = 1024 * 1024
 MAX_PIXELS = 12_000_000
@@ -116,15 +116,9 @@ def put(
     logo.sha256 = hashlib.sha256(decoded.png).hexdigest()
     logo.updated_at = utcnow()
     session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="convention.logo.put",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        before=before,
-        after={"sha256": logo.sha256, "width": logo.width, "height": logo.height},
+    after = {"sha256": logo.sha256, "width": logo.width, "height": logo.height}
+    conventions.TARGET.record(
+        session, principal, "convention.logo.put", convention, before=before, after=after
     )
     return logo, created
 
@@ -133,12 +127,7 @@ def delete(session: Session, principal: Principal, convention: Convention) -> No
     logo = get(session, convention.id)
     session.delete(logo)
     session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="convention.logo.delete",
-        target_type="convention",
-        target_id=convention.id,
-        convention_id=convention.id,
-        before={"sha256": logo.sha256},
+    before = {"sha256": logo.sha256}
+    conventions.TARGET.record(
+        session, principal, "convention.logo.delete", convention, before=before
     )

@@ -1,6 +1,7 @@
 """The minutes of the jury's decision (*berita acara penetapan hasil penilaian*): one PDF
 with the convention, the date and place, the method, the ranking down to ``top_n`` (each
-category's with awards per category), and every juror's name by panel with a line to sign.
+category's with awards per category), the entries disqualified (with the reason), the
+objections and how each was decided, and every juror's name by panel with a line to sign.
 
 ``render`` is pure (``Minutes`` in, PDF bytes out); ``minutes`` gathers the data from the
 published results.
@@ -14,21 +15,18 @@ from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
-from sqlalchemy import select
+from fpdf.fonts import FontFace
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.enums import AwardScope, Category, Role
-from app.models import Account, Convention, Panel, Result
+from app.enums import AwardScope, Category, ObjectionStatus, Role
+from app.models import Account, Convention, Entry, Objection, Opd, Panel, Result
+from app.printable import drawable
 from app.services.certificate_pdf import FONT_DIR
 from app.services.dates import JAKARTA, MONTHS, long_date
 from app.services.results import get_result
+from scoring import Method
 
-METHODS = {
-    "mean": "rata-rata",
-    "median": "median",
-    "trimmed": "rata-rata terpangkas",
-    "zscore": "skor baku (z-score)",
-}
 CATEGORY_NAMES = {
     "teknologi": "Inovasi Teknologi",
     "produk": "Inovasi Produk",
@@ -62,6 +60,18 @@ class Minutes:
     sections: list[tuple[str | None, list[Line]]]
     # (panel name, juror full names)
     jurors: list[tuple[str, list[str]]]
+    # (entry, OPD code, reason): the entries left out of the results.
+    disqualified: tuple[tuple[str, str, str], ...] = ()
+    # (receipt, entry, decision, resolution): the objections to these results. The objector's
+    # name and contact are never printed.
+    objections: tuple[tuple[str, str, str, str], ...] = ()
+
+
+DECISIONS = {
+    ObjectionStatus.OPEN: "belum diputus",
+    ObjectionStatus.UPHELD: "diterima",
+    ObjectionStatus.DISMISSED: "ditolak",
+}
 
 
 indonesian_day = long_date
@@ -119,6 +129,22 @@ def minutes(session: Session, convention: Convention) -> Minutes:
     ).all()
     by_panel = [(name, [n for p, n in jurors if p == panel_id]) for panel_id, name in panels]
     day = convention.ceremony_date or result.published_at.astimezone(JAKARTA).date()
+    entry_name = func.coalesce(Entry.acronym, Entry.title)
+    disqualified = session.execute(
+        select(entry_name, Opd.code, Entry.disqualification_reason)
+        .join(Opd, Opd.id == Entry.opd_id)
+        .where(Entry.convention_id == convention.id, Entry.disqualified)
+        .order_by(Entry.id)
+    ).all()
+    objections = session.execute(
+        select(Objection.receipt, entry_name, Objection.status, Objection.resolution)
+        .join(Entry, Entry.id == Objection.entry_id)
+        .where(
+            Objection.convention_id == convention.id,
+            Objection.status != ObjectionStatus.VOID,
+        )
+        .order_by(Objection.id)
+    ).all()
     return Minutes(
         convention_name=convention.name,
         host=convention.host,
@@ -129,7 +155,45 @@ def minutes(session: Session, convention: Convention) -> Minutes:
         top_n=result.top_n,
         sections=sections,
         jurors=[(name, names) for name, names in by_panel if names],
+        disqualified=tuple((title, code, reason or "") for title, code, reason in disqualified),
+        objections=tuple(
+            (receipt, title, DECISIONS[ObjectionStatus(status)], resolution or "")
+            for receipt, title, status, resolution in objections
+        ),
     )
+
+
+def _drawn(text: str) -> str:
+    """Free text as the fonts can draw it: line breaks kept, other control and invisible
+    characters as a space, what the fonts lack as "?". Names and titles are refused on input
+    instead; a reason or a resolution is never on a piagam, so it is not."""
+    can = drawable()
+    out = []
+    for c in text:
+        if c == "\n" or (c.isprintable() and ord(c) in can):
+            out.append(c)
+        else:
+            out.append("?" if c.isprintable() else " ")
+    return "".join(out)
+
+
+def _table(pdf: FPDF, heading: str, columns: dict[str, float], rows: list[tuple[str, ...]]) -> None:
+    """A heading and a table whose cells wrap (a reason, a resolution)."""
+    pdf.set_font("Serif", "B", 11)
+    pdf.cell(0, 7, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Sans", "", 9)
+    pdf.set_fill_color(255, 255, 255)  # fpdf2 fills the first row with the last fill colour
+    with pdf.table(
+        col_widths=tuple(columns.values()),
+        width=sum(columns.values()),
+        text_align="LEFT",
+        line_height=5,
+        headings_style=FontFace(fill_color=(221, 229, 240)),
+    ) as table:
+        table.row(list(columns))
+        for row in rows:
+            table.row([_drawn(text) for text in row])
+    pdf.ln(3)
 
 
 class _Document(FPDF):
@@ -162,7 +226,7 @@ def render(data: Minutes) -> bytes:
         f"Pada hari ini, {indonesian_day(data.day)}"
         + (f", bertempat di {place}" if place else "")
         + f", Dewan Juri {data.convention_name} telah menetapkan hasil penilaian inovasi "
-        f"dengan metode {METHODS.get(data.method, data.method)} ({data.method}), sebagai berikut:"
+        f"dengan metode {Method(data.method).label} ({data.method}), sebagai berikut:"
     )
     pdf.multi_cell(width, 6, opening)
     if not data.final:
@@ -194,6 +258,17 @@ def render(data: Minutes) -> bytes:
         if not lines:
             pdf.cell(width, 6, "(tidak ada)", border=1, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(3)
+    if data.disqualified:
+        left_out = {"Inovasi": width - 34 - 70, "OPD": 34.0, "Alasan": 70.0}
+        _table(pdf, "Inovasi yang didiskualifikasi", left_out, list(data.disqualified))
+    if data.objections:
+        decided = {
+            "Tanda terima": 30.0,
+            "Inovasi": width - 30 - 26 - 60,
+            "Keputusan": 26.0,
+            "Pertimbangan": 60.0,
+        }
+        _table(pdf, "Sanggahan", decided, list(data.objections))
     pdf.set_font("Serif", "", 11)
     pdf.multi_cell(
         width, 6, "Demikian berita acara ini dibuat untuk dipergunakan sebagaimana mestinya."

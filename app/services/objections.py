@@ -7,21 +7,23 @@ import base64
 import logging
 import secrets
 from datetime import timedelta
+from operator import attrgetter
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import seclog
 from app.enums import ObjectionStatus, ResultStatus
-from app.errors import ConventionState, NotFound, RateLimited, ValidationFailed
+from app.errors import ConventionState, NotFound, RateLimited
 from app.models import Convention, Entry, Objection, Result, utcnow
 from app.security import Principal
 from app.services import audit, results
-from app.services.common import get_in_convention, paginate, valid_id
+from app.services.common import get_in_convention, list_in_convention, ref_in_convention, valid_id
 
 PER_ADDRESS = 5
 """Objections one client address may file in ``WINDOW``."""
 WINDOW = timedelta(hours=1)
+TARGET = audit.Target("objection", entry=attrgetter("entry_id"))
 
 
 def new_receipt() -> str:
@@ -83,11 +85,7 @@ def create(
     if convention is None:
         raise NotFound(results.UNPUBLISHED)  # as an unpublished one: see _provisional
     _provisional(session, convention_id)
-    entry = session.get(Entry, entry_id) if valid_id(entry_id) else None
-    if entry is None or entry.convention_id != convention_id:
-        raise ValidationFailed.field(
-            ["body", "entry_id"], f"no such entry in this convention: {entry_id}"
-        )
+    ref_in_convention(session, Entry, convention_id, entry_id, "entry_id", "entry")
     _throttle(session, address)
     objection = Objection(
         convention_id=convention_id,
@@ -102,26 +100,15 @@ def create(
     )
     session.add(objection)
     session.flush()
-    audit.record(
-        session,
-        actor=None,
-        action="objection.create",
-        target_type="objection",
-        target_id=objection.id,
-        convention_id=convention_id,
-        entry_id=entry_id,
-        after={"name": name, "reason": reason, "receipt": objection.receipt},
-    )
+    after = {"name": name, "reason": reason, "receipt": objection.receipt}
+    TARGET.record(session, None, "objection.create", objection, after=after)
     return objection
 
 
 def list_objections(
     session: Session, convention_id: int, status: str | None, limit: int, offset: int
 ) -> tuple[list[Objection], int]:
-    stmt = select(Objection).where(Objection.convention_id == convention_id)
-    if status is not None:
-        stmt = stmt.where(Objection.status == status)
-    return paginate(session, stmt.order_by(Objection.id), limit, offset)
+    return list_in_convention(session, Objection, convention_id, limit, offset, status=status)
 
 
 def resolve(
@@ -145,15 +132,6 @@ def resolve(
     objection.resolved_at = utcnow()
     objection.resolved_by = principal.id
     session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="objection.resolve",
-        target_type="objection",
-        target_id=objection.id,
-        convention_id=convention.id,
-        entry_id=objection.entry_id,
-        before=before,
-        after={"status": status, "resolution": resolution},
-    )
+    after = {"status": status, "resolution": resolution}
+    TARGET.record(session, principal, "objection.resolve", objection, before=before, after=after)
     return objection

@@ -2,32 +2,31 @@
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
+from functools import partial
+
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Duplicate, InUse
+from app.errors import Duplicate
 from app.models import Convention, Entry, JurorConflict, Opd
 from app.schemas import OpdCreate, OpdUpdate
 from app.security import Principal
 from app.services import audit
-from app.services.common import paginate
+from app.services.common import list_in_convention, refuse_referred, require_unique
 
 FIELDS = ("code", "name")
+TARGET = audit.Target("opd", partial(audit.snapshot, fields=FIELDS))
 
 
 def list_opds(
     session: Session, convention_id: int, limit: int, offset: int
 ) -> tuple[list[Opd], int]:
-    stmt = select(Opd).where(Opd.convention_id == convention_id).order_by(Opd.id)
-    return paginate(session, stmt, limit, offset)
+    return list_in_convention(session, Opd, convention_id, limit, offset)
 
 
 def _check_code(session: Session, convention_id: int, code: str, opd_id: int | None) -> None:
-    stmt = select(Opd.id).where(Opd.convention_id == convention_id, Opd.code == code)
-    if opd_id is not None:
-        stmt = stmt.where(Opd.id != opd_id)
-    if session.scalar(stmt) is not None:
-        raise Duplicate(f"An OPD with code {code!r} already exists.")
+    message = f"An OPD with code {code!r} already exists."
+    require_unique(session, Opd, convention_id, opd_id, message, code=code)
 
 
 def create(
@@ -49,22 +48,7 @@ def create_many(
             raise Duplicate(f"An OPD with code {code!r} already exists.")
         seen.add(code)
     created = [Opd(convention_id=convention.id, **data.model_dump()) for data in items]
-    session.add_all(created)
-    session.flush()
-    audit.record_many(
-        session,
-        [
-            audit.event(
-                actor=actor,
-                action="opd.create",
-                target_type="opd",
-                target_id=opd.id,
-                convention_id=convention.id,
-                after=audit.snapshot(opd, FIELDS),
-            )
-            for opd in created
-        ],
-    )
+    TARGET.add(session, actor, created)
     return created
 
 
@@ -72,36 +56,14 @@ def update(session: Session, opd: Opd, data: OpdUpdate, actor: Principal) -> Opd
     changes = data.changes()
     if "code" in changes:
         _check_code(session, opd.convention_id, changes["code"], opd.id)
-    before = audit.snapshot(opd, FIELDS)
-    for name, value in changes.items():
-        setattr(opd, name, value)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="opd.update",
-        target_type="opd",
-        target_id=opd.id,
-        convention_id=opd.convention_id,
-        before=before,
-        after=audit.snapshot(opd, FIELDS),
-    )
+    TARGET.change(session, actor, opd, changes)
     return opd
 
 
 def delete(session: Session, opd: Opd, actor: Principal) -> None:
-    if session.scalar(select(exists().where(Entry.opd_id == opd.id))):
-        raise InUse(f"OPD {opd.id} still has entries.")
-    if session.scalar(select(exists().where(JurorConflict.opd_id == opd.id))):
-        raise InUse(f"OPD {opd.id} is named in jurors' conflicts of interest.")
-    audit.record(
-        session,
-        actor=actor,
-        action="opd.delete",
-        target_type="opd",
-        target_id=opd.id,
-        convention_id=opd.convention_id,
-        before=audit.snapshot(opd, FIELDS),
+    referrers = (
+        (Entry.opd_id, "still has entries"),
+        (JurorConflict.opd_id, "is named in jurors' conflicts of interest"),
     )
-    session.delete(opd)
-    session.flush()
+    refuse_referred(session, opd.id, referrers, lambda what: f"OPD {opd.id} {what}.")
+    TARGET.delete(session, actor, opd)

@@ -26,6 +26,8 @@ from app.services.common import valid_id
 from app.services.ranking import check_method, ranking_dict
 from app.services.ranking_input import RankingInput, load_input
 
+RESULT = audit.Target("result")
+
 
 def _sheet_hash(juror_id: int, entry_id: int, version: int, scores: dict[str, Any]) -> str:
     canonical = orjson.dumps(
@@ -161,13 +163,11 @@ def publish(
     session.add(result)
     session.flush()
     _store_hashes(session, result, hashes)
-    audit.record(
+    RESULT.record(
         session,
-        actor=principal,
-        action="results.publish",
-        target_type="result",
-        target_id=result.id,
-        convention_id=convention.id,
+        principal,
+        "results.publish",
+        result,
         after={
             "method": method,
             "status": result.status,
@@ -251,13 +251,11 @@ def finalize(session: Session, principal: Principal, convention: Convention) -> 
     result.finalized_by = principal.id
     _store_hashes(session, result, hashes)
     session.flush()
-    audit.record(
+    RESULT.record(
         session,
-        actor=principal,
-        action="results.finalize",
-        target_type="result",
-        target_id=result.id,
-        convention_id=convention.id,
+        principal,
+        "results.finalize",
+        result,
         before=before,
         after={"status": result.status, "sheets_digest": result.sheets_digest},
     )
@@ -287,13 +285,11 @@ def withdraw(
             .values(status=ObjectionStatus.VOID, resolved_at=utcnow(), resolved_by=principal.id)
         )
     withdrawn = result_dict(result)
-    audit.record(
+    RESULT.record(
         session,
-        actor=principal,
-        action="results.withdraw",
-        target_type="result",
-        target_id=result.id,
-        convention_id=convention.id,
+        principal,
+        "results.withdraw",
+        result,
         before={"status": result.status, "sheets_digest": result.sheets_digest},
         after={"reason": reason, "voided_objection_ids": voided},
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -14,7 +15,7 @@ from app.models import Award, Convention, Reward, utcnow
 from app.schemas import RewardCreate, RewardUpdate
 from app.security import Principal
 from app.services import audit
-from app.services.common import get_in_convention, paginate, ref_in_convention
+from app.services.common import get_in_convention, list_in_convention, ref_in_convention
 
 FIELDS = (
     "award_id",
@@ -27,6 +28,7 @@ FIELDS = (
     "delivered_at",
     "delivered_by",
 )
+TARGET = audit.Target("reward", partial(audit.snapshot, fields=FIELDS))
 
 
 def create(
@@ -36,17 +38,7 @@ def create(
     if data.kind == RewardKind.CASH and data.amount_idr is None:
         raise ValidationFailed.field(["body", "amount_idr"], "required for a cash reward")
     reward = Reward(convention_id=convention.id, **data.model_dump())
-    session.add(reward)
-    session.flush()
-    audit.record(
-        session,
-        actor=principal,
-        action="reward.create",
-        target_type="reward",
-        target_id=reward.id,
-        convention_id=convention.id,
-        after=audit.snapshot(reward, FIELDS),
-    )
+    TARGET.add(session, principal, [reward])
     return reward
 
 
@@ -64,19 +56,14 @@ def list_rewards(
     limit: int,
     offset: int,
 ) -> tuple[list[Reward], int]:
-    stmt = select(Reward).where(Reward.convention_id == convention_id)
-    if status is not None:
-        stmt = stmt.where(Reward.status == status)
-    if kind is not None:
-        stmt = stmt.where(Reward.kind == kind)
-    if award_id is not None:
-        stmt = stmt.where(Reward.award_id == award_id)
-    return paginate(session, stmt.order_by(Reward.id), limit, offset)
+    return list_in_convention(
+        session, Reward, convention_id, limit, offset, status=status, kind=kind, award_id=award_id
+    )
 
 
 def update(session: Session, principal: Principal, reward: Reward, data: RewardUpdate) -> Reward:
     changes = data.changes()
-    before = audit.snapshot(reward, FIELDS)
+    before = TARGET.snapshot(reward)
     new_status = changes.pop("status", None)
     if changes and reward.status == RewardStatus.DELIVERED and new_status != RewardStatus.PLANNED:
         raise ConventionState(
@@ -96,40 +83,21 @@ def update(session: Session, principal: Principal, reward: Reward, data: RewardU
             reward.delivered_at = None
             reward.delivered_by = None
     session.flush()
-    after = audit.snapshot(reward, FIELDS)
+    after = TARGET.snapshot(reward)
     if after != before:
         action = (
             "reward.deliver"
             if new_status == RewardStatus.DELIVERED and before["status"] == RewardStatus.PLANNED
             else "reward.update"
         )
-        audit.record(
-            session,
-            actor=principal,
-            action=action,
-            target_type="reward",
-            target_id=reward.id,
-            convention_id=reward.convention_id,
-            before=before,
-            after=after,
-        )
+        TARGET.record(session, principal, action, reward, before=before, after=after)
     return reward
 
 
 def delete(session: Session, principal: Principal, reward: Reward) -> None:
     if reward.status == RewardStatus.DELIVERED:
         raise ConventionState("A delivered reward stays on record; set it back to planned first.")
-    audit.record(
-        session,
-        actor=principal,
-        action="reward.delete",
-        target_type="reward",
-        target_id=reward.id,
-        convention_id=reward.convention_id,
-        before=audit.snapshot(reward, FIELDS),
-    )
-    session.delete(reward)
-    session.flush()
+    TARGET.delete(session, principal, reward)
 
 
 def totals(session: Session, convention_id: int) -> dict[str, Any]:

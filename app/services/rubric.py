@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
@@ -11,7 +13,7 @@ from app.models import Account, Convention, Criterion, Panel, Sheet, Stage, Stag
 from app.schemas import CriterionCreate, CriterionUpdate, PanelCreate, PanelUpdate
 from app.security import Principal
 from app.services import audit, stages
-from app.services.common import paginate
+from app.services.common import list_in_convention, refuse_referred, require_unique
 from app.services.conventions import require_status
 
 CRITERION_FIELDS = (
@@ -26,15 +28,14 @@ CRITERION_FIELDS = (
     "tie_break_rank",
 )
 PANEL_FIELDS = ("name", "weight")
+CRITERION = audit.Target("criterion", partial(audit.snapshot, fields=CRITERION_FIELDS))
+PANEL = audit.Target("panel", partial(audit.snapshot, fields=PANEL_FIELDS))
 
 
 def list_criteria(
     session: Session, convention_id: int, limit: int, offset: int, stage_id: int | None = None
 ) -> tuple[list[Criterion], int]:
-    stmt = select(Criterion).where(Criterion.convention_id == convention_id)
-    if stage_id is not None:
-        stmt = stmt.where(Criterion.stage_id == stage_id)
-    return paginate(session, stmt.order_by(Criterion.id), limit, offset)
+    return list_in_convention(session, Criterion, convention_id, limit, offset, stage_id=stage_id)
 
 
 def _stage_for(convention: Convention, stage_id: int | None) -> Stage:
@@ -62,13 +63,9 @@ def _check_criterion(
         other = "min_score" if bound == "max_score" else "max_score"
         relation = "greater" if bound == "max_score" else "less"
         raise ValidationFailed.field(["body", bound], f"must be {relation} than {other}")
-    same_code = select(Criterion.id).where(
-        Criterion.convention_id == convention_id, Criterion.code == criterion.code
-    )  # unique in the convention, across its stages
-    if criterion.id is not None:
-        same_code = same_code.where(Criterion.id != criterion.id)
-    if session.scalar(same_code) is not None:
-        raise Duplicate(f"A criterion with code {criterion.code!r} already exists.")
+    message = f"A criterion with code {criterion.code!r} already exists."
+    # Unique in the convention, across its stages.
+    require_unique(session, Criterion, convention_id, criterion.id, message, code=criterion.code)
     if criterion.tie_break_rank is not None:
         same_rank = select(Criterion.id).where(
             Criterion.stage_id == criterion.stage_id,
@@ -92,17 +89,7 @@ def create_criterion(
         values = data.model_dump(exclude={"stage_id"})
         criterion = Criterion(convention_id=convention.id, stage_id=stage.id, **values)
         _check_criterion(session, convention.id, criterion)
-    session.add(criterion)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="criterion.create",
-        target_type="criterion",
-        target_id=criterion.id,
-        convention_id=convention.id,
-        after=audit.snapshot(criterion, CRITERION_FIELDS),
-    )
+    CRITERION.add(session, actor, [criterion])
     return criterion
 
 
@@ -118,7 +105,7 @@ def update_criterion(
     if "stage_id" in changes:
         target = _stage_for(convention, changes["stage_id"])
         stages.require_configurable(convention, target, "change its criteria")
-    before = audit.snapshot(criterion, CRITERION_FIELDS)
+    before = CRITERION.snapshot(criterion)
     # Name the bound the caller sent, when only one was.
     bound = "min_score" if "min_score" in changes and "max_score" not in changes else "max_score"
     with session.no_autoflush:
@@ -126,16 +113,7 @@ def update_criterion(
             setattr(criterion, name, value)
         _check_criterion(session, convention.id, criterion, bound)
     session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="criterion.update",
-        target_type="criterion",
-        target_id=criterion.id,
-        convention_id=convention.id,
-        before=before,
-        after=audit.snapshot(criterion, CRITERION_FIELDS),
-    )
+    CRITERION.updated(session, actor, criterion, before)
     return criterion
 
 
@@ -146,17 +124,7 @@ def delete_criterion(
     stages.require_configurable(convention, stage, "change its criteria")
     if session.scalar(select(exists().where(Sheet.stage_id == stage.id))):
         raise InUse("Sheets have been written against this rubric.")
-    audit.record(
-        session,
-        actor=actor,
-        action="criterion.delete",
-        target_type="criterion",
-        target_id=criterion.id,
-        convention_id=convention.id,
-        before=audit.snapshot(criterion, CRITERION_FIELDS),
-    )
-    session.delete(criterion)
-    session.flush()
+    CRITERION.delete(session, actor, criterion)
 
 
 def _stage_of(convention: Convention, criterion: Criterion) -> Stage:
@@ -166,18 +134,14 @@ def _stage_of(convention: Convention, criterion: Criterion) -> Stage:
 def list_panels(
     session: Session, convention_id: int, limit: int, offset: int
 ) -> tuple[list[Panel], int]:
-    stmt = select(Panel).where(Panel.convention_id == convention_id).order_by(Panel.id)
-    return paginate(session, stmt, limit, offset)
+    return list_in_convention(session, Panel, convention_id, limit, offset)
 
 
 def _check_panel_name(
     session: Session, convention_id: int, name: str, panel_id: int | None
 ) -> None:
-    stmt = select(Panel.id).where(Panel.convention_id == convention_id, Panel.name == name)
-    if panel_id is not None:
-        stmt = stmt.where(Panel.id != panel_id)
-    if session.scalar(stmt) is not None:
-        raise Duplicate(f"A panel named {name!r} already exists.")
+    message = f"A panel named {name!r} already exists."
+    require_unique(session, Panel, convention_id, panel_id, message, name=name)
 
 
 def create_panel(
@@ -186,17 +150,7 @@ def create_panel(
     require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
     _check_panel_name(session, convention.id, data.name, None)
     panel = Panel(convention_id=convention.id, **data.model_dump())
-    session.add(panel)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="panel.create",
-        target_type="panel",
-        target_id=panel.id,
-        convention_id=convention.id,
-        after=audit.snapshot(panel, PANEL_FIELDS),
-    )
+    PANEL.add(session, actor, [panel])
     return panel
 
 
@@ -207,37 +161,15 @@ def update_panel(
     changes = data.changes()
     if "name" in changes:
         _check_panel_name(session, convention.id, changes["name"], panel.id)
-    before = audit.snapshot(panel, PANEL_FIELDS)
-    for name, value in changes.items():
-        setattr(panel, name, value)
-    session.flush()
-    audit.record(
-        session,
-        actor=actor,
-        action="panel.update",
-        target_type="panel",
-        target_id=panel.id,
-        convention_id=convention.id,
-        before=before,
-        after=audit.snapshot(panel, PANEL_FIELDS),
-    )
+    PANEL.change(session, actor, panel, changes)
     return panel
 
 
 def delete_panel(session: Session, convention: Convention, panel: Panel, actor: Principal) -> None:
     require_status(convention, ConventionStatus.DRAFT, doing="change the panels")
-    if session.scalar(select(exists().where(Account.panel_id == panel.id))):
-        raise InUse(f"Panel {panel.id} still has jurors; move or delete them first.")
-    if session.scalar(select(exists().where(StagePanel.panel_id == panel.id))):
-        raise InUse(f"Panel {panel.id} judges a stage; take it off the stage first.")
-    audit.record(
-        session,
-        actor=actor,
-        action="panel.delete",
-        target_type="panel",
-        target_id=panel.id,
-        convention_id=convention.id,
-        before=audit.snapshot(panel, PANEL_FIELDS),
+    referrers = (
+        (Account.panel_id, "still has jurors; move or delete them first"),
+        (StagePanel.panel_id, "judges a stage; take it off the stage first"),
     )
-    session.delete(panel)
-    session.flush()
+    refuse_referred(session, panel.id, referrers, lambda what: f"Panel {panel.id} {what}.")
+    PANEL.delete(session, actor, panel)

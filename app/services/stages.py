@@ -17,13 +17,7 @@ from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from app.enums import AdvanceRule, ConventionStatus, StageKind, StageState
-from app.errors import (
-    ConventionState,
-    Duplicate,
-    InUse,
-    NotFound,
-    ValidationFailed,
-)
+from app.errors import ConventionState, InUse, ValidationFailed
 from app.models import (
     Admission,
     Convention,
@@ -38,7 +32,7 @@ from app.models import (
 from app.models.stages import stage_state
 from app.security import Principal
 from app.services import audit
-from app.services.common import valid_id
+from app.services.common import get_in_convention, refuse_referred, require_unique
 
 DEFAULT_CODE = "UTAMA"
 DEFAULT_NAME = "Penilaian"
@@ -94,11 +88,11 @@ def _snapshot(stage: Stage) -> dict[str, Any]:
     }
 
 
+TARGET = audit.Target("stage", _snapshot)
+
+
 def get(session: Session, convention: Convention, stage_id: int) -> Stage:
-    stage = session.get(Stage, stage_id) if valid_id(stage_id) else None
-    if stage is None or stage.convention_id != convention.id:
-        raise NotFound(f"Stage {stage_id} not found in convention {convention.id}.")
-    return stage
+    return get_in_convention(session, Stage, convention.id, stage_id, "Stage")
 
 
 def find(convention: Convention, stage_id: int | None, loc: Sequence[str | int]) -> Stage:
@@ -216,11 +210,8 @@ def _apply(stage: Stage, spec: StageSpec) -> None:
 
 
 def _check_code(session: Session, convention: Convention, code: str, stage_id: int | None) -> None:
-    stmt = select(Stage.id).where(Stage.convention_id == convention.id, Stage.code == code)
-    if stage_id is not None:
-        stmt = stmt.where(Stage.id != stage_id)
-    if session.scalar(stmt) is not None:
-        raise Duplicate(f"A stage with code {code!r} already exists.")
+    message = f"A stage with code {code!r} already exists."
+    require_unique(session, Stage, convention.id, stage_id, message, code=code)
 
 
 def _place(
@@ -274,15 +265,7 @@ def create(
     session.refresh(convention, ["stages"])
     _place(session, convention, stage, position, is_new=True)
     session.refresh(convention, ["stages"])
-    audit.record(
-        session,
-        actor=actor,
-        action="stage.create",
-        target_type="stage",
-        target_id=stage.id,
-        convention_id=convention.id,
-        after=_snapshot(stage),
-    )
+    TARGET.created(session, actor, [stage])
     return stage
 
 
@@ -325,35 +308,19 @@ def update(
     after = _snapshot(stage)
     if after != before:
         stage.updated_at = utcnow()
-        audit.record(
-            session,
-            actor=actor,
-            action="stage.update",
-            target_type="stage",
-            target_id=stage.id,
-            convention_id=convention.id,
-            before=before,
-            after=after,
-        )
+        TARGET.updated(session, actor, stage, before, after)
     return stage
 
 
 def delete_stage(session: Session, convention: Convention, stage: Stage, actor: Principal) -> None:
     if len(convention.stages) <= 1:
         raise InUse("A convention has at least one stage; this is its last.")
-    for model, what in ((Criterion, "criteria"), (Sheet, "score sheets")):
-        if session.scalar(select(exists().where(model.stage_id == stage.id))):
-            raise InUse(f"Stage {stage.code} still has {what}.")
-    require_configurable(convention, stage, "delete it")
-    audit.record(
-        session,
-        actor=actor,
-        action="stage.delete",
-        target_type="stage",
-        target_id=stage.id,
-        convention_id=convention.id,
-        before=_snapshot(stage),
+    referrers = ((Criterion.stage_id, "criteria"), (Sheet.stage_id, "score sheets"))
+    refuse_referred(
+        session, stage.id, referrers, lambda what: f"Stage {stage.code} still has {what}."
     )
+    require_configurable(convention, stage, "delete it")
+    TARGET.record(session, actor, "stage.delete", stage, before=_snapshot(stage))
     session.execute(delete(ScreeningDecision).where(ScreeningDecision.stage_id == stage.id))
     session.execute(delete(Admission).where(Admission.stage_id == stage.id))
     session.delete(stage)

@@ -7,21 +7,19 @@ Revises: 0002
 Create Date: 2026-12-01
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.ddl import create_table, drop_tables, key, timestamps
+
 revision: str = "0003"
 down_revision: str | None = "0002"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "stage",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("convention_id", sa.Integer(), nullable=False),
         sa.Column("code", sa.String(length=32), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -33,57 +31,38 @@ def upgrade() -> None:
         sa.Column("advance_count", sa.Integer(), nullable=True),
         sa.Column("advance_min_score", sa.Double(), nullable=True),
         sa.Column("advanced_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "advance_count IS NULL OR advance_count >= 1", name=op.f("ck_stage_advance_count")
-        ),
-        sa.CheckConstraint(
-            "advance_rule IS NULL OR advance_rule IN ('all', 'top', 'top_per_category', "
-            "'min_score')",
-            name=op.f("ck_stage_advance_rule"),
-        ),
-        sa.CheckConstraint("kind IN ('scored', 'screening')", name=op.f("ck_stage_kind")),
-        sa.CheckConstraint("position >= 1", name=op.f("ck_stage_position")),
-        sa.CheckConstraint("weight >= 0", name=op.f("ck_stage_weight")),
-        sa.ForeignKeyConstraint(
-            ["convention_id"], ["convention.id"], name=op.f("fk_stage_convention_id_convention")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_stage")),
-        sa.UniqueConstraint("convention_id", "code", name=op.f("uq_stage_convention_id_code")),
-        sqlite_autoincrement=True,
+        *timestamps(),
+        checks={
+            "advance_count": "advance_count IS NULL OR advance_count >= 1",
+            "advance_rule": "advance_rule IS NULL OR advance_rule IN ('all', 'top', "
+            "'top_per_category', 'min_score')",
+            "kind": "kind IN ('scored', 'screening')",
+            "position": "position >= 1",
+            "weight": "weight >= 0",
+        },
+        references={"convention_id": "convention"},
+        unique=[("convention_id", "code")],
+        indexes=["convention_id"],
     )
-    op.create_index(op.f("ix_stage_convention_id"), "stage", ["convention_id"], unique=False)
-    op.create_table(
+    create_table(
         "stage_panel",
         sa.Column("stage_id", sa.Integer(), nullable=False),
         sa.Column("panel_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["panel_id"], ["panel.id"], name=op.f("fk_stage_panel_panel_id_panel")
-        ),
-        sa.ForeignKeyConstraint(
-            ["stage_id"],
-            ["stage.id"],
-            name=op.f("fk_stage_panel_stage_id_stage"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("stage_id", "panel_id", name=op.f("pk_stage_panel")),
+        references={"panel_id": "panel", "stage_id": "stage"},
+        cascade=["stage_id"],
+        primary_key=["stage_id", "panel_id"],
+        indexes=["panel_id"],
     )
-    op.create_index(op.f("ix_stage_panel_panel_id"), "stage_panel", ["panel_id"], unique=False)
-    op.create_table(
+    create_table(
         "admission",
         sa.Column("stage_id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["entry.id"], name=op.f("fk_admission_entry_id_entry")
-        ),
-        sa.ForeignKeyConstraint(
-            ["stage_id"], ["stage.id"], name=op.f("fk_admission_stage_id_stage"), ondelete="CASCADE"
-        ),
-        sa.PrimaryKeyConstraint("stage_id", "entry_id", name=op.f("pk_admission")),
+        references={"entry_id": "entry", "stage_id": "stage"},
+        cascade=["stage_id"],
+        primary_key=["stage_id", "entry_id"],
+        indexes=["entry_id"],
     )
-    op.create_index(op.f("ix_admission_entry_id"), "admission", ["entry_id"], unique=False)
-    op.create_table(
+    create_table(
         "screening_decision",
         sa.Column("stage_id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
@@ -91,23 +70,14 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["entry.id"], name=op.f("fk_screening_decision_entry_id_entry")
-        ),
-        sa.ForeignKeyConstraint(
-            ["stage_id"],
-            ["stage.id"],
-            name=op.f("fk_screening_decision_stage_id_stage"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("stage_id", "entry_id", name=op.f("pk_screening_decision")),
+        references={"entry_id": "entry", "stage_id": "stage"},
+        cascade=["stage_id"],
+        primary_key=["stage_id", "entry_id"],
+        indexes=["entry_id"],
     )
-    op.create_index(
-        op.f("ix_screening_decision_entry_id"), "screening_decision", ["entry_id"], unique=False
-    )
-    op.create_table(
+    create_table(
         "stage_result",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("stage_id", sa.Integer(), nullable=False),
         sa.Column("method", sa.String(length=16), nullable=False),
         sa.Column("rows", sa.JSON(), nullable=False),
@@ -118,12 +88,8 @@ def upgrade() -> None:
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("created_by", sa.Integer(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["stage_id"], ["stage.id"], name=op.f("fk_stage_result_stage_id_stage")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_stage_result")),
-        sa.UniqueConstraint("stage_id", name=op.f("uq_stage_result_stage_id")),
-        sqlite_autoincrement=True,
+        references={"stage_id": "stage"},
+        unique=[("stage_id",)],
     )
 
     with op.batch_alter_table("entry", schema=None) as batch_op:
@@ -278,12 +244,4 @@ def downgrade() -> None:
         batch_op.drop_column("disqualification_reason")
         batch_op.drop_column("disqualified")
 
-    op.drop_table("stage_result")
-    op.drop_index(op.f("ix_screening_decision_entry_id"), table_name="screening_decision")
-    op.drop_table("screening_decision")
-    op.drop_index(op.f("ix_admission_entry_id"), table_name="admission")
-    op.drop_table("admission")
-    op.drop_index(op.f("ix_stage_panel_panel_id"), table_name="stage_panel")
-    op.drop_table("stage_panel")
-    op.drop_index(op.f("ix_stage_convention_id"), table_name="stage")
-    op.drop_table("stage")
+    drop_tables("stage_result", "screening_decision", "admission", "stage_panel", "stage")

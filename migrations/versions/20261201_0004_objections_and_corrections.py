@@ -6,19 +6,17 @@ Revises: 0003
 Create Date: 2026-12-01
 """
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.ddl import create_table, drop_tables, key
+
 revision: str = "0004"
 down_revision: str | None = "0003"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    create_table(
         "convention_logo",
         sa.Column("convention_id", sa.Integer(), nullable=False),
         sa.Column("png", sa.LargeBinary(), nullable=False),
@@ -26,17 +24,13 @@ def upgrade() -> None:
         sa.Column("height", sa.Integer(), nullable=False),
         sa.Column("sha256", sa.String(length=64), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["convention_id"],
-            ["convention.id"],
-            name=op.f("fk_convention_logo_convention_id_convention"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("convention_id", name=op.f("pk_convention_logo")),
+        references={"convention_id": "convention"},
+        cascade=["convention_id"],
+        primary_key=["convention_id"],
     )
-    op.create_table(
+    create_table(
         "objection",
-        sa.Column("id", sa.Integer(), nullable=False),
+        key(),
         sa.Column("convention_id", sa.Integer(), nullable=False),
         sa.Column("entry_id", sa.Integer(), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
@@ -49,27 +43,11 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("resolved_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("resolved_by", sa.Integer(), nullable=True),
-        sa.CheckConstraint(
-            "status IN ('open', 'upheld', 'dismissed', 'void')", name=op.f("ck_objection_status")
-        ),
-        sa.ForeignKeyConstraint(
-            ["convention_id"], ["convention.id"], name=op.f("fk_objection_convention_id_convention")
-        ),
-        sa.ForeignKeyConstraint(
-            ["entry_id"], ["entry.id"], name=op.f("fk_objection_entry_id_entry")
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_objection")),
-        sa.UniqueConstraint("receipt", name=op.f("uq_objection_receipt")),
-        sqlite_autoincrement=True,
+        checks={"status": "status IN ('open', 'upheld', 'dismissed', 'void')"},
+        references={"convention_id": "convention", "entry_id": "entry"},
+        unique=[("receipt",)],
+        indexes=[("address", "created_at"), "convention_id", "entry_id"],
     )
-    with op.batch_alter_table("objection", schema=None) as batch_op:
-        batch_op.create_index(
-            "ix_objection_address_created_at", ["address", "created_at"], unique=False
-        )
-        batch_op.create_index(
-            batch_op.f("ix_objection_convention_id"), ["convention_id"], unique=False
-        )
-        batch_op.create_index(batch_op.f("ix_objection_entry_id"), ["entry_id"], unique=False)
 
     with op.batch_alter_table("certificate", schema=None) as batch_op:
         batch_op.add_column(
@@ -150,10 +128,4 @@ def downgrade() -> None:
         batch_op.drop_column("replaces_id")
         batch_op.drop_column("generation")
 
-    with op.batch_alter_table("objection", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_objection_entry_id"))
-        batch_op.drop_index(batch_op.f("ix_objection_convention_id"))
-        batch_op.drop_index("ix_objection_address_created_at")
-
-    op.drop_table("objection")
-    op.drop_table("convention_logo")
+    drop_tables("objection", "convention_logo")

@@ -16,17 +16,16 @@ Create Date: 2026-12-10
 
 import logging
 import secrets
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
 
+from migrations.ddl import create_table, drop_tables
+
 revision: str = "0005"
 down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 log = logging.getLogger("alembic.runtime.migration")
 
@@ -127,29 +126,14 @@ def upgrade() -> None:
             batch_op.f("ck_account_role"), "role IN ('admin', 'secretariat', 'juror')"
         )
 
-    op.create_table(
+    create_table(
         "account_convention",
         sa.Column("account_id", sa.Integer(), nullable=False),
         sa.Column("convention_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["account_id"],
-            ["account.id"],
-            name=op.f("fk_account_convention_account_id_account"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["convention_id"],
-            ["convention.id"],
-            name=op.f("fk_account_convention_convention_id_convention"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("account_id", "convention_id", name=op.f("pk_account_convention")),
-    )
-    op.create_index(
-        op.f("ix_account_convention_convention_id"),
-        "account_convention",
-        ["convention_id"],
-        unique=False,
+        references={"account_id": "account", "convention_id": "convention"},
+        cascade=["account_id", "convention_id"],
+        primary_key=["account_id", "convention_id"],
+        indexes=["convention_id"],
     )
 
 
@@ -165,8 +149,7 @@ def _lock_inactive(conn: sa.Connection) -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_account_convention_convention_id"), table_name="account_convention")
-    op.drop_table("account_convention")
+    drop_tables("account_convention")
     op.execute("DELETE FROM account WHERE role = 'secretariat'")
     _lock_inactive(op.get_bind())
     with op.batch_alter_table("account", schema=None, table_kwargs=KEEP_IDS) as batch_op:

@@ -16,14 +16,10 @@ Revises: 0005
 Create Date: 2026-12-10
 """
 
-from collections.abc import Sequence
-
 from alembic import op
 
 revision: str = "0006"
 down_revision: str | None = "0005"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 # The tables whose single integer ``id`` lost AUTOINCREMENT at revision 0005 (the others,
 # created by 0001, 0003 and 0004 and never rebuilt, or rebuilt by 0005 with it, kept it).

@@ -18,6 +18,9 @@ from scoring.stages.order import _memo
 class _Board:
     """A ranking as Step 8 needs it: J, and the ranks and awards without one juror."""
 
+    category: str | None
+    members: dict[str | None, frozenset[int]]
+
     def jurors(self) -> list[int]:
         raise NotImplementedError
 
@@ -30,6 +33,28 @@ class _Board:
         left out (None: the full ranking); None when the shortcut cannot decide and `exact`
         is false."""
         raise NotImplementedError
+
+    def _rankings(
+        self, tiers: list[Tier], delta: float, overall_needed: bool
+    ) -> tuple[dict[int, int] | None, dict[int, int]] | None:
+        """The overall ranks (None unless the listed ranking or `overall_needed` wants them)
+        and the listed ranking's; None when the shortcut cannot order them (see _ranks)."""
+        category = self.category
+        overall = None
+        if category is None or overall_needed:
+            overall = _ranks(tiers, None, delta)
+            if overall is None:
+                return None
+        listed: dict[int, int] | None
+        if category is None:
+            listed = overall
+        elif category == "":
+            listed = {}  # no ranking is named "" (see _categories)
+        else:
+            listed = _ranks(tiers, self.members.get(category, frozenset()), delta)
+        if listed is None:
+            return None
+        return overall, listed
 
 
 def _scope(
@@ -148,20 +173,10 @@ class _FinalBoard(_Board):
                 levels[t] = self._levels(juror_id, t, reduced[t])
             tiers.append((chosen, final, levels[t]))
         category = self.category
-        listed: dict[int, int] | None
-        overall = None
-        if category is None or not self.per_category:
-            overall = _ranks(tiers, None, delta)
-            if overall is None:
-                return None
-        if category is None:
-            listed = overall
-        elif category == "":
-            listed = {}  # no ranking is named "" (see _categories)
-        else:
-            listed = _ranks(tiers, self.members.get(category, frozenset()), delta)
-        if listed is None:
+        found = self._rankings(tiers, delta, not self.per_category)
+        if found is None:
             return None
+        overall, listed = found
         top_n = self.top_n
         awarded: set[int] = set()
         if not self.per_category:
@@ -226,20 +241,10 @@ class _StageBoard(_Board):
         tiers: list[Tier] = [(items, scores, self.stage.levels(juror_id))]
         rule = self.rule
         category = self.category
-        overall = None
-        if category is None or rule.rule is AdvanceRule.TOP:
-            overall = _ranks(tiers, None, delta)
-            if overall is None:
-                return None
-        listed: dict[int, int] | None
-        if category is None:
-            listed = overall
-        elif category == "":
-            listed = {}
-        else:
-            listed = _ranks(tiers, self.members.get(category, frozenset()), delta)
-        if listed is None:
+        found = self._rankings(tiers, delta, rule.rule is AdvanceRule.TOP)
+        if found is None:
             return None
+        overall, listed = found
         count = rule.count if rule.count is not None else 0
         advancing: set[int]
         if rule.rule is AdvanceRule.ALL:

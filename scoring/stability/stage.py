@@ -9,7 +9,7 @@ from operator import add, floordiv, mul, not_, sub, truediv
 
 from scoring._engine import ADJUSTED, Values
 from scoring.model import Criterion, Method
-from scoring.stability.leave import _Leave
+from scoring.stability.leave import LEAVE_METHODS, _Leave, unsupported
 from scoring.stability.zscore import _Shortcut, _Spread, shortcut_scores, shortcut_sums
 from scoring.stages import Level, StageRun
 from scoring.stages.order import _memo
@@ -63,6 +63,8 @@ class _Stage:
         self.method = run.method
         self.min_sheets = run.min_sheets
         self.adjusted = run.method in ADJUSTED
+        if not self.adjusted and run.method not in LEAVE_METHODS:
+            raise unsupported(run.method)
         key_of = [0] * len(engine.totals)
         for k, sl in engine.groups.items():
             key_of[sl] = repeat(k, sl.stop - sl.start)

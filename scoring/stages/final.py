@@ -5,15 +5,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from scoring._engine import check_method
-from scoring.model import (
-    AwardScope,
-    Contest,
-    Method,
-    Ranking,
-    RankingWarning,
-    Stage,
-    StageKind,
-)
+from scoring.model import AwardScope, Contest, Method, Ranking, RankingWarning, Stage, StageKind
 from scoring.stages.order import Level
 from scoring.stages.rows import _build, _Line, _Tiers
 from scoring.stages.run import StageRun, admissions

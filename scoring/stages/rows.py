@@ -5,13 +5,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
-from scoring.model import (
-    AdvanceRule,
-    Method,
-    Ranking,
-    RankingRow,
-    RankingWarning,
-)
+from scoring.model import AdvanceRule, Method, Ranking, RankingRow, RankingWarning
 from scoring.stages.order import Key, Level, Ordered, order
 
 

@@ -103,16 +103,7 @@ class StageRun:
     def totals(self) -> list[tuple[int, int, float]]:
         """The counted (juror_id, entry_id, T(j, e)) of the stage (Step 1), by entry and
         juror."""
-        engine = self.engine
-        n_panels = engine.n_panels
-        ids = engine.entry_ids
-        out = [
-            (juror_id, ids[k // n_panels], value)
-            for k, sl in engine.groups.items()
-            for juror_id, value in zip(engine.jurors[sl], engine.totals[sl], strict=True)
-        ]
-        out.sort(key=lambda t: (t[1], t[0]))
-        return out
+        return self.engine.juror_totals()
 
     def panels(self) -> list[Panel]:
         return list(self.engine.panels)

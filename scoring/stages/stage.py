@@ -5,15 +5,7 @@ import math
 from collections.abc import Mapping
 
 from scoring._engine import TOLERANCE, check_method
-from scoring.model import (
-    AdvanceRule,
-    Contest,
-    Method,
-    Ranking,
-    RankingWarning,
-    Stage,
-    StageKind,
-)
+from scoring.model import AdvanceRule, Contest, Method, Ranking, RankingWarning, Stage, StageKind
 from scoring.stages.rows import _build, _category_ranks, _Line, _ranks, _Tiers
 from scoring.stages.run import StageRun, _stage_index, admissions, stage_run
 

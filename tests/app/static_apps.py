@@ -1,6 +1,6 @@
 """What the two web apps served as static files (``/juri/``, ``/sekretariat/``) share as a
-contract: a page under a strict policy, every file with its type, module imports that resolve,
-and no reach outside the origin."""
+contract: a page under a strict policy, every file with its type, module imports that resolve
+(the shared modules of ``/static/common/`` too), and no reach outside the origin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,12 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+
+from app.routers.pages import COMMON_DIR, COMMON_URL
+
+JS_CSS = (".js", ".css")
+# The one absolute URL a file may hold: the SVG namespace, which is a name, never fetched.
+SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 
 
 def files_of(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
@@ -66,12 +72,22 @@ def assert_files_served(
             assert response.content == path.read_bytes(), name
 
 
+def app_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """An app's own files and the ones both apps share (``/static/common/``)."""
+    return files_of(directory, suffixes) + files_of(COMMON_DIR, suffixes)
+
+
 def assert_imports_resolve(client: TestClient, prefix: str, directory: Path) -> None:
-    """Every relative ``import … from "./x.js"`` of the app's modules names a served file."""
-    for path in files_of(directory, (".js",)):
-        for target in re.findall(r'from "(\.{1,2}/[^"]+)"', path.read_text()):
-            resolved = (path.parent / target).resolve().relative_to(directory).as_posix()
-            assert client.get(f"{prefix}{resolved}").status_code == 200, (path.name, target)
+    """Every ``import … from "./x.js"`` of the app's modules and of the shared ones names a
+    served file: relative to the module, or this origin's path (``/static/common/x.js``)."""
+    for base, url in ((directory, prefix), (COMMON_DIR, COMMON_URL)):
+        for path in files_of(base, (".js",)):
+            for target in re.findall(r'from "(\.{0,2}/[^"]+)"', path.read_text()):
+                if target.startswith("/"):
+                    resolved = target
+                else:
+                    resolved = url + (path.parent / target).resolve().relative_to(base).as_posix()
+                assert client.get(resolved).status_code == 200, (path.name, target)
 
 
 def assert_reaches_nothing_outside(paths: list[Path], *, names: tuple[str, ...] = ()) -> None:

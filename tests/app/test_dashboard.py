@@ -10,8 +10,9 @@ import re
 from fastapi.testclient import TestClient
 
 from app.routers.dashboard import DASHBOARD_DIR
+from app.routers.pages import COMMON_DIR
 from tests.app import factories as f
-from tests.app.static_apps import files_of
+from tests.app.static_apps import app_files, files_of
 
 
 def test_dashboard_files_are_not_served_as_static_files(static: TestClient) -> None:
@@ -20,10 +21,12 @@ def test_dashboard_files_are_not_served_as_static_files(static: TestClient) -> N
 
 
 def test_every_api_call_stays_under_api_v1() -> None:
-    """A client of /api/v1 and nothing else: the one fetch() goes through api.js's base."""
-    fetches = {p.name for p in files_of(DASHBOARD_DIR, (".js",)) if "fetch(" in p.read_text()}
-    assert fetches == {"api.js"}
-    assert 'const BASE = "/api/v1";' in (DASHBOARD_DIR / "js" / "api.js").read_text()
+    """A client of /api/v1 and nothing else: the one fetch() goes through the shared api.js's
+    base, which the dashboard's api.js calls."""
+    fetches = {p for p in app_files(DASHBOARD_DIR, (".js",)) if "fetch(" in p.read_text()}
+    assert fetches == {COMMON_DIR / "api.js"}
+    assert 'const BASE = "/api/v1";' in (COMMON_DIR / "api.js").read_text()
+    assert 'from "/static/common/api.js";' in (DASHBOARD_DIR / "js" / "api.js").read_text()
 
 
 def test_landing_page_links_the_dashboard() -> None:

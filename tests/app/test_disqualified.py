@@ -98,7 +98,10 @@ def test_the_minutes_and_the_public_page_rank_without_it(
     finalized_without_fastren(client, world, session)
     pdf = get(client, world, "/berita-acara.pdf").content
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
-    assert str(world.entries[0].acronym) not in text and "90.00" not in text
+    ranking, _, left_out = text.partition("Inovasi yang didiskualifikasi")
+    # Out of the ranking, in the list of the disqualified with its reason.
+    assert str(world.entries[0].acronym) not in ranking and "90.00" not in text
+    assert str(world.entries[0].acronym) in left_out and REASON[:20] in left_out
     # top_n 1: the ranking down to the one award, scored to 2 decimals.
     assert f"1 {world.entries[2].acronym} BAPPEDA 70.00 Juara I" in text.splitlines()
     assert "SEMENTARA" not in text  # final

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from app.routers.pages import JURI_DIR, juri_assets
+from app.routers.pages import COMMON_DIR, COMMON_URL, JURI_DIR, juri_assets
+from tests.app.static_apps import JS_CSS, files_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,7 +26,12 @@ def test_service_worker_lists_the_shell_and_its_version(static: TestClient) -> N
     assert re.fullmatch(r"[0-9a-f]{16}", shell["version"])
     assert "/juri/" in shell["files"] and "/juri/js/main.js" in shell["files"]
     assert "/juri/sw.js" not in shell["files"]
-    assert len(shell["files"]) == len(juri_assets()) - 1
+    own = {"/juri/" if name == "index.html" else f"/juri/{name}" for name in juri_assets()}
+    shared = {
+        f"{COMMON_URL}{p.relative_to(COMMON_DIR).as_posix()}" for p in files_of(COMMON_DIR, JS_CSS)
+    }
+    assert set(shell["files"]) == (own - {"/juri/sw.js"}) | shared
+    assert len(shell["files"]) == len(set(shell["files"]))
     for url in shell["files"]:
         assert static.get(url).status_code == 200, url
     assert rest == (JURI_DIR / "sw.js").read_text()

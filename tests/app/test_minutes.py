@@ -56,3 +56,60 @@ def test_minutes_name_the_date_place_method_ranking_and_jurors(
         403,
         "forbidden",
     )
+
+
+def test_minutes_list_the_disqualified_and_how_each_objection_was_decided(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    e0, e1, _e2 = world.entries
+    for i, entry in enumerate(world.entries):
+        for juror in world.jurors:
+            f.make_sheet(session, juror.account, entry, {"A": 9 - 2 * i, "B": 9 - 2 * i})
+    f.set_status(session, world.convention, "closed")
+    response = client.post(
+        world.url("/results"), json={"objection_days": 5}, headers=world.admin.headers
+    )
+    assert response.status_code == 201, response.text
+    receipts = []
+    for entry in (e0, e1):
+        body = {
+            "entry_id": entry.id,
+            "name": "Budi Rahasia",
+            "contact": "budi@example.id",
+            "reason": "Inovasi ini sudah diterapkan di daerah lain sejak 2015.",
+        }
+        filed = client.post(world.url("/objections"), json=body)
+        assert filed.status_code == 201, filed.text
+        receipts.append(filed.json())
+    resolved = client.patch(
+        world.url(f"/objections/{receipts[0]['id']}"),
+        # A tab and a character the fonts lack: drawn as a space and "?", never a blank.
+        json={"status": "upheld", "resolution": "Terbukti\tplagiat 字"},
+        headers=world.admin.headers,
+    )
+    assert resolved.status_code == 200, resolved.text
+    disqualified = client.patch(
+        world.url(f"/entries/{e0.id}"),
+        json={"disqualified": True, "disqualification_reason": "Plagiat karya OPD lain"},
+        headers=world.admin.headers,
+    )
+    assert disqualified.status_code == 200, disqualified.text
+    response = client.get(world.url("/berita-acara.pdf"), headers=world.admin.headers)
+    assert response.status_code == 200, response.text
+    text = text_of(response.content)
+    assert "Inovasi yang didiskualifikasi" in text
+    assert "Plagiat karya OPD lain" in text
+    assert "Sanggahan" in text
+    assert receipts[0]["receipt"] in text and receipts[1]["receipt"] in text
+    assert "diterima" in text and "belum diputus" in text
+    assert "Terbukti plagiat ?" in text
+    # The objector is never named.
+    assert "Budi Rahasia" not in text and "budi@example.id" not in text
+
+
+def test_minutes_without_disqualified_or_objections_have_neither_section(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    published(client, session, world)
+    text = text_of(client.get(world.url("/berita-acara.pdf"), headers=world.admin.headers).content)
+    assert "didiskualifikasi" not in text and "Sanggahan" not in text

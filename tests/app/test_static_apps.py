@@ -1,6 +1,7 @@
 """What the two web apps served as files share (issues 14 and 15): the jurors' app at
-``/juri/`` and the secretariat's dashboard at ``/sekretariat/``. Each is a row of ``APPS``; what
-one app alone does is in ``test_juri_app.py`` and ``test_dashboard.py``."""
+``/juri/`` and the secretariat's dashboard at ``/sekretariat/`` (each with the modules both
+load from ``/static/common/``). Each is a row of ``APPS``; what one app alone does is in
+``test_juri_app.py`` and ``test_dashboard.py``."""
 
 from __future__ import annotations
 
@@ -15,15 +16,15 @@ from app.routers.dashboard import DASHBOARD_DIR, dashboard_assets
 from app.routers.pages import JURI_DIR, juri_assets
 from tests.app import factories as f
 from tests.app.static_apps import (
+    JS_CSS,
+    SVG_NAMESPACE,
+    app_files,
     assert_files_served,
     assert_imports_resolve,
     assert_reaches_nothing_outside,
     assert_strict_page,
-    files_of,
 )
 
-# The one absolute URL a file may hold: the SVG namespace, which is a name, never fetched.
-SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
@@ -124,11 +125,11 @@ def test_unknown_file_is_a_404_problem(static: TestClient, path: str) -> None:
 
 @apps
 def test_shell_weighs_under_its_budget(app: App) -> None:
-    weight = sum(p.stat().st_size for p in files_of(app.directory, (".js", ".css")))
+    weight = sum(p.stat().st_size for p in app_files(app.directory, JS_CSS))
     assert weight < app.budget, f"JS and CSS weigh {weight} bytes"
 
 
 @apps
 def test_app_reaches_nothing_outside_its_origin(app: App) -> None:
-    paths = files_of(app.directory, tuple(app.types))
+    paths = app_files(app.directory, tuple(app.types))
     assert_reaches_nothing_outside(paths, names=(SVG_NAMESPACE,))

@@ -4,6 +4,7 @@ import math
 
 import pytest
 
+import scoring
 from scoring import (
     Criterion,
     Eligibility,
@@ -374,3 +375,10 @@ def test_values_for_a_few_entries_match_the_full_column(method: str) -> None:
         # and T' is not T here: the jurors are shifted and scaled
         sl = next(iter(engine.groups.values()))
         assert engine.values(method, 5)(sl) != engine.totals[sl].tolist()
+
+
+def test_every_method_has_its_own_indonesian_label() -> None:
+    # The berita acara prints it: a new method without one fails here, not at a ceremony.
+    labels = {m: m.label for m in scoring.METHODS}
+    assert labels[scoring.Method.TRIMMED] == "rata-rata terpangkas"
+    assert len(set(labels.values())) == len(scoring.METHODS)

@@ -18,9 +18,11 @@ from hypothesis import strategies as st
 
 import scoring
 from scoring import stages as engine
+from scoring._engine import ADJUSTED
+from scoring.stability import stage as stage_module
 from scoring.stability import zscore
 from scoring.stability.boards import _FinalBoard
-from scoring.stability.leave import _exact_parts
+from scoring.stability.leave import LEAVE_METHODS, _exact_parts, _Leave
 from scoring.stability.stage import _Stage
 from scoring.stability.zscore import _Spread
 from tests.scoring import reference as ref
@@ -359,6 +361,29 @@ def test_an_unknown_stage_or_method_is_refused() -> None:
         scoring.stability(built, stage_id=99)
     with pytest.raises(ValueError, match="unknown method"):
         scoring.stability(built, "mode")
+
+
+def test_every_method_has_a_leave_one_out_rule() -> None:
+    # A new method must say how a juror is left out (leave.py or zscore.py): this fails first.
+    for method in scoring.METHODS:
+        assert (method in ADJUSTED) != (method in LEAVE_METHODS), method
+
+
+def test_a_method_without_a_leave_one_out_rule_is_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Never a silent fallback: a method that neither leave.py nor zscore.py knows is an error
+    naming it, where the stage is built and in `_Leave` itself."""
+    built = contest(judged({1: (90, 50), 2: (70, 60)}))
+    run = next(iter(engine.final_plan(built, scoring.Method.TRIMMED).runs.values()))
+    leave = _Leave(run.engine, scoring.Method.TRIMMED, run.engine.totals.tolist(), None)
+    with pytest.raises(NotImplementedError, match="'zscore'"):
+        leave.panel_scores(scoring.Method.ZSCORE, [0], [90.0], [1])
+    with pytest.raises(NotImplementedError, match="'zscore'"):
+        _Leave(run.engine, scoring.Method.ZSCORE, run.engine.totals.tolist(), None)
+    monkeypatch.setattr(stage_module, "LEAVE_METHODS", frozenset({scoring.Method.MEAN}))
+    with pytest.raises(NotImplementedError, match="no leave-one-out rule for method 'trimmed'"):
+        _Stage(run)
 
 
 def test_zscore_decides_a_link_in_doubt_exactly(monkeypatch: pytest.MonkeyPatch) -> None:

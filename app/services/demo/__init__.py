@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import random
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
@@ -52,26 +53,100 @@ def database_is_empty(session: Session) -> bool:
     return not has_convention
 
 
-def _juror(
+def _account(
     session: Session,
     hash_password: Callable[[str], str],
+    role: Role,
     username: str,
     full_name: str,
-    convention: Convention,
-    panel: Panel,
+    **fields: Any,
 ) -> tuple[Account, str]:
+    """A new account and its password (shown once, with the other demo logins)."""
     password = secrets.token_urlsafe(9)
     account = Account(
         username=username,
         full_name=full_name,
-        role=Role.JUROR,
+        role=role,
         password_hash=hash_password(password),
         credential_stamp=new_credential_stamp(),
-        convention_id=convention.id,
-        panel_id=panel.id,
+        **fields,
     )
     session.add(account)
     return account, password
+
+
+def _jurors(
+    session: Session,
+    hash_password: Callable[[str], str],
+    convention: Convention,
+    jurors: Iterable[tuple[str, str, Panel]],
+) -> tuple[list[Account], list[tuple[str, str, str]]]:
+    """The convention's juror accounts (username, full name, panel), in order, and their
+    logins."""
+    accounts_made: list[Account] = []
+    logins: list[tuple[str, str, str]] = []
+    for username, full_name, panel in jurors:
+        account, password = _account(
+            session,
+            hash_password,
+            Role.JUROR,
+            username,
+            full_name,
+            convention_id=convention.id,
+            panel_id=panel.id,
+        )
+        accounts_made.append(account)
+        logins.append(("juror", username, password))
+    session.flush()
+    return accounts_made, logins
+
+
+def _criteria(
+    session: Session,
+    convention: Convention,
+    stage: Stage,
+    rows: Sequence[tuple[str, str, float, int | None]],
+    scale: tuple[float, float, float],
+) -> list[str]:
+    """The stage's criteria (code, name, weight, tie-break rank), all on one ``scale`` (lowest
+    score, highest, step); their codes, in order."""
+    min_score, max_score, step = scale
+    for code, name, weight, tie_break in rows:
+        session.add(
+            Criterion(
+                convention_id=convention.id,
+                stage_id=stage.id,
+                code=code,
+                name=name,
+                weight=weight,
+                min_score=min_score,
+                max_score=max_score,
+                step=step,
+                tie_break_rank=tie_break,
+            )
+        )
+    return [code for code, _name, _weight, _tie_break in rows]
+
+
+def _entry(
+    convention: Convention,
+    opd: Opd,
+    acronym: str,
+    title: str,
+    category: str,
+    team: str,
+    summary: str | None = None,
+) -> Entry:
+    """An entry whose innovator is its ``team`` (``Tim Inovasi <team>``)."""
+    return Entry(
+        convention_id=convention.id,
+        opd_id=opd.id,
+        title=title,
+        acronym=acronym,
+        category=category,
+        summary=summary,
+        innovators=[Innovator(position=0, name=f"Tim Inovasi {team.title()}")],
+    )
 
 
 def _sheet(
@@ -96,30 +171,21 @@ def _sheet(
     )
 
 
+def _convention(session: Session, fields: dict[str, Any]) -> Convention:
+    convention = Convention(**fields)
+    session.add(convention)
+    session.flush()
+    return convention
+
+
 def load_solok(
     session: Session, hash_password: Callable[[str], str]
 ) -> tuple[Convention, list[tuple[str, str, str]]]:
-    convention = Convention(**solok.CONVENTION)
-    session.add(convention)
-    session.flush()
+    convention = _convention(session, solok.CONVENTION)
     stage = default_stage(convention.id)
     session.add(stage)
     session.flush()
-    codes = [code for code, _name, _w, _t in solok.CRITERIA]
-    for code, name, weight, tie_break in solok.CRITERIA:
-        session.add(
-            Criterion(
-                convention_id=convention.id,
-                stage_id=stage.id,
-                code=code,
-                name=name,
-                weight=weight,
-                min_score=1.0,
-                max_score=10.0,
-                step=0.5,
-                tie_break_rank=tie_break,
-            )
-        )
+    codes = _criteria(session, convention, stage, solok.CRITERIA, solok.SCALE)
     panels = {
         name: Panel(convention_id=convention.id, name=name, weight=1.0) for name in solok.PANELS
     }
@@ -128,27 +194,17 @@ def load_solok(
     }
     session.add_all([*panels.values(), *opds.values()])
     session.flush()
-    entries: dict[str, Entry] = {}
-    for acronym, title, opd_code, category, summary in solok.ENTRIES:
-        entries[acronym] = Entry(
-            convention_id=convention.id,
-            opd_id=opds[opd_code].id,
-            title=title,
-            acronym=acronym,
-            category=category,
-            summary=summary,
-            innovators=[Innovator(position=0, name=f"Tim Inovasi {opd_code.title()}")],
-        )
+    entries = {
+        acronym: _entry(convention, opds[opd], acronym, title, category, opd, summary)
+        for acronym, title, opd, category, summary in solok.ENTRIES
+    }
     session.add_all(entries.values())
-    logins: list[tuple[str, str, str]] = []
-    jurors: list[Account] = []
-    for username, full_name, panel in solok.JURORS:
-        account, password = _juror(
-            session, hash_password, username, full_name, convention, panels[panel]
-        )
-        jurors.append(account)
-        logins.append(("juror", username, password))
-    session.flush()
+    jurors, logins = _jurors(
+        session,
+        hash_password,
+        convention,
+        [(username, name, panels[panel]) for username, name, panel in solok.JURORS],
+    )
     for acronym, rows in solok.SUBMITTED.items():
         for juror, values in zip(jurors, rows, strict=False):
             scores = dict(zip(codes, values, strict=True))
@@ -166,9 +222,7 @@ def load_solok(
 def load_kipp(
     session: Session, hash_password: Callable[[str], str]
 ) -> tuple[Convention, list[tuple[str, str, str]]]:
-    convention = Convention(**kipp.CONVENTION)
-    session.add(convention)
-    session.flush()
+    convention = _convention(session, kipp.CONVENTION)
     stages: dict[str, Stage] = {}
     for position, (code, name, kind, weight, rule, count) in enumerate(kipp.STAGES, start=1):
         stages[code] = Stage(
@@ -187,42 +241,21 @@ def load_kipp(
     session.add(panel)
     session.flush()
     for stage_code, criteria in kipp.CRITERIA.items():
-        for code, name, weight, tie_break in criteria:
-            session.add(
-                Criterion(
-                    convention_id=convention.id,
-                    stage_id=stages[stage_code].id,
-                    code=code,
-                    name=name,
-                    weight=weight,
-                    min_score=0.0,
-                    max_score=100.0,
-                    step=1.0,
-                    tie_break_rank=tie_break,
-                )
-            )
+        _criteria(session, convention, stages[stage_code], criteria, kipp.SCALE)
     entries: list[tuple[Entry, float, bool]] = []
     for opd_code, opd_name, acronym, title, category, quality, passes in kipp.ENTRIES:
         opd = Opd(convention_id=convention.id, code=opd_code, name=opd_name)
         session.add(opd)
         session.flush()
-        entry = Entry(
-            convention_id=convention.id,
-            opd_id=opd.id,
-            title=title,
-            acronym=acronym,
-            category=category,
-            innovators=[Innovator(position=0, name=f"Tim Inovasi {acronym.title()}")],
-        )
+        entry = _entry(convention, opd, acronym, title, category, acronym)
         session.add(entry)
         entries.append((entry, quality, passes))
-    logins: list[tuple[str, str, str]] = []
-    jurors: list[Account] = []
-    for username, full_name in kipp.JURORS:
-        account, password = _juror(session, hash_password, username, full_name, convention, panel)
-        jurors.append(account)
-        logins.append(("juror", username, password))
-    session.flush()
+    jurors, logins = _jurors(
+        session,
+        hash_password,
+        convention,
+        [(username, name, panel) for username, name in kipp.JURORS],
+    )
     # The screening is done: its decisions recorded, the stage frozen, the passed entries
     # admitted to the proposal evaluation, now current.
     screening, proposal = stages["SELEKSI"], stages["PROPOSAL"]
@@ -278,29 +311,19 @@ def load(session: Session, hash_password: Callable[[str], str], *, with_admin: b
     kipp_convention, kipp_logins = load_kipp(session, hash_password)
     logins.extend(kipp_logins)
     if with_admin:
-        password = secrets.token_urlsafe(9)
-        session.add(
-            Account(
-                username=DEMO_ADMIN,
-                full_name="Sekretariat Konvensi",
-                role=Role.ADMIN,
-                password_hash=hash_password(password),
-                credential_stamp=new_credential_stamp(),
-            )
+        _admin, password = _account(
+            session, hash_password, Role.ADMIN, DEMO_ADMIN, "Sekretariat Konvensi"
         )
         logins.insert(0, ("admin", DEMO_ADMIN, password))
     if not accounts.username_taken(session, DEMO_SECRETARIAT):
         # Kota Solok's own secretariat: the admin's rights on Solok, nothing on the KIPP.
-        password = secrets.token_urlsafe(9)
-        session.add(
-            Account(
-                username=DEMO_SECRETARIAT,
-                full_name="Sekretariat Kota Solok",
-                role=Role.SECRETARIAT,
-                password_hash=hash_password(password),
-                credential_stamp=new_credential_stamp(),
-                scopes=[AccountConvention(convention_id=solok_convention.id)],
-            )
+        _secretariat, password = _account(
+            session,
+            hash_password,
+            Role.SECRETARIAT,
+            DEMO_SECRETARIAT,
+            "Sekretariat Kota Solok",
+            scopes=[AccountConvention(convention_id=solok_convention.id)],
         )
         logins.append(("secretariat", DEMO_SECRETARIAT, password))
     session.flush()

@@ -36,6 +36,9 @@ STAGES = [
     ("PRESENTASI", "Presentasi dan Wawancara", "scored", 30.0, "all", None),
 ]
 
+# Every criterion's lowest score, highest score and step.
+SCALE = (0.0, 100.0, 1.0)
+
 # stage code -> (criterion code, name, weight, tie-break rank)
 CRITERIA = {
     "PROPOSAL": [

@@ -42,6 +42,9 @@ CRITERIA = [
     ("PENYAJIAN", "Kualitas Penyajian", 10.0, None),
 ]
 
+# Every criterion's lowest score, highest score and step.
+SCALE = (1.0, 10.0, 0.5)
+
 PANELS = ["KemenPAN-RB", "LAN"]
 
 OPDS = [
@@ -133,6 +136,13 @@ JURORS = [
     ("juri.lan.2", "Juri LAN 2", "LAN"),
 ]
 
+# SATE LOKAN's and KAMPUNG BERDASI's sheets: the same, so the two tie.
+TIED = (
+    (8.0, 7.0, 6.5, 6.5, 7.0, 7.0),
+    (6.5, 7.5, 7.5, 6.0, 7.0, 7.0),
+    (6.0, 7.0, 6.5, 6.5, 7.0, 6.0),
+)
+
 # The submitted sheets of the first three jurors (in JURORS' order), the criteria in
 # CRITERIA's order, by entry acronym.
 SUBMITTED: dict[str, tuple[tuple[float, ...], ...]] = {
@@ -156,16 +166,8 @@ SUBMITTED: dict[str, tuple[tuple[float, ...], ...]] = {
         (5.0, 5.5, 6.0, 7.0, 6.0, 5.5),
         (6.0, 5.0, 6.5, 6.0, 6.0, 7.0),
     ),
-    "SATE LOKAN": (
-        (8.0, 7.0, 6.5, 6.5, 7.0, 7.0),
-        (6.5, 7.5, 7.5, 6.0, 7.0, 7.0),
-        (6.0, 7.0, 6.5, 6.5, 7.0, 6.0),
-    ),
-    "KAMPUNG BERDASI": (
-        (8.0, 7.0, 6.5, 6.5, 7.0, 7.0),
-        (6.5, 7.5, 7.5, 6.0, 7.0, 7.0),
-        (6.0, 7.0, 6.5, 6.5, 7.0, 6.0),
-    ),
+    "SATE LOKAN": TIED,
+    "KAMPUNG BERDASI": TIED,
     "TAPASO JARWO": (
         (7.5, 7.0, 6.5, 6.5, 6.0, 7.5),
         (7.0, 8.0, 7.5, 6.0, 8.0, 8.0),

@@ -25,18 +25,18 @@ class Page:
     # --- state --------------------------------------------------------------------------
 
     def fill_colour(self, rgb: Rgb) -> None:
-        r, g, b = rgb
-        if r == g == b:
-            self.ops.append(f"{r / 255:.3f} g")
-        else:
-            self.ops.append(f"{r / 255:.3f} {g / 255:.3f} {b / 255:.3f} rg")
+        self._colour(rgb, "g", "rg")
 
     def stroke_colour(self, rgb: Rgb) -> None:
+        self._colour(rgb, "G", "RG")
+
+    def _colour(self, rgb: Rgb, grey: str, colour: str) -> None:
+        """A grey (one level, operator ``grey``) or an RGB colour (operator ``colour``)."""
         r, g, b = rgb
         if r == g == b:
-            self.ops.append(f"{r / 255:.3f} G")
+            self.ops.append(f"{r / 255:.3f} {grey}")
         else:
-            self.ops.append(f"{r / 255:.3f} {g / 255:.3f} {b / 255:.3f} RG")
+            self.ops.append(f"{r / 255:.3f} {g / 255:.3f} {b / 255:.3f} {colour}")
 
     def line_width(self, mm: float) -> None:
         self.ops.append(f"{mm * K:.2f} w")

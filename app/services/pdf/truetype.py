@@ -19,7 +19,7 @@ import threading
 import zlib
 from array import array
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -240,21 +240,10 @@ class TrueType:
             data = self._glyph_data(glyf, todo.pop())
             if len(data) < 10 or struct.unpack_from(">h", data, 0)[0] >= 0:
                 continue
-            at = 10
-            while True:
-                flags, component = struct.unpack_from(">HH", data, at)
+            for _at, component in _components(data):
                 if component not in seen:
                     seen.add(component)
                     todo.append(component)
-                at += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
-                if flags & _HAVE_SCALE:
-                    at += 2
-                elif flags & _HAVE_XY_SCALE:
-                    at += 4
-                elif flags & _HAVE_2X2:
-                    at += 8
-                if not flags & _MORE_COMPONENTS:
-                    break
         return seen
 
     def _metric(self, hmtx: bytes, gid: int) -> bytes:
@@ -308,13 +297,12 @@ class TrueType:
         return _font_file(tables), bytes(cid_to_gid)
 
 
-def _renumbered(data: bytes, new: dict[int, int]) -> bytes:
-    """A composite glyph with its components' ids mapped through ``new``."""
-    out = bytearray(data)
+def _components(data: bytes) -> Iterator[tuple[int, int]]:
+    """Each component of a composite glyph: where its record starts, and its glyph id."""
     at = 10
     while True:
-        flags, component = struct.unpack_from(">HH", out, at)
-        struct.pack_into(">H", out, at + 2, new[component])
+        flags, component = struct.unpack_from(">HH", data, at)
+        yield at, component
         at += 4 + (4 if flags & _ARGS_ARE_WORDS else 2)
         if flags & _HAVE_SCALE:
             at += 2
@@ -323,7 +311,15 @@ def _renumbered(data: bytes, new: dict[int, int]) -> bytes:
         elif flags & _HAVE_2X2:
             at += 8
         if not flags & _MORE_COMPONENTS:
-            return bytes(out)
+            return
+
+
+def _renumbered(data: bytes, new: dict[int, int]) -> bytes:
+    """A composite glyph with its components' ids mapped through ``new``."""
+    out = bytearray(data)
+    for at, component in _components(data):
+        struct.pack_into(">H", out, at + 2, new[component])
+    return bytes(out)
 
 
 class _Lazy(dict[Any, Any]):

@@ -91,13 +91,8 @@ class StoredSheet:
         return f'"{self.version}"'
 
     def audit_view(self) -> dict[str, Any]:
-        return {
-            "stage_id": self.stage_id,
-            "scores": self.scores,
-            "comment": self.comment,
-            "status": self.status,
-            "version": self.version,
-        }
+        view = self.as_dict()
+        return {key: view[key] for key in ("stage_id", "scores", "comment", "status", "version")}
 
 
 def _is_number(value: Any) -> bool:

@@ -1,8 +1,8 @@
 // The juror app: start-up, the bar with the sync status, and the two screens (the list of
 // entries and a score sheet) chosen by the address's hash.
 
+import { ask, h, replace, saveBlob } from "/static/common/dom.js";
 import { watch } from "./connection.js";
-import { ask, download, h, replace } from "./dom.js";
 import * as queue from "./queue.js";
 import { logout } from "./session.js";
 import { changed, load, state, subscribe, waiting } from "./state.js";
@@ -96,7 +96,8 @@ function renderBar() {
 function exportQueue() {
   const doc = queue.exportDocument();
   const stamp = doc.exported_at.slice(0, 16).replace(/[-:]/g, "").replace("T", "-");
-  download(`antrean-juri-${doc.juror.username || "juri"}-${stamp}.json`, `${JSON.stringify(doc, null, 2)}\n`);
+  const file = new Blob([`${JSON.stringify(doc, null, 2)}\n`], { type: "application/json" });
+  saveBlob(file, `antrean-juri-${doc.juror.username || "juri"}-${stamp}.json`);
   flash(`Antrean diekspor: ${doc.sheets.length} lembar.`);
 }
 

@@ -1,37 +1,14 @@
 // Logging in and out. The token lives only in this app's IndexedDB (its origin's storage);
 // logging out forgets it together with every cached record.
 
+import { LoginRefused, signIn, tokenFields } from "/static/common/session.js";
 import * as api from "./api.js";
 import * as store from "./store.js";
 import { changed, reset, state, waiting } from "./state.js";
 import { cancelTimer, syncNow } from "./sync.js";
 
-export class LoginRefused extends Error {}
-
-function refusal(error) {
-  if (error instanceof api.NetworkError) {
-    return "Server tidak dapat dihubungi. Periksa jaringan Wi-Fi, lalu coba lagi.";
-  }
-  if (error instanceof api.HttpError) {
-    if (error.status === 401) return "Nama pengguna atau kata sandi salah.";
-    if (error.status === 429) {
-      const wait = Math.ceil(error.retryAfter || 60);
-      return `Terlalu banyak percobaan gagal. Coba lagi dalam ${wait} detik.`;
-    }
-    if (error.status === 422) return "Isi nama pengguna dan kata sandi.";
-  }
-  return "Masuk gagal. Coba lagi sebentar lagi.";
-}
-
 export async function login(username, password) {
-  let token;
-  let me;
-  try {
-    token = await api.login(username.trim(), password);
-    me = await api.me(token.access_token);
-  } catch (error) {
-    throw new LoginRefused(refusal(error));
-  }
+  const { token, me } = await signIn(api, username, password, { network: "jaringan Wi-Fi" });
   if (me.role !== "juror") {
     throw new LoginRefused("Akun ini bukan akun juri. Sekretariat memakai dasbor sekretariat.");
   }
@@ -50,8 +27,7 @@ export async function login(username, password) {
     reset();
   }
   state.session = {
-    token: token.access_token,
-    expires_at: Date.now() + token.expires_in * 1000,
+    ...tokenFields(token),
     juror_id: me.id,
     username: me.username,
     full_name: me.full_name,

@@ -1,14 +1,5 @@
-// The words of the app, in Indonesian, in one place.
-
-export const CATEGORIES = {
-  teknologi: "Teknologi",
-  produk: "Produk",
-  proses: "Proses",
-  sdm: "SDM",
-  metode: "Metode",
-  konseptual: "Konseptual",
-  hubungan: "Hubungan",
-};
+// The words of the app, in Indonesian, in one place (an innovation's categories, which the
+// dashboard shows too, are in /static/common/text.js).
 
 export const CONVENTION_STATUS = {
   draft: "Persiapan: penilaian belum dibuka",

@@ -1,28 +1,12 @@
-// The public API of the service, and nothing else (docs/api.md): every call the
-// dashboard makes is one a script could make through /api/v1 with the same token.
+// The public API of the service, and nothing else (docs/api.md): every call the dashboard
+// makes is one a script could make through /api/v1 with the same token. The fetch and its
+// failures are the two apps' (/static/common/api.js); this tab's token is kept here.
 
-const BASE = "/api/v1";
+import * as common from "/static/common/api.js";
+
+export { AuthError, HttpError, NetworkError, conv } from "/static/common/api.js";
+
 const TIMEOUT_MS = 30000;
-const PAGE = 500;
-
-// No answer at all: the server down, the venue's network gone, a timeout.
-export class NetworkError extends Error {}
-
-// An answer with an error status; `problem` is the RFC 9457 body when there is one.
-export class HttpError extends Error {
-  constructor(status, problem) {
-    super((problem && (problem.detail || problem.title)) || `HTTP ${status}`);
-    this.status = status;
-    this.problem = problem;
-  }
-
-  get type() {
-    return String((this.problem && this.problem.type) || "").replace("/problems/", "");
-  }
-}
-
-// 401: the token expired or was ended. The dashboard asks to sign in again.
-export class AuthError extends HttpError {}
 
 let token = null;
 let onAuthLost = () => {};
@@ -31,63 +15,22 @@ export function useToken(value) {
   token = value;
 }
 
+// 401 to a call made with the tab's token: it expired or was ended; sign in again.
 export function whenAuthLost(callback) {
   onAuthLost = callback;
 }
 
-async function send(method, path, { json, form, body: raw, accept = "application/json" } = {}) {
-  const headers = { Accept: accept };
-  let body = raw;
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (json !== undefined) {
-    headers["Content-Type"] = "application/json";
-    body = JSON.stringify(json);
-  } else if (form !== undefined) {
-    body = new URLSearchParams(form);
-  }
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+// One call with this tab's token (unless the call gives one), its answer read by `read`.
+async function call(method, path, options, read = common.read) {
   try {
-    return await fetch(BASE + path, {
-      method,
-      headers,
-      body,
-      cache: "no-store",
-      credentials: "omit",
-      signal: controller.signal,
-    });
+    return await read(await common.send(method, path, { token, ...options, timeout: TIMEOUT_MS }));
   } catch (error) {
-    throw new NetworkError(error && error.name === "AbortError" ? "timeout" : String(error));
-  } finally {
-    clearTimeout(timer);
+    if (error instanceof common.AuthError && token) onAuthLost(error);
+    throw error;
   }
 }
 
-async function failure(response) {
-  let problem = null;
-  if ((response.headers.get("Content-Type") || "").includes("json")) {
-    try {
-      problem = await response.json();
-    } catch {
-      problem = null;
-    }
-  }
-  if (response.status === 401) {
-    const error = new AuthError(401, problem);
-    if (token) onAuthLost(error);
-    return error;
-  }
-  return new HttpError(response.status, problem);
-}
-
-export async function request(method, path, options) {
-  const response = await send(method, path, options);
-  if (!response.ok) throw await failure(response);
-  if (response.status === 204) return null;
-  const type = response.headers.get("Content-Type") || "";
-  return type.includes("json") ? response.json() : null;
-}
-
+export const request = (method, path, options) => call(method, path, options);
 export const get = (path) => request("GET", path);
 export const post = (path, json) => request("POST", path, { json });
 export const patch = (path, json) => request("PATCH", path, { json });
@@ -95,13 +38,14 @@ export const del = (path) => request("DELETE", path);
 
 // A file (CSV, XLSX, PDF, ZIP) as a Blob with the name the server gave it. The bearer token
 // is needed, so a plain link cannot do it.
-export async function fetchFile(path) {
-  const response = await send("GET", path, { accept: "*/*" });
-  if (!response.ok) throw await failure(response);
-  const disposition = response.headers.get("Content-Disposition") || "";
-  const match = disposition.match(/filename="?([^";]+)"?/);
-  const name = match ? match[1] : path.split("/").pop().split("?")[0];
-  return { blob: await response.blob(), name };
+export function fetchFile(path) {
+  return call("GET", path, { accept: "*/*" }, async (response) => {
+    if (!response.ok) throw await common.refusal(response);
+    const disposition = response.headers.get("Content-Disposition") || "";
+    const match = disposition.match(/filename="?([^";]+)"?/);
+    const name = match ? match[1] : path.split("/").pop().split("?")[0];
+    return { blob: await response.blob(), name };
+  });
 }
 
 // multipart/form-data with one field `file` (the bulk import; `PUT` for the piagam's logo).
@@ -111,19 +55,8 @@ export function upload(path, file, method = "POST") {
   return request(method, path, { body });
 }
 
-export function login(username, password) {
-  return request("POST", "/auth/token", { form: { username, password } });
-}
+export const login = (username, password) => common.login(username, password, { timeout: TIMEOUT_MS });
+export const me = (value) => request("GET", "/me", { token: value });
 
 // Every item of a paginated list (`limit` at most 500).
-export async function getAll(path) {
-  const items = [];
-  const sep = path.includes("?") ? "&" : "?";
-  for (;;) {
-    const page = await get(`${path}${sep}limit=${PAGE}&offset=${items.length}`);
-    items.push(...page.items);
-    if (page.items.length === 0 || items.length >= page.total) return items;
-  }
-}
-
-export const conv = (cid, path = "") => `/conventions/${cid}${path}`;
+export const getAll = (path) => common.getAll(path, get);

@@ -2,7 +2,7 @@
 // a <title>, followed by the same numbers as a table in a <details>, for screen readers and
 // for anyone who would rather read.
 
-import { h, s, table } from "./dom.js";
+import { h, s, table } from "/static/common/dom.js";
 import { num, signed } from "./text.js";
 
 const W = 640;
@@ -25,12 +25,13 @@ function svg(title, height, children) {
   );
 }
 
-export function figure({ id, title, note, chart, columns, rows }) {
+// A chart of `rows`: `draw(title)` makes its picture, `empty` says why there is none.
+export function figure({ id, title, note, draw, empty, columns, rows }) {
   return h(
     "figure",
     { class: "card chart-card", id, "aria-labelledby": `${id}-caption` },
     h("figcaption", { id: `${id}-caption` }, h("h2", {}, title), note ? h("p", { class: "muted small" }, note) : null),
-    chart,
+    rows.length ? draw(title) : h("p", { class: "muted" }, empty),
     h("details", { class: "chart-data" }, h("summary", {}, "Tabel data"), table(columns, rows, { caption: title })),
   );
 }
@@ -38,6 +39,14 @@ export function figure({ id, title, note, chart, columns, rows }) {
 const text = (x, y, value, attrs = {}) => s("text", { x, y, "font-size": FONT, fill: INK, ...attrs }, value);
 const line = (x1, y1, x2, y2, stroke = GRID, attrs = {}) => s("line", { x1, y1, x2, y2, stroke, ...attrs });
 const clip = (label, n = 26) => (label.length > n ? `${label.slice(0, n - 1)}…` : label);
+
+// A chart of one row per item, their labels left of the plot: where the plot runs and how tall
+// the chart is (the axis's labels below the rows).
+const rowsFrame = (n, { left = 190, right = W - 20, top, row, bottom = 30 }) => ({ left, right, top, row, height: top + n * row + bottom });
+
+// The value axis: a grid line at each tick, from `top` down to the labels under the rows.
+const axis = (ticks, x, top, height, label = String) =>
+  ticks.map((v) => [line(x(v), top, x(v), height - 24), text(x(v), height - 8, label(v), { "text-anchor": "middle", fill: MUTED })]);
 
 function niceStep(span) {
   const raw = span / 5;
@@ -47,11 +56,7 @@ function niceStep(span) {
 
 // Horizontal bars from a middle zero: [{label, value, title}].
 export function divergingBars(title, items) {
-  const left = 190;
-  const right = W - 20;
-  const top = 24;
-  const row = 26;
-  const height = top + items.length * row + 28;
+  const { left, right, top, row, height } = rowsFrame(items.length, { top: 24, row: 26, bottom: 28 });
   const extent = Math.max(1, ...items.map((d) => Math.abs(d.value ?? 0)));
   const step = niceStep(extent);
   const max = Math.ceil(extent / step) * step;
@@ -60,7 +65,7 @@ export function divergingBars(title, items) {
   const ticks = [];
   for (let v = -max; v <= max + 1e-9; v += step) ticks.push(v);
   return svg(title, height, [
-    ticks.map((v) => [line(x(v), top - 6, x(v), height - 24), text(x(v), height - 8, signed(v, step < 1 ? 1 : 0), { "text-anchor": "middle", fill: MUTED })]),
+    axis(ticks, x, top - 6, height, (v) => signed(v, step < 1 ? 1 : 0)),
     line(mid, top - 6, mid, height - 24, INK, { "stroke-width": 1.5 }),
     text(x(-max), 14, "← lebih ketat", { fill: MUTED }),
     text(x(max), 14, "lebih murah hati →", { fill: MUTED, "text-anchor": "end" }),
@@ -129,14 +134,10 @@ export function summary(values) {
 // One row per juror: each total as a dot, and a box from the first to the third quartile
 // with the median: [{label, values}], on 0..100.
 export function strips(title, rows) {
-  const left = 190;
-  const right = W - 20;
-  const top = 10;
-  const row = 30;
-  const height = top + rows.length * row + 30;
+  const { left, right, top, row, height } = rowsFrame(rows.length, { top: 10, row: 30 });
   const x = (v) => left + ((right - left) * v) / 100;
   return svg(title, height, [
-    [0, 20, 40, 60, 80, 100].map((v) => [line(x(v), top, x(v), height - 24), text(x(v), height - 8, String(v), { "text-anchor": "middle", fill: MUTED })]),
+    axis([0, 20, 40, 60, 80, 100], x, top, height),
     rows.map((r, i) => {
       const cy = top + i * row + row / 2;
       const st = summary(r.values);
@@ -160,16 +161,12 @@ export function strips(title, rows) {
 
 // The top entries' scores as bars, each with its rank range when one juror is left out.
 export function scoreBars(title, rows) {
-  const left = 230;
-  const right = W - 110;
-  const top = 8;
-  const row = 28;
-  const height = top + rows.length * row + 30;
+  const { left, right, top, row, height } = rowsFrame(rows.length, { left: 230, right: W - 110, top: 8, row: 28 });
   const max = 100;
   const x = (v) => left + ((right - left) * v) / max;
   const colour = { stable_in: BRAND, cusp: "#c75d00", stable_out: "#8c9896" };
   return svg(title, height, [
-    [0, 25, 50, 75, 100].map((v) => [line(x(v), top, x(v), height - 24), text(x(v), height - 8, String(v), { "text-anchor": "middle", fill: MUTED })]),
+    axis([0, 25, 50, 75, 100], x, top, height),
     rows.map((r, i) => {
       const y = top + i * row;
       return s(

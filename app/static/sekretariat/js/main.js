@@ -2,9 +2,9 @@
 // convention chosen by the address's hash (#/k/{cid}/{screen}). Screens that show live data
 // are refreshed every 10 seconds while the tab is visible.
 
+import { h, replace } from "/static/common/dom.js";
 import * as api from "./api.js";
 import { ctx, forget, onConvention, open, refreshConvention } from "./context.js";
-import { h, replace } from "./dom.js";
 import * as session from "./session.js";
 import { STATUS, clock } from "./text.js";
 import { AccountsView } from "./views/accounts.js";

@@ -1,16 +1,7 @@
-// The words of the dashboard, in Indonesian, and how numbers and times are written.
+// The words of the dashboard, in Indonesian, and how numbers and times are written (an
+// innovation's categories, which the juror app shows too, are in /static/common/text.js).
 
-import { h } from "./dom.js";
-
-export const CATEGORIES = {
-  teknologi: "Teknologi",
-  produk: "Produk",
-  proses: "Proses",
-  sdm: "SDM",
-  metode: "Metode",
-  konseptual: "Konseptual",
-  hubungan: "Hubungan",
-};
+import { h } from "/static/common/dom.js";
 
 export const STATUS = {
   draft: "Persiapan",

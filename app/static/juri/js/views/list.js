@@ -1,9 +1,10 @@
 // The entries this juror scores: search, filters, progress, and each entry's state.
 
-import { h, replace } from "../dom.js";
+import { h, replace } from "/static/common/dom.js";
+import { CATEGORIES } from "/static/common/text.js";
 import { dismissRefused, retryRefused } from "../queue.js";
 import { entryState, scorableEntries, state } from "../state.js";
-import { CATEGORIES, CONVENTION_STATUS, STATES, STATE_HINTS, problemText } from "../text.js";
+import { CONVENTION_STATUS, STATES, STATE_HINTS, problemText } from "../text.js";
 
 // Kept while the juror moves between the list and a sheet.
 const filters = { q: "", state: "", category: "" };
@@ -25,15 +26,22 @@ function matches(entry) {
     .every((word) => haystack.includes(word));
 }
 
-function select(id, label, options, current, onchange) {
+// A filter of the list: a <select> that sets filters[key] and shows the list again.
+function filter(id, label, key, options, render) {
   return h(
     "div",
     { class: "field" },
     h("label", { for: id }, label),
     h(
       "select",
-      { id, onchange: (event) => onchange(event.target.value) },
-      options.map(([value, text]) => h("option", { value, selected: value === current }, text)),
+      {
+        id,
+        onchange: (event) => {
+          filters[key] = event.target.value;
+          render();
+        },
+      },
+      options.map(([value, text]) => h("option", { value, selected: value === filters[key] }, text)),
     ),
   );
 }
@@ -63,6 +71,7 @@ export class ListView {
         this.renderList();
       },
     });
+    const render = () => this.renderList();
     // Browsers keep a service worker (the app opening offline) only on https or localhost.
     const insecure = !window.isSecureContext
       ? h(
@@ -93,26 +102,8 @@ export class ListView {
         "section",
         { class: "filters", "aria-label": "Cari dan saring" },
         h("div", { class: "field grow" }, h("label", { for: "search" }, "Cari inovasi"), search),
-        select(
-          "filter-state",
-          "Status",
-          [["", "Semua status"], ...Object.entries(STATES)],
-          filters.state,
-          (value) => {
-            filters.state = value;
-            this.renderList();
-          },
-        ),
-        select(
-          "filter-category",
-          "Kategori",
-          [["", "Semua kategori"], ...Object.entries(CATEGORIES)],
-          filters.category,
-          (value) => {
-            filters.category = value;
-            this.renderList();
-          },
-        ),
+        filter("filter-state", "Status", "state", [["", "Semua status"], ...Object.entries(STATES)], render),
+        filter("filter-category", "Kategori", "category", [["", "Semua kategori"], ...Object.entries(CATEGORIES)], render),
       ),
       this.count,
       this.list,

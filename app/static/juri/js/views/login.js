@@ -1,82 +1,23 @@
 // The login form: on its own page at first, in a dialog when a token expires while sheets
 // wait (the queue is kept; the same juror logs in again and it drains).
 
-import { h, replace } from "../dom.js";
-import { LoginRefused, login } from "../session.js";
+import { h } from "/static/common/dom.js";
+import { loginForm, loginPage as page } from "/static/common/login.js";
+import { login } from "../session.js";
 import { state, waiting } from "../state.js";
 
-function loginForm({ username = "", fixed = false, onDone }) {
-  const error = h("p", { class: "form-error", id: "login-error", role: "alert" });
-  const user = h("input", {
-    id: "username",
-    name: "username",
-    autocomplete: "username",
-    autocapitalize: "none",
-    spellcheck: "false",
-    required: true,
-    readonly: fixed,
-    value: username,
-  });
-  const password = h("input", {
-    id: "password",
-    name: "password",
-    type: "password",
-    autocomplete: "current-password",
-    required: true,
-  });
-  const button = h("button", { type: "submit", class: "primary wide" }, "Masuk");
-  const form = h(
-    "form",
-    {
-      class: "login-form",
-      novalidate: true,
-      onsubmit: async (event) => {
-        event.preventDefault();
-        if (!user.value.trim() || !password.value) {
-          replace(error, "Isi nama pengguna dan kata sandi.");
-          (user.value.trim() ? password : user).focus();
-          return;
-        }
-        button.disabled = true;
-        replace(error);
-        try {
-          await login(user.value, password.value);
-          password.value = "";
-          onDone();
-        } catch (failure) {
-          replace(error, failure instanceof LoginRefused ? failure.message : String(failure));
-          password.select();
-        } finally {
-          button.disabled = false;
-        }
-      },
-    },
-    h("div", { class: "field" }, h("label", { for: "username" }, "Nama pengguna"), user),
-    h("div", { class: "field" }, h("label", { for: "password" }, "Kata sandi"), password),
-    error,
-    button,
-  );
-  return { form, focus: () => (fixed ? password : user).focus() };
-}
-
 export function loginPage(main, onDone) {
-  const { form, focus } = loginForm({ onDone });
-  replace(
-    main,
-    h(
-      "section",
-      { class: "login card", "aria-labelledby": "login-title" },
-      h("h1", { id: "login-title" }, "Masuk sebagai juri"),
-      h(
-        "p",
-        { class: "muted" },
-        "Gunakan nama pengguna dan kata sandi dari sekretariat konvensi. " +
-          "Nilai yang Anda masukkan disimpan di tablet ini lebih dulu, lalu dikirim ke server.",
-      ),
-      form,
+  page(main, {
+    title: "Masuk sebagai juri",
+    lead: h(
+      "p",
+      { class: "muted" },
+      "Gunakan nama pengguna dan kata sandi dari sekretariat konvensi. " +
+        "Nilai yang Anda masukkan disimpan di tablet ini lebih dulu, lalu dikirim ke server.",
     ),
-  );
-  focus();
+    login,
+    onDone,
+  });
 }
 
 let open = null;
@@ -86,6 +27,7 @@ export function reloginDialog(onDone) {
   if (open) return;
   const dialog = h("dialog", { class: "dialog", "aria-labelledby": "relogin-title" });
   const { form, focus } = loginForm({
+    login,
     username: state.session ? state.session.username : "",
     fixed: true,
     onDone: () => {

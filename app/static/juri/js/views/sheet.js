@@ -1,12 +1,13 @@
 // One score sheet: each criterion with a slider and a number field kept in step, the total
 // as the server will compute it, a comment, "Simpan draf" and "Kirim".
 
-import { ask, h, replace } from "../dom.js";
+import { ask, h, replace } from "/static/common/dom.js";
+import { CATEGORIES } from "/static/common/text.js";
 import * as queue from "../queue.js";
 import { formatNumber, formatTotal, parseScore, problemWith, total } from "../scoring.js";
 import { currentSheet, entryState, isFinal, state } from "../state.js";
 import { syncNow } from "../sync.js";
-import { CATEGORIES, STATES, STATE_HINTS, problemText, timeText } from "../text.js";
+import { STATES, STATE_HINTS, problemText, timeText } from "../text.js";
 
 const AUTOSAVE_MS = 400;
 

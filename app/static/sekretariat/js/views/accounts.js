@@ -3,22 +3,15 @@
 // Jurors are made under their convention (Impor). A secretariat never sees the link; the API
 // answers it 403 anyway.
 
+import { h, replace, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx } from "../context.js";
-import { h, replace, table } from "../dom.js";
-import { ROLES, problemBox, when } from "../text.js";
+import { ROLES, when } from "../text.js";
+import { SectionsView, field } from "./sections.js";
 
-const field = (id, label, control, hint) =>
-  h("div", { class: "field" }, h("label", { for: id }, label), control, hint ? h("p", { class: "muted small", id: `${id}-hint` }, hint) : null);
-
-export class AccountsView {
+export class AccountsView extends SectionsView {
   constructor(main) {
-    this.main = main;
-    this.live = false;
-    this.notes = {};
-    for (const name of ["account-create", "accounts"]) {
-      this.notes[name] = h("div", { class: "note", id: `note-${name}`, "aria-live": "polite" });
-    }
+    super(main, { "account-create": "", accounts: "span2" });
   }
 
   async mount() {
@@ -30,15 +23,10 @@ export class AccountsView {
       );
       return;
     }
-    this.sections = {
-      create: h("section", { class: "card", "aria-labelledby": "account-create-title" }),
-      list: h("section", { class: "card span2", "aria-labelledby": "accounts-title" }),
-    };
-    replace(
-      this.main,
-      h("h1", {}, "Akun"),
-      h("p", { class: "muted" }, "Akun admin dan sekretariat. Sekretariat hanya melihat dan mengelola konvensi yang ditetapkan untuknya; akun juri dibuat di konvensinya (layar Impor). ", h("a", { href: "#/" }, "Kembali ke daftar konvensi")),
-      h("div", { class: "action-grid" }, this.sections.create, this.sections.list),
+    this.layout(
+      "Akun",
+      "Akun admin dan sekretariat. Sekretariat hanya melihat dan mengelola konvensi yang ditetapkan untuknya; akun juri dibuat di konvensinya (layar Impor). ",
+      h("a", { href: "#/" }, "Kembali ke daftar konvensi"),
     );
     await this.refresh();
   }
@@ -51,20 +39,8 @@ export class AccountsView {
     this.renderList();
   }
 
-  async act(button, note, run) {
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    try {
-      const text = await run();
-      if (text) replace(this.notes[note], h("p", { class: "ok-text" }, text));
-      await this.refresh();
-    } catch (error) {
-      if (error instanceof api.AuthError) return;
-      replace(this.notes[note], problemBox(error));
-    } finally {
-      button.disabled = false;
-      button.removeAttribute("aria-busy");
-    }
+  async acted() {
+    await this.refresh();
   }
 
   conventionName(id) {
@@ -115,7 +91,7 @@ export class AccountsView {
       ),
       h("div", { class: "actions-row" }, submit),
     );
-    replace(this.sections.create, h("h2", { id: "account-create-title" }, "Buat akun sekretariat"), this.form, this.notes["account-create"]);
+    replace(this.sections["account-create"], h("h2", { id: "account-create-title" }, "Buat akun sekretariat"), this.form, this.notes["account-create"]);
   }
 
   renderList() {
@@ -126,15 +102,10 @@ export class AccountsView {
     const toggle = (a) => {
       const active = !a.active;
       const label = active ? "Aktifkan" : "Nonaktifkan";
-      const b = h(
-        "button",
-        { type: "button", class: active ? "primary" : "", "aria-label": `${label} ${a.username}`, onclick: () => this.act(b, "accounts", setActive(a, active)) },
-        label,
-      );
-      return b;
+      return this.button(label, "accounts", setActive(a, active), { cls: active ? "primary" : "", name: `${label} ${a.username}` });
     };
     replace(
-      this.sections.list,
+      this.sections.accounts,
       h("h2", { id: "accounts-title" }, "Daftar akun"),
       h("p", { class: "muted small" }, "Menonaktifkan mengakhiri semua sesi akun itu dan menolak masuknya; admin aktif terakhir tidak dapat dinonaktifkan."),
       table(

@@ -4,10 +4,11 @@
 // button sends what a script would send; the server's state rules decide, and a refusal is
 // shown with its detail and field errors.
 
+import { ask, h, replace, saveBlob, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, currentStage, entryTitle, refreshConvention, refreshLists } from "../context.js";
-import { ask, h, replace, saveBlob, table } from "../dom.js";
-import { CERTIFICATE_KINDS, METHODS, OBJECTION_STATUS, RESULT_STATUS, STAGE_STATES, STATUS, WARNINGS, num, problemBox, when } from "../text.js";
+import { CERTIFICATE_KINDS, METHODS, OBJECTION_STATUS, RESULT_STATUS, STAGE_STATES, STATUS, WARNINGS, num, when } from "../text.js";
+import { SectionsView, field } from "./sections.js";
 
 const DOWNLOADS = [
   { path: "/exports/ranking.xlsx", label: "Peringkat (XLSX)" },
@@ -29,37 +30,17 @@ function methodSelect(id, value, onChange) {
   return select;
 }
 
-const field = (id, label, control) => h("div", { class: "field" }, h("label", { for: id }, label), control);
-
-export class ActionsView {
+export class ActionsView extends SectionsView {
   constructor(main, { flash }) {
-    this.main = main;
+    super(main, { status: "", stage: "", results: "", awards: "", downloads: "span2", objections: "wide" });
     this.flash = flash;
-    this.live = false;
-    this.notes = {};
     // Kept across re-renders: a preview, and what the secretariat chose or typed.
     this.preview = h("div", { id: "advance-preview", "aria-live": "polite" });
     this.choice = { advanceMethod: "mean", publishMethod: null, days: "0", printKind: "" };
-    for (const name of ["status", "stage", "results", "objections", "awards", "downloads"]) {
-      this.notes[name] = h("div", { class: "note", id: `note-${name}`, "aria-live": "polite" });
-    }
   }
 
   async mount() {
-    this.sections = {
-      status: h("section", { class: "card", "aria-labelledby": "status-title" }),
-      stage: h("section", { class: "card", "aria-labelledby": "stage-title" }),
-      results: h("section", { class: "card", "aria-labelledby": "results-title" }),
-      awards: h("section", { class: "card", "aria-labelledby": "awards-title" }),
-      downloads: h("section", { class: "card span2", "aria-labelledby": "downloads-title" }),
-      objections: h("section", { class: "card wide", "aria-labelledby": "objections-title" }),
-    };
-    replace(
-      this.main,
-      h("h1", {}, "Tindakan"),
-      h("p", { class: "muted" }, "Tombol tetap dapat ditekan; server memeriksa aturan status konvensi dan menjelaskan bila menolak."),
-      h("div", { class: "action-grid" }, Object.values(this.sections)),
-    );
+    this.layout("Tindakan", "Tombol tetap dapat ditekan; server memeriksa aturan status konvensi dan menjelaskan bila menolak.");
     await this.refresh();
   }
 
@@ -86,27 +67,10 @@ export class ActionsView {
     this.renderDownloads();
   }
 
-  // Run one action: the button is busy meanwhile; the outcome goes in the section's note.
-  async act(button, note, run) {
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    try {
-      const text = await run();
-      if (text) replace(this.notes[note], h("p", { class: "ok-text" }, text));
-      await refreshConvention();
-      await this.refresh();
-    } catch (error) {
-      if (error instanceof api.AuthError) return;
-      replace(this.notes[note], problemBox(error, { entryTitle }));
-    } finally {
-      button.disabled = false;
-      button.removeAttribute("aria-busy");
-    }
-  }
-
-  button(label, note, run, cls = "") {
-    const b = h("button", { type: "button", class: cls, onclick: () => this.act(b, note, run) }, label);
-    return b;
+  // After an action, the convention (its status, its stage) and this screen as they are now.
+  async acted() {
+    await refreshConvention();
+    await this.refresh();
   }
 
   renderStatus() {
@@ -125,8 +89,8 @@ export class ActionsView {
       h(
         "div",
         { class: "actions-row" },
-        this.button("Buka penilaian", "status", setStatus("judging"), c.status === "judging" ? "" : "primary"),
-        this.button("Tutup penilaian", "status", setStatus("closed"), c.status === "judging" ? "primary" : ""),
+        this.button("Buka penilaian", "status", setStatus("judging"), { cls: c.status === "judging" ? "" : "primary" }),
+        this.button("Tutup penilaian", "status", setStatus("closed"), { cls: c.status === "judging" ? "primary" : "" }),
       ),
       this.notes.status,
     );
@@ -289,11 +253,11 @@ export class ActionsView {
       h(
         "div",
         { class: "actions-row" },
-        this.button("Umumkan hasil", "results", confirmPublish, r ? "" : "primary"),
+        this.button("Umumkan hasil", "results", confirmPublish, { cls: r ? "" : "primary" }),
         this.button("Tetapkan final", "results", async () => {
           await api.post(api.conv(ctx.cid, "/results/finalize"));
           return "Hasil ditetapkan final.";
-        }, r && r.status === "provisional" ? "primary" : ""),
+        }, { cls: r && r.status === "provisional" ? "primary" : "" }),
         this.button("Tarik hasil sementara", "results", withdraw),
       ),
       this.notes.results,
@@ -369,7 +333,7 @@ export class ActionsView {
         this.button("Terbitkan penghargaan dan piagam", "awards", async () => {
           await api.post(api.conv(ctx.cid, "/awards"));
           return "Penghargaan dan piagam pemenang serta peserta diterbitkan.";
-        }, awards.length ? "" : "primary"),
+        }, { cls: awards.length ? "" : "primary" }),
         this.button("Terbitkan piagam juri", "awards", async () => {
           const answer = await api.post(api.conv(ctx.cid, "/certificates/jurors"));
           return `Piagam apresiasi juri: ${answer.issued_certificates} diterbitkan.`;
@@ -415,7 +379,7 @@ export class ActionsView {
         { class: "actions-row" },
         this.button("Semua piagam (ZIP)", "downloads", download({ path: "/certificates.zip" })),
         field("print-kind", "Jenis piagam untuk dicetak", kind),
-        this.button("Unduh satu PDF untuk dicetak", "downloads", printDownload, "primary"),
+        this.button("Unduh satu PDF untuk dicetak", "downloads", printDownload, { cls: "primary" }),
       ),
       h("p", { class: "muted small" }, "Satu PDF: setiap piagam satu halaman A4 mendatar, urut nomor, tanpa piagam yang dicabut. ZIP: satu PDF per piagam, termasuk yang dicabut (bertanda)."),
       this.notes.downloads,

@@ -1,9 +1,9 @@
 // The audit log, newest first (GET …/audit lists by id: the newest page is read from its
 // end), filtered by action, juror or entry as the API allows.
 
+import { h, replace, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, entryTitle, jurorName } from "../context.js";
-import { h, replace, table } from "../dom.js";
 import { STATUS, when } from "../text.js";
 
 const PAGE = 50;

@@ -8,10 +8,10 @@
 // entries, are left out, as the ranking leaves them out. They are read again at most every
 // 60 seconds; the rest follows the 10-second refresh.
 
+import { h, replace } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { figure, divergingBars, scatter, scoreBars, strips, summary } from "../charts.js";
 import { ctx, entryTitle, jurorName, panelName, scoredStages } from "../context.js";
-import { h, replace } from "../dom.js";
 import { VERDICTS, num, rankRange, signed } from "../text.js";
 import { rankingControls, rankingQuery, selection } from "./ranking.js";
 
@@ -113,14 +113,12 @@ export class ChartsView {
     const st = agreement.stages.find((x) => x.stage_id === stageId) || agreement.stages[0];
     const rows = (st ? st.jurors : []).map((j) => ({ ...j, name: jurorName(j.juror_id) }));
     rows.sort((a, b) => (b.leniency ?? -Infinity) - (a.leniency ?? -Infinity));
-    const title = "Kelonggaran juri (leniency)";
     return figure({
       id: "chart-leniency",
-      title,
+      title: "Kelonggaran juri (leniency)",
       note: "Selisih rata-rata total juri dengan juri lain pada inovasi yang sama. Kanan: lebih murah hati; kiri: lebih ketat; 0: sama dengan rekan.",
-      chart: rows.length
-        ? divergingBars(title, rows.map((j) => ({ label: j.name, value: j.leniency, title: `${j.name}: ${signed(j.leniency)} poin atas ${j.leniency_n} inovasi` })))
-        : h("p", { class: "muted" }, "Belum ada lembar terkirim."),
+      draw: (t) => divergingBars(t, rows.map((j) => ({ label: j.name, value: j.leniency, title: `${j.name}: ${signed(j.leniency)} poin atas ${j.leniency_n} inovasi` }))),
+      empty: "Belum ada lembar terkirim.",
       columns: [
         { label: "Juri", header: true, value: (j) => j.name },
         { label: "Kelonggaran", num: true, value: (j) => signed(j.leniency) },
@@ -147,7 +145,8 @@ export class ChartsView {
       note: a && b
         ? `Satu titik per inovasi. Di garis putus-putus kedua panel sepakat; titik oranye berbeda 10 poin atau lebih.${names.length > 2 ? ` Dua panel pertama dari ${names.length}.` : ""}`
         : "Grafik ini perlu dua panel.",
-      chart: points.length ? scatter(title, points, `Nilai ${a}`, `Nilai ${b}`) : h("p", { class: "muted" }, "Belum ada inovasi yang dinilai kedua panel."),
+      draw: (t) => scatter(t, points, `Nilai ${a}`, `Nilai ${b}`),
+      empty: "Belum ada inovasi yang dinilai kedua panel.",
       columns: [
         { label: "Inovasi", header: true, value: (r) => entryTitle(r.entry_id) },
         { label: a || "Panel A", num: true, value: (r) => num(r.panel_scores[a]) },
@@ -166,12 +165,12 @@ export class ChartsView {
       st: summary(t.values),
     }));
     rows.sort((x, y) => x.panel.localeCompare(y.panel) || x.label.localeCompare(y.label));
-    const title = "Sebaran total tiap juri";
     return figure({
       id: "chart-spread",
-      title,
+      title: "Sebaran total tiap juri",
       note: "Satu baris per juri: titik = total satu lembar terkirim (0–100), kotak = kuartil pertama sampai ketiga, garis tebal = median.",
-      chart: rows.length ? strips(title, rows) : h("p", { class: "muted" }, "Belum ada juri."),
+      draw: (t) => strips(t, rows),
+      empty: "Belum ada juri.",
       columns: [
         { label: "Juri", header: true, value: (r) => r.label },
         { label: "Panel", value: (r) => r.panel },
@@ -202,12 +201,12 @@ export class ChartsView {
           entry_id: r.entry_id,
         };
       });
-    const title = "Nilai teratas dan rentang peringkatnya";
     return figure({
       id: "chart-top",
-      title,
+      title: "Nilai teratas dan rentang peringkatnya",
       note: "Rentang: peringkat terbaik dan terburuk bila satu juri dikeluarkan. Hijau: stabil menang; oranye: di ambang (cusp); abu-abu: stabil di luar.",
-      chart: rows.length ? scoreBars(title, rows) : h("p", { class: "muted" }, "Belum ada nilai."),
+      draw: (t) => scoreBars(t, rows),
+      empty: "Belum ada nilai.",
       columns: [
         { label: "Peringkat", num: true, value: (r) => String(r.rank ?? "—") },
         { label: "Inovasi", header: true, value: (r) => entryTitle(r.entry_id) },

@@ -1,7 +1,7 @@
 // The convention picker: every convention the account may run.
 
+import { h, replace } from "/static/common/dom.js";
 import * as api from "../api.js";
-import { h, replace } from "../dom.js";
 import { STATUS } from "../text.js";
 
 export class ConventionsView {

@@ -2,9 +2,9 @@
 // import"): a dry run first (?dry_run=true) whose refusals show per cell, then the import;
 // the template of each kind; the jurors' generated passwords, shown once.
 
+import { h, replace, saveBlob, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, refreshLists } from "../context.js";
-import { h, replace, saveBlob, table } from "../dom.js";
 import { problemBox } from "../text.js";
 
 const KINDS = [

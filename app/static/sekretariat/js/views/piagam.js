@@ -3,10 +3,11 @@
 // corrections: revoke (with a reason) and reissue (a revoked one without a replacement).
 // As on every screen, the server decides and a refusal is shown where it happened.
 
+import { ask, h, replace, saveBlob, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, entryTitle } from "../context.js";
-import { ask, h, replace, saveBlob, table } from "../dom.js";
 import { CERTIFICATE_KINDS, CERTIFICATE_STATUS, problemBox, when } from "../text.js";
+import { SectionsView, field } from "./sections.js";
 
 const PAGE = 50;
 const LOGO_REFUSALS = {
@@ -14,8 +15,6 @@ const LOGO_REFUSALS = {
   "unsupported-media-type": "Jenis berkas tidak didukung: kirim gambar PNG atau JPEG.",
   validation: "Gambar rusak atau tidak dapat dibaca.",
 };
-
-const field = (id, label, control) => h("div", { class: "field" }, h("label", { for: id }, label), control);
 
 function kindSelect(id, value, { any = false, onChange } = {}) {
   const select = h(
@@ -27,31 +26,19 @@ function kindSelect(id, value, { any = false, onChange } = {}) {
   return select;
 }
 
-export class PiagamView {
+export class PiagamView extends SectionsView {
   constructor(main) {
-    this.main = main;
-    this.live = false;
+    super(main, { logo: "", preview: "", certificates: "wide" });
     this.offset = 0;
     this.kind = "";
     this.previewKind = "winner";
     this.logoUrl = null;
-    this.notes = {};
-    for (const name of ["logo", "preview", "certificates"]) {
-      this.notes[name] = h("div", { class: "note", id: `note-${name}`, "aria-live": "polite" });
-    }
   }
 
   async mount() {
-    this.sections = {
-      logo: h("section", { class: "card", "aria-labelledby": "logo-title" }),
-      preview: h("section", { class: "card", "aria-labelledby": "preview-title" }),
-      certificates: h("section", { class: "card wide", "aria-labelledby": "certificates-title" }),
-    };
-    replace(
-      this.main,
-      h("h1", {}, "Piagam"),
-      h("p", { class: "muted" }, "Periksa logo dan contoh piagam sebelum menerbitkan; piagam yang salah dicabut lalu diterbitkan ulang. Semua piagam dalam satu PDF untuk dicetak ada di layar Tindakan."),
-      h("div", { class: "action-grid" }, Object.values(this.sections)),
+    this.layout(
+      "Piagam",
+      "Periksa logo dan contoh piagam sebelum menerbitkan; piagam yang salah dicabut lalu diterbitkan ulang. Semua piagam dalam satu PDF untuk dicetak ada di layar Tindakan.",
     );
     this.renderPreview();
     await Promise.all([this.loadLogo(), this.loadCertificates()]);
@@ -59,27 +46,6 @@ export class PiagamView {
 
   async refresh() {
     await Promise.all([this.loadLogo(), this.loadCertificates()]);
-  }
-
-  // One action: the button is busy meanwhile; a refusal goes in the section's note.
-  async act(button, note, run, { titles } = {}) {
-    button.disabled = true;
-    button.setAttribute("aria-busy", "true");
-    try {
-      const text = await run();
-      if (text) replace(this.notes[note], h("p", { class: "ok-text" }, text));
-    } catch (error) {
-      if (error instanceof api.AuthError) return;
-      replace(this.notes[note], problemBox(error, { entryTitle, titles }));
-    } finally {
-      button.disabled = false;
-      button.removeAttribute("aria-busy");
-    }
-  }
-
-  button(label, note, run, { cls = "", name = null, titles } = {}) {
-    const b = h("button", { type: "button", class: cls, "aria-label": name, onclick: () => this.act(b, note, run, { titles }) }, label);
-    return b;
   }
 
   // --- the logo ---------------------------------------------------------------------------

@@ -2,9 +2,9 @@
 // and per entry (sheets in against sheets expected), for the current stage.
 // Reads GET …/progress and GET …/progress/entries.
 
+import { h, replace, table } from "/static/common/dom.js";
 import * as api from "../api.js";
 import { ctx, entryTitle, jurorName, panelName } from "../context.js";
-import { h, replace, table } from "../dom.js";
 import { pct } from "../text.js";
 
 // A juror this many points of "submitted" below the jurors' average is behind.

@@ -2,10 +2,11 @@
 // the stability verdict of each entry (Step 8; "cusp" stands out), the panels' scores. An
 // entry's title opens its explanation (GET …/ranking/entries/{id}).
 
+import { ask, h, replace, table } from "/static/common/dom.js";
+import { CATEGORIES } from "/static/common/text.js";
 import * as api from "../api.js";
 import { ctx, entryTitle, scoredStages } from "../context.js";
-import { ask, h, replace, table } from "../dom.js";
-import { CATEGORIES, METHODS, VERDICTS, WARNINGS, num, rankRange, signed } from "../text.js";
+import { METHODS, VERDICTS, WARNINGS, num, rankRange, signed } from "../text.js";
 
 // The choice of ranking, shared by the ranking and chart screens.
 export const selection = { cid: null, stage: "", method: "mean", category: "" };

@@ -1,4 +1,5 @@
-// Building the DOM without ever parsing data as HTML: text always goes in as text.
+// Building the DOM without ever parsing data as HTML: text always goes in as text. Shared by
+// the jurors' app and the secretariat's dashboard (served at /static/common/).
 
 const SVG = "http://www.w3.org/2000/svg";
 

@@ -1,0 +1,76 @@
+"""What the revisions' tables have in common, written once: an integer ``id`` key that SQLite
+never gives again, the two timestamps, and constraints and indexes named as
+app.models.base.NAMING_CONVENTION names them.
+
+Not a revision: Alembic reads only ``migrations/versions``. Every past revision runs this code
+again on each new database, so what a function here emits must never change (the schema at
+every revision is the same on both engines as before it was written here): add a function or
+an argument for a new need, never alter what one does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+
+
+def key() -> sa.Column[Any]:
+    """The integer ``id`` that a table keyed by it starts with."""
+    return sa.Column("id", sa.Integer(), nullable=False)
+
+
+def timestamps() -> tuple[sa.Column[Any], sa.Column[Any]]:
+    return (
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+
+
+def create_table(
+    name: str,
+    *columns: sa.Column[Any],
+    checks: Mapping[str, str] | None = None,
+    references: Mapping[str, str] | None = None,
+    cascade: Sequence[str] = (),
+    primary_key: Sequence[str] = ("id",),
+    unique: Sequence[Sequence[str]] = (),
+    indexes: Sequence[str | Sequence[str]] = (),
+) -> None:
+    """Create table ``name`` with ``columns`` and then its non-unique ``indexes`` (a column, or
+    the columns of one), each constraint named by the convention and written in the order
+    autogenerate writes them: ``checks`` (name: SQL), foreign keys (``references``, column:
+    the table whose ``id`` it holds; ``ON DELETE CASCADE`` for the ``cascade`` columns), the
+    primary key, ``unique`` (the columns of each). A table keyed by ``id`` alone keeps
+    AUTOINCREMENT on SQLite, so that a deleted row's id is never given to another."""
+    op.create_table(
+        name,
+        *columns,
+        *(
+            sa.CheckConstraint(sql, name=op.f(f"ck_{name}_{check}"))
+            for check, sql in (checks or {}).items()
+        ),
+        *(
+            sa.ForeignKeyConstraint(
+                [column],
+                [f"{target}.id"],
+                name=op.f(f"fk_{name}_{column}_{target}"),
+                ondelete="CASCADE" if column in cascade else None,
+            )
+            for column, target in (references or {}).items()
+        ),
+        sa.PrimaryKeyConstraint(*primary_key, name=op.f(f"pk_{name}")),
+        *(sa.UniqueConstraint(*cols, name=op.f(f"uq_{name}_{'_'.join(cols)}")) for cols in unique),
+        **({"sqlite_autoincrement": True} if tuple(primary_key) == ("id",) else {}),
+    )
+    for index in indexes:
+        cols = [index] if isinstance(index, str) else list(index)
+        op.create_index(op.f(f"ix_{name}_{'_'.join(cols)}"), name, cols, unique=False)
+
+
+def drop_tables(*names: str) -> None:
+    """Drop the tables in the order given (each one's indexes go with it)."""
+    for name in names:
+        op.drop_table(name)
