@@ -49,6 +49,11 @@ def _text(pdf: bytes) -> str:
     return reader.pages[0].extract_text()
 
 
+def _lines(client: TestClient, code: str) -> list[str]:
+    """The lines of text of the certificate's printed page."""
+    return _text(_pdf(client, code)).splitlines()
+
+
 def _qr_matrix(pdf: bytes, page: int = 0) -> list[list[bool]]:
     """The QR code's modules, read back from the page's drawing operators: a black path of
     rectangles in module units (``c r length h re``), one run of dark modules each."""
@@ -124,17 +129,17 @@ def test_pdf_titles_by_kind(
 ) -> None:
     participant = certificates[3]
     assert participant["kind"] == "participant"
-    text = _text(_pdf(client, participant["code"]))
-    assert "PIAGAM PARTISIPASI" in text.splitlines()
-    assert "PESERTA \u00b7 PERINGKAT 2" in text.splitlines()
-    assert participant["recipient_name"] in text.splitlines()
+    lines = _lines(client, participant["code"])
+    assert "PIAGAM PARTISIPASI" in lines
+    assert "PESERTA \u00b7 PERINGKAT 2" in lines
+    assert participant["recipient_name"] in lines
 
     response = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
     assert response.status_code == 201, response.text
     juror = client.get(
         world.url("/certificates?kind=juror&limit=1"), headers=world.admin.headers
     ).json()["items"][0]
-    lines = _text(_pdf(client, juror["code"])).splitlines()
+    lines = _lines(client, juror["code"])
     assert "PIAGAM APRESIASI" in lines
     assert "DEWAN JURI" in lines
     assert juror["recipient_name"] in lines
@@ -160,7 +165,7 @@ def test_pdf_prints_any_name(
     assert row is not None
     row.recipient_name = name
     session.commit()
-    assert name in _text(_pdf(client, cert["code"])).splitlines()
+    assert name in _lines(client, cert["code"])
 
 
 def test_pdf_of_an_unknown_code_is_404(client: TestClient) -> None:
@@ -173,8 +178,7 @@ def test_lowercase_code_prints_the_same_certificate(
     client: TestClient, certificates: list[dict[str, Any]]
 ) -> None:
     cert = certificates[0]
-    text = _text(_pdf(client, cert["code"].lower()))
-    assert f"Nomor: {cert['number']}" in text.splitlines()
+    assert f"Nomor: {cert['number']}" in _lines(client, cert["code"].lower())
 
 
 def test_pdf_is_served_inline_under_its_number(
