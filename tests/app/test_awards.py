@@ -61,6 +61,15 @@ def certified(client: TestClient, session: Session, w: f.World) -> list[dict[str
     return certs
 
 
+def first_juror_certificate(client: TestClient, w: f.World) -> dict[str, Any]:
+    """The jurors' certificates issued; the first of them."""
+    response = client.post(w.url("/certificates/jurors"), headers=w.admin.headers)
+    assert response.status_code == 201, response.text
+    listed = client.get(w.url("/certificates?kind=juror&limit=1"), headers=w.admin.headers)
+    first: dict[str, Any] = listed.json()["items"][0]
+    return first
+
+
 def test_issue_awards_and_certificates(
     client: TestClient, world: f.World, session: Session
 ) -> None:

@@ -18,7 +18,7 @@ from app.models import Certificate
 from app.services import certificate_pdf
 from app.services.certificate_pdf import file_name, indonesian_date
 from tests.app import factories as f
-from tests.app.test_awards import certified
+from tests.app.test_awards import certified, first_juror_certificate
 from tests.support.browser import scan_qr
 
 A4_LANDSCAPE = (841.89, 595.28)  # points
@@ -134,11 +134,7 @@ def test_pdf_titles_by_kind(
     assert "PESERTA \u00b7 PERINGKAT 2" in lines
     assert participant["recipient_name"] in lines
 
-    response = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    juror = client.get(
-        world.url("/certificates?kind=juror&limit=1"), headers=world.admin.headers
-    ).json()["items"][0]
+    juror = first_juror_certificate(client, world)
     lines = _lines(client, juror["code"])
     assert "PIAGAM APRESIASI" in lines
     assert "DEWAN JURI" in lines

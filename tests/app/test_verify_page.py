@@ -17,7 +17,7 @@ from app.models import Innovator
 from app.services.certificate_pdf import indonesian_date
 from tests.app import factories as f
 from tests.app.live import HOSTILE_NAME, LiveServer
-from tests.app.test_awards import certified, published
+from tests.app.test_awards import certified, first_juror_certificate, published
 from tests.support.browser import require, scan_qr
 
 if TYPE_CHECKING:
@@ -121,11 +121,7 @@ def test_verify_page_escapes_html_and_sql_in_names(
 
 @pytest.mark.usefixtures("certificates")
 def test_verify_page_of_a_juror_certificate(client: TestClient, world: f.World) -> None:
-    response = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
-    assert response.status_code == 201, response.text
-    juror = client.get(
-        world.url("/certificates?kind=juror&limit=1"), headers=world.admin.headers
-    ).json()["items"][0]
+    juror = first_juror_certificate(client, world)
     page = _page(client, juror["code"])
     assert '<dd id="standing">Dewan Juri</dd>' in page
     assert '<p class="kind">Piagam Apresiasi</p>' in page
