@@ -168,7 +168,10 @@ def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
 
 
 def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> Table:
-    """Certificates as ``GET …/certificates`` lists them, with each one's verification link."""
+    """Certificates as ``GET …/certificates`` lists them, with each one's verification link and,
+    for a reissue, the number it replaces and the code that replaced a revoked one."""
+    items = sorted(items, key=lambda c: c["id"])
+    numbers = {c["id"]: c["number"] for c in items}
     columns = [
         Column("Nomor", "text", 22),
         Column("Jenis", "text", 11),
@@ -183,6 +186,8 @@ def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> T
         Column("Status", "text", 10),
         Column("Tanggal Dicabut (WIB)", "datetime", 17),
         Column("Alasan Pencabutan", "text", 30),
+        Column("Diganti oleh (Kode)", "text", 20),
+        Column("Menggantikan Nomor", "text", 22),
         Column("Kode Verifikasi", "text", 20),
         Column("Tautan Verifikasi", "text", 50),
     ]
@@ -201,10 +206,12 @@ def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> T
             _label(CERTIFICATE_STATUSES, c.get("status", "valid")),
             _moment(c.get("revoked_at")),
             c.get("revoked_reason"),
+            c.get("replaced_by_code"),
+            numbers.get(c.get("replaces_id")),
             c["code"],
             certificate_pdf.verify_url(public_url, c["code"]),
         ]
-        for c in sorted(items, key=lambda c: c["id"])
+        for c in items
     ]
     return Table("Piagam", columns, rows)
 

@@ -63,6 +63,8 @@ CERTIFICATE_HEADERS = [
     "Status",
     "Tanggal Dicabut (WIB)",
     "Alasan Pencabutan",
+    "Diganti oleh (Kode)",
+    "Menggantikan Nomor",
     "Kode Verifikasi",
     "Tautan Verifikasi",
 ]
@@ -268,6 +270,11 @@ def test_certificates_export_csv_and_xlsx(
 ) -> None:
     certs = issued["certificates"]
     revoked = f.revoke(client, world, certs[2]["id"])
+    reissued = client.post(
+        world.url(f"/certificates/{certs[2]['id']}/reissue"), headers=world.admin.headers
+    )
+    assert reissued.status_code == 201, reissued.text
+    again = reissued.json()
     e0, e1, _ = world.entries
     opd0, opd1 = world.opds[0].name, world.opds[1].name
 
@@ -280,16 +287,20 @@ def test_certificates_export_csv_and_xlsx(
     issued_at = _wib(certs[0]["issued_at"])
     revoked_at = _wib(revoked["revoked_at"])
     rina, budi, other = certs[1], certs[2], certs[3]
+    valid = ("Berlaku", None, None, None, None)
     expected = [
         CERTIFICATE_HEADERS,
         row(certs[0], "Pemenang", "OPD", opd0, e0.id, "FASTREN", opd0, 1, "Juara I", issued_at)
-        + row_end(certs[0], "Berlaku", None, None),
+        + row_end(certs[0], *valid),
         row(rina, "Pemenang", "Inovator", "Rina", e0.id, "FASTREN", opd0, 1, "Juara I", issued_at)
-        + row_end(rina, "Berlaku", None, None),
+        + row_end(rina, *valid),
+        # Revoked and reissued: the code that replaced it; the reissue names the number.
         row(budi, "Pemenang", "Inovator", "Budi", e0.id, "FASTREN", opd0, 1, "Juara I", issued_at)
-        + row_end(budi, "Dicabut", revoked_at, "Nama salah"),
+        + row_end(budi, "Dicabut", revoked_at, "Nama salah", again["code"], None),
         row(other, "Peserta", "Inovator", other["recipient_name"], e1.id, "SMASH CARE'S", opd1)
-        + row_end(other, 2, None, issued_at, "Berlaku", None, None),
+        + row_end(other, 2, None, issued_at, *valid),
+        row(again, "Pemenang", "Inovator", "Budi", e0.id, "FASTREN", opd0, 1, "Juara I")
+        + row_end(again, _wib(again["issued_at"]), "Berlaku", None, None, None, budi["number"]),
     ]
     title, rows = _xlsx(client, world, "certificates")
     assert title == "Piagam"
