@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, StrictBool
 
 from app.schemas.common import Id, Input, Name, Output, Password, Patch, UniqueIds, Username
 
@@ -38,6 +38,11 @@ class JurorUpdate(Patch):
     full_name: Name | None = None
     panel_id: Id | None = None
     conflict_opd_ids: UniqueIds | None = None
+    active: StrictBool | None = Field(
+        None,
+        description="`false` keeps the juror out: every token ends and logins are refused as "
+        "a wrong password; sheets already sent still count. `true` lets the juror in again.",
+    )
 
 
 class JurorOut(Output):
@@ -47,5 +52,6 @@ class JurorOut(Output):
     full_name: str
     panel_id: int
     conflict_opd_ids: list[int]
+    active: bool = True
     created_at: datetime
     updated_at: datetime

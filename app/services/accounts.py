@@ -146,10 +146,8 @@ def update(
         set_links(account.scopes, wanted, AccountConvention, "convention_id")
     if changes.get("active") is False and account.active:
         _require_another_admin(session, account, "deactivated")
-        account.active = False
-        account.credential_stamp = new_credential_stamp()
-    elif changes.get("active") is True:
-        account.active = True
+    if "active" in changes:
+        set_active(account, changes["active"])
     if "full_name" in changes:
         account.full_name = changes["full_name"]
     if password_hash is not None:
@@ -169,6 +167,13 @@ def delete(session: Session, account: Account, actor: Principal) -> None:
     _audit(session, actor, "account.delete", account, before=snapshot(account))
     session.delete(account)
     session.flush()
+
+
+def set_active(account: Account, active: bool) -> None:
+    """Let the account in or keep it out; deactivating it ends every token it holds."""
+    if account.active and not active:
+        account.credential_stamp = new_credential_stamp()
+    account.active = active
 
 
 def set_password(account: Account, password_hash: str) -> None:

@@ -22,7 +22,7 @@ from app.services.common import (
 )
 from app.services.conventions import require_status
 
-FIELDS = ("username", "full_name", "panel_id")
+FIELDS = ("username", "full_name", "panel_id", "active")
 
 
 def _snapshot(juror: Account) -> dict[str, object]:
@@ -116,6 +116,8 @@ def update(
         wanted: list[int] = changes["conflict_opd_ids"]
         _check_opds(session, convention.id, wanted)
         set_links(juror.conflicts, wanted, JurorConflict, "opd_id")
+    if "active" in changes:
+        accounts.set_active(juror, changes["active"])
     if password_hash is not None:
         accounts.set_password(juror, password_hash)
     session.flush()

@@ -32,6 +32,7 @@ def test_create_juror_answers_201_without_password(
         "full_name": "Dr. Juri LAN",
         "panel_id": world.panels[1].id,
         "conflict_opd_ids": [world.opds[0].id],
+        "active": True,
         "created_at": "",
         "updated_at": "",
     }
@@ -65,6 +66,36 @@ def test_update_juror_never_shows_password(client: TestClient, world: f.World) -
     )
     assert response.status_code == 200, response.text
     assert_no_secret(response.text)
+
+
+def test_a_deactivated_juror_is_out_until_let_in_again(
+    client: TestClient, session: Session, world: f.World
+) -> None:
+    juror = world.jurors[0]
+    f.make_sheet(session, juror.account, world.entries[0], {"A": 9, "B": 9})
+    url = world.url(f"/jurors/{juror.id}")
+    credentials = {"username": juror.account.username, "password": f.PASSWORD}
+    assert client.get("/api/v1/me", headers=juror.headers).status_code == 200
+    f.problem(
+        client.patch(url, json={"active": "no"}, headers=world.admin.headers), 422, "validation"
+    )
+    f.problem(client.patch(url, json={"active": False}, headers=juror.headers), 403, "forbidden")
+    off = client.patch(url, json={"active": False}, headers=world.admin.headers)
+    assert off.status_code == 200, off.text
+    assert off.json()["active"] is False
+    # Its token ends; its login is refused as a wrong password is.
+    f.problem(client.get("/api/v1/me", headers=juror.headers), 401, "unauthenticated")
+    refused = f.problem(client.post("/api/v1/auth/token", data=credentials), 401, "unauthenticated")
+    wrong = client.post("/api/v1/auth/token", data=credentials | {"password": "salah-sekali"})
+    assert refused["detail"] == wrong.json()["detail"]
+    # What it sent still counts.
+    ranking = client.get(world.url("/ranking"), headers=world.admin.headers).json()
+    assert ranking["rows"][0]["entry_id"] == world.entries[0].id
+    on = client.patch(url, json={"active": True}, headers=world.admin.headers)
+    assert on.json()["active"] is True
+    assert client.post("/api/v1/auth/token", data=credentials).status_code == 200
+    listed = client.get(world.url("/jurors"), headers=world.admin.headers).json()["items"]
+    assert [j["active"] for j in listed] == [True] * len(world.jurors)
 
 
 def test_list_jurors_filters_by_panel(client: TestClient, world: f.World) -> None:
