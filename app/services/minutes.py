@@ -262,11 +262,12 @@ def render(data: Minutes) -> bytes:
         left_out = {"Inovasi": width - 34 - 70, "OPD": 34.0, "Alasan": 70.0}
         _table(pdf, "Inovasi yang didiskualifikasi", left_out, list(data.disqualified))
     if data.objections:
+        # A receipt on one line even at its widest (12 x "W", 37.7 mm in Sans 9).
         decided = {
-            "Tanda terima": 30.0,
-            "Inovasi": width - 30 - 26 - 60,
+            "Tanda terima": 42.0,
+            "Inovasi": width - 42 - 26 - 52,
             "Keputusan": 26.0,
-            "Pertimbangan": 60.0,
+            "Pertimbangan": 52.0,
         }
         _table(pdf, "Sanggahan", decided, list(data.objections))
     pdf.set_font("Serif", "", 11)

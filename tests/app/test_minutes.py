@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
+from app.services.minutes import Minutes, render
 from tests.app import factories as f
 
 
@@ -113,3 +114,21 @@ def test_minutes_without_disqualified_or_objections_have_neither_section(
     published(client, session, world)
     text = text_of(client.get(world.url("/berita-acara.pdf"), headers=world.admin.headers).content)
     assert "didiskualifikasi" not in text and "Sanggahan" not in text
+
+
+def test_a_receipt_stays_on_one_line_at_its_widest() -> None:
+    # Receipts are 12 base32 characters; a wrapped one cannot be read back to the objector.
+    widest = "W" * 12
+    data = Minutes(
+        convention_name="Konvensi",
+        host=None,
+        city="Solok",
+        day=date(2018, 5, 9),
+        method="mean",
+        final=True,
+        top_n=1,
+        sections=[(None, [])],
+        jurors=[],
+        objections=((widest, "INV1", "ditolak", "Tidak terbukti"),),
+    )
+    assert f"{widest} INV1 ditolak Tidak terbukti" in text_of(render(data)).splitlines()
