@@ -174,6 +174,14 @@ def fuzz_operation(
         if fixed:
             strategies.append(operation.as_strategy(mode, path_parameters=fixed))
 
+    # sheets:sync judges each item on its own (docs/api.md): a request with a bad item is a
+    # 200 whose results say `invalid` or `refused` for it, never a 4xx for the whole batch.
+    # That rule has its own tests (tests/app/test_sheets.py); here the batch is not held to
+    # negative_data_rejection, and every other check still runs.
+    checks = CHECKS
+    if operation.label.endswith("/sheets:sync"):
+        checks = [c for c in CHECKS if c is not negative_data_rejection]
+
     @settings(
         max_examples=EXAMPLES,
         deadline=None,
@@ -189,7 +197,7 @@ def fuzz_operation(
                 base_url=base_url,
                 session=session,
                 headers={"Authorization": f"Bearer {token}"},
-                checks=CHECKS,
+                checks=checks,
                 timeout=15,
             )
         except (Exception, BaseExceptionGroup) as exc:  # note the failure and go on
