@@ -26,6 +26,7 @@ from tests.scoring.reference import (
     stability,
     stage_ranking,
 )
+from tests.scoring.strategies import PANEL_WEIGHTS, coarse_scores, criteria_fields, juror_panels
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -421,20 +422,16 @@ def test_reference_agreement_by_hand() -> None:
 # Random conventions.
 
 CATEGORY_NAMES = ("teknologi", "produk", "proses")
-QUARTER = st.sampled_from([0, 0.25, 0.5, 0.75, 1])
 
 
 @st.composite
 def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
     """Random conventions: 1-3 stages (perhaps a first screening one), coarse scores so that
     ties are common, random recorded admissions, conflicts, disqualifications."""
-    panels = tuple(
-        Panel(100 + p, f"panel {p}", draw(st.sampled_from([1, 2, 0.5])))
-        for p in range(draw(st.integers(1, 3)))
-    )
+    panels = tuple(Panel(100 + p, f"panel {p}", w) for p, w in enumerate(draw(PANEL_WEIGHTS)))
     panel_ids = [p.id for p in panels]
     jurors = tuple(
-        Juror(200 + j, draw(st.sampled_from(panel_ids))) for j in range(draw(st.integers(1, 6)))
+        Juror(200 + j, panel_id) for j, panel_id in enumerate(draw(juror_panels(panel_ids)))
     )
     n_categories = draw(st.integers(1, 3))
     entry_list = tuple(
@@ -449,15 +446,10 @@ def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
         if i == 0 and n_stages > 1 and draw(st.integers(0, 4)) == 0:
             stage_list.append(Stage(10 + i, f"S{i}", kind="screening", weight=0))
             continue
-        n_criteria = draw(st.integers(1, 3))
-        tie_ranks = draw(st.permutations(range(1, n_criteria + 1)))
-        criteria = []
-        for k in range(n_criteria):
-            low = draw(st.sampled_from([0, 1, -5]))
-            span = draw(st.sampled_from([10, 4, 100]))
-            tie = tie_ranks[k] if draw(st.booleans()) else None
-            weight = draw(st.sampled_from([1, 2, 3, 0.5]))
-            criteria.append(Criterion(100 * i + k, f"s{i}c{k}", weight, low, low + span, tie))
+        criteria = [
+            Criterion(100 * i + k, f"s{i}c{k}", *fields)
+            for k, fields in enumerate(draw(criteria_fields()))
+        ]
         chosen = draw(st.none() | st.lists(st.sampled_from(panel_ids), min_size=1, unique=True))
         rule = draw(
             st.sampled_from(
@@ -483,11 +475,9 @@ def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
     for stage in stage_list:
         for j in jurors:
             for e in entry_list:
-                if stage.kind == "scored" and draw(st.integers(0, 9)) < 7:
-                    scores = {
-                        c.code: c.min_score + (c.max_score - c.min_score) * draw(QUARTER)
-                        for c in stage.criteria
-                    }
+                if stage.kind == "scored" and (
+                    (scores := coarse_scores(draw, stage.criteria)) is not None
+                ):
                     sheet_list.append(Sheet(j.id, e.id, stage.id, scores))
     ids = [e.id for e in entry_list]
     admissions: dict[int, frozenset[int]] = {}
