@@ -13,9 +13,8 @@ from app.routers.deps import (
     PageDep,
     PasswordGateDep,
     SessionDep,
-    created,
+    created_as,
     hashed,
-    page_of,
     problems,
 )
 from app.schemas import Page
@@ -41,8 +40,7 @@ async def create_account(
     whitespace. Jurors are made under their convention (`POST …/{cid}/jurors`)."""
     password_hash = await hashed(gate, data.password)
     account = accounts.create(session, data, password_hash, admin)
-    created(response, f"/api/v1/accounts/{account.id}")
-    return AccountOut.model_validate(account)
+    return created_as(response, f"/api/v1/accounts/{account.id}", AccountOut, account)
 
 
 @router.get("")
@@ -56,8 +54,7 @@ async def list_accounts(
 ) -> Page[AccountOut]:
     """Admin and secretariat accounts, by id (jurors are listed by `GET …/{cid}/jurors`).
     Never a password or its hash."""
-    items, total = accounts.list_accounts(session, page.limit, page.offset, role)
-    return page_of(AccountOut, items, total, page)
+    return page.of(AccountOut, accounts.list_accounts(session, page.limit, page.offset, role))
 
 
 @router.get("/{account_id}")

@@ -14,7 +14,9 @@ from app.routers.deps import (
     PageDep,
     convention_router,
     created,
+    created_as,
     id_filter,
+    in_convention,
     page_of,
     problems,
 )
@@ -61,8 +63,7 @@ async def issue_awards(scope: Managing, response: Response) -> IssueOut:
 @router.get("/awards")
 async def list_awards(scope: Managing, page: PageDep) -> Page[AwardOut]:
     """Awards, by id, with the entry, its OPD and innovators."""
-    items, total = awards.list_awards(scope.session, scope.cid, page.limit, page.offset)
-    return page_of(AwardOut, items, total, page)
+    return page.of(AwardOut, awards.list_awards(scope.session, scope.cid, page.limit, page.offset))
 
 
 @router.get("/awards/{award_id}")
@@ -152,8 +153,8 @@ async def reissue_certificate(
     `convention-state`); the new one may in turn be revoked and reissued."""
     cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
     new = certificates.reissue(scope.session, scope.caller, scope.convention, cert)
-    created(response, f"/api/v1/conventions/{scope.cid}/certificates/{new.id}")
-    return CertificateOut.model_validate(certificates.certificate_dict(new))
+    location = in_convention(scope.cid, "certificates", new.id)
+    return created_as(response, location, CertificateOut, certificates.certificate_dict(new))
 
 
 @router.post("/rewards", status_code=201, responses=WRITE_PROBLEMS)
@@ -161,8 +162,7 @@ async def create_reward(scope: Managing, data: RewardCreate, response: Response)
     """Plan a reward for an award: `cash` (uang pembinaan, whole rupiah), `plaque`,
     `trophy` or `other`."""
     reward = rewards.create(scope.session, scope.caller, scope.convention, data)
-    created(response, f"/api/v1/conventions/{scope.cid}/rewards/{reward.id}")
-    return RewardOut.model_validate(reward)
+    return scope.created(response, "rewards", RewardOut, reward)
 
 
 @router.get("/rewards")
@@ -176,7 +176,7 @@ async def list_rewards(
     award_id: Annotated[int | None, id_filter("this award's")] = None,
 ) -> Page[RewardOut]:
     """Rewards, by id."""
-    items, total = rewards.list_rewards(
+    found = rewards.list_rewards(
         scope.session,
         scope.cid,
         status=status,
@@ -185,7 +185,7 @@ async def list_rewards(
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(RewardOut, items, total, page)
+    return page.of(RewardOut, found)
 
 
 @router.get("/rewards/totals")

@@ -15,8 +15,8 @@ from app.routers.deps import (
     SessionDep,
     client_address,
     convention_router,
-    created,
-    page_of,
+    created_as,
+    in_convention,
     problems,
 )
 from app.schemas import ObjectionIn, ObjectionOut, ObjectionReceiptOut, ObjectionUpdate, Page
@@ -57,9 +57,11 @@ async def create_objection(
         reason=data.reason,
         address=client_address(request),
     )
-    created(response, f"/api/v1/conventions/{cid}/objections/{objection.id}")
-    return ObjectionReceiptOut.model_validate(
-        {"id": objection.id, "receipt": objection.receipt, "status": objection.status}
+    return created_as(
+        response,
+        in_convention(cid, "objections", objection.id),
+        ObjectionReceiptOut,
+        {"id": objection.id, "receipt": objection.receipt, "status": objection.status},
     )
 
 
@@ -72,10 +74,8 @@ async def list_objections(
     ] = None,
 ) -> Page[ObjectionOut]:
     """The objections filed against the convention's results, by id (secretariat)."""
-    items, total = objections.list_objections(
-        scope.session, scope.cid, status, page.limit, page.offset
-    )
-    return page_of(ObjectionOut, items, total, page)
+    found = objections.list_objections(scope.session, scope.cid, status, page.limit, page.offset)
+    return page.of(ObjectionOut, found)
 
 
 @router.patch("/objections/{objection_id}", responses=WRITE_PROBLEMS)
