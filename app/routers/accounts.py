@@ -4,17 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from app.routers.deps import (
     WRITE_PROBLEMS,
     CurrentAdmin,
-    EmptyIsAbsent,
+    Filter,
     PageDep,
     PasswordGateDep,
     SessionDep,
     created_as,
     hashed,
+    only,
     problems,
 )
 from app.schemas import Page
@@ -48,9 +49,7 @@ async def list_accounts(
     _admin: CurrentAdmin,
     session: SessionDep,
     page: PageDep,
-    role: Annotated[
-        AccountRole | None, EmptyIsAbsent, Query(description="Only accounts of this role.")
-    ] = None,
+    role: Annotated[Filter[AccountRole], only("accounts of this role")] = None,
 ) -> Page[AccountOut]:
     """Admin and secretariat accounts, by id (jurors are listed by `GET …/{cid}/jurors`).
     Never a password or its hash."""

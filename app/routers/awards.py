@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Response
 
 from app.enums import CertificateKind, RecipientType, RewardKind, RewardStatus
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     convention_router,
@@ -17,6 +17,7 @@ from app.routers.deps import (
     created_as,
     id_filter,
     in_convention,
+    only,
     page_of,
     problems,
 )
@@ -38,9 +39,7 @@ from app.services import awards, certificates, rewards
 
 router = convention_router("awards")
 
-CertificateKindFilter = Annotated[
-    CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
-]
+CertificateKindFilter = Annotated[Filter[CertificateKind], only("this kind")]
 
 
 @router.post(
@@ -79,9 +78,7 @@ async def list_certificates(
     scope: Managing,
     page: PageDep,
     kind: CertificateKindFilter = None,
-    recipient_type: Annotated[
-        RecipientType | None, EmptyIsAbsent, Query(description="Only this recipient type.")
-    ] = None,
+    recipient_type: Annotated[Filter[RecipientType], only("this recipient type")] = None,
 ) -> Page[CertificateOut]:
     """Certificates, by id."""
     items, total = certificates.list_certificates(
@@ -169,10 +166,8 @@ async def create_reward(scope: Managing, data: RewardCreate, response: Response)
 async def list_rewards(
     scope: Managing,
     page: PageDep,
-    status: Annotated[
-        RewardStatus | None, EmptyIsAbsent, Query(description="Only this status.")
-    ] = None,
-    kind: Annotated[RewardKind | None, EmptyIsAbsent, Query(description="Only this kind.")] = None,
+    status: Annotated[Filter[RewardStatus], only("this status")] = None,
+    kind: Annotated[Filter[RewardKind], only("this kind")] = None,
     award_id: Annotated[int | None, id_filter("this award's")] = None,
 ) -> Page[RewardOut]:
     """Rewards, by id."""

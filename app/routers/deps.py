@@ -130,6 +130,7 @@ CurrentStaff = Annotated[Principal, Depends(current_staff)]
 
 M = TypeVar("M", bound=BaseModel)
 Row = TypeVar("Row", bound=Base)
+T = TypeVar("T")
 
 
 # --- pagination and the convention --------------------------------------------------------
@@ -192,6 +193,14 @@ class _EmptyIsAbsent:
 
 
 EmptyIsAbsent = _EmptyIsAbsent()
+
+# A query parameter that filters by a value: absent or empty, it means "any".
+Filter = Annotated[T | None, EmptyIsAbsent]
+
+
+def only(what: str) -> Any:
+    """The query parameter of a filter: only ``what``."""
+    return Query(description=f"Only {what}.")
 
 
 def id_query(description: str) -> Any:

@@ -5,19 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import Query, Response
+from fastapi import Response
 
 from app.enums import Category
 from app.models import Entry
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     Pagination,
     Reading,
     convention_router,
     id_filter,
+    only,
 )
 from app.schemas import EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import Principal
@@ -55,9 +56,7 @@ async def list_entries(
     scope: Reading,
     page: PageDep,
     opd_id: Annotated[int | None, id_filter("this OPD's entries")] = None,
-    category: Annotated[
-        Category | None, EmptyIsAbsent, Query(description="Only this category.")
-    ] = None,
+    category: Annotated[Filter[Category], only("this category")] = None,
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The convention's entries, by id. Jurors see innovators without NIP."""
     found = entries.list_entries(

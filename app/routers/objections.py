@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 
 from app.enums import ObjectionStatus
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     SessionDep,
@@ -17,6 +17,7 @@ from app.routers.deps import (
     convention_router,
     created_as,
     in_convention,
+    only,
     problems,
 )
 from app.schemas import ObjectionIn, ObjectionOut, ObjectionReceiptOut, ObjectionUpdate, Page
@@ -69,9 +70,7 @@ async def create_objection(
 async def list_objections(
     scope: Managing,
     page: PageDep,
-    status: Annotated[
-        ObjectionStatus | None, EmptyIsAbsent, Query(description="Only objections in this status.")
-    ] = None,
+    status: Annotated[Filter[ObjectionStatus], only("objections in this status")] = None,
 ) -> Page[ObjectionOut]:
     """The objections filed against the convention's results, by id (secretariat)."""
     found = objections.list_objections(scope.session, scope.cid, status, page.limit, page.offset)
