@@ -5,13 +5,7 @@ from __future__ import annotations
 from fastapi import Response
 
 from app.models import Opd
-from app.routers.deps import (
-    WRITE_PROBLEMS,
-    Managing,
-    PageDep,
-    Reading,
-    convention_router,
-)
+from app.routers.deps import WRITE_PROBLEMS, Managing, PageDep, Reading, convention_router
 from app.schemas import OpdCreate, OpdOut, OpdUpdate, Page
 from app.services import opds
 
