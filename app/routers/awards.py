@@ -16,7 +16,7 @@ from app.routers.deps import (
     created,
     created_as,
     id_filter,
-    in_convention,
+    item_url,
     only,
     page_of,
     problems,
@@ -150,7 +150,7 @@ async def reissue_certificate(
     `convention-state`); the new one may in turn be revoked and reissued."""
     cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
     new = certificates.reissue(scope.session, scope.caller, scope.convention, cert)
-    location = in_convention(scope.cid, "certificates", new.id)
+    location = item_url(scope.cid, "certificates", new.id)
     return created_as(response, location, CertificateOut, certificates.certificate_dict(new))
 
 

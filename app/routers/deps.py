@@ -271,7 +271,7 @@ class InConvention:
     def created(self, response: Response, collection: str, out: type[M], row: Stored) -> M:
         """``row``, just made in the convention's ``collection``, shown as ``out``: the answer
         is 201 with its Location."""
-        return created_as(response, in_convention(self.cid, collection, row.id), out, row)
+        return created_as(response, item_url(self.cid, collection, row.id), out, row)
 
 
 async def _managing(
@@ -316,7 +316,7 @@ def created_as(response: Response, location: str, out: type[M], row: object) -> 
     return out.model_validate(row)
 
 
-def in_convention(cid: int, collection: str, item_id: int) -> str:
+def item_url(cid: int, collection: str, item_id: int) -> str:
     """The address of the item ``item_id`` of convention ``cid``'s ``collection``."""
     return f"/api/v1/conventions/{cid}/{collection}/{item_id}"
 

@@ -17,7 +17,7 @@ from app.routers.deps import (
     created_as,
     hashed,
     id_filter,
-    in_convention,
+    item_url,
 )
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.services import conventions, jurors
@@ -40,7 +40,7 @@ async def create_juror(
     password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.create(session, convention, data, password_hash, admin)
-    return created_as(response, in_convention(cid, "jurors", juror.id), JurorOut, juror)
+    return created_as(response, item_url(cid, "jurors", juror.id), JurorOut, juror)
 
 
 @router.get("")

@@ -16,7 +16,7 @@ from app.routers.deps import (
     client_address,
     convention_router,
     created_as,
-    in_convention,
+    item_url,
     only,
     problems,
 )
@@ -60,7 +60,7 @@ async def create_objection(
     )
     return created_as(
         response,
-        in_convention(cid, "objections", objection.id),
+        item_url(cid, "objections", objection.id),
         ObjectionReceiptOut,
         {"id": objection.id, "receipt": objection.receipt, "status": objection.status},
     )

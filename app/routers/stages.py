@@ -15,7 +15,7 @@ from app.routers.deps import (
     Reading,
     convention_router,
     created,
-    in_convention,
+    item_url,
     page_of,
     problems,
 )
@@ -86,7 +86,7 @@ async def create_stage(scope: Managing, data: StageCreate, response: Response) -
     stage = stages.create(
         scope.session, scope.convention, _spec(data, None), data.position, scope.caller
     )
-    created(response, in_convention(scope.cid, "stages", stage.id))
+    created(response, item_url(scope.cid, "stages", stage.id))
     return _out(stage, scope.convention)
 
 
@@ -211,7 +211,7 @@ async def advance_stage(
         remove=list(data.remove),
         reason=data.reason,
     )
-    created(response, in_convention(scope.cid, "stages", stage.id) + "/results")
+    created(response, item_url(scope.cid, "stages", stage.id) + "/results")
     return AdvancePreviewOut.model_validate(body)
 
 
