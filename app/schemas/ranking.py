@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 from app.enums import Category, ObjectionStatus, ResultStatus
 from app.schemas.common import Id, Output, Reason, RequiredReason, VisibleName, with_examples
 from scoring import Method
+from scoring.model import WarningCode
 
 
 class RankingRowOut(BaseModel):
@@ -39,7 +40,7 @@ class RankingRowOut(BaseModel):
 
 
 class RankingWarningOut(BaseModel):
-    code: Literal["boundary_tie", "panel_missing", "no_eligible_juror", "stage_missing"]
+    code: WarningCode
     entry_ids: list[int]
 
 
