@@ -23,10 +23,15 @@ from app.schemas.common import (
 AccountRole = Literal[Role.ADMIN, Role.SECRETARIAT]
 
 
-class AccountCreate(Input):
+class NewAccount(Input):
+    """What every account is created with, a juror's too: its login and the name it shows."""
+
     username: Username
     password: Password
     full_name: Name
+
+
+class AccountCreate(NewAccount):
     role: AccountRole
     convention_ids: UniqueIds = Field(
         default_factory=list,

@@ -6,23 +6,11 @@ from datetime import datetime
 
 from pydantic import Field, StrictBool
 
-from app.schemas.common import (
-    Id,
-    Input,
-    Name,
-    Output,
-    Password,
-    Patch,
-    UniqueIds,
-    Username,
-    with_examples,
-)
+from app.schemas.accounts import NewAccount
+from app.schemas.common import Id, Name, Output, Password, Patch, UniqueIds, Username, with_examples
 
 
-class JurorCreate(Input):
-    username: Username
-    password: Password
-    full_name: Name
+class JurorCreate(NewAccount):
     panel_id: Id
     conflict_opd_ids: UniqueIds = Field(default_factory=list)
 
