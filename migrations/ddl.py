@@ -1,6 +1,6 @@
 """What the revisions' tables have in common, written once: an integer ``id`` key that SQLite
-never gives again, the two timestamps, and constraints and indexes named as
-app.models.base.NAMING_CONVENTION names them.
+never gives again, the two timestamps, the tables that link two rows, and constraints and
+indexes named as app.models.base.NAMING_CONVENTION names them.
 
 Not a revision: Alembic reads only ``migrations/versions``. Every past revision runs this code
 again on each new database, so what a function here emits must never change (the schema at
