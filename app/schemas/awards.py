@@ -15,7 +15,17 @@ from app.enums import (
     RewardKind,
     RewardStatus,
 )
-from app.schemas.common import Id, Input, Name, Note, Output, Patch, RequiredReason, with_examples
+from app.schemas.common import (
+    ConventionRow,
+    Id,
+    Input,
+    Name,
+    Note,
+    Output,
+    Patch,
+    RequiredReason,
+    with_examples,
+)
 
 AmountIdr = Annotated[int, Strict(), Field(ge=0, le=10**15)]
 
@@ -153,9 +163,7 @@ class RewardUpdate(Patch):
     description: Note | None = None
 
 
-class RewardOut(Output):
-    id: int
-    convention_id: int
+class RewardOut(ConventionRow):
     award_id: int
     recipient_type: str
     recipient_name: str

@@ -239,6 +239,14 @@ class Output(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
 
+class ConventionRow(Output):
+    """A response for something that belongs to one convention (an OPD, an entry, a stage, a
+    juror...): it starts with its own id, then its convention's."""
+
+    id: int
+    convention_id: int
+
+
 T = TypeVar("T")
 
 

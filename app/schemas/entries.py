@@ -10,6 +10,7 @@ from pydantic import Field, Strict
 from app.enums import Category
 from app.schemas.common import (
     Code,
+    ConventionRow,
     Id,
     Input,
     LongText,
@@ -38,9 +39,7 @@ class OpdUpdate(Patch):
     name: Name | None = None
 
 
-class OpdOut(Output):
-    id: int
-    convention_id: int
+class OpdOut(ConventionRow):
     code: str
     name: str
 
@@ -100,11 +99,9 @@ class EntryUpdate(Patch):
     disqualification_reason: Reason | None = None
 
 
-class _EntryFields(Output):
+class _EntryFields(ConventionRow):
     """What the secretariat and a juror both see of an entry."""
 
-    id: int
-    convention_id: int
     opd_id: int
     title: str
     acronym: str | None

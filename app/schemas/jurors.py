@@ -7,7 +7,16 @@ from datetime import datetime
 from pydantic import Field, StrictBool
 
 from app.schemas.accounts import NewAccount
-from app.schemas.common import Id, Name, Output, Password, Patch, UniqueIds, Username, with_examples
+from app.schemas.common import (
+    ConventionRow,
+    Id,
+    Name,
+    Password,
+    Patch,
+    UniqueIds,
+    Username,
+    with_examples,
+)
 
 
 class JurorCreate(NewAccount):
@@ -38,9 +47,7 @@ class JurorUpdate(Patch):
     )
 
 
-class JurorOut(Output):
-    id: int
-    convention_id: int
+class JurorOut(ConventionRow):
     username: str
     full_name: str
     panel_id: int

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from app.enums import Category, ObjectionStatus, ResultStatus
-from app.schemas.common import Id, Output, Reason, RequiredReason, VisibleName, with_examples
+from app.schemas.common import ConventionRow, Id, Reason, RequiredReason, VisibleName, with_examples
 from scoring import Method
 from scoring.model import WarningCode
 
@@ -124,9 +124,7 @@ class ObjectionReceiptOut(BaseModel):
     status: ObjectionStatus
 
 
-class ObjectionOut(Output):
-    id: int
-    convention_id: int
+class ObjectionOut(ConventionRow):
     entry_id: int
     name: str
     contact: str

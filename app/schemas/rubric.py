@@ -8,11 +8,11 @@ from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from app.schemas.common import (
     Code,
+    ConventionRow,
     Id,
     Input,
     LongText,
     Name,
-    Output,
     PanelName,
     Patch,
     PositiveNumber,
@@ -73,9 +73,7 @@ class CriterionUpdate(Patch):
     tie_break_rank: TieBreakRank | None = None
 
 
-class CriterionOut(Output):
-    id: int
-    convention_id: int
+class CriterionOut(ConventionRow):
     stage_id: int
     code: str
     name: str
@@ -99,8 +97,6 @@ class PanelUpdate(Patch):
     weight: PositiveNumber | None = None
 
 
-class PanelOut(Output):
-    id: int
-    convention_id: int
+class PanelOut(ConventionRow):
     name: str
     weight: float

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, Strict
 from app.enums import AdvanceRule, StageKind, StageState
 from app.schemas.common import (
     Code,
+    ConventionRow,
     Id,
     Input,
     Name,
@@ -96,9 +97,7 @@ class AdvanceOut(BaseModel):
     min_score: float | None = None
 
 
-class StageOut(BaseModel):
-    id: int
-    convention_id: int
+class StageOut(ConventionRow):
     code: str
     name: str
     kind: StageKind
