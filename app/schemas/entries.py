@@ -9,7 +9,9 @@ from pydantic import Field, Strict
 
 from app.enums import Category
 from app.schemas.common import (
-    Code,
+    CodedCreate,
+    CodedRow,
+    CodedUpdate,
     ConventionRow,
     Id,
     Input,
@@ -25,23 +27,18 @@ from app.schemas.common import (
 )
 
 
-class OpdCreate(Input):
-    code: Code
-    name: Name
-
+class OpdCreate(CodedCreate):
     model_config = with_examples(
         {"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}
     )
 
 
-class OpdUpdate(Patch):
-    code: Code | None = None
-    name: Name | None = None
+class OpdUpdate(CodedUpdate):
+    pass
 
 
-class OpdOut(ConventionRow):
-    code: str
-    name: str
+class OpdOut(CodedRow):
+    pass
 
 
 class InnovatorIn(Input):

@@ -9,13 +9,12 @@ from pydantic import BaseModel, Field, Strict
 
 from app.enums import AdvanceRule, StageKind, StageState
 from app.schemas.common import (
-    Code,
-    ConventionRow,
+    CodedCreate,
+    CodedRow,
+    CodedUpdate,
     Id,
     Input,
-    Name,
     Output,
-    Patch,
     Reason,
     Score,
     UniqueIds,
@@ -48,9 +47,7 @@ class AdvanceMinScore(Input):
 Advance = Annotated[AdvanceAll | AdvanceTop | AdvanceMinScore, Field(discriminator="rule")]
 
 
-class StageCreate(Input):
-    code: Code
-    name: Name
+class StageCreate(CodedCreate):
     kind: StageKind = StageKind.SCORED
     weight: StageWeight | None = Field(
         None, description="The stage's weight in the final score (default 1; 0 for screening)."
@@ -79,11 +76,9 @@ class StageCreate(Input):
     )
 
 
-class StageUpdate(Patch):
+class StageUpdate(CodedUpdate):
     _nullable: ClassVar[frozenset[str]] = frozenset({"panel_ids", "advance"})
 
-    code: Code | None = None
-    name: Name | None = None
     kind: StageKind | None = None
     weight: StageWeight | None = None
     panel_ids: UniqueIds | None = None
@@ -97,9 +92,7 @@ class AdvanceOut(BaseModel):
     min_score: float | None = None
 
 
-class StageOut(ConventionRow):
-    code: str
-    name: str
+class StageOut(CodedRow):
     kind: StageKind
     weight: float
     position: int
