@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
+from dataclasses import replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,7 +31,7 @@ def _snapshot(juror: Account) -> dict[str, object]:
     return data
 
 
-TARGET = audit.Target("juror", _snapshot, juror=attrgetter("id"))
+TARGET = replace(accounts.JUROR, snapshot=_snapshot)
 
 
 def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
