@@ -123,6 +123,15 @@ def first_advanced(convention: Convention) -> bool:
     return any(s.advanced_at is not None for s in convention.stages)
 
 
+def require_entries_open(convention: Convention) -> None:
+    """409 once a stage has advanced: the first stage's entries are fixed, none is added."""
+    if first_advanced(convention):
+        raise ConventionState(
+            "A stage has been advanced: the first stage's entries are fixed, and no entry can "
+            "be added."
+        )
+
+
 def require_configurable(convention: Convention, stage: Stage, doing: str) -> None:
     """A pending stage: any status; the current one: only in draft; a done one: never."""
     state = state_of(convention, stage)
