@@ -120,18 +120,31 @@ def reopen(
         None,
     )
     audit.record(
-        session,
-        actor=principal,
-        action="sheet.reopen",
-        target_type="sheet",
-        target_id=stored.id,
-        convention_id=convention.id,
-        juror_id=juror_id,
-        entry_id=entry_id,
-        before=stored.audit_view(),
-        after=reopened.audit_view(),
+        session, **audit_fields(principal, "sheet.reopen", convention.id, stored, reopened)
     )
     return reopened
+
+
+def audit_fields(
+    actor: Principal,
+    action: str,
+    convention_id: int,
+    before: StoredSheet | None,
+    after: StoredSheet,
+) -> audit.Fields:
+    """What the audit log says of a sheet's change, filed under its juror and entry: the sheet
+    before (None: it is new) and after."""
+    return audit.Fields(
+        actor=actor,
+        action=action,
+        target_type="sheet",
+        target_id=after.id,
+        convention_id=convention_id,
+        juror_id=after.juror_id,
+        entry_id=after.entry_id,
+        before=before.audit_view() if before is not None else None,
+        after=after.audit_view(),
+    )
 
 
 def _in_convention(session: Session, sheet_id: int, convention_id: int) -> bool:
