@@ -675,6 +675,61 @@ def test_an_admin_makes_and_deactivates_a_secretariat_account(server: Server, la
     assert admin.layout_problems() == []
 
 
+def test_a_juror_is_deactivated_and_let_in_again_from_the_dashboard(
+    server: Server, laptops: Any
+) -> None:
+    convention = seed_convention(server.url, entries=2, jurors=2)
+    name = f"Konvensi Inovasi {convention_tag(convention.cid, server)}"
+    juror, other = convention.jurors
+    url = convention.url(f"/jurors/me/sheets/{convention.entry_ids[0]}")
+    with client(server.url, juror.token) as c:
+        sheet = {"scores": dict.fromkeys(convention.codes, 7.0), "submit": True}
+        ok(c.put(url, json=sheet))
+    with client(server.url, convention.admin_token) as c:
+        ok(
+            c.patch(
+                convention.url(f"/jurors/{other.id}"),
+                json={"conflict_opd_ids": [convention.opd_ids[1]]},
+            )
+        )
+    admin = laptops()
+    page = admin.page
+    signed_in(admin, name)
+    admin.tab("Juri")
+    rows = page.locator("table.jurors tbody tr")
+    expect(rows).to_have_count(2)
+    row = rows.filter(has_text=juror.username)
+    expect(row).to_contain_text("Aktif")
+    expect(row).to_contain_text("KemenPAN-RB")
+    expect(rows.filter(has_text=other.username)).to_contain_text("DINKES")
+    assert admin.axe() == []
+
+    admin.press(f"Nonaktifkan juri {juror.username}")
+    expect(admin.note("jurors")).to_contain_text(f"({juror.username}) dinonaktifkan")
+    expect(row.locator(".badge")).to_have_text("Nonaktif")
+    with client(server.url, juror.token) as c:
+        assert c.get("/api/v1/me").status_code == 401  # the tablet's session ended
+    with client(server.url) as c:
+        form_body = {"username": juror.username, "password": JUROR_PASSWORD}
+        assert c.post("/api/v1/auth/token", data=form_body).status_code == 401
+    with client(server.url, convention.admin_token) as c:
+        listed = ok(c.get(convention.url("/jurors?limit=500")))["items"]
+        assert {j["username"]: j["active"] for j in listed} == {
+            juror.username: False,
+            other.username: True,
+        }
+        progress = ok(c.get(convention.url("/progress")))
+        submitted = {j["juror_id"]: j["submitted"] for j in progress["jurors"]}
+        assert submitted[juror.id] == 1  # the sheet it sent still counts
+    assert admin.axe() == []
+
+    admin.press(f"Aktifkan juri {juror.username}")
+    expect(admin.note("jurors")).to_have_text(f"Juri Juri 0 ({juror.username}) aktif lagi.")
+    expect(row.locator(".badge")).to_have_text("Aktif")
+    assert login(server.url, juror.username, JUROR_PASSWORD)
+    assert admin.layout_problems() == []
+
+
 # --- the screenshots of docs/dashboard.md -----------------------------------------------------
 
 
@@ -745,6 +800,9 @@ def test_screenshots_of_every_screen(demo: Server, laptops: Any, tmp_path: Path)
         laptop.press("Periksa berkas Inovasi")
         expect(page.locator("table.import-errors")).to_be_visible()
         laptop.shoot(out / "dashboard-import.png", full_page=True)
+    laptop.tab("Juri")
+    expect(page.locator("table.jurors tbody tr")).not_to_have_count(0)
+    laptop.shoot(out / "dashboard-jurors.png")
     laptop.tab("Audit")
     expect(page.locator("table.audit tbody tr")).to_have_count(2)
     laptop.shoot(out / "dashboard-audit.png")

@@ -13,6 +13,7 @@ import { AuditView } from "./views/audit.js";
 import { ChartsView } from "./views/charts.js";
 import { ConventionsView } from "./views/conventions.js";
 import { ImportView } from "./views/imports.js";
+import { JurorsView } from "./views/jurors.js";
 import { loginPage } from "./views/login.js";
 import { PiagamView } from "./views/piagam.js";
 import { ProgressView } from "./views/progress.js";
@@ -27,6 +28,7 @@ export const SCREENS = [
   { path: "peringkat", label: "Peringkat", View: RankingView },
   { path: "grafik", label: "Grafik", View: ChartsView },
   { path: "impor", label: "Impor", View: ImportView },
+  { path: "juri", label: "Juri", View: JurorsView },
   { path: "tindakan", label: "Tindakan", View: ActionsView },
   { path: "piagam", label: "Piagam", View: PiagamView },
   { path: "audit", label: "Audit", View: AuditView },
