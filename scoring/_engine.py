@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 from operator import add, floordiv, itemgetter, mul, sub, truediv
+from typing import TypeVar
 
 from scoring._layout import check_inputs, eligible, lay_out, unpack
 from scoring.eligibility import Eligibility
@@ -23,6 +24,8 @@ from scoring.model import Criterion, Entry, Juror, Method, Panel, SheetColumns, 
 
 TOLERANCE = 1e-9
 """Two keys this close are equal (Step 4) and a juror this even is "flat" (Step 2)."""
+
+_T = TypeVar("_T")
 
 # The values of the sheets in a slice of the grouped layout: T, T', or 100 q for a criterion.
 Values = Callable[[slice], list[float]]
@@ -365,6 +368,18 @@ class Engine:
             if panel_scores is not None:
                 panel_scores[pos] = ps
         return out
+
+    def positions(self, entry_ids: Iterable[int]) -> tuple[list[int], int]:
+        """The positions of the entries given that are judged here, and how many counted
+        sheets they hold between them (the `wanted` of `values`)."""
+        pos_of = self.entry_pos
+        positions = [pos_of[e] for e in entry_ids if e in pos_of]
+        return positions, sum(map(self.sheet_count.__getitem__, positions))
+
+    def by_entry_id(self, by_pos: Mapping[int, _T]) -> dict[int, _T]:
+        """`by_pos` (position -> value, as `entry_scores` answers) keyed by entry id."""
+        ids = self.entry_ids
+        return {ids[pos]: value for pos, value in by_pos.items()}
 
     def scored_positions(self) -> list[int]:
         n_panels = self.n_panels

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import compress
-from typing import TYPE_CHECKING, Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from scoring.eligibility import Eligibility
@@ -184,10 +184,13 @@ class RankingRow:
     """The final ranking: S_s(e) by stage code, for the scored stages reached with a score."""
 
 
+WarningCode = Literal["boundary_tie", "panel_missing", "no_eligible_juror", "stage_missing"]
+"""What a ranking may warn of (Steps 5 and 6), in the order its warnings come."""
+
+
 @dataclass(frozen=True, slots=True)
 class RankingWarning:
-    """`boundary_tie`, `panel_missing`, `no_eligible_juror` or `stage_missing`, with entry
-    ids ascending."""
+    """One of the `WarningCode`s, with entry ids ascending."""
 
     code: str
     entry_ids: tuple[int, ...]

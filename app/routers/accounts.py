@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 
 from app.routers.deps import (
     WRITE_PROBLEMS,
     CurrentAdmin,
-    EmptyIsAbsent,
+    Filter,
     PageDep,
     PasswordGateDep,
     SessionDep,
-    created,
+    created_as,
     hashed,
-    page_of,
+    only,
     problems,
 )
 from app.schemas import Page
@@ -41,8 +41,7 @@ async def create_account(
     whitespace. Jurors are made under their convention (`POST …/{cid}/jurors`)."""
     password_hash = await hashed(gate, data.password)
     account = accounts.create(session, data, password_hash, admin)
-    created(response, f"/api/v1/accounts/{account.id}")
-    return AccountOut.model_validate(account)
+    return created_as(response, f"/api/v1/accounts/{account.id}", AccountOut, account)
 
 
 @router.get("")
@@ -50,14 +49,11 @@ async def list_accounts(
     _admin: CurrentAdmin,
     session: SessionDep,
     page: PageDep,
-    role: Annotated[
-        AccountRole | None, EmptyIsAbsent, Query(description="Only accounts of this role.")
-    ] = None,
+    role: Annotated[Filter[AccountRole], only("accounts of this role")] = None,
 ) -> Page[AccountOut]:
     """Admin and secretariat accounts, by id (jurors are listed by `GET …/{cid}/jurors`).
     Never a password or its hash."""
-    items, total = accounts.list_accounts(session, page.limit, page.offset, role)
-    return page_of(AccountOut, items, total, page)
+    return page.of(AccountOut, accounts.list_accounts(session, page.limit, page.offset, role))
 
 
 @router.get("/{account_id}")

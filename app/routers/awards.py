@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Response
+from fastapi import Response
 
 from app.enums import CertificateKind, RecipientType, RewardKind, RewardStatus
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     convention_router,
     created,
+    created_as,
     id_filter,
+    item_url,
+    only,
     page_of,
     problems,
 )
@@ -36,9 +39,7 @@ from app.services import awards, certificates, rewards
 
 router = convention_router("awards")
 
-CertificateKindFilter = Annotated[
-    CertificateKind | None, EmptyIsAbsent, Query(description="Only this kind.")
-]
+CertificateKindFilter = Annotated[Filter[CertificateKind], only("this kind")]
 
 
 @router.post(
@@ -61,8 +62,7 @@ async def issue_awards(scope: Managing, response: Response) -> IssueOut:
 @router.get("/awards")
 async def list_awards(scope: Managing, page: PageDep) -> Page[AwardOut]:
     """Awards, by id, with the entry, its OPD and innovators."""
-    items, total = awards.list_awards(scope.session, scope.cid, page.limit, page.offset)
-    return page_of(AwardOut, items, total, page)
+    return page.of(AwardOut, awards.list_awards(scope.session, scope.cid, page.limit, page.offset))
 
 
 @router.get("/awards/{award_id}")
@@ -78,9 +78,7 @@ async def list_certificates(
     scope: Managing,
     page: PageDep,
     kind: CertificateKindFilter = None,
-    recipient_type: Annotated[
-        RecipientType | None, EmptyIsAbsent, Query(description="Only this recipient type.")
-    ] = None,
+    recipient_type: Annotated[Filter[RecipientType], only("this recipient type")] = None,
 ) -> Page[CertificateOut]:
     """Certificates, by id."""
     items, total = certificates.list_certificates(
@@ -152,8 +150,8 @@ async def reissue_certificate(
     `convention-state`); the new one may in turn be revoked and reissued."""
     cert = certificates.get_certificate(scope.session, scope.cid, certificate_id)
     new = certificates.reissue(scope.session, scope.caller, scope.convention, cert)
-    created(response, f"/api/v1/conventions/{scope.cid}/certificates/{new.id}")
-    return CertificateOut.model_validate(certificates.certificate_dict(new))
+    location = item_url(scope.cid, "certificates", new.id)
+    return created_as(response, location, CertificateOut, certificates.certificate_dict(new))
 
 
 @router.post("/rewards", status_code=201, responses=WRITE_PROBLEMS)
@@ -161,22 +159,19 @@ async def create_reward(scope: Managing, data: RewardCreate, response: Response)
     """Plan a reward for an award: `cash` (uang pembinaan, whole rupiah), `plaque`,
     `trophy` or `other`."""
     reward = rewards.create(scope.session, scope.caller, scope.convention, data)
-    created(response, f"/api/v1/conventions/{scope.cid}/rewards/{reward.id}")
-    return RewardOut.model_validate(reward)
+    return scope.created(response, "rewards", RewardOut, reward)
 
 
 @router.get("/rewards")
 async def list_rewards(
     scope: Managing,
     page: PageDep,
-    status: Annotated[
-        RewardStatus | None, EmptyIsAbsent, Query(description="Only this status.")
-    ] = None,
-    kind: Annotated[RewardKind | None, EmptyIsAbsent, Query(description="Only this kind.")] = None,
+    status: Annotated[Filter[RewardStatus], only("this status")] = None,
+    kind: Annotated[Filter[RewardKind], only("this kind")] = None,
     award_id: Annotated[int | None, id_filter("this award's")] = None,
 ) -> Page[RewardOut]:
     """Rewards, by id."""
-    items, total = rewards.list_rewards(
+    found = rewards.list_rewards(
         scope.session,
         scope.cid,
         status=status,
@@ -185,7 +180,7 @@ async def list_rewards(
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(RewardOut, items, total, page)
+    return page.of(RewardOut, found)
 
 
 @router.get("/rewards/totals")

@@ -14,8 +14,7 @@ from app.routers.deps import (
     PageDep,
     Reading,
     SessionDep,
-    created,
-    page_of,
+    created_as,
 )
 from app.schemas import ConventionCreate, ConventionOut, ConventionUpdate, Page
 from app.schemas.conventions import ConventionWarningOut
@@ -31,8 +30,7 @@ async def create_convention(
     """Create a convention (`admin` only: a `secretariat` account is 403). It starts in
     `draft`."""
     convention = conventions.create(session, data, admin)
-    created(response, f"/api/v1/conventions/{convention.id}")
-    return ConventionOut.model_validate(convention)
+    return created_as(response, f"/api/v1/conventions/{convention.id}", ConventionOut, convention)
 
 
 @router.get("")
@@ -42,8 +40,8 @@ async def list_conventions(
     """The conventions the caller manages, by id: every one for an `admin`, those of its
     `convention_ids` for a `secretariat` (a juror is 403)."""
     scope = None if staff.is_admin else staff.convention_ids
-    items, total = conventions.list_conventions(session, page.limit, page.offset, scope)
-    return page_of(ConventionOut, items, total, page)
+    found = conventions.list_conventions(session, page.limit, page.offset, scope)
+    return page.of(ConventionOut, found)
 
 
 @router.get("/{cid}")

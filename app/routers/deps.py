@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, TypeVar, overload
+from typing import Annotated, Any, Protocol, TypeVar, overload
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.security import OAuth2PasswordBearer
@@ -128,6 +128,11 @@ CurrentAdmin = Annotated[Principal, Depends(current_admin)]
 CurrentStaff = Annotated[Principal, Depends(current_staff)]
 
 
+M = TypeVar("M", bound=BaseModel)
+Row = TypeVar("Row", bound=Base)
+T = TypeVar("T")
+
+
 # --- pagination and the convention --------------------------------------------------------
 
 
@@ -135,6 +140,12 @@ CurrentStaff = Annotated[Principal, Depends(current_staff)]
 class Pagination:
     limit: int
     offset: int
+
+    def of(self, model: type[M], found: tuple[Iterable[Any], int]) -> Page[M]:
+        """This page of what a service ``found`` (its items and their total), shown as
+        ``model``."""
+        items, total = found
+        return page_of(model, items, total, self)
 
 
 def _pagination(
@@ -145,9 +156,6 @@ def _pagination(
 
 
 PageDep = Annotated[Pagination, Depends(_pagination)]
-
-M = TypeVar("M", bound=BaseModel)
-Row = TypeVar("Row", bound=Base)
 
 
 def page_of(model: type[M], items: Iterable[Any], total: int, page: Pagination) -> Page[M]:
@@ -185,6 +193,14 @@ class _EmptyIsAbsent:
 
 
 EmptyIsAbsent = _EmptyIsAbsent()
+
+# A query parameter that filters by a value: absent or empty, it means "any".
+Filter = Annotated[T | None, EmptyIsAbsent]
+
+
+def only(what: str) -> Any:
+    """The query parameter of a filter: only ``what``."""
+    return Query(description=f"Only {what}.")
 
 
 def id_query(description: str) -> Any:
@@ -228,6 +244,13 @@ ReadableConvention = Annotated[Convention, Depends(_readable_convention)]
 AdminConvention = Annotated[Convention, Depends(_admin_convention)]
 
 
+class Stored(Protocol):
+    """A row the database gave an id."""
+
+    @property
+    def id(self) -> int: ...
+
+
 @dataclass(frozen=True, slots=True)
 class InConvention:
     """What a route of a convention works with: the convention, loaded once its caller was let
@@ -244,6 +267,11 @@ class InConvention:
     def get(self, model: type[Row], item_id: int, what: str) -> Row:
         """The convention's ``model`` of id ``item_id``, or 404 (``what`` names it)."""
         return get_in_convention(self.session, model, self.cid, item_id, what)
+
+    def created(self, response: Response, collection: str, out: type[M], row: Stored) -> M:
+        """``row``, just made in the convention's ``collection``, shown as ``out``: the answer
+        is 201 with its Location."""
+        return created_as(response, item_url(self.cid, collection, row.id), out, row)
 
 
 async def _managing(
@@ -280,6 +308,17 @@ def convention_router(tag: str, path: str = "") -> APIRouter:
 def created(response: Response, location: str) -> None:
     response.status_code = 201
     response.headers["Location"] = location
+
+
+def created_as(response: Response, location: str, out: type[M], row: object) -> M:
+    """``row``, just made, shown as ``out``: the answer is 201 with ``location``."""
+    created(response, location)
+    return out.model_validate(row)
+
+
+def item_url(cid: int, collection: str, item_id: int) -> str:
+    """The address of the item ``item_id`` of convention ``cid``'s ``collection``."""
+    return f"/api/v1/conventions/{cid}/{collection}/{item_id}"
 
 
 # --- files in and out --------------------------------------------------------------------

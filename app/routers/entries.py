@@ -5,21 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Annotated, Any
 
-from fastapi import Query, Response
+from fastapi import Response
 
 from app.enums import Category
 from app.models import Entry
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     Pagination,
     Reading,
     convention_router,
-    created,
     id_filter,
-    page_of,
+    only,
 )
 from app.schemas import EntryCreate, EntryJurorOut, EntryOut, EntryUpdate, Page
 from app.security import Principal
@@ -36,20 +35,20 @@ def _out(entry: Entry, principal: Principal) -> EntryOut | EntryJurorOut:
 
 
 def entry_page(
-    principal: Principal, items: Iterable[Any], total: int, page: Pagination
+    principal: Principal, found: tuple[Iterable[Any], int], page: Pagination
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
-    """A page of entries as ``principal`` may see them (a juror: without NIP)."""
+    """A page of the entries a service ``found`` as ``principal`` may see them (a juror:
+    without NIP)."""
     if not principal.is_juror:
-        return page_of(EntryOut, items, total, page)
-    return page_of(EntryJurorOut, items, total, page)
+        return page.of(EntryOut, found)
+    return page.of(EntryJurorOut, found)
 
 
 @router.post("", status_code=201, responses=WRITE_PROBLEMS)
 async def create_entry(scope: Managing, data: EntryCreate, response: Response) -> EntryOut:
     """Enter an innovation for an OPD of the convention, with its innovators."""
     entry = entries.create(scope.session, scope.convention, data, scope.caller)
-    created(response, f"/api/v1/conventions/{scope.cid}/entries/{entry.id}")
-    return EntryOut.model_validate(entry)
+    return scope.created(response, "entries", EntryOut, entry)
 
 
 @router.get("")
@@ -57,15 +56,13 @@ async def list_entries(
     scope: Reading,
     page: PageDep,
     opd_id: Annotated[int | None, id_filter("this OPD's entries")] = None,
-    category: Annotated[
-        Category | None, EmptyIsAbsent, Query(description="Only this category.")
-    ] = None,
+    category: Annotated[Filter[Category], only("this category")] = None,
 ) -> Page[EntryOut] | Page[EntryJurorOut]:
     """The convention's entries, by id. Jurors see innovators without NIP."""
-    items, total = entries.list_entries(
+    found = entries.list_entries(
         scope.session, scope.cid, page.limit, page.offset, opd_id=opd_id, category=category
     )
-    return entry_page(scope.caller, items, total, page)
+    return entry_page(scope.caller, found, page)
 
 
 @router.get("/{entry_id}")

@@ -20,13 +20,14 @@ from app.errors import NotFound
 from app.models import Convention
 from app.routers.awards import CertificateKindFilter
 from app.routers.deps import (
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PublicUrl,
     convention_router,
     disposition,
     download,
     file_answer,
+    only,
     problems,
 )
 from app.services import certificate_files, certificate_pdf, exports, minutes, tables
@@ -130,9 +131,7 @@ def export_certificates_pdf(
     scope: Managing,
     request: Request,
     kind: CertificateKindFilter = None,
-    category: Annotated[
-        Category | None, EmptyIsAbsent, Query(description="Only this category's.")
-    ] = None,
+    category: Annotated[Filter[Category], only("this category's")] = None,
     include_revoked: Annotated[
         bool, Query(description="Print revoked certificates too (marked as revoked).")
     ] = False,

@@ -12,9 +12,8 @@ from app.routers.deps import (
     PageDep,
     SessionDep,
     convention_router,
-    created,
+    created_as,
     id_filter,
-    page_of,
 )
 from app.routers.sheets import Me
 from app.schemas import (
@@ -53,8 +52,8 @@ async def create_my_recusal(
     score it, it leaves the juror's expected sheets, and the secretariat sees it."""
     convention = conventions.get(session, cid)
     recusal = judging.recuse(session, me, convention, data.entry_id, data.reason)
-    created(response, f"/api/v1/conventions/{cid}/recusals?juror_id={me.id}")
-    return RecusalOut.model_validate(recusal)
+    location = f"/api/v1/conventions/{cid}/recusals?juror_id={me.id}"
+    return created_as(response, location, RecusalOut, recusal)
 
 
 @router.get("/recusals")
@@ -64,10 +63,8 @@ async def list_recusals(
     juror_id: Annotated[int | None, id_filter("this juror's")] = None,
 ) -> Page[RecusalOut]:
     """Conflicts jurors declared themselves (secretariat)."""
-    items, total = judging.list_recusals(
-        scope.session, scope.cid, juror_id, page.limit, page.offset
-    )
-    return page_of(RecusalOut, items, total, page)
+    found = judging.list_recusals(scope.session, scope.cid, juror_id, page.limit, page.offset)
+    return page.of(RecusalOut, found)
 
 
 @router.delete("/jurors/{juror_id}/recusals/{entry_id}", status_code=204, responses=WRITE_PROBLEMS)
@@ -91,14 +88,14 @@ async def list_entry_progress(
     incomplete: Annotated[bool, Query(description="Only entries still missing sheets.")] = False,
 ) -> Page[EntryCompleteness]:
     """Per entry: sheets expected and submitted, and which jurors are still missing."""
-    items, total = progress.entry_completeness(
+    found = progress.entry_completeness(
         scope.session,
         scope.convention,
         incomplete_only=incomplete,
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(EntryCompleteness, items, total, page)
+    return page.of(EntryCompleteness, found)
 
 
 @router.post("/assignments", responses=WRITE_PROBLEMS)
@@ -130,10 +127,10 @@ async def list_assignments(
     entry_id: Annotated[int | None, id_filter("this entry's")] = None,
 ) -> Page[AssignmentOut]:
     """Assignments, by juror then entry."""
-    items, total = judging.list_assignments(
+    found = judging.list_assignments(
         scope.session, scope.cid, juror_id, entry_id, page.limit, page.offset
     )
-    return page_of(AssignmentOut, items, total, page)
+    return page.of(AssignmentOut, found)
 
 
 @router.get("/audit")
@@ -148,7 +145,7 @@ async def list_audit_events(
     ] = None,
 ) -> Page[AuditEventOut]:
     """The append-only audit log: who changed what, when, before and after (secretariat)."""
-    items, total = audit.list_events(
+    found = audit.list_events(
         scope.session,
         scope.cid,
         juror_id=juror_id,
@@ -157,4 +154,4 @@ async def list_audit_events(
         limit=page.limit,
         offset=page.offset,
     )
-    return page_of(AuditEventOut, items, total, page)
+    return page.of(AuditEventOut, found)

@@ -14,10 +14,10 @@ from app.routers.deps import (
     PasswordGateDep,
     SessionDep,
     convention_router,
-    created,
+    created_as,
     hashed,
     id_filter,
-    page_of,
+    item_url,
 )
 from app.schemas import JurorCreate, JurorOut, JurorUpdate, Page
 from app.services import conventions, jurors
@@ -40,8 +40,7 @@ async def create_juror(
     password_hash = await hashed(gate, data.password)
     convention = conventions.get(session, cid)
     juror = jurors.create(session, convention, data, password_hash, admin)
-    created(response, f"/api/v1/conventions/{convention.id}/jurors/{juror.id}")
-    return JurorOut.model_validate(juror)
+    return created_as(response, item_url(cid, "jurors", juror.id), JurorOut, juror)
 
 
 @router.get("")
@@ -51,10 +50,8 @@ async def list_jurors(
     panel_id: Annotated[int | None, id_filter("this panel's jurors")] = None,
 ) -> Page[JurorOut]:
     """The convention's jurors, by id. Never a password or its hash."""
-    items, total = jurors.list_jurors(
-        scope.session, scope.cid, page.limit, page.offset, panel_id=panel_id
-    )
-    return page_of(JurorOut, items, total, page)
+    found = jurors.list_jurors(scope.session, scope.cid, page.limit, page.offset, panel_id=panel_id)
+    return page.of(JurorOut, found)
 
 
 @router.get("/{juror_id}")

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Request, Response
 
 from app.enums import ObjectionStatus
 from app.routers.deps import (
     WRITE_PROBLEMS,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     SessionDep,
     client_address,
     convention_router,
-    created,
-    page_of,
+    created_as,
+    item_url,
+    only,
     problems,
 )
 from app.schemas import ObjectionIn, ObjectionOut, ObjectionReceiptOut, ObjectionUpdate, Page
@@ -57,9 +58,11 @@ async def create_objection(
         reason=data.reason,
         address=client_address(request),
     )
-    created(response, f"/api/v1/conventions/{cid}/objections/{objection.id}")
-    return ObjectionReceiptOut.model_validate(
-        {"id": objection.id, "receipt": objection.receipt, "status": objection.status}
+    return created_as(
+        response,
+        item_url(cid, "objections", objection.id),
+        ObjectionReceiptOut,
+        {"id": objection.id, "receipt": objection.receipt, "status": objection.status},
     )
 
 
@@ -67,15 +70,11 @@ async def create_objection(
 async def list_objections(
     scope: Managing,
     page: PageDep,
-    status: Annotated[
-        ObjectionStatus | None, EmptyIsAbsent, Query(description="Only objections in this status.")
-    ] = None,
+    status: Annotated[Filter[ObjectionStatus], only("objections in this status")] = None,
 ) -> Page[ObjectionOut]:
     """The objections filed against the convention's results, by id (secretariat)."""
-    items, total = objections.list_objections(
-        scope.session, scope.cid, status, page.limit, page.offset
-    )
-    return page_of(ObjectionOut, items, total, page)
+    found = objections.list_objections(scope.session, scope.cid, status, page.limit, page.offset)
+    return page.of(ObjectionOut, found)
 
 
 @router.patch("/objections/{objection_id}", responses=WRITE_PROBLEMS)

@@ -5,15 +5,7 @@ from __future__ import annotations
 from fastapi import Response
 
 from app.models import Opd
-from app.routers.deps import (
-    WRITE_PROBLEMS,
-    Managing,
-    PageDep,
-    Reading,
-    convention_router,
-    created,
-    page_of,
-)
+from app.routers.deps import WRITE_PROBLEMS, Managing, PageDep, Reading, convention_router
 from app.schemas import OpdCreate, OpdOut, OpdUpdate, Page
 from app.services import opds
 
@@ -24,15 +16,13 @@ router = convention_router("opds", "/opds")
 async def create_opd(scope: Managing, data: OpdCreate, response: Response) -> OpdOut:
     """Add an OPD; `code` is unique in the convention."""
     opd = opds.create(scope.session, scope.convention, data, scope.caller)
-    created(response, f"/api/v1/conventions/{scope.cid}/opds/{opd.id}")
-    return OpdOut.model_validate(opd)
+    return scope.created(response, "opds", OpdOut, opd)
 
 
 @router.get("")
 async def list_opds(scope: Reading, page: PageDep) -> Page[OpdOut]:
     """The convention's OPDs, by id. Jurors may read them."""
-    items, total = opds.list_opds(scope.session, scope.cid, page.limit, page.offset)
-    return page_of(OpdOut, items, total, page)
+    return page.of(OpdOut, opds.list_opds(scope.session, scope.cid, page.limit, page.offset))
 
 
 @router.get("/{opd_id}")

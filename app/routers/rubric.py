@@ -13,9 +13,7 @@ from app.routers.deps import (
     PageDep,
     Reading,
     convention_router,
-    created,
     id_filter,
-    page_of,
 )
 from app.schemas import (
     CriterionCreate,
@@ -38,8 +36,7 @@ async def create_criterion(
     """Add a criterion (only in `draft`). `code` is unique in the convention, `weight` > 0,
     `max_score` > `min_score`, `tie_break_rank` null or unique."""
     criterion = rubric.create_criterion(scope.session, scope.convention, data, scope.caller)
-    created(response, f"/api/v1/conventions/{scope.cid}/criteria/{criterion.id}")
-    return CriterionOut.model_validate(criterion)
+    return scope.created(response, "criteria", CriterionOut, criterion)
 
 
 @router.get("/criteria")
@@ -50,15 +47,14 @@ async def list_criteria(
 ) -> Page[CriterionOut]:
     """The convention's criteria (every stage's, or `?stage_id=`'s), by id. Jurors may read
     them."""
-    items, total = rubric.list_criteria(scope.session, scope.cid, page.limit, page.offset, stage_id)
-    return page_of(CriterionOut, items, total, page)
+    found = rubric.list_criteria(scope.session, scope.cid, page.limit, page.offset, stage_id)
+    return page.of(CriterionOut, found)
 
 
 @router.get("/criteria/{criterion_id}")
 async def read_criterion(scope: Reading, criterion_id: int) -> CriterionOut:
     """One criterion."""
-    criterion = scope.get(Criterion, criterion_id, "Criterion")
-    return CriterionOut.model_validate(criterion)
+    return CriterionOut.model_validate(scope.get(Criterion, criterion_id, "Criterion"))
 
 
 @router.patch("/criteria/{criterion_id}", responses=WRITE_PROBLEMS)
@@ -83,15 +79,13 @@ async def delete_criterion(scope: Managing, criterion_id: int) -> None:
 async def create_panel(scope: Managing, data: PanelCreate, response: Response) -> PanelOut:
     """Add a panel (a jury, e.g. "KemenPAN-RB" or "LAN"; only in `draft`)."""
     panel = rubric.create_panel(scope.session, scope.convention, data, scope.caller)
-    created(response, f"/api/v1/conventions/{scope.cid}/panels/{panel.id}")
-    return PanelOut.model_validate(panel)
+    return scope.created(response, "panels", PanelOut, panel)
 
 
 @router.get("/panels")
 async def list_panels(scope: Reading, page: PageDep) -> Page[PanelOut]:
     """The convention's panels, by id. Jurors may read them."""
-    items, total = rubric.list_panels(scope.session, scope.cid, page.limit, page.offset)
-    return page_of(PanelOut, items, total, page)
+    return page.of(PanelOut, rubric.list_panels(scope.session, scope.cid, page.limit, page.offset))
 
 
 @router.get("/panels/{panel_id}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 import orjson
-from fastapi import Depends, Query, Request, Response
+from fastapi import Depends, Request, Response
 from sqlalchemy.orm import Session
 
 from app.db import Database
@@ -16,7 +16,7 @@ from app.routers.deps import (
     WRITE_PROBLEMS,
     ConventionId,
     CurrentUser,
-    EmptyIsAbsent,
+    Filter,
     Managing,
     PageDep,
     Pagination,
@@ -24,6 +24,7 @@ from app.routers.deps import (
     bearer_token,
     convention_router,
     id_query,
+    only,
     problems,
 )
 from app.schemas import Page, SheetOut, SyncIn, SyncOut
@@ -193,11 +194,7 @@ def _page(
     return Response(orjson.dumps(body, option=orjson.OPT_UTC_Z), media_type=_JSON)
 
 
-SheetStatusFilter = Annotated[
-    SheetStatus | None,
-    EmptyIsAbsent,
-    Query(description="Only sheets in this status."),
-]
+SheetStatusFilter = Annotated[Filter[SheetStatus], only("sheets in this status")]
 
 
 @router.get("/me/sheets", responses={200: {"model": Page[SheetOut]}}, response_class=Response)

@@ -15,6 +15,7 @@ from app.routers.deps import (
     Reading,
     convention_router,
     created,
+    item_url,
     page_of,
     problems,
 )
@@ -85,7 +86,7 @@ async def create_stage(scope: Managing, data: StageCreate, response: Response) -
     stage = stages.create(
         scope.session, scope.convention, _spec(data, None), data.position, scope.caller
     )
-    created(response, f"/api/v1/conventions/{scope.cid}/stages/{stage.id}")
+    created(response, item_url(scope.cid, "stages", stage.id))
     return _out(stage, scope.convention)
 
 
@@ -137,10 +138,10 @@ async def list_stage_entries(
     judge it; other jurors 403). The first stage admits every entry not disqualified."""
     stage = stages.get(scope.session, scope.convention, sid)
     admissions.require_reader(stage, scope.caller)
-    items, total = admissions.list_admitted(
+    found = admissions.list_admitted(
         scope.session, scope.convention, stage, page.limit, page.offset
     )
-    return entry_page(scope.caller, items, total, page)
+    return entry_page(scope.caller, found, page)
 
 
 @router.put("/{sid}/decisions/{entry_id}", responses=WRITE_PROBLEMS)
@@ -158,8 +159,8 @@ async def decide_entry(scope: Managing, sid: int, entry_id: int, data: DecisionI
 async def list_decisions(scope: Managing, sid: int, page: PageDep) -> Page[DecisionOut]:
     """A screening stage's decisions, by entry."""
     stage = stages.get(scope.session, scope.convention, sid)
-    items, total = admissions.list_decisions(scope.session, stage, page.limit, page.offset)
-    return page_of(DecisionOut, items, total, page)
+    found = admissions.list_decisions(scope.session, stage, page.limit, page.offset)
+    return page.of(DecisionOut, found)
 
 
 MethodQuery = Annotated[
@@ -210,7 +211,7 @@ async def advance_stage(
         remove=list(data.remove),
         reason=data.reason,
     )
-    created(response, f"/api/v1/conventions/{scope.cid}/stages/{stage.id}/results")
+    created(response, item_url(scope.cid, "stages", stage.id) + "/results")
     return AdvancePreviewOut.model_validate(body)
 
 

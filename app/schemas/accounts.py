@@ -5,19 +5,33 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import Field, StrictBool
 
 from app.enums import Role
-from app.schemas.common import Input, Name, Output, Password, Patch, UniqueIds, Username
+from app.schemas.common import (
+    Input,
+    Name,
+    Output,
+    Password,
+    Patch,
+    UniqueIds,
+    Username,
+    with_examples,
+)
 
 # The roles /accounts makes: jurors are made by …/{cid}/jurors, in their convention.
 AccountRole = Literal[Role.ADMIN, Role.SECRETARIAT]
 
 
-class AccountCreate(Input):
+class NewAccount(Input):
+    """What every account is created with, a juror's too: its login and the name it shows."""
+
     username: Username
     password: Password
     full_name: Name
+
+
+class AccountCreate(NewAccount):
     role: AccountRole
     convention_ids: UniqueIds = Field(
         default_factory=list,
@@ -25,19 +39,14 @@ class AccountCreate(Input):
         "(leave it empty).",
     )
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "username": "sekretariat.solok",
-                    "password": "rahasia-panjang-sekali",
-                    "full_name": "Sekretariat Kota Solok",
-                    "role": "secretariat",
-                    "convention_ids": [1],
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "username": "sekretariat.solok",
+            "password": "rahasia-panjang-sekali",
+            "full_name": "Sekretariat Kota Solok",
+            "role": "secretariat",
+            "convention_ids": [1],
+        }
     )
 
 

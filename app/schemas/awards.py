@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, Field, Strict
 
 from app.enums import (
     Category,
@@ -15,7 +15,7 @@ from app.enums import (
     RewardKind,
     RewardStatus,
 )
-from app.schemas.common import Id, Input, Name, Note, Output, Patch, RequiredReason
+from app.schemas.common import Id, Input, Name, Note, Output, Patch, RequiredReason, with_examples
 
 AmountIdr = Annotated[int, Strict(), Field(ge=0, le=10**15)]
 
@@ -132,20 +132,15 @@ class RewardCreate(Input):
     )
     description: Note | None = None
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "award_id": 1,
-                    "recipient_type": "opd",
-                    "recipient_name": "BAPPEDA",
-                    "kind": "cash",
-                    "amount_idr": 10_000_000,
-                    "description": "Uang pembinaan",
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "award_id": 1,
+            "recipient_type": "opd",
+            "recipient_name": "BAPPEDA",
+            "kind": "cash",
+            "amount_idr": 10_000_000,
+            "description": "Uang pembinaan",
+        }
     )
 
 

@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    JsonValue,
     Strict,
     StringConstraints,
     WithJsonSchema,
@@ -209,6 +210,12 @@ class Input(BaseModel):
         # PostgreSQL text cannot hold NUL: refuse it here, naming the field, not at the database.
         _reject_nul(value)
         return value
+
+
+def with_examples(*examples: JsonValue) -> ConfigDict:
+    """A request body's config: unknown fields refused (as ``Input``'s), and ``examples``
+    shown in its OpenAPI schema."""
+    return ConfigDict(extra="forbid", json_schema_extra={"examples": list(examples)})
 
 
 class Patch(Input):

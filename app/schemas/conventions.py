@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, Field, Strict
 
 from app.enums import AssignmentMode, AwardScope, ConventionStatus, StageKind
-from app.schemas.common import AwardName, City, Day, Input, LetterCode, Moment, Name, Output, Patch
+from app.schemas.common import (
+    AwardName,
+    City,
+    Day,
+    Input,
+    LetterCode,
+    Moment,
+    Name,
+    Output,
+    Patch,
+    with_examples,
+)
 
 Year = Annotated[int, Strict(), Field(ge=1900, le=2200)]
 TopN = Annotated[int, Strict(), Field(ge=1, le=10_000)]
@@ -46,19 +57,14 @@ class ConventionCreate(Input):
         "category's top `top_n`.",
     )
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "name": "Konvensi Inovasi Daerah Kota Solok 2018",
-                    "year": 2018,
-                    "host": "Pemerintah Kota Solok",
-                    "top_n": 10,
-                    "letter_code": "KIP-SLK",
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "name": "Konvensi Inovasi Daerah Kota Solok 2018",
+            "year": 2018,
+            "host": "Pemerintah Kota Solok",
+            "top_n": 10,
+            "letter_code": "KIP-SLK",
+        }
     )
 
 
@@ -89,9 +95,7 @@ class ConventionUpdate(Patch):
         "are published). Anything else is 409 `convention-state`.",
     )
 
-    model_config = ConfigDict(
-        extra="forbid", json_schema_extra={"examples": [{"status": "judging"}]}
-    )
+    model_config = with_examples({"status": "judging"})
 
 
 class CurrentStageOut(Output):

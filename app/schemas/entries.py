@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field, Strict
+from pydantic import Field, Strict
 
 from app.enums import Category
 from app.schemas.common import (
@@ -20,6 +20,7 @@ from app.schemas.common import (
     Reason,
     ShortText,
     Title,
+    with_examples,
 )
 
 
@@ -27,11 +28,8 @@ class OpdCreate(Input):
     code: Code
     name: Name
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [{"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}]
-        },
+    model_config = with_examples(
+        {"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}
     )
 
 
@@ -72,19 +70,14 @@ class EntryCreate(Input):
     summary: LongText | None = None
     innovators: Innovators = Field(default_factory=list)
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "title": "Fasilitator Perencanaan Teladan",
-                    "acronym": "FASTREN",
-                    "opd_id": 1,
-                    "category": "proses",
-                    "innovators": [{"name": "Rina Marlina", "nip": "198001012005012001"}],
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "title": "Fasilitator Perencanaan Teladan",
+            "acronym": "FASTREN",
+            "opd_id": 1,
+            "category": "proses",
+            "innovators": [{"name": "Rina Marlina", "nip": "198001012005012001"}],
+        }
     )
 
 

@@ -4,31 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import ConfigDict, Field, StrictBool
+from pydantic import Field, StrictBool
 
-from app.schemas.common import Id, Input, Name, Output, Password, Patch, UniqueIds, Username
+from app.schemas.accounts import NewAccount
+from app.schemas.common import Id, Name, Output, Password, Patch, UniqueIds, Username, with_examples
 
 
-class JurorCreate(Input):
-    username: Username
-    password: Password
-    full_name: Name
+class JurorCreate(NewAccount):
     panel_id: Id
     conflict_opd_ids: UniqueIds = Field(default_factory=list)
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "username": "juri.lan.1",
-                    "password": "rahasia-panjang",
-                    "full_name": "Dr. Juri LAN",
-                    "panel_id": 2,
-                    "conflict_opd_ids": [],
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "username": "juri.lan.1",
+            "password": "rahasia-panjang",
+            "full_name": "Dr. Juri LAN",
+            "panel_id": 2,
+            "conflict_opd_ids": [],
+        }
     )
 
 

@@ -8,8 +8,9 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints
 
 from app.enums import Category, ObjectionStatus, ResultStatus
-from app.schemas.common import Id, Reason, RequiredReason, VisibleName
+from app.schemas.common import Id, Output, Reason, RequiredReason, VisibleName, with_examples
 from scoring import Method
+from scoring.model import WarningCode
 
 
 class RankingRowOut(BaseModel):
@@ -39,7 +40,7 @@ class RankingRowOut(BaseModel):
 
 
 class RankingWarningOut(BaseModel):
-    code: Literal["boundary_tie", "panel_missing", "no_eligible_juror", "stage_missing"]
+    code: WarningCode
     entry_ids: list[int]
 
 
@@ -70,7 +71,7 @@ class ResultsOut(RankingOut):
 
 
 class PublishIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"method": "mean"}]})
+    model_config = with_examples({"method": "mean"})
 
     method: Method = Method.MEAN
     allow_incomplete: bool = Field(
@@ -102,18 +103,13 @@ class WithdrawnOut(BaseModel):
 class ObjectionIn(BaseModel):
     """A public objection to provisional results."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "entry_id": 3,
-                    "name": "Budi Santoso",
-                    "contact": "budi@example.id",
-                    "reason": "Inovasi ini sudah diterapkan di daerah lain sejak 2015.",
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "entry_id": 3,
+            "name": "Budi Santoso",
+            "contact": "budi@example.id",
+            "reason": "Inovasi ini sudah diterapkan di daerah lain sejak 2015.",
+        }
     )
 
     entry_id: Id
@@ -128,9 +124,7 @@ class ObjectionReceiptOut(BaseModel):
     status: ObjectionStatus
 
 
-class ObjectionOut(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
+class ObjectionOut(Output):
     id: int
     convention_id: int
     entry_id: int

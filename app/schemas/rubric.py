@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from pydantic import ConfigDict, Field, Strict, ValidationInfo, field_validator
+from pydantic import Field, Strict, ValidationInfo, field_validator
 
 from app.schemas.common import (
     Code,
@@ -17,6 +17,7 @@ from app.schemas.common import (
     Patch,
     PositiveNumber,
     Score,
+    with_examples,
 )
 
 TieBreakRank = Annotated[int, Strict(), Field(ge=1, le=1000)]
@@ -37,20 +38,15 @@ class CriterionCreate(Input):
     )
     tie_break_rank: TieBreakRank | None = None
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "code": "KEBARUAN",
-                    "name": "Kebaruan",
-                    "weight": 25,
-                    "min_score": 1,
-                    "max_score": 10,
-                    "tie_break_rank": 2,
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "code": "KEBARUAN",
+            "name": "Kebaruan",
+            "weight": 25,
+            "min_score": 1,
+            "max_score": 10,
+            "tie_break_rank": 2,
+        }
     )
 
     @field_validator("max_score")
@@ -95,7 +91,7 @@ class PanelCreate(Input):
     name: PanelName
     weight: PositiveNumber = 1.0
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "LAN"}]})
+    model_config = with_examples({"name": "LAN"})
 
 
 class PanelUpdate(Patch):

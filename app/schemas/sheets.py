@@ -17,7 +17,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.enums import SheetStatus, SyncOutcome
-from app.schemas.common import Score
+from app.schemas.common import Score, with_examples
 from app.services.sheets.rules import MAX_COMMENT, MAX_SCORES, MAX_SYNC_SCORES, MAX_SYNC_SHEETS
 
 
@@ -25,17 +25,12 @@ class SheetIn(BaseModel):
     """The body of a sheet `PUT`. (Parsed by hand on the hot path, in the contract's order of
     checks; this model documents it.)"""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "scores": {"KEBARUAN": 8, "KEMANFAATAN": 7.5},
-                    "comment": "Sudah direplikasi",
-                    "submit": False,
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "scores": {"KEBARUAN": 8, "KEMANFAATAN": 7.5},
+            "comment": "Sudah direplikasi",
+            "submit": False,
+        }
     )
 
     scores: Annotated[dict[str, Score], Field(max_length=MAX_SCORES)] = Field(
@@ -96,23 +91,18 @@ class SyncItem(BaseModel):
 class SyncIn(BaseModel):
     """Sheets a tablet queued while offline; each is applied on its own, in order."""
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
+    model_config = with_examples(
+        {
+            "sheets": [
+                {"entry_id": 1, "scores": {"KEBARUAN": 8}, "submit": False},
                 {
-                    "sheets": [
-                        {"entry_id": 1, "scores": {"KEBARUAN": 8}, "submit": False},
-                        {
-                            "entry_id": 2,
-                            "base_version": 3,
-                            "scores": {"KEBARUAN": 9, "KEMANFAATAN": 8},
-                            "submit": True,
-                        },
-                    ]
-                }
+                    "entry_id": 2,
+                    "base_version": 3,
+                    "scores": {"KEBARUAN": 9, "KEMANFAATAN": 8},
+                    "submit": True,
+                },
             ]
-        },
+        }
     )
 
     sheets: Annotated[list[SyncItem], Field(min_length=1, max_length=MAX_SYNC_SHEETS)] = Field(

@@ -5,10 +5,21 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict
+from pydantic import BaseModel, Field, Strict
 
 from app.enums import AdvanceRule, StageKind, StageState
-from app.schemas.common import Code, Id, Input, Name, Output, Patch, Reason, Score, UniqueIds
+from app.schemas.common import (
+    Code,
+    Id,
+    Input,
+    Name,
+    Output,
+    Patch,
+    Reason,
+    Score,
+    UniqueIds,
+    with_examples,
+)
 from scoring import Method
 
 StageWeight = Annotated[float, Strict(), Field(ge=0, le=1e9, allow_inf_nan=False)]
@@ -57,18 +68,13 @@ class StageCreate(Input):
         None, description="1-based; default last. Never before a `done` stage."
     )
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={
-            "examples": [
-                {
-                    "code": "PROPOSAL",
-                    "name": "Evaluasi Proposal",
-                    "weight": 70,
-                    "advance": {"rule": "top", "count": 10},
-                }
-            ]
-        },
+    model_config = with_examples(
+        {
+            "code": "PROPOSAL",
+            "name": "Evaluasi Proposal",
+            "weight": 70,
+            "advance": {"rule": "top", "count": 10},
+        }
     )
 
 
@@ -110,10 +116,7 @@ class DecisionIn(Input):
     passed: Annotated[bool, Strict()]
     reason: Reason | None = Field(None, description="Required when the entry does not pass.")
 
-    model_config = ConfigDict(
-        extra="forbid",
-        json_schema_extra={"examples": [{"passed": False, "reason": "Berkas tidak lengkap"}]},
-    )
+    model_config = with_examples({"passed": False, "reason": "Berkas tidak lengkap"})
 
 
 class DecisionOut(Output):

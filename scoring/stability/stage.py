@@ -223,9 +223,7 @@ class _Stage:
         self, juror_id: int | None, criterion: Criterion | None, entry_ids: Iterable[int]
     ) -> dict[int, float]:
         engine = self.engine
-        pos_of = engine.entry_pos
-        positions = [pos_of[e] for e in entry_ids if e in pos_of]
-        wanted = sum(map(engine.sheet_count.__getitem__, positions))
+        positions, wanted = engine.positions(entry_ids)
         few = wanted * 4 <= len(engine.totals)
         values: Values
         if self.adjusted:
@@ -243,9 +241,7 @@ class _Stage:
                 values = engine.values(self.method, self.min_sheets, criterion, wanted)
         if self.sheets(juror_id) is not None:
             values = _dropping(values, engine.jurors, juror_id)
-        found = engine.entry_scores(self.method, values, positions)
-        ids = engine.entry_ids
-        return {ids[p]: s for p, s in found.items()}
+        return engine.by_entry_id(engine.entry_scores(self.method, values, positions))
 
     def _column(self, criterion: Criterion) -> list[float]:
         """100 q(j, e, c) of every counted sheet, in the engine's layout."""

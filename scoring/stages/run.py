@@ -69,9 +69,8 @@ class StageRun:
         scores = engine.entry_scores(
             method, engine.values(method, self.min_sheets), engine.scored_positions(), by_pos
         )
-        ids = engine.entry_ids
-        self.scores: dict[int, float] = {ids[pos]: s for pos, s in scores.items()}
-        self.panel_scores: dict[int, dict[int, float]] = {ids[p]: ps for p, ps in by_pos.items()}
+        self.scores: dict[int, float] = engine.by_entry_id(scores)
+        self.panel_scores: dict[int, dict[int, float]] = engine.by_entry_id(by_pos)
 
     @property
     def entry_ids(self) -> list[int]:
@@ -92,13 +91,9 @@ class StageRun:
     def tie_break(self, criterion: Criterion, entry_ids: list[int]) -> dict[int, float]:
         """C(c, e) inside this stage (Step 4) for the entries given that have sheets here."""
         engine = self.engine
-        pos_of = engine.entry_pos
-        positions = [pos_of[e] for e in entry_ids if e in pos_of]
-        wanted = sum(map(engine.sheet_count.__getitem__, positions))
+        positions, wanted = engine.positions(entry_ids)
         values = engine.values(self.method, self.min_sheets, criterion, wanted)
-        found = engine.entry_scores(self.method, values, positions)
-        ids = engine.entry_ids
-        return {ids[pos]: k for pos, k in found.items()}
+        return engine.by_entry_id(engine.entry_scores(self.method, values, positions))
 
     def totals(self) -> list[tuple[int, int, float]]:
         """The counted (juror_id, entry_id, T(j, e)) of the stage (Step 1), by entry and
