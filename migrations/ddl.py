@@ -1,6 +1,6 @@
 """What the revisions' tables have in common, written once: an integer ``id`` key that SQLite
-never gives again, the two timestamps, and constraints and indexes named as
-app.models.base.NAMING_CONVENTION names them.
+never gives again, the two timestamps, the tables that link two rows, and constraints and
+indexes named as app.models.base.NAMING_CONVENTION names them.
 
 Not a revision: Alembic reads only ``migrations/versions``. Every past revision runs this code
 again on each new database, so what a function here emits must never change (the schema at
@@ -68,6 +68,31 @@ def create_table(
     for index in indexes:
         cols = [index] if isinstance(index, str) else list(index)
         op.create_index(op.f(f"ix_{name}_{'_'.join(cols)}"), name, cols, unique=False)
+
+
+def create_link_table(
+    name: str,
+    owner: tuple[str, str],
+    other: tuple[str, str],
+    *columns: sa.Column[Any],
+    cascade_other: bool = False,
+) -> None:
+    """Create table ``name`` that links two rows, each named ``(column, table)``: its key is the
+    two integer columns, then come ``columns``. The ``owner``'s links go with it (``ON DELETE
+    CASCADE``; with ``cascade_other``, the other's too); the ``other`` column is indexed (the
+    key, owner first, serves the owner's look-ups). Foreign keys in column-name order, as
+    autogenerate writes them."""
+    (owner_column, owner_table), (other_column, other_table) = owner, other
+    create_table(
+        name,
+        sa.Column(owner_column, sa.Integer(), nullable=False),
+        sa.Column(other_column, sa.Integer(), nullable=False),
+        *columns,
+        references=dict(sorted({owner_column: owner_table, other_column: other_table}.items())),
+        cascade=[owner_column, other_column] if cascade_other else [owner_column],
+        primary_key=[owner_column, other_column],
+        indexes=[other_column],
+    )
 
 
 def drop_tables(*names: str) -> None:

@@ -7,7 +7,7 @@ Create Date: 2026-11-29
 
 import sqlalchemy as sa
 
-from migrations.ddl import create_table, drop_tables, key, timestamps
+from migrations.ddl import create_link_table, create_table, drop_tables, key, timestamps
 
 revision: str = "0001"
 down_revision: str | None = None
@@ -233,25 +233,13 @@ def upgrade() -> None:
         unique=[("entry_id", "position")],
         indexes=["entry_id"],
     )
-    create_table(
-        "juror_conflict",
-        sa.Column("juror_id", sa.Integer(), nullable=False),
-        sa.Column("opd_id", sa.Integer(), nullable=False),
-        references={"juror_id": "account", "opd_id": "opd"},
-        cascade=["juror_id"],
-        primary_key=["juror_id", "opd_id"],
-        indexes=["opd_id"],
-    )
-    create_table(
+    create_link_table("juror_conflict", ("juror_id", "account"), ("opd_id", "opd"))
+    create_link_table(
         "recusal",
-        sa.Column("juror_id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        ("juror_id", "account"),
+        ("entry_id", "entry"),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        references={"entry_id": "entry", "juror_id": "account"},
-        cascade=["juror_id"],
-        primary_key=["juror_id", "entry_id"],
-        indexes=["entry_id"],
     )
     create_table(
         "sheet",

@@ -10,7 +10,7 @@ Create Date: 2026-12-01
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.ddl import create_table, drop_tables, key, timestamps
+from migrations.ddl import create_link_table, create_table, drop_tables, key, timestamps
 
 revision: str = "0003"
 down_revision: str | None = "0002"
@@ -44,36 +44,16 @@ def upgrade() -> None:
         unique=[("convention_id", "code")],
         indexes=["convention_id"],
     )
-    create_table(
-        "stage_panel",
-        sa.Column("stage_id", sa.Integer(), nullable=False),
-        sa.Column("panel_id", sa.Integer(), nullable=False),
-        references={"panel_id": "panel", "stage_id": "stage"},
-        cascade=["stage_id"],
-        primary_key=["stage_id", "panel_id"],
-        indexes=["panel_id"],
-    )
-    create_table(
-        "admission",
-        sa.Column("stage_id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
-        references={"entry_id": "entry", "stage_id": "stage"},
-        cascade=["stage_id"],
-        primary_key=["stage_id", "entry_id"],
-        indexes=["entry_id"],
-    )
-    create_table(
+    create_link_table("stage_panel", ("stage_id", "stage"), ("panel_id", "panel"))
+    create_link_table("admission", ("stage_id", "stage"), ("entry_id", "entry"))
+    create_link_table(
         "screening_decision",
-        sa.Column("stage_id", sa.Integer(), nullable=False),
-        sa.Column("entry_id", sa.Integer(), nullable=False),
+        ("stage_id", "stage"),
+        ("entry_id", "entry"),
         sa.Column("passed", sa.Boolean(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=True),
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("decided_by", sa.Integer(), nullable=True),
-        references={"entry_id": "entry", "stage_id": "stage"},
-        cascade=["stage_id"],
-        primary_key=["stage_id", "entry_id"],
-        indexes=["entry_id"],
     )
     create_table(
         "stage_result",

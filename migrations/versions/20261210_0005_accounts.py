@@ -22,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from alembic import op
 
-from migrations.ddl import create_table, drop_tables
+from migrations.ddl import create_link_table, drop_tables
 
 revision: str = "0005"
 down_revision: str | None = "0004"
@@ -126,14 +126,11 @@ def upgrade() -> None:
             batch_op.f("ck_account_role"), "role IN ('admin', 'secretariat', 'juror')"
         )
 
-    create_table(
+    create_link_table(
         "account_convention",
-        sa.Column("account_id", sa.Integer(), nullable=False),
-        sa.Column("convention_id", sa.Integer(), nullable=False),
-        references={"account_id": "account", "convention_id": "convention"},
-        cascade=["account_id", "convention_id"],
-        primary_key=["account_id", "convention_id"],
-        indexes=["convention_id"],
+        ("account_id", "account"),
+        ("convention_id", "convention"),
+        cascade_other=True,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 import sqlalchemy as sa
@@ -15,12 +15,19 @@ from migrations import ddl
 TIMESTAMP = {"sqlite": "DATETIME", "postgresql": "TIMESTAMP WITH TIME ZONE"}
 
 
-def offline_sql(dialect: str, primary_key: Sequence[str]) -> str:
+def offline(dialect: str, emit: Callable[[], None]) -> str:
+    """The SQL that ``emit``'s operations write on ``dialect``, without a database."""
     out = io.StringIO()
     context = MigrationContext.configure(
         dialect_name=dialect, opts={"as_sql": True, "output_buffer": out}
     )
     with Operations.context(context):
+        emit()
+    return out.getvalue()
+
+
+def offline_sql(dialect: str, primary_key: Sequence[str]) -> str:
+    def emit() -> None:
         ddl.create_table(
             "opd",
             ddl.key(),
@@ -35,7 +42,8 @@ def offline_sql(dialect: str, primary_key: Sequence[str]) -> str:
             indexes=["convention_id", ("code", "id")],
         )
         ddl.drop_tables("opd")
-    return out.getvalue()
+
+    return offline(dialect, emit)
 
 
 def expected(id_column: str, primary_key: str, dialect: str) -> str:
@@ -76,4 +84,32 @@ def test_a_table_keyed_by_more_columns(dialect: str) -> None:
         "id INTEGER NOT NULL",
         "    CONSTRAINT pk_opd PRIMARY KEY (id, convention_id), \n",
         dialect,
+    )
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+@pytest.mark.parametrize("cascade_other", [False, True])
+def test_a_link_table(dialect: str, cascade_other: bool) -> None:
+    def emit() -> None:
+        ddl.create_link_table(
+            "stage_panel",
+            ("stage_id", "stage"),
+            ("panel_id", "panel"),
+            sa.Column("note", sa.Text(), nullable=True),
+            cascade_other=cascade_other,
+        )
+
+    panel_cascade = " ON DELETE CASCADE" if cascade_other else ""
+    assert offline(dialect, emit) == (
+        "CREATE TABLE stage_panel (\n"
+        "    stage_id INTEGER NOT NULL, \n"
+        "    panel_id INTEGER NOT NULL, \n"
+        "    note TEXT, \n"
+        "    CONSTRAINT pk_stage_panel PRIMARY KEY (stage_id, panel_id), \n"
+        "    CONSTRAINT fk_stage_panel_panel_id_panel FOREIGN KEY(panel_id) "
+        f"REFERENCES panel (id){panel_cascade}, \n"
+        "    CONSTRAINT fk_stage_panel_stage_id_stage FOREIGN KEY(stage_id) "
+        "REFERENCES stage (id) ON DELETE CASCADE\n"
+        ");\n\n"
+        "CREATE INDEX ix_stage_panel_panel_id ON stage_panel (panel_id);\n\n"
     )

@@ -26,6 +26,7 @@ from tests.scoring.reference import (
     stability,
     stage_ranking,
 )
+from tests.scoring.strategies import PANEL_WEIGHTS, coarse_scores, criteria_fields, juror_panels
 
 SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -47,6 +48,23 @@ def sheets(stage_id: int, scores: dict[int, Sequence[float | None]]) -> list[She
 
 def entries(*ids: int, category: str = "teknologi") -> tuple[Entry, ...]:
     return tuple(Entry(e, 10 + e, category) for e in ids)
+
+
+UTAMA = Stage(1, "UTAMA", criteria=X)
+
+
+def judged_on_x(
+    entry_list: tuple[Entry, ...], scores: dict[int, Sequence[float | None]], stage: Stage = UTAMA
+) -> Convention:
+    """One stage on criterion X (``stage``, UTAMA unless named) judged by TWO: ``entry_list``,
+    and ``scores`` as ``sheets`` takes them."""
+    return Convention(
+        stages=(stage,),
+        panels=P,
+        jurors=TWO,
+        entries=entry_list,
+        sheets=tuple(sheets(stage.id, scores)),
+    )
 
 
 def ranks(ranking: ref.Ranking) -> list[tuple[int, int | None]]:
@@ -247,12 +265,10 @@ def test_reference_screening_stage_admits_the_passed_entries() -> None:
 
 
 def test_reference_min_score_and_top_per_category_rules() -> None:
-    conv = Convention(
-        stages=(Stage(1, "S", criteria=X, advance=Advance("min_score", min_score=75)),),
-        panels=P,
-        jurors=TWO,
-        entries=(*entries(1, 2, 3), *entries(4, 5, category="produk")),
-        sheets=tuple(sheets(1, {1: [80], 2: [75 - 5e-10], 3: [70], 4: [60], 5: [60]})),
+    conv = judged_on_x(
+        (*entries(1, 2, 3), *entries(4, 5, category="produk")),
+        {1: [80], 2: [75 - 5e-10], 3: [70], 4: [60], 5: [60]},
+        Stage(1, "S", criteria=X, advance=Advance("min_score", min_score=75)),
     )
     assert [r.advances for r in stage_ranking(conv, 1).rows] == [True, True, False, False, False]
     conv = replace(conv, stages=(replace(conv.stages[0], advance=Advance("top_per_category", 1)),))
@@ -271,12 +287,11 @@ def test_reference_min_score_and_top_per_category_rules() -> None:
 
 def category_convention(scope: str) -> Convention:
     # teknologi: E5 95, E1 90, E2 90; produk: E3 50, E4 40, E6 30.
-    return Convention(
-        stages=(Stage(1, "UTAMA", criteria=X),),
-        panels=P,
-        jurors=TWO,
-        entries=(*entries(1, 2, 5), *entries(3, 4, 6, category="produk")),
-        sheets=tuple(sheets(1, {1: [90], 2: [90], 3: [50], 4: [40], 5: [95], 6: [30]})),
+    return replace(
+        judged_on_x(
+            (*entries(1, 2, 5), *entries(3, 4, 6, category="produk")),
+            {1: [90], 2: [90], 3: [50], 4: [40], 5: [95], 6: [30]},
+        ),
         top_n=2,
         award_scope="per_category" if scope == "per_category" else "overall",
     )
@@ -315,12 +330,9 @@ def test_reference_overall_awards_are_copied_into_categories() -> None:
 
 
 def test_reference_category_regroups_chained_ties() -> None:
-    conv = Convention(
-        stages=(Stage(1, "UTAMA", criteria=X),),
-        panels=P,
-        jurors=TWO,
-        entries=(*entries(1, 3), *entries(2, category="produk")),
-        sheets=tuple(sheets(1, {1: [50], 2: [50 + 6e-10], 3: [50 + 1.2e-9]})),
+    conv = judged_on_x(
+        (*entries(1, 3), *entries(2, category="produk")),
+        {1: [50], 2: [50 + 6e-10], 3: [50 + 1.2e-9]},
     )
     # 50, 50 + 6e-10, 50 + 1.2e-9 chain into one group overall; without E2 they part.
     assert [(r.entry_id, r.rank, r.tied) for r in final_ranking(conv).rows] == [
@@ -333,12 +345,8 @@ def test_reference_category_regroups_chained_ties() -> None:
 
 
 def test_reference_disqualified_entry_has_no_row_and_weighs_in_no_statistic() -> None:
-    conv = Convention(
-        stages=(Stage(1, "UTAMA", criteria=X),),
-        panels=P,
-        jurors=TWO,
-        entries=entries(1, 2, 3),
-        sheets=tuple(sheets(1, {1: [90, 40], 2: [70, 50], 3: [10, 20]})),
+    conv = replace(
+        judged_on_x(entries(1, 2, 3), {1: [90, 40], 2: [70, 50], 3: [10, 20]}),
         method="zscore",
         zscore_min_sheets=1,
     )
@@ -400,7 +408,7 @@ def test_reference_stability_without_jurors() -> None:
 
 def test_reference_agreement_by_hand() -> None:
     conv = Convention(
-        stages=(Stage(1, "UTAMA", criteria=X),),
+        stages=(UTAMA,),
         panels=(Panel(1, "K"), Panel(2, "L")),
         jurors=(Juror(1, 1), Juror(2, 1), Juror(3, 2)),
         entries=entries(10, 11),
@@ -421,20 +429,16 @@ def test_reference_agreement_by_hand() -> None:
 # Random conventions.
 
 CATEGORY_NAMES = ("teknologi", "produk", "proses")
-QUARTER = st.sampled_from([0, 0.25, 0.5, 0.75, 1])
 
 
 @st.composite
 def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
     """Random conventions: 1-3 stages (perhaps a first screening one), coarse scores so that
     ties are common, random recorded admissions, conflicts, disqualifications."""
-    panels = tuple(
-        Panel(100 + p, f"panel {p}", draw(st.sampled_from([1, 2, 0.5])))
-        for p in range(draw(st.integers(1, 3)))
-    )
+    panels = tuple(Panel(100 + p, f"panel {p}", w) for p, w in enumerate(draw(PANEL_WEIGHTS)))
     panel_ids = [p.id for p in panels]
     jurors = tuple(
-        Juror(200 + j, draw(st.sampled_from(panel_ids))) for j in range(draw(st.integers(1, 6)))
+        Juror(200 + j, panel_id) for j, panel_id in enumerate(draw(juror_panels(panel_ids)))
     )
     n_categories = draw(st.integers(1, 3))
     entry_list = tuple(
@@ -449,15 +453,10 @@ def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
         if i == 0 and n_stages > 1 and draw(st.integers(0, 4)) == 0:
             stage_list.append(Stage(10 + i, f"S{i}", kind="screening", weight=0))
             continue
-        n_criteria = draw(st.integers(1, 3))
-        tie_ranks = draw(st.permutations(range(1, n_criteria + 1)))
-        criteria = []
-        for k in range(n_criteria):
-            low = draw(st.sampled_from([0, 1, -5]))
-            span = draw(st.sampled_from([10, 4, 100]))
-            tie = tie_ranks[k] if draw(st.booleans()) else None
-            weight = draw(st.sampled_from([1, 2, 3, 0.5]))
-            criteria.append(Criterion(100 * i + k, f"s{i}c{k}", weight, low, low + span, tie))
+        criteria = [
+            Criterion(100 * i + k, f"s{i}c{k}", *fields)
+            for k, fields in enumerate(draw(criteria_fields()))
+        ]
         chosen = draw(st.none() | st.lists(st.sampled_from(panel_ids), min_size=1, unique=True))
         rule = draw(
             st.sampled_from(
@@ -483,11 +482,9 @@ def conventions(draw: st.DrawFn, stages: int | None = None) -> Convention:
     for stage in stage_list:
         for j in jurors:
             for e in entry_list:
-                if stage.kind == "scored" and draw(st.integers(0, 9)) < 7:
-                    scores = {
-                        c.code: c.min_score + (c.max_score - c.min_score) * draw(QUARTER)
-                        for c in stage.criteria
-                    }
+                if stage.kind == "scored" and (
+                    (scores := coarse_scores(draw, stage.criteria)) is not None
+                ):
                     sheet_list.append(Sheet(j.id, e.id, stage.id, scores))
     ids = [e.id for e in entry_list]
     admissions: dict[int, frozenset[int]] = {}

@@ -27,6 +27,7 @@ from scoring import (
     Sheet,
     rank,
 )
+from tests.scoring.strategies import PANEL_WEIGHTS, coarse_scores, criteria_fields, juror_panels
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -72,34 +73,19 @@ class Convention:
 
 @st.composite
 def conventions(draw: st.DrawFn, methods: Sequence[str] = METHODS) -> Convention:
-    n_criteria = draw(st.integers(1, 3))
-    tie_ranks = draw(st.permutations(range(1, n_criteria + 1)))
-    criteria = []
-    for i in range(n_criteria):
-        low = draw(st.sampled_from([0, 1, -5]))
-        span = draw(st.sampled_from([10, 4, 100]))
-        weight = draw(st.sampled_from([1, 2, 3, 0.5]))
-        tie = tie_ranks[i] if draw(st.booleans()) else None
-        criteria.append(Criterion(10 + i, f"c{i}", weight, low, low + span, tie))
-    panels = [
-        Panel(100 + p, f"panel {p}", draw(st.sampled_from([1, 2, 0.5])))
-        for p in range(draw(st.integers(1, 3)))
+    criteria = [
+        Criterion(10 + i, f"c{i}", *fields) for i, fields in enumerate(draw(criteria_fields()))
     ]
-    panel_ids = [p.id for p in panels]
+    panels = [Panel(100 + p, f"panel {p}", w) for p, w in enumerate(draw(PANEL_WEIGHTS))]
     jurors = [
-        Juror(200 + j, draw(st.sampled_from(panel_ids))) for j in range(draw(st.integers(1, 6)))
+        Juror(200 + j, panel_id)
+        for j, panel_id in enumerate(draw(juror_panels([p.id for p in panels])))
     ]
     entries = [Entry(300 + e, draw(st.integers(1, 3))) for e in range(draw(st.integers(1, 7)))]
-    # Scores on quarters of the range: coarse on purpose, so that ties are common.
-    quarter = st.sampled_from([0, 0.25, 0.5, 0.75, 1])
     sheets = []
     for j in jurors:
         for e in entries:
-            if draw(st.integers(0, 9)) < 7:
-                scores = {
-                    c.code: c.min_score + (c.max_score - c.min_score) * draw(quarter)
-                    for c in criteria
-                }
+            if (scores := coarse_scores(draw, criteria)) is not None:
                 sheets.append(Sheet(j.id, e.id, scores))
     juror_ids = st.sampled_from([j.id for j in jurors])
     entry_ids = st.sampled_from([e.id for e in entries])
