@@ -31,6 +31,7 @@ class Kept(Generic[K, V]):
         """Keep ``value``, letting the least recently used go past ``size``; returns it."""
         with self._lock:
             self._items[key] = value
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
         return value
