@@ -6,6 +6,7 @@ Jurors are accounts too, but belong to their convention and are managed by its j
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select
@@ -55,6 +56,12 @@ def snapshot(account: Account) -> dict[str, object]:
     data = audit.snapshot(account, FIELDS)
     data["convention_ids"] = account.convention_ids
     return data
+
+
+# Accounts belong to no one convention: their events carry none. A juror's events are its
+# convention's, filed under the juror.
+TARGET = audit.Target("account", snapshot, convention=lambda _account: None)
+JUROR = audit.Target("juror", juror=attrgetter("id"))
 
 
 def get(session: Session, account_id: int) -> Account:
@@ -202,16 +209,8 @@ def change_own_password(session: Session, principal: Principal, password_hash: s
     set_password(account, password_hash)
     session.flush()
     # A juror's change shows in its convention's audit log.
-    audit.record(
-        session,
-        actor=principal,
-        action="account.password",
-        target_type="juror" if account.role == Role.JUROR else "account",
-        target_id=account.id,
-        convention_id=account.convention_id,
-        juror_id=account.id if account.role == Role.JUROR else None,
-        after={"password": "changed"},
-    )
+    target = JUROR if account.role == Role.JUROR else TARGET
+    target.record(session, principal, "account.password", account, after={"password": "changed"})
     seclog.event(
         "account.password", actor_id=principal.id, account_id=account.id, username=account.username
     )
@@ -239,17 +238,7 @@ def _audit(
         if after is not None
         else None,
     )
-    # Accounts belong to no one convention: their events carry none.
-    audit.record(
-        session,
-        actor=actor,
-        action=action,
-        target_type="account",
-        target_id=account.id,
-        convention_id=None,
-        before=before,
-        after=after,
-    )
+    TARGET.record(session, actor, action, account, before=before, after=after)
 
 
 # --- the first admin, from the environment or the command line ----------------------------

@@ -143,6 +143,31 @@ class Target:
             insert(AuditEvent).values(self.event(actor, action, row, before=before, after=after))
         )
 
+    def record_all(
+        self,
+        session: Session,
+        actor: Principal | None,
+        action: str,
+        convention_id: int,
+        *,
+        juror_id: int | None = None,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        """An event on many rows of the convention at once (an issue, a replace): it names no
+        one row (no ``target_id``); ``juror_id`` when the rows are one juror's."""
+        record(
+            session,
+            actor=actor,
+            action=action,
+            target_type=self.name,
+            target_id=None,
+            convention_id=convention_id,
+            juror_id=juror_id,
+            before=before,
+            after=after,
+        )
+
     def created(self, session: Session, actor: Principal | None, rows: list[Any]) -> None:
         """``<name>.create`` of each of ``rows`` (flushed: they have ids), in one statement."""
         action = f"{self.name}.create"

@@ -25,6 +25,8 @@ from app.services import audit, certificates, results
 from app.services.certificates import Planned
 from app.services.common import get_in_convention, paginate
 
+AWARD = audit.Target("award")
+
 
 def award_name(convention: Convention, rank: int, top_n: int) -> str:
     """``award_names[rank - 1]``, or "Top {top_n}" past the list's end."""
@@ -183,15 +185,8 @@ def issue_awards(
         session, convention, _plan(convention, result, details)
     )
     if first or new_awards or new_certificates:
-        audit.record(
-            session,
-            actor=principal,
-            action="awards.issue",
-            target_type="award",
-            target_id=None,
-            convention_id=convention.id,
-            after={"awards": new_awards, "certificates": new_certificates},
-        )
+        after = {"awards": new_awards, "certificates": new_certificates}
+        AWARD.record_all(session, principal, "awards.issue", convention.id, after=after)
     summary = {
         "awards": list_awards_all(session, convention.id),
         "certificates": certificates.certificate_dicts(

@@ -11,8 +11,6 @@ is drawn by ``app.services.certificate_page``.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,6 +31,7 @@ from app.services.certificate_page import (
     draw,
 )
 from app.services.dates import indonesian_date
+from app.services.kept import Kept
 from app.services.pdf import Document, Page
 from app.services.pdf.truetype import load
 
@@ -105,8 +104,7 @@ def verify_url(public_url: str, code: str) -> str:
     return f"{public_url.rstrip('/')}/verify/{code}"
 
 
-_logos: OrderedDict[str, Logo] = OrderedDict()
-_logos_lock = threading.Lock()
+_logos: Kept[str, Logo] = Kept(8)
 
 
 def logo_of(session: Session, convention_id: int) -> Logo | None:
@@ -116,19 +114,13 @@ def logo_of(session: Session, convention_id: int) -> Logo | None:
     sha = session.scalar(select(ConventionLogo.sha256).where(where))
     if sha is None:
         return None
-    with _logos_lock:
-        found = _logos.get(sha)
+    found = _logos.get(sha)
     if found is not None:
         return found
     png = session.scalar(select(ConventionLogo.png).where(where))
     if png is None:  # removed in between
         return None
-    logo = Logo(png, sha)
-    with _logos_lock:
-        _logos[sha] = logo
-        while len(_logos) > 8:
-            _logos.popitem(last=False)
-    return logo
+    return _logos.keep(sha, Logo(png, sha))
 
 
 def replacement_code(session: Session, cert: Certificate) -> str | None:

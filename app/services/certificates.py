@@ -163,15 +163,8 @@ def issue_juror_certificates(session: Session, principal: Principal, convention:
     ]
     issued = issue_planned(session, convention, plan)
     if issued:
-        audit.record(
-            session,
-            actor=principal,
-            action="certificates.jurors",
-            target_type="certificate",
-            target_id=None,
-            convention_id=convention.id,
-            after={"certificates": issued},
-        )
+        after = {"certificates": issued}
+        TARGET.record_all(session, principal, "certificates.jurors", convention.id, after=after)
     return issued
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Select, exists, func, inspect, select
@@ -53,6 +53,28 @@ def ref_in_convention(
             ["body", field], f"no such {noun} in this convention: {item_id}"
         )
     return obj
+
+
+def refs_in_convention(
+    session: Session,
+    model: type[Base],
+    convention_id: int,
+    item_ids: Sequence[int],
+    field: str,
+    noun: str,
+) -> None:
+    """Resolve a list of ids given inside a body: the first unknown (or another convention's)
+    is 422 naming ``field`` and its index: "no such ``noun`` in this convention"."""
+    if not item_ids:
+        return
+    (key,) = inspect(model).primary_key
+    stmt = select(key).filter_by(convention_id=convention_id).where(key.in_(item_ids))
+    known = set(session.scalars(stmt))
+    for index, item_id in enumerate(item_ids):
+        if item_id not in known:
+            raise ValidationFailed.field(
+                ["body", field, index], f"no such {noun} in this convention: {item_id}"
+            )
 
 
 def paginate(session: Session, stmt: Select[Any], limit: int, offset: int) -> tuple[list[Any], int]:

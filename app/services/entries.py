@@ -90,11 +90,7 @@ def create_many(
 ) -> list[Entry]:
     """Add entries in one flush and one audit statement (a bulk import): none once a stage
     has advanced (409), none when an ``opd_id`` is not the convention's (422)."""
-    if stages.first_advanced(convention):
-        raise ConventionState(
-            "A stage has been advanced: the first stage's entries are fixed, and no entry can "
-            "be added."
-        )
+    stages.require_entries_open(convention)
     known = set(session.scalars(select(Opd.id).where(Opd.convention_id == convention.id)))
     for data in items:
         if data.opd_id not in known:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 import scoring
 from app.errors import NotFound
 from app.models import Convention
-from app.services.ranking import check_method, only_stage, row_dict, scored_stage
+from app.services.ranking import check_method, criterion_dict, only_stage, row_dict, scored_stage
 from app.services.ranking_input import RankingInput, load_input
 
 
@@ -56,16 +56,7 @@ def explain_in(
     panel_of = {p.id: p.name for p in data.panels}
     for juror in body["jurors"]:
         juror["panel"] = panel_of.get(juror["panel_id"])
-    body["criteria"] = [
-        {
-            "code": k.code,
-            "weight": k.weight,
-            "min_score": k.min_score,
-            "max_score": k.max_score,
-            "tie_break_rank": k.tie_break_rank,
-        }
-        for k in stage.criteria
-    ]
+    body["criteria"] = [criterion_dict(k) for k in stage.criteria]
     return body
 
 

@@ -39,18 +39,33 @@ def recuse(
     recusal = Recusal(juror_id=principal.id, entry_id=entry_id, reason=reason)
     session.add(recusal)
     session.flush()
+    _record_recusal(session, principal, convention, recusal, created=True)
+    return recusal
+
+
+def _record_recusal(
+    session: Session,
+    principal: Principal,
+    convention: Convention,
+    recusal: Recusal,
+    *,
+    created: bool,
+) -> None:
+    """``recusal.create`` (its reason after) or ``recusal.delete`` (its reason before), filed
+    under the juror and the entry; a recusal has no id of its own: its entry's stands for it."""
+    reason = {"reason": recusal.reason}
     audit.record(
         session,
         actor=principal,
-        action="recusal.create",
+        action="recusal.create" if created else "recusal.delete",
         target_type="recusal",
-        target_id=entry_id,
+        target_id=recusal.entry_id,
         convention_id=convention.id,
-        juror_id=principal.id,
-        entry_id=entry_id,
-        after={"reason": reason},
+        juror_id=recusal.juror_id,
+        entry_id=recusal.entry_id,
+        before=None if created else reason,
+        after=reason if created else None,
     )
-    return recusal
 
 
 def list_recusals(
@@ -77,22 +92,14 @@ def withdraw_recusal(
     entry = session.get(Entry, entry_id) if recusal else None
     if recusal is None or entry is None or entry.convention_id != convention.id:
         raise NotFound(f"Juror {juror_id} has no recusal for entry {entry_id}.")
-    audit.record(
-        session,
-        actor=principal,
-        action="recusal.delete",
-        target_type="recusal",
-        target_id=entry_id,
-        convention_id=convention.id,
-        juror_id=juror_id,
-        entry_id=entry_id,
-        before={"reason": recusal.reason},
-    )
+    _record_recusal(session, principal, convention, recusal, created=False)
     session.delete(recusal)
     session.flush()
 
 
 # --- assignments ---------------------------------------------------------------------------
+
+ASSIGNMENT = audit.Target("assignment")
 
 
 def _check_pairs(
@@ -146,15 +153,8 @@ def add_assignments(
             [Assignment(juror_id=j, entry_id=e, convention_id=convention.id) for j, e in new]
         )
         session.flush()
-        audit.record(
-            session,
-            actor=principal,
-            action="assignment.add",
-            target_type="assignment",
-            target_id=None,
-            convention_id=convention.id,
-            after={"pairs": [list(p) for p in new]},
-        )
+        after = {"pairs": [list(p) for p in new]}
+        ASSIGNMENT.record_all(session, principal, "assignment.add", convention.id, after=after)
     total = (
         session.scalar(
             select(func.count())
@@ -188,13 +188,11 @@ def replace_juror_assignments(
         [Assignment(juror_id=juror_id, entry_id=e, convention_id=convention.id) for e in entry_ids]
     )
     session.flush()
-    audit.record(
+    ASSIGNMENT.record_all(
         session,
-        actor=principal,
-        action="assignment.replace",
-        target_type="assignment",
-        target_id=None,
-        convention_id=convention.id,
+        principal,
+        "assignment.replace",
+        convention.id,
         juror_id=juror_id,
         before={"entry_ids": before},
         after={"entry_ids": sorted(entry_ids)},

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
+from dataclasses import replace
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, Role
-from app.errors import ValidationFailed
 from app.models import Account, Convention, JurorConflict, Opd, Panel, Sheet
 from app.schemas import JurorCreate, JurorUpdate
 from app.security import Principal
@@ -17,6 +15,7 @@ from app.services.common import (
     get_in_convention,
     list_in_convention,
     ref_in_convention,
+    refs_in_convention,
     refuse_referred,
     set_links,
 )
@@ -31,7 +30,7 @@ def _snapshot(juror: Account) -> dict[str, object]:
     return data
 
 
-TARGET = audit.Target("juror", _snapshot, juror=attrgetter("id"))
+TARGET = replace(accounts.JUROR, snapshot=_snapshot)
 
 
 def get_juror(session: Session, convention_id: int, juror_id: int) -> Account:
@@ -53,18 +52,7 @@ def username_taken(session: Session, username: str, except_id: int | None = None
 
 
 def _check_opds(session: Session, convention_id: int, opd_ids: list[int]) -> None:
-    if not opd_ids:
-        return
-    found = set(
-        session.scalars(
-            select(Opd.id).where(Opd.convention_id == convention_id, Opd.id.in_(opd_ids))
-        )
-    )
-    for index, opd_id in enumerate(opd_ids):
-        if opd_id not in found:
-            raise ValidationFailed.field(
-                ["body", "conflict_opd_ids", index], f"no such OPD in this convention: {opd_id}"
-            )
+    refs_in_convention(session, Opd, convention_id, opd_ids, "conflict_opd_ids", "OPD")
 
 
 def create(

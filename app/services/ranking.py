@@ -71,6 +71,17 @@ def row_dict(
     return out
 
 
+def criterion_dict(criterion: scoring.Criterion) -> dict[str, Any]:
+    """A criterion's numbers as the API shows them (the rubric of results and explanations)."""
+    return {
+        "code": criterion.code,
+        "weight": criterion.weight,
+        "min_score": criterion.min_score,
+        "max_score": criterion.max_score,
+        "tie_break_rank": criterion.tie_break_rank,
+    }
+
+
 def ranking_dict(
     data: RankingInput,
     ranking: scoring.Ranking,

@@ -23,7 +23,7 @@ from app.models import Convention, Objection, Result, ResultSheet, Sheet, utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.common import valid_id
-from app.services.ranking import check_method, ranking_dict
+from app.services.ranking import check_method, criterion_dict, ranking_dict
 from app.services.ranking_input import RankingInput, load_input
 
 RESULT = audit.Target("result")
@@ -76,16 +76,7 @@ def _rubric(data: RankingInput) -> dict[str, Any]:
                 "kind": s.kind,
                 "weight": s.weight,
                 "panels": None if s.panel_ids is None else list(s.panel_ids),
-                "criteria": [
-                    {
-                        "code": k.code,
-                        "weight": k.weight,
-                        "min_score": k.min_score,
-                        "max_score": k.max_score,
-                        "tie_break_rank": k.tie_break_rank,
-                    }
-                    for k in s.criteria
-                ],
+                "criteria": [criterion_dict(k) for k in s.criteria],
             }
             for s in data.contest.stages
         ],
@@ -225,13 +216,7 @@ def finalize(session: Session, principal: Principal, convention: Convention) -> 
             "finalize after it.",
             extra={"objection_deadline": _iso(result.objection_deadline)},
         )
-    still_open = list(
-        session.scalars(
-            select(Objection.id).where(
-                Objection.convention_id == convention.id, Objection.status == ObjectionStatus.OPEN
-            )
-        )
-    )
+    still_open = _open_objections(session, convention)
     if still_open:
         raise ConventionState(
             f"{len(still_open)} objection(s) are still open; resolve them first.",
@@ -262,6 +247,17 @@ def finalize(session: Session, principal: Principal, convention: Convention) -> 
     return result_dict(result)
 
 
+def _open_objections(session: Session, convention: Convention) -> list[int]:
+    """The ids of the convention's objections still open."""
+    return list(
+        session.scalars(
+            select(Objection.id).where(
+                Objection.convention_id == convention.id, Objection.status == ObjectionStatus.OPEN
+            )
+        )
+    )
+
+
 def withdraw(
     session: Session, principal: Principal, convention: Convention, reason: str
 ) -> dict[str, Any]:
@@ -271,13 +267,7 @@ def withdraw(
     result = get_result(session, convention.id)
     if result.status == ResultStatus.FINAL:
         raise ConventionState("The results are final; they cannot be withdrawn.")
-    voided = list(
-        session.scalars(
-            select(Objection.id).where(
-                Objection.convention_id == convention.id, Objection.status == ObjectionStatus.OPEN
-            )
-        )
-    )
+    voided = _open_objections(session, convention)
     if voided:
         session.execute(
             update(Objection)

@@ -32,7 +32,12 @@ from app.models import (
 from app.models.stages import stage_state
 from app.security import Principal
 from app.services import audit
-from app.services.common import get_in_convention, refuse_referred, require_unique
+from app.services.common import (
+    get_in_convention,
+    refs_in_convention,
+    refuse_referred,
+    require_unique,
+)
 
 DEFAULT_CODE = "UTAMA"
 DEFAULT_NAME = "Penilaian"
@@ -118,6 +123,15 @@ def first_advanced(convention: Convention) -> bool:
     return any(s.advanced_at is not None for s in convention.stages)
 
 
+def require_entries_open(convention: Convention) -> None:
+    """409 once a stage has advanced: the first stage's entries are fixed, none is added."""
+    if first_advanced(convention):
+        raise ConventionState(
+            "A stage has been advanced: the first stage's entries are fixed, and no entry can "
+            "be added."
+        )
+
+
 def require_configurable(convention: Convention, stage: Stage, doing: str) -> None:
     """A pending stage: any status; the current one: only in draft; a done one: never."""
     state = state_of(convention, stage)
@@ -176,18 +190,7 @@ def _check_spec(session: Session, convention: Convention, spec: StageSpec) -> No
                 ["body", "panel_ids"],
                 "a scored stage needs at least one panel (or null for every panel)",
             )
-        known = set(
-            session.scalars(
-                select(Panel.id).where(
-                    Panel.convention_id == convention.id, Panel.id.in_(spec.panel_ids)
-                )
-            )
-        )
-        for index, panel_id in enumerate(spec.panel_ids):
-            if panel_id not in known:
-                raise ValidationFailed.field(
-                    ["body", "panel_ids", index], f"no such panel in this convention: {panel_id}"
-                )
+        refs_in_convention(session, Panel, convention.id, spec.panel_ids, "panel_ids", "panel")
 
 
 def _apply(stage: Stage, spec: StageSpec) -> None:

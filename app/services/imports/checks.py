@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.enums import Category, ImportKind, Role
-from app.errors import ConventionState
 from app.models import Account, Convention, Entry, Opd, Panel, username_key
 from app.schemas import EntryCreate, JurorCreate, OpdCreate
 from app.services import stages
@@ -149,11 +148,7 @@ def title_key(title: str) -> str:
 def _entries(
     session: Session, convention: Convention, problems: Problems
 ) -> tuple[Callable[[Row], tuple[BaseModel | None, Hashable | None]], _Keys]:
-    if stages.first_advanced(convention):
-        raise ConventionState(
-            "A stage has been advanced: the first stage's entries are fixed, and no entry can "
-            "be added."
-        )
+    stages.require_entries_open(convention)
     codes = _codes(session, convention.id)
     folded = casefolded(codes)
     code_of = {opd_id: code for code, opd_id in codes.items()}

@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from PIL import Image as PILImage
+
+from app.services.kept import Kept
 
 # Compression of content streams: zlib's default, nearly as small as its best and twice as
 # fast as it.
@@ -206,18 +206,15 @@ class Document:
 
 # --- images --------------------------------------------------------------------------------
 
-_images: OrderedDict[str, Image] = OrderedDict()
-_images_lock = threading.Lock()
+_images: Kept[str, Image] = Kept(8)
 
 
 def png_image(png: bytes, key: str, max_side: int) -> Image:
     """A PNG's pixels for a PDF, at most ``max_side`` pixels on its long side, prepared once
     per process for each ``key`` (the PNG's hash) among the last few used."""
-    with _images_lock:
-        found = _images.get(key)
-        if found is not None:
-            _images.move_to_end(key)
-            return found
+    found = _images.get(key)
+    if found is not None:
+        return found
     opened = PILImage.open(io.BytesIO(png))
     opened.load()
     picture: PILImage.Image = opened
@@ -232,8 +229,4 @@ def png_image(png: bytes, key: str, max_side: int) -> Image:
     image = Image(
         key, picture.width, picture.height, gray, zlib.compress(picture.tobytes(), LEVEL), alpha
     )
-    with _images_lock:
-        _images[key] = image
-        while len(_images) > 8:
-            _images.popitem(last=False)
-    return image
+    return _images.keep(key, image)

@@ -15,10 +15,8 @@ import io
 import itertools
 import struct
 import sys
-import threading
 import zlib
 from array import array
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -27,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from fontTools import ttLib  # type: ignore[import-untyped]
 
+from app.services.kept import Kept
 from app.services.pdf import document
 
 if TYPE_CHECKING:
@@ -88,8 +87,7 @@ class TrueType:
         (count,) = struct.unpack_from(">H", data, 4)
         self.tables: dict[bytes, tuple[int, int]] = {}
         self._copies: dict[bytes, bytes] = {}
-        self._embeddings: OrderedDict[tuple[tuple[int, str], ...], _Embedding] = OrderedDict()
-        self._lock = threading.Lock()
+        self._embeddings: Kept[tuple[tuple[int, str], ...], _Embedding] = Kept(EMBEDDINGS_KEPT)
         for i in range(count):
             tag, _sum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
             self.tables[tag] = (offset, length)
@@ -189,11 +187,9 @@ class TrueType:
         """The subset of these (glyph id, character) pairs, compressed; the last few made
         are kept, so that a single piagam, whose italic and sans lines are those of every
         other, subsets one or two fonts, not four."""
-        with self._lock:
-            found = self._embeddings.get(glyphs)
-            if found is not None:
-                self._embeddings.move_to_end(glyphs)
-                return found
+        found = self._embeddings.get(glyphs)
+        if found is not None:
+            return found
         gids = [gid for gid, _char in glyphs]
         digest = hashlib.sha256(repr(gids).encode()).digest()
         data, cid_to_gid = self.subset(set(gids))
@@ -205,11 +201,7 @@ class TrueType:
             cid_map=zlib.compress(cid_to_gid, document.LEVEL),
             to_unicode=zlib.compress(_to_unicode(dict(glyphs)).encode("latin-1"), document.LEVEL),
         )
-        with self._lock:
-            self._embeddings[glyphs] = made
-            while len(self._embeddings) > EMBEDDINGS_KEPT:
-                self._embeddings.popitem(last=False)
-        return made
+        return self._embeddings.keep(glyphs, made)
 
     def _widths(self, gids: list[int]) -> str:
         """The W array: runs of consecutive ids, each with its widths."""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, literal, select, update
+from typing import Any
+
+from sqlalchemy import Connection, Select, and_, literal, select, update
 from sqlalchemy.orm import Session
 
 from app.enums import ConventionStatus, SheetStatus
@@ -19,17 +21,20 @@ def get_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> 
     """A juror's sheet for an entry in a stage, or None."""
     if not (valid_id(juror_id) and valid_id(entry_id) and valid_id(stage_id)):
         return None
-    row = conn.execute(
-        q.READ_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
-    ).one_or_none()
-    return q.stored(row) if row is not None else None
+    return _read(conn, q.READ_SHEET, juror_id, entry_id, stage_id)
 
 
 def lock_sheet(conn: Connection, juror_id: int, entry_id: int, stage_id: int) -> StoredSheet | None:
     """The sheet as ``get_sheet`` reads it, its row locked until the transaction ends
     (``FOR UPDATE`` on PostgreSQL; SQLite's write lock serialises writers anyway)."""
+    return _read(conn, q.LOCK_SHEET, juror_id, entry_id, stage_id)
+
+
+def _read(
+    conn: Connection, stmt: Select[Any], juror_id: int, entry_id: int, stage_id: int
+) -> StoredSheet | None:
     row = conn.execute(
-        q.LOCK_SHEET, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
+        stmt, {"juror_id": juror_id, "entry_id": entry_id, "stage_id": stage_id}
     ).one_or_none()
     return q.stored(row) if row is not None else None
 
@@ -115,18 +120,31 @@ def reopen(
         None,
     )
     audit.record(
-        session,
-        actor=principal,
-        action="sheet.reopen",
-        target_type="sheet",
-        target_id=stored.id,
-        convention_id=convention.id,
-        juror_id=juror_id,
-        entry_id=entry_id,
-        before=stored.audit_view(),
-        after=reopened.audit_view(),
+        session, **audit_fields(principal, "sheet.reopen", convention.id, stored, reopened)
     )
     return reopened
+
+
+def audit_fields(
+    actor: Principal,
+    action: str,
+    convention_id: int,
+    before: StoredSheet | None,
+    after: StoredSheet,
+) -> audit.Fields:
+    """What the audit log says of a sheet's change, filed under its juror and entry: the sheet
+    before (None: it is new) and after."""
+    return audit.Fields(
+        actor=actor,
+        action=action,
+        target_type="sheet",
+        target_id=after.id,
+        convention_id=convention_id,
+        juror_id=after.juror_id,
+        entry_id=after.entry_id,
+        before=before.audit_view() if before is not None else None,
+        after=after.audit_view(),
+    )
 
 
 def _in_convention(session: Session, sheet_id: int, convention_id: int) -> bool:

@@ -30,7 +30,7 @@ from app.models import utcnow
 from app.security import Principal
 from app.services import audit
 from app.services.sheets import statements as q
-from app.services.sheets.read import get_sheet, lock_sheet
+from app.services.sheets.read import audit_fields, get_sheet, lock_sheet
 from app.services.sheets.rules import (
     MAX_ERRORS,
     Rule,
@@ -49,32 +49,6 @@ def _insert(conn: Connection, values: dict[str, Any]) -> int | None:
     stmt = q.INSERT_SHEET["postgresql" if conn.dialect.name == "postgresql" else "sqlite"]
     inserted: int | None = conn.execute(stmt, values).scalar_one_or_none()
     return inserted
-
-
-def _record(
-    conn: Connection,
-    principal: Principal,
-    action: str,
-    target: Target,
-    sheet_id: int,
-    before: dict[str, Any] | None,
-    after: dict[str, Any],
-) -> None:
-    """The audit row of a sheet write: what ``audit.record`` writes, with a prebuilt insert."""
-    conn.execute(
-        q.INSERT_AUDIT,
-        audit.event(
-            actor=principal,
-            action=action,
-            target_type="sheet",
-            target_id=sheet_id,
-            convention_id=target.convention_id,
-            juror_id=principal.id,
-            entry_id=target.entry_id,
-            before=before,
-            after=after,
-        ),
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,14 +151,11 @@ def write_sheet(
         now,
         submitted_at,
     )
-    _record(
-        conn,
-        principal,
-        "sheet.submit" if body.submit else "sheet.save",
-        target,
-        written.id,
-        stored.audit_view() if stored else None,
-        written.audit_view(),
+    action = "sheet.submit" if body.submit else "sheet.save"
+    # What ``audit.record`` writes, with a prebuilt insert.
+    conn.execute(
+        q.INSERT_AUDIT,
+        audit.event(**audit_fields(principal, action, target.convention_id, stored, written)),
     )
     return Written(written, changed=True)
 
