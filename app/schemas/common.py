@@ -247,27 +247,6 @@ class ConventionRow(Output):
     convention_id: int
 
 
-class CodedCreate(Input):
-    """Something its convention knows by a code unique within it (an OPD, a stage), as created."""
-
-    code: Code
-    name: Name
-
-
-class CodedUpdate(Patch):
-    """A change to something its convention knows by a code unique within it (an OPD, a stage)."""
-
-    code: Code | None = None
-    name: Name | None = None
-
-
-class CodedRow(ConventionRow):
-    """Something its convention knows by a code unique within it (an OPD, a stage), as answered."""
-
-    code: str
-    name: str
-
-
 T = TypeVar("T")
 
 

@@ -9,9 +9,7 @@ from pydantic import Field, Strict
 
 from app.enums import Category
 from app.schemas.common import (
-    CodedCreate,
-    CodedRow,
-    CodedUpdate,
+    Code,
     ConventionRow,
     Id,
     Input,
@@ -27,18 +25,23 @@ from app.schemas.common import (
 )
 
 
-class OpdCreate(CodedCreate):
+class OpdCreate(Input):
+    code: Code
+    name: Name
+
     model_config = with_examples(
         {"code": "BAPPEDA", "name": "Badan Perencanaan Pembangunan Daerah"}
     )
 
 
-class OpdUpdate(CodedUpdate):
-    pass
+class OpdUpdate(Patch):
+    code: Code | None = None
+    name: Name | None = None
 
 
-class OpdOut(CodedRow):
-    pass
+class OpdOut(ConventionRow):
+    code: str
+    name: str
 
 
 class InnovatorIn(Input):

@@ -9,12 +9,13 @@ from pydantic import BaseModel, Field, Strict
 
 from app.enums import AdvanceRule, StageKind, StageState
 from app.schemas.common import (
-    CodedCreate,
-    CodedRow,
-    CodedUpdate,
+    Code,
+    ConventionRow,
     Id,
     Input,
+    Name,
     Output,
+    Patch,
     Reason,
     Score,
     UniqueIds,
@@ -47,7 +48,9 @@ class AdvanceMinScore(Input):
 Advance = Annotated[AdvanceAll | AdvanceTop | AdvanceMinScore, Field(discriminator="rule")]
 
 
-class StageCreate(CodedCreate):
+class StageCreate(Input):
+    code: Code
+    name: Name
     kind: StageKind = StageKind.SCORED
     weight: StageWeight | None = Field(
         None, description="The stage's weight in the final score (default 1; 0 for screening)."
@@ -76,9 +79,11 @@ class StageCreate(CodedCreate):
     )
 
 
-class StageUpdate(CodedUpdate):
+class StageUpdate(Patch):
     _nullable: ClassVar[frozenset[str]] = frozenset({"panel_ids", "advance"})
 
+    code: Code | None = None
+    name: Name | None = None
     kind: StageKind | None = None
     weight: StageWeight | None = None
     panel_ids: UniqueIds | None = None
@@ -92,7 +97,9 @@ class AdvanceOut(BaseModel):
     min_score: float | None = None
 
 
-class StageOut(CodedRow):
+class StageOut(ConventionRow):
+    code: str
+    name: str
     kind: StageKind
     weight: float
     position: int
