@@ -152,9 +152,7 @@ class DatabaseSource:
         with self._session() as session:
             convention = self._convention(session, cid)
             stage_id = stage_by_code(cid, [(s.id, s.code) for s in convention.stages], stage)
-            body = ranking.compute(
-                session, convention, method, stage_id=stage_id, category=category
-            )
+            body = ranking.compute(ranking.request(session, convention, method, stage_id, category))
             return (
                 body,
                 ranking.panel_names(session, cid),
@@ -168,7 +166,7 @@ class DatabaseSource:
             convention = self._convention(session, cid)
             stage_id = stage_by_code(cid, [(s.id, s.code) for s in convention.stages], stage)
             return stability.compute(
-                session, convention, method, stage_id=stage_id, category=category
+                ranking.request(session, convention, method, stage_id, category)
             )
 
     def minutes(self, cid: int) -> bytes:

@@ -65,15 +65,12 @@ async def _choice(
 ChoiceQuery = Annotated[Choice, Depends(_choice)]
 
 
-def _computed(compute: Callable[..., Any], scope: InConvention, choice: Choice) -> Any:
+def _computed(
+    compute: Callable[[ranking.Request], dict[str, Any]], scope: InConvention, choice: Choice
+) -> dict[str, Any]:
     """``compute`` (the ranking's, or its stability's) of the ranking ``choice`` names."""
-    return compute(
-        scope.session,
-        scope.convention,
-        choice.method,
-        stage_id=choice.stage_id,
-        category=choice.category,
-    )
+    method, stage_id, category = choice.method, choice.stage_id, choice.category
+    return compute(ranking.request(scope.session, scope.convention, method, stage_id, category))
 
 
 def _json(body: Any, status_code: int = 200) -> Response:

@@ -15,22 +15,12 @@ from app.services.ranking import check_method, criterion_dict, only_stage, row_d
 from app.services.ranking_input import RankingInput, load_input
 
 
-def explain(
-    session: Session,
-    convention: Convention,
-    entry_id: int,
-    method: str,
-    stage_id: int | None = None,
-) -> dict[str, Any]:
-    """How an entry's numbers come about: in ``stage_id``, or (the final ranking) in the
-    stage its final place rests on, t(e) (docs/scoring.md Step 6)."""
-    return explain_in(load_input(session, convention), entry_id, check_method(method), stage_id)
-
-
 def explain_in(
     data: RankingInput, entry_id: int, method: str, stage_id: int | None
 ) -> dict[str, Any]:
-    """``explain`` on loaded input (``method`` checked)."""
+    """How an entry's numbers come about (``method`` checked): in ``stage_id``, or (the final
+    ranking) in the stage its final place rests on, t(e) (docs/scoring.md Step 6).
+    ``stability.explain`` adds the entry's Step 8 to it."""
     convention = data.convention
     if entry_id not in data.info:
         raise NotFound(f"Entry {entry_id} not found in convention {convention.id}.")

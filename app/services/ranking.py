@@ -122,8 +122,8 @@ def scored_stage(convention: Convention, stage_id: int) -> Stage:
 
 @dataclass(frozen=True, slots=True)
 class Request:
-    """What a ranking route asks for, checked (422 naming the query parameter), with the
-    convention loaded."""
+    """A ranking asked for (the final one, a stage's or a category's), checked, with its
+    convention's input loaded: what ``compute`` here and in ``stability`` take."""
 
     data: RankingInput
     method: str
@@ -135,9 +135,11 @@ def request(
     session: Session,
     convention: Convention,
     method: str,
-    stage_id: int | None,
-    category: str | None,
+    stage_id: int | None = None,
+    category: str | None = None,
 ) -> Request:
+    """The ranking ``method`` of ``stage_id`` (None: the final one) in ``category`` (None:
+    every category); 422 naming the query parameter that is wrong."""
     method = check_method(method)
     category = check_category(category)
     if stage_id is not None:
@@ -145,21 +147,13 @@ def request(
     return Request(load_input(session, convention), method, stage_id, category)
 
 
-def compute(
-    session: Session,
-    convention: Convention,
-    method: str,
-    *,
-    stage_id: int | None = None,
-    category: str | None = None,
-) -> dict[str, Any]:
-    """The final ranking, a stage's (``stage_id``) or a category's (``category``)."""
-    asked = request(session, convention, method, stage_id, category)
-    data, method, category = asked.data, asked.method, asked.category
+def compute(asked: Request) -> dict[str, Any]:
+    """The ranking ``asked`` for: the final one, a stage's or a category's."""
+    data, stage_id, category = asked.data, asked.stage_id, asked.category
     if stage_id is not None:
-        ranking = data.rank_stage(stage_id, method, category)
+        ranking = data.rank_stage(stage_id, asked.method, category)
     else:
-        ranking = data.rank(method, category)
+        ranking = data.rank(asked.method, category)
     return ranking_dict(data, ranking, stage_id=stage_id, category=category)
 
 

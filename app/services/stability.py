@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 import scoring
 from app.models import Account, Convention
 from app.services.explain import explain_in
-from app.services.ranking import check_method, request
+from app.services.ranking import Request, check_method
 from app.services.ranking_input import RankingInput, big_input, load_input
 
 
@@ -33,21 +33,13 @@ def row_dict(row: scoring.StabilityRow) -> dict[str, Any]:
     }
 
 
-def compute(
-    session: Session,
-    convention: Convention,
-    method: str,
-    *,
-    stage_id: int | None = None,
-    category: str | None = None,
-) -> dict[str, Any]:
-    """``GET …/ranking/stability``: rows in the ranking's order."""
-    asked = request(session, convention, method, stage_id, category)
-    found = _stability(asked.data, asked.method, stage_id, asked.category)
+def compute(asked: Request) -> dict[str, Any]:
+    """``GET …/ranking/stability`` of the ranking ``asked`` for: rows in its order."""
+    found = _stability(asked.data, asked.method, asked.stage_id, asked.category)
     return {
-        "convention_id": convention.id,
+        "convention_id": asked.data.convention.id,
         "method": found.method,
-        "stage_id": stage_id,
+        "stage_id": asked.stage_id,
         "category": asked.category,
         "jurors_left_out": found.jurors_left_out,
         "rows": [row_dict(row) for row in found.rows],

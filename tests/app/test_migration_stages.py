@@ -126,7 +126,7 @@ def test_upgrade_moves_sheets_into_utama_and_ranks_the_same(url: str) -> None:
 
             convention = session.get(Convention, 1)
             assert convention is not None and convention.current_stage_id == stage_id
-            got = ranking.compute(session, convention, "mean")
+            got = ranking.compute(ranking.request(session, convention, "mean"))
         want = _expected(seeded["scores"])  # type: ignore[arg-type]
         assert [(r["entry_id"], r["rank"], r["tied"], r["awarded"]) for r in got["rows"]] == [
             (r.entry_id, r.rank, r.tied, r.awarded) for r in want.rows

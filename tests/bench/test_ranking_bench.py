@@ -43,7 +43,7 @@ def test_two_stage_seed_is_ranked_over_both_stages(kind: str, tmp_path: Path) ->
             with Database(engine).session(write=False) as session:
                 convention = session.get(Convention, seeded.convention_id)
                 assert convention is not None
-                body = service.compute(session, convention, "mean")
+                body = service.compute(service.request(session, convention, "mean"))
         finally:
             engine.dispose()
     first, second = seeded.stage_ids
