@@ -45,6 +45,20 @@ def _label(labels: Mapping[str, str], value: str | None) -> str | None:
 
 # --- builders ------------------------------------------------------------------------------
 
+Row = Mapping[str, Any]
+# A column and how its cell is read from one item: header and value stay side by side.
+Field = tuple[Column, Callable[[Row], Any]]
+
+
+def _key(key: str) -> Callable[[Row], Any]:
+    return lambda item: item.get(key)
+
+
+def _table(title: str, fields: Sequence[Field], items: Iterable[Row]) -> Table:
+    return Table(
+        title, [column for column, _ in fields], [[cell(i) for _, cell in fields] for i in items]
+    )
+
 
 def ranking_table(
     body: Mapping[str, Any],
@@ -57,58 +71,39 @@ def ranking_table(
     ``stability`` (rows of ``GET …/ranking/stability`` by entry), Step 8's verdict and award
     share at the end."""
     stages = list(stage_codes) if body.get("stage_id") is None else []
-    steady = stability or {}
-    columns = [
-        Column("Peringkat", "int", 10),
-        Column("ID Entri", "int", 9),
-        Column("Judul Inovasi", "text", 40),
-        Column("Akronim", "text", 14),
-        Column("Kode OPD", "text", 14),
-        Column("Kategori", "text", 12),
-        Column("Peringkat Kategori", "int", 10),
-        Column("Nilai", "number", 10),
-        *[Column(f"Nilai {name}", "number", 12) for name in panel_names],
-        *[Column(f"Tahap {code}", "number", 12) for code in stages],
-        Column("Lembar Dinilai", "int", 10),
-        Column("Lembar Diharapkan", "int", 10),
-        Column("Lengkap", "bool", 9),
-        Column("Seri", "bool", 7),
-        Column("Penerima Penghargaan", "bool", 12),
-        *(
-            [Column("Stabilitas", "text", 11), Column("Porsi Penghargaan", "number", 12)]
-            if stability is not None
-            else []
-        ),
+
+    def panel(name: str) -> Callable[[Row], Any]:
+        return lambda row: row["panel_scores"].get(name)
+
+    def stage(code: str) -> Callable[[Row], Any]:
+        return lambda row: (row.get("stage_scores") or {}).get(code)
+
+    def steady(key: str) -> Callable[[Row], Any]:
+        return lambda row: (stability or {}).get(row["entry_id"], {}).get(key)
+
+    fields: list[Field] = [
+        (Column("Peringkat", "int", 10), _key("rank")),
+        (Column("ID Entri", "int", 9), _key("entry_id")),
+        (Column("Judul Inovasi", "text", 40), _key("title")),
+        (Column("Akronim", "text", 14), _key("acronym")),
+        (Column("Kode OPD", "text", 14), _key("opd_code")),
+        (Column("Kategori", "text", 12), _key("category")),
+        (Column("Peringkat Kategori", "int", 10), _key("category_rank")),
+        (Column("Nilai", "number", 10), _key("score")),
+        *[(Column(f"Nilai {name}", "number", 12), panel(name)) for name in panel_names],
+        *[(Column(f"Tahap {code}", "number", 12), stage(code)) for code in stages],
+        (Column("Lembar Dinilai", "int", 10), _key("sheet_count")),
+        (Column("Lembar Diharapkan", "int", 10), _key("expected_sheet_count")),
+        (Column("Lengkap", "bool", 9), _key("complete")),
+        (Column("Seri", "bool", 7), _key("tied")),
+        (Column("Penerima Penghargaan", "bool", 12), _key("awarded")),
     ]
-    rows = [
-        [
-            row["rank"],
-            row["entry_id"],
-            row["title"],
-            row["acronym"],
-            row["opd_code"],
-            row.get("category"),
-            row.get("category_rank"),
-            row["score"],
-            *[row["panel_scores"].get(name) for name in panel_names],
-            *[(row.get("stage_scores") or {}).get(code) for code in stages],
-            row["sheet_count"],
-            row["expected_sheet_count"],
-            row["complete"],
-            row["tied"],
-            row["awarded"],
-            *(
-                [
-                    steady.get(row["entry_id"], {}).get("verdict"),
-                    steady.get(row["entry_id"], {}).get("awarded_share"),
-                ]
-                if stability is not None
-                else []
-            ),
+    if stability is not None:
+        fields += [
+            (Column("Stabilitas", "text", 11), steady("verdict")),
+            (Column("Porsi Penghargaan", "number", 12), steady("awarded_share")),
         ]
-        for row in body["rows"]
-    ]
-    return Table(f"Peringkat ({body['method']})", columns, rows)
+    return _table(f"Peringkat ({body['method']})", fields, body["rows"])
 
 
 _CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
@@ -138,33 +133,19 @@ def award_list(items: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def awards_table(items: Iterable[Mapping[str, Any]]) -> Table:
     """Awards as ``GET …/awards`` lists them (with entry, OPD and innovators)."""
     listed = award_list(items)
-    by_category = any(a["category"] for a in listed)
-    columns = [
-        *([Column("Kategori", "text", 12)] if by_category else []),
-        Column("Peringkat", "int", 10),
-        Column("Penghargaan", "text", 16),
-        Column("ID Entri", "int", 9),
-        Column("Judul Inovasi", "text", 40),
-        Column("Akronim", "text", 14),
-        Column("Kode OPD", "text", 14),
-        Column("Nama OPD", "text", 36),
-        Column("Inovator", "text", 40),
+    fields: list[Field] = [
+        (Column("Peringkat", "int", 10), _key("rank")),
+        (Column("Penghargaan", "text", 16), _key("name")),
+        (Column("ID Entri", "int", 9), _key("entry_id")),
+        (Column("Judul Inovasi", "text", 40), _key("title")),
+        (Column("Akronim", "text", 14), _key("acronym")),
+        (Column("Kode OPD", "text", 14), _key("opd_code")),
+        (Column("Nama OPD", "text", 36), _key("opd_name")),
+        (Column("Inovator", "text", 40), lambda a: "; ".join(a["innovators"] or [])),
     ]
-    rows = [
-        [
-            *([a["category"]] if by_category else []),
-            a["rank"],
-            a["name"],
-            a["entry_id"],
-            a["title"],
-            a["acronym"],
-            a["opd_code"],
-            a["opd_name"],
-            "; ".join(a["innovators"] or []),
-        ]
-        for a in listed
-    ]
-    return Table("Penghargaan", columns, rows)
+    if any(a["category"] for a in listed):
+        fields.insert(0, (Column("Kategori", "text", 12), _key("category")))
+    return _table("Penghargaan", fields, listed)
 
 
 def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> Table:
@@ -172,48 +153,35 @@ def certificates_table(items: Iterable[Mapping[str, Any]], public_url: str) -> T
     for a reissue, the number it replaces and the code that replaced a revoked one."""
     items = sorted(items, key=lambda c: c["id"])
     numbers = {c["id"]: c["number"] for c in items}
-    columns = [
-        Column("Nomor", "text", 22),
-        Column("Jenis", "text", 11),
-        Column("Jenis Penerima", "text", 11),
-        Column("Nama Penerima", "text", 32),
-        Column("ID Entri", "int", 9),
-        Column("Judul Inovasi", "text", 36),
-        Column("Nama OPD", "text", 32),
-        Column("Peringkat", "int", 10),
-        Column("Penghargaan", "text", 14),
-        Column("Tanggal Terbit (WIB)", "datetime", 17),
-        Column("Status", "text", 10),
-        Column("Tanggal Dicabut (WIB)", "datetime", 17),
-        Column("Alasan Pencabutan", "text", 30),
-        Column("Diganti oleh (Kode)", "text", 20),
-        Column("Menggantikan Nomor", "text", 22),
-        Column("Kode Verifikasi", "text", 20),
-        Column("Tautan Verifikasi", "text", 50),
+    fields: list[Field] = [
+        (Column("Nomor", "text", 22), _key("number")),
+        (Column("Jenis", "text", 11), lambda c: _label(CERTIFICATE_KINDS, c["kind"])),
+        (
+            Column("Jenis Penerima", "text", 11),
+            lambda c: _label(RECIPIENT_TYPES, c["recipient_type"]),
+        ),
+        (Column("Nama Penerima", "text", 32), _key("recipient_name")),
+        (Column("ID Entri", "int", 9), _key("entry_id")),
+        (Column("Judul Inovasi", "text", 36), _key("entry_title")),
+        (Column("Nama OPD", "text", 32), _key("opd_name")),
+        (Column("Peringkat", "int", 10), _key("rank")),
+        (Column("Penghargaan", "text", 14), _key("award_name")),
+        (Column("Tanggal Terbit (WIB)", "datetime", 17), lambda c: _moment(c["issued_at"])),
+        (
+            Column("Status", "text", 10),
+            lambda c: _label(CERTIFICATE_STATUSES, c.get("status", "valid")),
+        ),
+        (Column("Tanggal Dicabut (WIB)", "datetime", 17), lambda c: _moment(c.get("revoked_at"))),
+        (Column("Alasan Pencabutan", "text", 30), _key("revoked_reason")),
+        (Column("Diganti oleh (Kode)", "text", 20), _key("replaced_by_code")),
+        (Column("Menggantikan Nomor", "text", 22), lambda c: numbers.get(c.get("replaces_id"))),
+        (Column("Kode Verifikasi", "text", 20), _key("code")),
+        (
+            Column("Tautan Verifikasi", "text", 50),
+            lambda c: certificate_pdf.verify_url(public_url, c["code"]),
+        ),
     ]
-    rows = [
-        [
-            c["number"],
-            _label(CERTIFICATE_KINDS, c["kind"]),
-            _label(RECIPIENT_TYPES, c["recipient_type"]),
-            c["recipient_name"],
-            c["entry_id"],
-            c.get("entry_title"),
-            c.get("opd_name"),
-            c["rank"],
-            c.get("award_name"),
-            _moment(c["issued_at"]),
-            _label(CERTIFICATE_STATUSES, c.get("status", "valid")),
-            _moment(c.get("revoked_at")),
-            c.get("revoked_reason"),
-            c.get("replaced_by_code"),
-            numbers.get(c.get("replaces_id")),
-            c["code"],
-            certificate_pdf.verify_url(public_url, c["code"]),
-        ]
-        for c in items
-    ]
-    return Table("Piagam", columns, rows)
+    return _table("Piagam", fields, items)
 
 
 def rewards_table(
@@ -221,38 +189,27 @@ def rewards_table(
 ) -> Table:
     """Rewards as ``GET …/rewards`` lists them, with their award's rank, name and entry."""
     by_id = {a["id"]: a for a in award_items}
-    columns = [
-        Column("ID", "int", 7),
-        Column("Peringkat", "int", 10),
-        Column("Penghargaan", "text", 14),
-        Column("Judul Inovasi", "text", 36),
-        Column("Jenis Penerima", "text", 11),
-        Column("Nama Penerima", "text", 32),
-        Column("Jenis Hadiah", "text", 16),
-        Column("Jumlah (Rp)", "rupiah", 18),
-        Column("Keterangan", "text", 30),
-        Column("Status", "text", 13),
-        Column("Tanggal Diserahkan (WIB)", "datetime", 17),
+
+    def award(key: str) -> Callable[[Row], Any]:
+        return lambda r: by_id.get(r["award_id"], {}).get(key)
+
+    fields: list[Field] = [
+        (Column("ID", "int", 7), _key("id")),
+        (Column("Peringkat", "int", 10), award("rank")),
+        (Column("Penghargaan", "text", 14), award("name")),
+        (Column("Judul Inovasi", "text", 36), award("title")),
+        (
+            Column("Jenis Penerima", "text", 11),
+            lambda r: _label(RECIPIENT_TYPES, r["recipient_type"]),
+        ),
+        (Column("Nama Penerima", "text", 32), _key("recipient_name")),
+        (Column("Jenis Hadiah", "text", 16), lambda r: _label(REWARD_KINDS, r["kind"])),
+        (Column("Jumlah (Rp)", "rupiah", 18), _key("amount_idr")),
+        (Column("Keterangan", "text", 30), _key("description")),
+        (Column("Status", "text", 13), lambda r: _label(REWARD_STATUSES, r["status"])),
+        (Column("Tanggal Diserahkan (WIB)", "datetime", 17), lambda r: _moment(r["delivered_at"])),
     ]
-    rows = []
-    for r in sorted(items, key=lambda r: r["id"]):
-        award = by_id.get(r["award_id"], {})
-        rows.append(
-            [
-                r["id"],
-                award.get("rank"),
-                award.get("name"),
-                award.get("title"),
-                _label(RECIPIENT_TYPES, r["recipient_type"]),
-                r["recipient_name"],
-                _label(REWARD_KINDS, r["kind"]),
-                r["amount_idr"],
-                r["description"],
-                _label(REWARD_STATUSES, r["status"]),
-                _moment(r["delivered_at"]),
-            ]
-        )
-    return Table("Hadiah", columns, rows)
+    return _table("Hadiah", fields, sorted(items, key=lambda r: r["id"]))
 
 
 # --- from the database ---------------------------------------------------------------------
