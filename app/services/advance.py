@@ -210,12 +210,10 @@ def record_advance(
     now = utcnow()
     if not first_advanced(convention):
         first = convention.stages[0]
+        # A_1 is every entry, a disqualified one too: it takes no part while disqualified
+        # (every read leaves it out), and is back in the first stage if requalified.
         everyone = list(
-            session.scalars(
-                select(Entry.id).where(
-                    Entry.convention_id == convention.id, Entry.disqualified.is_(False)
-                )
-            )
+            session.scalars(select(Entry.id).where(Entry.convention_id == convention.id))
         )
         if everyone:
             session.execute(

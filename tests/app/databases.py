@@ -6,8 +6,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine
@@ -17,7 +19,7 @@ from app.db import create_db_engine
 from tests.conftest import ENGINES
 from tests.support.postgres import POSTGRES_URL, temporary_database
 
-__all__ = ["ENGINES", "Migrating", "fresh_database", "migrated_to"]
+__all__ = ["ENGINES", "Migrating", "fresh_database", "insert_row", "migrated_to"]
 
 
 @contextmanager
@@ -57,3 +59,10 @@ def migrated_to(url: str, revision: str) -> Iterator[Migrating]:
         yield Migrating(config, engine)
     finally:
         engine.dispose()
+
+
+def insert_row(conn: sa.Connection, table: str, **values: Any) -> int:
+    """A row of ``table`` inserted as SQL, whatever the models say at head (a database at an
+    older revision); its id is the database's choice, as the service's own inserts are."""
+    statement = sa.insert(sa.table(table, *(sa.column(k) for k in values), sa.column("id")))
+    return int(conn.execute(statement.values(**values).returning(sa.column("id"))).scalar_one())

@@ -19,7 +19,7 @@ from sqlalchemy.schema import CreateTable
 from app import migrate
 from app.db import Database, create_db_engine
 from app.models import Base, Entry
-from tests.app.databases import migrated_to
+from tests.app.databases import insert_row, migrated_to
 
 NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 REBUILT = ("convention", "criterion", "entry", "sheet", "result", "certificate")
@@ -56,19 +56,13 @@ def test_fresh_sqlite_database_has_autoincrement_on_every_integer_id_table(
     assert got == by_pk == declared
 
 
-def _insert(conn: sa.Connection, table: str, **values: Any) -> int:
-    """A row whose id the database chooses, as the service's own inserts do."""
-    statement = sa.insert(sa.table(table, *(sa.column(k) for k in values), sa.column("id")))
-    return int(conn.execute(statement.values(**values).returning(sa.column("id"))).scalar_one())
-
-
 def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
     """A convention with its stage, an OPD, a panel and a juror; three entries, two criteria,
     sheets and certificates for the first two entries, a provisional result."""
     stamps = {"created_at": NOW, "updated_at": NOW}
     ids: dict[str, list[int]] = {table: [] for table in REBUILT}
     with engine.begin() as conn:
-        cid = _insert(
+        cid = insert_row(
             conn,
             "convention",
             name="Solok",
@@ -83,7 +77,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
             **stamps,
         )
         ids["convention"].append(cid)
-        stage = _insert(
+        stage = insert_row(
             conn,
             "stage",
             convention_id=cid,
@@ -95,10 +89,10 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
             all_panels=True,
             **stamps,
         )
-        opd = _insert(conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **stamps)
+        opd = insert_row(conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **stamps)
         ids["opd"] = [opd]
-        panel = _insert(conn, "panel", convention_id=cid, name="K", weight=1.0, **stamps)
-        juror = _insert(
+        panel = insert_row(conn, "panel", convention_id=cid, name="K", weight=1.0, **stamps)
+        juror = insert_row(
             conn,
             "account",
             username="juri1",
@@ -114,7 +108,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
         )
         for code, weight in (("A", 3.0), ("B", 1.0)):
             ids["criterion"].append(
-                _insert(
+                insert_row(
                     conn,
                     "criterion",
                     convention_id=cid,
@@ -129,7 +123,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
             )
         for n in (1, 2, 3):
             ids["entry"].append(
-                _insert(
+                insert_row(
                     conn,
                     "entry",
                     convention_id=cid,
@@ -142,7 +136,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
             )
         for n, entry in enumerate(ids["entry"][:2], start=1):
             ids["sheet"].append(
-                _insert(
+                insert_row(
                     conn,
                     "sheet",
                     convention_id=cid,
@@ -157,7 +151,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
                 )
             )
             ids["certificate"].append(
-                _insert(
+                insert_row(
                     conn,
                     "certificate",
                     convention_id=cid,
@@ -174,7 +168,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
                 )
             )
         ids["result"].append(
-            _insert(
+            insert_row(
                 conn,
                 "result",
                 convention_id=cid,

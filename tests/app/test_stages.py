@@ -710,6 +710,38 @@ def test_a_disqualified_entry_leaves_the_stage_it_was_admitted_to(
     f.problem(put(client, w, w.jurors[2], e2, {"scores": {"P": 50}}), 409, "not-in-stage")
 
 
+def test_an_entry_disqualified_at_the_first_advance_is_back_in_the_first_stage_when_requalified(
+    client: TestClient, world: f.World, judged: TwoStages
+) -> None:
+    """A_1 is every entry (docs/scoring.md, "Stages"): disqualified when the first stage was
+    advanced, the entry was not selected for the second; requalified, it is in the first stage
+    again, with its score there, while the second stage's recorded entries do not change."""
+    w = world
+    e0, e1, e2 = (e.id for e in w.entries)
+    h = w.admin.headers
+
+    def listed(stage_id: int) -> list[int]:
+        body = client.get(w.url(f"/stages/{stage_id}/entries"), headers=h).json()
+        return [e["id"] for e in body["items"]]
+
+    dq = {"disqualified": True, "disqualification_reason": "Berkas tidak lengkap"}
+    assert client.patch(w.url(f"/entries/{e0}"), json=dq, headers=h).status_code == 200
+    assert client.post(w.url(f"/stages/{judged.first}/advance"), headers=h).status_code == 201
+    assert (listed(judged.first), listed(judged.second)) == ([e1, e2], [e1, e2])
+    back = client.patch(w.url(f"/entries/{e0}"), json={"disqualified": False}, headers=h)
+    assert back.status_code == 200, back.text
+    assert (listed(judged.first), listed(judged.second)) == ([e0, e1, e2], [e1, e2])
+    stage = client.get(w.url(f"/ranking?stage_id={judged.first}"), headers=h).json()
+    assert [(r["entry_id"], r["rank"]) for r in stage["rows"]] == [(e0, 1), (e2, 2), (e1, 3)]
+    # Its reach is the first stage: 90 there, and the others' second-stage scores are missing.
+    final = client.get(w.url("/ranking"), headers=h).json()
+    assert [(r["entry_id"], r["rank"], r["reach_stage_id"], r["score"]) for r in final["rows"]] == [
+        (e0, 1, judged.first, pytest.approx(90.0)),
+        (e1, None, judged.second, None),
+        (e2, None, judged.second, None),
+    ]
+
+
 def test_one_stage_final_rows_name_their_stage_score(client: TestClient, world: f.World) -> None:
     """The final ranking's rows carry stage_scores {"<code>": score} with one stage too."""
     w = world
