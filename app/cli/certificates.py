@@ -95,9 +95,10 @@ def _warn_local_public_url(source: Source) -> None:
         public_url = source.public_url
         if "127.0.0.1" in public_url or "localhost" in public_url:
             err.print(
-                f"[yellow]note:[/] the QR codes point at {public_url}; set "
+                f"[yellow]warning:[/] the QR codes point at {public_url}; set "
                 "KONVENSI_PUBLIC_URL to the public address before printing",
                 highlight=False,
+                soft_wrap=True,
             )
 
 

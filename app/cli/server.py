@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from app.cli.base import cli, console, err, fail
-from app.config import get_settings, secret_key_problem
+from app.config import DEFAULT_PUBLIC_URL, get_settings, secret_key_problem
 
 if TYPE_CHECKING:
     from app.db import Database
@@ -196,13 +196,14 @@ def listen_url(host: str, port: int) -> str:
 
 def _public_url(host: str, port: int) -> str:
     """The public URL in force: ``KONVENSI_PUBLIC_URL``, else the address served; for a
-    wildcard host (every interface) the loopback address on the same port, with a warning to
-    set it. The workers read it from the environment."""
+    wildcard host (every interface) ``DEFAULT_PUBLIC_URL`` (``http://127.0.0.1:8000``, whatever
+    the port: docs/api.md), with a one-line warning to set it. The workers read it from the
+    environment."""
     settings = get_settings()
     if settings.public_url:
         return settings.public_url
     if host in WILDCARD_HOSTS:
-        public_url = listen_url("127.0.0.1", port)
+        public_url = DEFAULT_PUBLIC_URL
         err.print(
             f"[yellow]warning:[/] KONVENSI_PUBLIC_URL is not set and {host or '*'} is every "
             f"address: certificates will point at {public_url}; set KONVENSI_PUBLIC_URL to the "

@@ -534,7 +534,8 @@ def test_serve_demo_prints_solok_secretariat_that_sees_solok_alone(migrated: str
         ("127.0.0.1", "http://127.0.0.1:8123", False),
         ("192.168.1.20", "http://192.168.1.20:8123", False),
         ("::1", "http://[::1]:8123", False),
-        ("0.0.0.0", "http://127.0.0.1:8123", True),
+        ("0.0.0.0", "http://127.0.0.1:8000", True),
+        ("::", "http://127.0.0.1:8000", True),
     ],
 )
 def test_serve_prints_the_public_url_it_listens_on(

@@ -215,6 +215,24 @@ def test_certificates_writes_every_pdf(run: Any, db: Published, tmp_path: Path) 
         assert f"{PUBLIC_URL}/verify/{cert['code']}" in lines
 
 
+def test_certificates_with_a_local_public_url_warn_in_one_line(
+    run: Any, db: Published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without KONVENSI_PUBLIC_URL the QR codes point at http://127.0.0.1:8000: one line says
+    so, however narrow the terminal."""
+    monkeypatch.delenv("KONVENSI_PUBLIC_URL")
+    monkeypatch.setattr(cli_module.err, "width", 40)
+    get_settings.cache_clear()
+    result = run("certificates", "-c", db.issued.cid, "--output", tmp_path / "piagam")
+    assert result.exit_code == 0, result.output
+    warning, progress = result.stderr.splitlines()
+    assert warning == (
+        "warning: the QR codes point at http://127.0.0.1:8000; set KONVENSI_PUBLIC_URL to the "
+        "public address before printing"
+    )
+    assert progress.startswith("piagam ") and progress.endswith(" 4/4")
+
+
 def test_certificates_before_issuing_says_how(run: Any, db: Published, tmp_path: Path) -> None:
     line = _one_line_error(run("certificates", "-c", db.draft.cid, "-o", tmp_path))
     assert f"convention {db.draft.cid} has no certificates yet" in line
