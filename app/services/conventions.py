@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from app.enums import ConventionStatus
+from app.enums import ConventionStatus, ResultStatus
 from app.errors import ConventionState, NotFound
 from app.models import Account, Convention, Criterion, Entry, Opd, Panel, Result, utcnow
 from app.schemas import ConventionCreate, ConventionUpdate
@@ -142,6 +142,18 @@ def delete(session: Session, convention: Convention, actor: Principal) -> None:
         session.delete(stage)
     session.flush()
     TARGET.delete(session, actor, convention)
+
+
+def require_counted_open(session: Session, convention_id: int, doing: str) -> None:
+    """409 while the convention's results are provisional: finalize recomputes them from the
+    same sheets, counted the same way, so what decides that (jurors, their conflicts and
+    recusals, the entries' categories) holds until the results are final or withdrawn."""
+    status = session.scalar(select(Result.status).where(Result.convention_id == convention_id))
+    if status == ResultStatus.PROVISIONAL:
+        raise ConventionState(
+            f"Cannot {doing} while the results are provisional: finalize recomputes them from "
+            "what they counted. Finalize or withdraw them first."
+        )
 
 
 def require_status(convention: Convention, *allowed: str, doing: str) -> None:

@@ -28,7 +28,7 @@ from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
 from app.security import Principal
 from app.services import audit, stages
 from app.services.common import list_in_convention, ref_in_convention, refuse_referred
-from app.services.conventions import require_status
+from app.services.conventions import require_counted_open, require_status
 
 FIELDS = (
     "title",
@@ -121,6 +121,8 @@ def update(
     if "opd_id" in changes and changes["opd_id"] != entry.opd_id:
         require_status(convention, ConventionStatus.DRAFT, doing="move an entry to another OPD")
         ref_in_convention(session, Opd, convention.id, changes["opd_id"], "opd_id")
+    if "category" in changes and changes["category"] != entry.category:
+        require_counted_open(session, convention.id, "change an entry's category")
     before = _snapshot(entry)
     innovators = changes.pop("innovators", None)
     for name, value in changes.items():

@@ -18,7 +18,7 @@ from app.models import (
 from app.security import Principal
 from app.services import audit
 from app.services.common import get_in_convention, paginate, ref_in_convention, valid_id
-from app.services.conventions import require_status
+from app.services.conventions import require_counted_open, require_status
 
 # --- recusals ------------------------------------------------------------------------------
 
@@ -92,6 +92,7 @@ def withdraw_recusal(
     entry = session.get(Entry, entry_id) if recusal else None
     if recusal is None or entry is None or entry.convention_id != convention.id:
         raise NotFound(f"Juror {juror_id} has no recusal for entry {entry_id}.")
+    require_counted_open(session, convention.id, "withdraw a recusal")
     _record_recusal(session, principal, convention, recusal, created=False)
     session.delete(recusal)
     session.flush()

@@ -19,7 +19,7 @@ from app.services.common import (
     refuse_referred,
     set_links,
 )
-from app.services.conventions import require_status
+from app.services.conventions import require_counted_open, require_status
 
 FIELDS = ("username", "full_name", "panel_id", "active")
 
@@ -63,6 +63,7 @@ def create(
     actor: Principal | None,
 ) -> Account:
     """Add a juror; ``actor`` is None for the ``konvensi`` command."""
+    require_counted_open(session, convention.id, "add a juror")
     ref_in_convention(session, Panel, convention.id, data.panel_id, "panel_id")
     _check_opds(session, convention.id, data.conflict_opd_ids)
     if username_taken(session, data.username):
@@ -102,6 +103,8 @@ def update(
         juror.full_name = changes["full_name"]
     if "conflict_opd_ids" in changes:
         wanted: list[int] = changes["conflict_opd_ids"]
+        if set(wanted) != {c.opd_id for c in juror.conflicts}:
+            require_counted_open(session, convention.id, "change a juror's conflicts")
         _check_opds(session, convention.id, wanted)
         set_links(juror.conflicts, wanted, JurorConflict, "opd_id")
     if "active" in changes:
@@ -117,6 +120,8 @@ def update(
 
 
 def delete(session: Session, juror: Account, actor: Principal) -> None:
+    assert juror.convention_id is not None  # a juror's account
+    require_counted_open(session, juror.convention_id, "delete a juror")
     referrers = [(Sheet.juror_id, "score sheets")]
     refuse_referred(session, juror.id, referrers, lambda what: f"Juror {juror.id} has {what}.")
     TARGET.delete(session, actor, juror)

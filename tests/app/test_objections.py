@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Objection, Result
+from app.models import AuditEvent, Objection, Recusal, Result
 from tests.app import factories as f
 
 REASON = "Inovasi ini sudah diterapkan di daerah lain sejak 2015."
@@ -209,6 +209,55 @@ def test_a_disqualified_entry_vanishes_from_the_final_ranking_and_awards(
         409,
         "convention-state",
     )
+
+
+def test_what_finalize_counts_holds_while_the_results_are_provisional(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    """Finalize recomputes from the same sheets, counted the same way: a juror's conflicts, a
+    new or deleted juror, a withdrawn recusal and an entry's category wait for final results
+    (409, nothing changed); once final, they may change again (the results are immutable)."""
+    w = world
+    h = w.admin.headers
+    juror, e0 = w.jurors[0], w.entries[0]
+    session.add(Recusal(juror_id=w.jurors[1].id, entry_id=w.entries[2].id, reason="Kerabat"))
+    score_all(session, w)
+    provisional = publish(client, w)
+    new_juror = {
+        "username": "juri.baru",
+        "password": "rahasia-panjang",
+        "full_name": "Juri Baru",
+        "panel_id": juror.account.panel_id,
+    }
+    conflicts = {"conflict_opd_ids": [e0.opd_id]}
+    refused = {
+        "conflicts": client.patch(w.url(f"/jurors/{juror.id}"), json=conflicts, headers=h),
+        "new juror": client.post(w.url("/jurors"), json=new_juror, headers=h),
+        "delete": client.delete(w.url(f"/jurors/{juror.id}"), headers=h),
+        "recusal": client.delete(
+            w.url(f"/jurors/{w.jurors[1].id}/recusals/{w.entries[2].id}"), headers=h
+        ),
+        "category": client.patch(
+            w.url(f"/entries/{e0.id}"), json={"category": "proses"}, headers=h
+        ),
+    }
+    for what, response in refused.items():
+        body = f.problem(response, 409, "convention-state")
+        assert "results are provisional" in body["detail"], what
+    session.expire_all()
+    assert [c.opd_id for c in juror.account.conflicts] == []
+    assert session.get(Recusal, (w.jurors[1].id, w.entries[2].id)) is not None
+    assert session.get(type(e0), e0.id).category == "teknologi"  # type: ignore[union-attr]
+    # The same conflicts again, and a change that counts nothing, are no change.
+    same = client.patch(w.url(f"/jurors/{juror.id}"), json={"conflict_opd_ids": []}, headers=h)
+    assert same.status_code == 200, same.text
+    renamed = client.patch(w.url(f"/jurors/{juror.id}"), json={"full_name": "Dr. K1"}, headers=h)
+    assert renamed.status_code == 200, renamed.text
+    pass_deadline(session, w)
+    final = client.post(w.url("/results/finalize"), headers=h)
+    assert (final.status_code, final.json()["rows"]) == (200, provisional["rows"])
+    after = client.patch(w.url(f"/jurors/{juror.id}"), json=conflicts, headers=h)
+    assert (after.status_code, after.json()["conflict_opd_ids"]) == (200, [e0.opd_id])
 
 
 @pytest.mark.usefixtures("provisional")
