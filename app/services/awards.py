@@ -8,8 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.enums import AwardScope, Category, CertificateKind, ResultStatus
-from app.errors import ConventionState
+from app.enums import AwardScope, Category, CertificateKind
 from app.models import (
     AuditEvent,
     Award,
@@ -32,18 +31,6 @@ def award_name(convention: Convention, rank: int, top_n: int) -> str:
     """``award_names[rank - 1]``, or "Top {top_n}" past the list's end."""
     names = list(convention.award_names or [])
     return names[rank - 1] if rank <= len(names) else f"Top {top_n}"
-
-
-def _result(session: Session, convention_id: int) -> Result:
-    """The final results: awards come only from them (409 before, and while provisional)."""
-    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
-    if result is None:
-        raise ConventionState("Results are not published yet; publish them before issuing awards.")
-    if result.status != ResultStatus.FINAL:
-        raise ConventionState(
-            "The results are provisional (objection window); finalize them before issuing awards."
-        )
-    return result
 
 
 def _entry_details(session: Session, entry_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -150,7 +137,7 @@ def issue_awards(
     so only the first can issue anything). ``principal`` is None when the ``konvensi``
     command issues them on the database directly."""
     results.lock(session, convention)
-    result = _result(session, convention.id)
+    result = results.final_result(session, convention.id, "awards")
     first = (
         session.scalar(
             select(AuditEvent.id).where(

@@ -24,7 +24,7 @@ from app.enums import CertificateKind, CertificateStatus, RecipientType, Role
 from app.errors import ConventionState, NotFound
 from app.models import Account, Certificate, Convention, Entry, Innovator, Opd, utcnow
 from app.security import Principal
-from app.services import audit
+from app.services import audit, results
 from app.services.common import get_in_convention, list_in_convention
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -140,7 +140,9 @@ def _numbered(
 
 
 def issue_juror_certificates(session: Session, principal: Principal, convention: Convention) -> int:
-    """Certificates of appreciation for every juror of the convention (idempotent)."""
+    """Certificates of appreciation for every juror of the convention (idempotent), from
+    final results only, as every certificate: numbered after the winners and participants."""
+    results.final_result(session, convention.id, "certificates")
     jurors = session.execute(
         select(Account.id, Account.full_name)
         .where(Account.convention_id == convention.id, Account.role == Role.JUROR)

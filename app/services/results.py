@@ -331,6 +331,20 @@ def public_result(session: Session, convention_id: int) -> Result:
     return result
 
 
+def final_result(session: Session, convention_id: int, issuing: str) -> Result:
+    """The final results: awards and certificates come only from them (409 before
+    publication, and while they are provisional)."""
+    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
+    if result is None:
+        raise ConventionState(
+            f"Results are not published yet; publish them before issuing {issuing}."
+        )
+    if result.status != ResultStatus.FINAL:
+        window = "The results are provisional (objection window)"
+        raise ConventionState(f"{window}; finalize them before issuing {issuing}.")
+    return result
+
+
 def get_result(session: Session, convention_id: int) -> Result:
     result = session.scalar(select(Result).where(Result.convention_id == convention_id))
     if result is None:

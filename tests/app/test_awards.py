@@ -203,7 +203,18 @@ def test_list_certificates_filters(client: TestClient, world: f.World, session: 
     f.problem(bad, 422, "validation")
 
 
-def test_juror_certificates_on_request(client: TestClient, world: f.World) -> None:
+def test_juror_certificates_on_request(
+    client: TestClient, world: f.World, session: Session
+) -> None:
+    """From final results only, as every certificate (409 before, nothing issued)."""
+    early = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
+    body = f.problem(early, 409, "convention-state")
+    assert (
+        body["detail"] == "Results are not published yet; publish them before issuing certificates."
+    )
+    none = client.get(world.url("/certificates"), headers=world.admin.headers).json()
+    assert none["total"] == 0
+    published(client, session, world)
     first = client.post(world.url("/certificates/jurors"), headers=world.admin.headers)
     assert first.status_code == 201
     assert first.json() == {"issued_certificates": 3}

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.models import AuditEvent
 from tests.app import factories as f
-from tests.app.test_awards import certified, first_juror_certificate
+from tests.app.test_awards import certified, first_juror_certificate, published
 from tests.app.test_logo import png
 
 
@@ -171,8 +171,9 @@ def test_an_innovator_removed_since_keeps_the_recorded_name(
 
 
 def test_a_juror_certificate_is_reissued_with_the_jurors_name_now(
-    client: TestClient, world: f.World
+    client: TestClient, world: f.World, session: Session
 ) -> None:
+    published(client, session, world)
     cert = first_juror_certificate(client, world)
     renamed = client.patch(
         world.url(f"/jurors/{world.jurors[0].id}"),
