@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.enums import SheetStatus
-from app.errors import Forbidden, NotFound, ValidationFailed
+from app.errors import Forbidden, NotFound
 from app.models import Convention, Stage
 from app.routers.deps import (
     WRITE_PROBLEMS,
@@ -142,12 +142,14 @@ async def put_my_sheet(cid: int, entry_id: int, request: Request) -> Response:
     return _sheet_response(written.sheet)
 
 
-def _stage_param(value: str | None) -> int | None:
-    """``?stage_id=`` of the PUT, read by hand like the rest of it."""
+def _stage_param(value: str | None) -> int | str | None:
+    """``?stage_id=`` of the PUT, read by hand like the rest of it: a stage id, or the text
+    as sent when it names no stage (then it is not the current stage either: 409 in the
+    contract's order, after 404 and 403, like any other stage that is not current)."""
     if value is None or value == "":
         return None
     if not value.isdigit() or not 1 <= int(value) <= MAX_ID:
-        raise ValidationFailed.field(["query", "stage_id"], "must be a stage id")
+        return value[:40]
     return int(value)
 
 

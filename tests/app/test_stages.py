@@ -333,11 +333,30 @@ def test_put_naming_a_stage_that_is_not_current_writes_nothing(
         client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}}, f"?stage_id={pending['id']}"
     )
     f.problem(response, 409, "convention-state")
-    f.problem(
-        put(client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}}, "?stage_id=abc"),
-        422,
-        "validation",
+    # A value that is no stage id names no stage: not the current one either, so 409 in the
+    # contract's order, after 404 (an unknown convention) and 403 (not a juror).
+    for named in ("abc", "0", "99999999999"):
+        refused = f.problem(
+            put(
+                client, w, w.jurors[0], w.entries[0].id, {"scores": {"A": 7}}, f"?stage_id={named}"
+            ),
+            409,
+            "convention-state",
+        )
+        assert refused["current_stage_id"] == stages_of(client, w)[0]["id"]
+    body = {"scores": {"A": 7}}
+    unknown = client.put(
+        "/api/v1/conventions/999999/jurors/me/sheets/1?stage_id=abc",
+        json=body,
+        headers=w.jurors[0].headers,
     )
+    f.problem(unknown, 404, "not-found")
+    admin = client.put(
+        w.url(f"/jurors/me/sheets/{w.entries[0].id}?stage_id=abc"),
+        json=body,
+        headers=w.admin.headers,
+    )
+    f.problem(admin, 403, "forbidden")
     # 401 comes first, even before a malformed query: a token its password change ended.
     w.jurors[0].account.credential_stamp = "changed"
     session.flush()

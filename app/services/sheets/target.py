@@ -79,9 +79,12 @@ def load_target(
     )
 
 
-def authorize_write(target: Target, principal: Principal, stage_id: int | None = None) -> None:
+def authorize_write(
+    target: Target, principal: Principal, stage_id: int | str | None = None
+) -> None:
     """403, 409 convention-state and 409 not-in-stage, in the contract's order.
-    ``stage_id``: the stage the request names, if it names one."""
+    ``stage_id``: the stage the request names, if it names one (text that is no id names
+    none, so it is not the current stage)."""
     if not principal.is_juror:
         raise Forbidden("Only a juror writes its own sheets; the secretariat reads them.")
     if target.conflicted:
@@ -104,7 +107,7 @@ def authorize_write(target: Target, principal: Principal, stage_id: int | None =
         )
     if stage_id is not None and stage_id != target.stage_id:
         raise ConventionState(
-            f"Stage {stage_id} is not the current stage (it is {target.stage_id}); "
+            f"Stage {stage_id!r} is not the current stage (it is {target.stage_id}); "
             "nothing was written.",
             extra={"current_stage_id": target.stage_id},
         )

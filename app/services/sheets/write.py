@@ -168,7 +168,7 @@ def put_sheet(
     payload: Any,
     if_match: str | None,
     rubrics: dict[int, dict[str, Rule]] | None = None,
-    stage_id: int | None = None,
+    stage_id: int | str | None = None,
 ) -> Written:
     """A juror's ``PUT`` of a sheet in the current stage, every check in the contract's
     order. ``stage_id``: the stage the request names (409 when it is not the current one)."""
