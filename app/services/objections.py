@@ -17,7 +17,7 @@ from app.enums import ObjectionStatus, ResultStatus
 from app.errors import ConventionState, NotFound, RateLimited
 from app.models import Convention, Entry, Objection, Result, utcnow
 from app.security import Principal
-from app.services import audit
+from app.services import audit, results
 from app.services.common import get_in_convention, list_in_convention, ref_in_convention, valid_id
 
 PER_ADDRESS = 5
@@ -32,13 +32,10 @@ def new_receipt() -> str:
 
 
 def _provisional(session: Session, convention_id: int) -> Result:
-    """Provisional results strictly before their deadline; otherwise 409 (no results, final
-    ones, or a closed window). The convention is known (an unknown one is 404)."""
-    result = session.scalar(select(Result).where(Result.convention_id == convention_id))
-    if result is None:
-        raise ConventionState(
-            "Objections are taken only while results are published as provisional."
-        )
+    """Provisional results strictly before their deadline: an unknown and an unpublished
+    convention are the same 404 (the public learns nothing of what is not published); final
+    results or a closed window, 409."""
+    result = results.public_result(session, convention_id)
     if result.status != ResultStatus.PROVISIONAL:
         raise ConventionState("Objections are taken only while the results are provisional.")
     if result.objection_deadline is not None and utcnow() >= result.objection_deadline:
@@ -86,7 +83,7 @@ def create(
         else None
     )
     if convention is None:
-        raise NotFound(f"Convention {convention_id} not found.")
+        raise NotFound(results.UNPUBLISHED)  # as an unpublished one: see _provisional
     _provisional(session, convention_id)
     ref_in_convention(session, Entry, convention_id, entry_id, "entry_id", "entry")
     _throttle(session, address)

@@ -294,30 +294,6 @@ def test_withdraw_removes_provisional_results_and_voids_objections(
     assert again["status"] == "final"
 
 
-def test_objections_need_provisional_results_of_a_known_convention(
-    client: TestClient, world: f.World, session: Session
-) -> None:
-    """Before publication and after a withdraw: 409 convention-state; an unknown convention:
-    404 (docs/api.md, "Objection window")."""
-    w = world
-    before = f.problem(objection(client, w, w.entries[0].id), 409, "convention-state")
-    assert "only while results are published as provisional" in before["detail"]
-    score_all(session, w)
-    publish(client, w)
-    assert objection(client, w, w.entries[0].id).status_code == 201
-    withdrawn = client.post(
-        w.url("/results/withdraw"), json={"reason": "Salah hitung"}, headers=w.admin.headers
-    )
-    assert withdrawn.status_code == 200, withdrawn.text
-    f.problem(objection(client, w, w.entries[0].id), 409, "convention-state")
-    body = {"entry_id": 1, "name": "Budi", "contact": "budi@example.id", "reason": REASON}
-    unknown = f.problem(
-        client.post("/api/v1/conventions/999999/objections", json=body), 404, "not-found"
-    )
-    assert unknown["detail"] == "Convention 999999 not found."
-    assert session.scalar(select(func.count()).select_from(Objection)) == 1
-
-
 def test_unpublished_and_unknown_conventions_answer_alike(
     client: TestClient, world: f.World
 ) -> None:
