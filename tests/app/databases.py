@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,22 @@ from app.db import create_db_engine
 from tests.conftest import ENGINES
 from tests.support.postgres import POSTGRES_URL, temporary_database
 
-__all__ = ["ENGINES", "Migrating", "fresh_database", "insert_row", "migrated_to"]
+__all__ = [
+    "ENGINES",
+    "NOW",
+    "STAMPS",
+    "Migrating",
+    "fresh_database",
+    "insert_convention",
+    "insert_entry",
+    "insert_row",
+    "insert_stage",
+    "migrated_to",
+]
+
+# Rows written as SQL at an older revision are all made at this moment (naive UTC).
+NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
+STAMPS = {"created_at": NOW, "updated_at": NOW}
 
 
 @contextmanager
@@ -66,3 +83,54 @@ def insert_row(conn: sa.Connection, table: str, **values: Any) -> int:
     older revision); its id is the database's choice, as the service's own inserts are."""
     statement = sa.insert(sa.table(table, *(sa.column(k) for k in values), sa.column("id")))
     return int(conn.execute(statement.values(**values).returning(sa.column("id"))).scalar_one())
+
+
+def insert_convention(conn: sa.Connection, name: str) -> int:
+    """A convention in ``judging`` as SQL (top 2, "Juara I", letter code KIP)."""
+    return insert_row(
+        conn,
+        "convention",
+        name=name,
+        year=2018,
+        top_n=2,
+        letter_code="KIP",
+        award_names=json.dumps(["Juara I"]),
+        zscore_min_sheets=5,
+        status="judging",
+        assignment_mode="all",
+        award_scope="overall",
+        **STAMPS,
+    )
+
+
+def insert_stage(conn: sa.Connection, cid: int, code: str, position: int, **more: Any) -> int:
+    """A scored stage of every panel, weight 1, as SQL."""
+    return insert_row(
+        conn,
+        "stage",
+        convention_id=cid,
+        code=code,
+        name=code.title(),
+        kind="scored",
+        weight=1.0,
+        position=position,
+        all_panels=True,
+        **STAMPS,
+        **more,
+    )
+
+
+def insert_entry(
+    conn: sa.Connection, cid: int, opd: int, n: int, *, disqualified: bool = False
+) -> int:
+    """Entry "Inovasi {n}" of OPD ``opd`` (category proses), as SQL."""
+    return insert_row(
+        conn,
+        "entry",
+        convention_id=cid,
+        opd_id=opd,
+        title=f"Inovasi {n}",
+        category="proses",
+        disqualified=disqualified,
+        **STAMPS,
+    )

@@ -5,64 +5,22 @@ no other row changes."""
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
-
 import sqlalchemy as sa
 from sqlalchemy import Engine, text
 
-from tests.app.databases import insert_row, migrated_to
-
-NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
-STAMPS = {"created_at": NOW, "updated_at": NOW}
+from tests.app import databases as sql
 
 
 def _convention(conn: sa.Connection, name: str) -> tuple[int, int]:
-    cid = insert_row(
-        conn,
-        "convention",
-        name=name,
-        year=2018,
-        top_n=2,
-        letter_code="KIP",
-        award_names=json.dumps(["Juara I"]),
-        zscore_min_sheets=5,
-        status="judging",
-        assignment_mode="all",
-        award_scope="overall",
-        **STAMPS,
-    )
-    return cid, insert_row(conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **STAMPS)
-
-
-def _stage(conn: sa.Connection, cid: int, code: str, position: int, **more: object) -> int:
-    return insert_row(
-        conn,
-        "stage",
-        convention_id=cid,
-        code=code,
-        name=code.title(),
-        kind="scored",
-        weight=1.0,
-        position=position,
-        all_panels=True,
-        **STAMPS,
-        **more,
+    cid = sql.insert_convention(conn, name)
+    return cid, sql.insert_row(
+        conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **sql.STAMPS
     )
 
 
 def _entries(conn: sa.Connection, cid: int, opd: int, disqualified: list[bool]) -> list[int]:
     return [
-        insert_row(
-            conn,
-            "entry",
-            convention_id=cid,
-            opd_id=opd,
-            title=f"Inovasi {n}",
-            category="proses",
-            disqualified=gone,
-            **STAMPS,
-        )
+        sql.insert_entry(conn, cid, opd, n, disqualified=gone)
         for n, gone in enumerate(disqualified)
     ]
 
@@ -83,20 +41,20 @@ def _admissions(engine: Engine) -> set[tuple[int, int]]:
 def test_upgrade_from_0006_admits_to_the_first_stage_the_entries_disqualified_at_its_advance(
     url: str,
 ) -> None:
-    with migrated_to(url, "0006") as migrating:
+    with sql.migrated_to(url, "0006") as migrating:
         with migrating.engine.begin() as conn:
             # Advanced: its second stage (position 1, made after) is the first by position.
             # Entry 1 was disqualified at the advance and requalified since; entry 2 is
             # disqualified still; entry 0 went on to the next stage.
             solok, opd = _convention(conn, "Solok")
-            later = _stage(conn, solok, "PRESENTASI", 2)
-            first = _stage(conn, solok, "PROPOSAL", 1, advanced_at=NOW)
+            later = sql.insert_stage(conn, solok, "PRESENTASI", 2)
+            first = sql.insert_stage(conn, solok, "PROPOSAL", 1, advanced_at=sql.NOW)
             e0, e1, e2 = _entries(conn, solok, opd, [False, False, True])
             _admit(conn, first, [e0])
             _admit(conn, later, [e0])
             # Not advanced yet: its first stage admits every entry without rows.
             kipp, kipp_opd = _convention(conn, "KIPP")
-            kipp_first = _stage(conn, kipp, "UTAMA", 1)
+            kipp_first = sql.insert_stage(conn, kipp, "UTAMA", 1)
             _entries(conn, kipp, kipp_opd, [False, True])
         before = _admissions(migrating.engine)
         assert before == {(first, e0), (later, e0)}

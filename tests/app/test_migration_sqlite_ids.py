@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,16 @@ from sqlalchemy.schema import CreateTable
 from app import migrate
 from app.db import Database, create_db_engine
 from app.models import Base, Entry
-from tests.app.databases import insert_row, migrated_to
+from tests.app.databases import (
+    NOW,
+    STAMPS,
+    insert_convention,
+    insert_entry,
+    insert_row,
+    insert_stage,
+    migrated_to,
+)
 
-NOW = datetime(2018, 5, 8, 9, 0, tzinfo=UTC).replace(tzinfo=None)
 REBUILT = ("convention", "criterion", "entry", "sheet", "result", "certificate")
 
 
@@ -59,39 +65,14 @@ def test_fresh_sqlite_database_has_autoincrement_on_every_integer_id_table(
 def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
     """A convention with its stage, an OPD, a panel and a juror; three entries, two criteria,
     sheets and certificates for the first two entries, a provisional result."""
-    stamps = {"created_at": NOW, "updated_at": NOW}
     ids: dict[str, list[int]] = {table: [] for table in REBUILT}
     with engine.begin() as conn:
-        cid = insert_row(
-            conn,
-            "convention",
-            name="Solok",
-            year=2018,
-            top_n=2,
-            letter_code="KIP",
-            award_names=json.dumps(["Juara I"]),
-            zscore_min_sheets=5,
-            status="judging",
-            assignment_mode="all",
-            award_scope="overall",
-            **stamps,
-        )
+        cid = insert_convention(conn, "Solok")
         ids["convention"].append(cid)
-        stage = insert_row(
-            conn,
-            "stage",
-            convention_id=cid,
-            code="UTAMA",
-            name="Utama",
-            kind="scored",
-            weight=1.0,
-            position=1,
-            all_panels=True,
-            **stamps,
-        )
-        opd = insert_row(conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **stamps)
+        stage = insert_stage(conn, cid, "UTAMA", 1)
+        opd = insert_row(conn, "opd", convention_id=cid, code="BAPPEDA", name="Bappeda", **STAMPS)
         ids["opd"] = [opd]
-        panel = insert_row(conn, "panel", convention_id=cid, name="K", weight=1.0, **stamps)
+        panel = insert_row(conn, "panel", convention_id=cid, name="K", weight=1.0, **STAMPS)
         juror = insert_row(
             conn,
             "account",
@@ -104,7 +85,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
             convention_id=cid,
             panel_id=panel,
             active=True,
-            **stamps,
+            **STAMPS,
         )
         for code, weight in (("A", 3.0), ("B", 1.0)):
             ids["criterion"].append(
@@ -118,22 +99,11 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
                     weight=weight,
                     min_score=0.0,
                     max_score=10.0,
-                    **stamps,
+                    **STAMPS,
                 )
             )
         for n in (1, 2, 3):
-            ids["entry"].append(
-                insert_row(
-                    conn,
-                    "entry",
-                    convention_id=cid,
-                    opd_id=opd,
-                    title=f"Inovasi {n}",
-                    category="proses",
-                    disqualified=False,
-                    **stamps,
-                )
-            )
+            ids["entry"].append(insert_entry(conn, cid, opd, n))
         for n, entry in enumerate(ids["entry"][:2], start=1):
             ids["sheet"].append(
                 insert_row(
@@ -147,7 +117,7 @@ def _seed_at_0005(engine: Engine) -> dict[str, list[int]]:
                     status="submitted",
                     version=1,
                     submitted_at=NOW,
-                    **stamps,
+                    **STAMPS,
                 )
             )
             ids["certificate"].append(
