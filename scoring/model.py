@@ -192,7 +192,7 @@ WarningCode = Literal["boundary_tie", "panel_missing", "no_eligible_juror", "sta
 class RankingWarning:
     """One of the `WarningCode`s, with entry ids ascending."""
 
-    code: str
+    code: WarningCode
     entry_ids: tuple[int, ...]
 
 

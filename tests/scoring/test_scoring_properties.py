@@ -27,6 +27,7 @@ from scoring import (
     Sheet,
     rank,
 )
+from scoring.model import WarningCode
 from tests.scoring.strategies import PANEL_WEIGHTS, coarse_scores, criteria_fields, juror_panels
 
 SETTINGS = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -243,15 +244,12 @@ def reference(c: Convention) -> Ranking:
                 RankingRow(e, None, None, {}, got[e], expected[e], got[e] == expected[e], False,
                            False, (), None)
             )  # fmt: skip
-    warnings = [
-        RankingWarning(code, tuple(sorted(ids)))
-        for code, ids in (
-            ("boundary_tie", boundary),
-            ("panel_missing", [e for e in base if len(base[e][1]) < len(c.panels)]),
-            ("no_eligible_juror", [e for e in expected if expected[e] == 0]),
-        )
-        if ids
+    found: list[tuple[WarningCode, list[int]]] = [
+        ("boundary_tie", boundary),
+        ("panel_missing", [e for e in base if len(base[e][1]) < len(c.panels)]),
+        ("no_eligible_juror", [e for e in expected if expected[e] == 0]),
     ]
+    warnings = [RankingWarning(code, tuple(sorted(ids))) for code, ids in found if ids]
     return Ranking(c.method, c.top_n, tuple(rows), tuple(warnings))
 
 
