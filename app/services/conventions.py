@@ -144,12 +144,16 @@ def delete(session: Session, convention: Convention, actor: Principal) -> None:
     TARGET.delete(session, actor, convention)
 
 
+def result_status(session: Session, convention_id: int) -> str | None:
+    """The status of the convention's published results, None before publication."""
+    return session.scalar(select(Result.status).where(Result.convention_id == convention_id))
+
+
 def require_counted_open(session: Session, convention_id: int, doing: str) -> None:
     """409 while the convention's results are provisional: finalize recomputes them from the
     same sheets, counted the same way, so what decides that (jurors, their conflicts and
     recusals, the entries' categories) holds until the results are final or withdrawn."""
-    status = session.scalar(select(Result.status).where(Result.convention_id == convention_id))
-    if status == ResultStatus.PROVISIONAL:
+    if result_status(session, convention_id) == ResultStatus.PROVISIONAL:
         raise ConventionState(
             f"Cannot {doing} while the results are provisional: finalize recomputes them from "
             "what they counted. Finalize or withdraw them first."

@@ -20,7 +20,6 @@ from app.models import (
     Innovator,
     Opd,
     Recusal,
-    Result,
     ScreeningDecision,
     Sheet,
 )
@@ -28,7 +27,7 @@ from app.schemas import EntryCreate, EntryUpdate, InnovatorIn
 from app.security import Principal
 from app.services import audit, stages
 from app.services.common import list_in_convention, ref_in_convention, refuse_referred
-from app.services.conventions import require_counted_open, require_status
+from app.services.conventions import require_counted_open, require_status, result_status
 
 FIELDS = (
     "title",
@@ -140,11 +139,7 @@ def _check_disqualification(
     """Disqualifying (or requalifying) is allowed until the results are final, with a reason."""
     if "disqualified" not in changes and "disqualification_reason" not in changes:
         return
-    final = (
-        session.scalar(select(Result.status).where(Result.convention_id == convention.id))
-        == ResultStatus.FINAL
-    )
-    if final:
+    if result_status(session, convention.id) == ResultStatus.FINAL:
         raise ConventionState("The results are final; an entry can no longer be disqualified.")
     disqualified = changes.get("disqualified", entry.disqualified)
     if disqualified:
