@@ -90,6 +90,7 @@ def create_many(
     """Add entries in one flush and one audit statement (a bulk import): none once a stage
     has advanced (409), none when an ``opd_id`` is not the convention's (422)."""
     stages.require_entries_open(convention)
+    require_counted_open(session, convention.id, "add an entry")
     known = set(session.scalars(select(Opd.id).where(Opd.convention_id == convention.id)))
     for data in items:
         if data.opd_id not in known:
@@ -153,6 +154,7 @@ def _check_disqualification(
 
 
 def delete(session: Session, entry: Entry, actor: Principal) -> None:
+    require_counted_open(session, entry.convention_id, "delete an entry")
     referrers = (
         (Sheet.entry_id, "score sheets"),
         (Admission.entry_id, "a stage's admissions"),

@@ -11,8 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.models import AuditEvent, Objection, Recusal, Result
+from app.models import AuditEvent, Entry, Objection, Recusal, Result
 from tests.app import factories as f
+from tests.app.import_files import ENTRY_HEADER, JUROR_HEADER, csv_bytes, send
 
 REASON = "Inovasi ini sudah diterapkan di daerah lain sejak 2015."
 
@@ -215,14 +216,18 @@ def test_what_finalize_counts_holds_while_the_results_are_provisional(
     client: TestClient, world: f.World, session: Session
 ) -> None:
     """Finalize recomputes from the same sheets, counted the same way: a juror's conflicts, a
-    new or deleted juror, a withdrawn recusal and an entry's category wait for final results
-    (409, nothing changed); once final, they may change again (the results are immutable)."""
+    new or deleted juror or entry (imports and their dry runs too), a withdrawn recusal and an
+    entry's category wait for final results (409, nothing changed; the final rows are the
+    provisional ones); once final, they may change again (the results are immutable)."""
     w = world
     h = w.admin.headers
     juror, e0 = w.jurors[0], w.entries[0]
     session.add(Recusal(juror_id=w.jurors[1].id, entry_id=w.entries[2].id, reason="Kerabat"))
+    unjudged = f.make_entry(session, w.convention, w.opds[0], title="Tanpa lembar")
     score_all(session, w)
-    provisional = publish(client, w)
+    publishing = {"objection_days": 5, "allow_incomplete": True}  # the entry without sheets
+    provisional = client.post(w.url("/results"), json=publishing, headers=h).json()
+    assert provisional["status"] == "provisional"
     new_juror = {
         "username": "juri.baru",
         "password": "rahasia-panjang",
@@ -230,6 +235,9 @@ def test_what_finalize_counts_holds_while_the_results_are_provisional(
         "panel_id": juror.account.panel_id,
     }
     conflicts = {"conflict_opd_ids": [e0.opd_id]}
+    new_entry = {"title": "Baru", "opd_id": e0.opd_id, "category": "proses"}
+    entries = csv_bytes([ENTRY_HEADER, ["Baru", "", "BAPPEDA", "proses", "", ""]])
+    imported = csv_bytes([JUROR_HEADER, ["juri.impor", "Juri Impor", "K", "rahasia-panjang", ""]])
     refused = {
         "conflicts": client.patch(w.url(f"/jurors/{juror.id}"), json=conflicts, headers=h),
         "new juror": client.post(w.url("/jurors"), json=new_juror, headers=h),
@@ -237,6 +245,11 @@ def test_what_finalize_counts_holds_while_the_results_are_provisional(
         "recusal": client.delete(
             w.url(f"/jurors/{w.jurors[1].id}/recusals/{w.entries[2].id}"), headers=h
         ),
+        "import, dry run": send(client, w, "jurors", imported, dry_run="true"),
+        "import": send(client, w, "jurors", imported),
+        "new entry": client.post(w.url("/entries"), json=new_entry, headers=h),
+        "entry import": send(client, w, "entries", entries, dry_run="true"),
+        "delete entry": client.delete(w.url(f"/entries/{unjudged.id}"), headers=h),
         "category": client.patch(
             w.url(f"/entries/{e0.id}"), json={"category": "proses"}, headers=h
         ),
@@ -247,7 +260,8 @@ def test_what_finalize_counts_holds_while_the_results_are_provisional(
     session.expire_all()
     assert [c.opd_id for c in juror.account.conflicts] == []
     assert session.get(Recusal, (w.jurors[1].id, w.entries[2].id)) is not None
-    assert session.get(type(e0), e0.id).category == "teknologi"  # type: ignore[union-attr]
+    entry = session.get(Entry, e0.id)
+    assert entry is not None and entry.category == "teknologi"
     # The same conflicts again, and a change that counts nothing, are no change.
     same = client.patch(w.url(f"/jurors/{juror.id}"), json={"conflict_opd_ids": []}, headers=h)
     assert same.status_code == 200, same.text

@@ -17,6 +17,7 @@ from app.enums import Category, ImportKind, Role
 from app.models import Account, Convention, Entry, Opd, Panel, username_key
 from app.schemas import EntryCreate, JurorCreate, OpdCreate
 from app.services import stages
+from app.services.conventions import require_counted_open
 from app.services.imports.passwords import generate_password, password_problem
 from app.services.imports.rows import (
     SPECS,
@@ -149,6 +150,7 @@ def _entries(
     session: Session, convention: Convention, problems: Problems
 ) -> tuple[Callable[[Row], tuple[BaseModel | None, Hashable | None]], _Keys]:
     stages.require_entries_open(convention)
+    require_counted_open(session, convention.id, "add an entry")
     codes = _codes(session, convention.id)
     folded = casefolded(codes)
     code_of = {opd_id: code for code, opd_id in codes.items()}
@@ -212,6 +214,8 @@ def _jurors(
     generated: dict[int, str],
     problems: Problems,
 ) -> tuple[Callable[[Row], tuple[BaseModel | None, Hashable | None]], _Keys]:
+    # Refused as a whole, before its rows, as a dry run must say (jurors.create checks again).
+    require_counted_open(session, convention.id, "add a juror")
     panels = {
         name: panel_id
         for name, panel_id in session.execute(
