@@ -319,6 +319,7 @@ def test_a_whole_convention_runs_from_the_dashboard(
             ("Peringkat", None),
             ("Grafik", None),
             ("Impor", "Impor dari berkas"),
+            ("Juri", None),
             ("Tindakan", None),
             ("Audit", None),
         ):
